@@ -1,0 +1,29 @@
+# `make run` starts the app on SQLite; `make test` runs the linter and the tests.
+# Both create .venv and install the locked dependencies (with hashes) the first time.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lock
+
+$(INSTALLED): requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+run: $(INSTALLED)
+	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi supervisor upgrade
+	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi run
+
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+# Re-resolve the lock files after changing dependencies in pyproject.toml.
+lock: $(INSTALLED)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" -o requirements/app.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" -o requirements/dev.txt

@@ -1,0 +1,65 @@
+"""Configuration classes for the app.
+
+Values are overridden from environment variables that start with ``SUPERVISOR_``
+(``SUPERVISOR_SECRET_KEY``, ``SUPERVISOR_DATABASE_URL``, ...), and the class itself is
+chosen by ``SUPERVISOR_ENV`` (``production`` unless set, so a forgotten setting is safe).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class Config:
+    """Safe defaults shared by every environment."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = None
+    # Relative SQLite paths live in Flask's instance folder.
+    DATABASE_URL = "sqlite:///supervisor.sqlite3"
+
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_PATH = "/"
+    HSTS = True
+
+    # How long a login lasts: idle limit on a guardian's own browser, absolute limit always.
+    GUARDIAN_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+
+    INVITE_LIFETIME = timedelta(hours=72)
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MAX_LENGTH = 128
+
+
+class DevelopmentConfig(Config):
+    """Plain HTTP on localhost: cookies cannot be Secure, so no ``__Host-`` prefix."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_NAME = "supervisor_session"
+    SESSION_COOKIE_SECURE = False
+    HSTS = False
+
+
+class TestingConfig(Config):
+    """Production-like security settings; tests talk to the app over https."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+
+class ProductionConfig(Config):
+    """Served behind HTTPS; SECRET_KEY must come from the environment."""
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,92 @@
+"""supervisor: a family's companion for bringing a child onto social media step by step."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, Config
+from supervisor.db import ROOT
+
+
+def create_app(
+    config: type[Config] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Build the app: configuration first, then extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, config, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(
+    app: Flask, config: type[Config] | None, overrides: Mapping[str, Any] | None
+) -> None:
+    """Class defaults, then ``SUPERVISOR_*`` environment variables, then explicit overrides."""
+    config = config or CONFIGS[os.environ.get("SUPERVISOR_ENV", "production")]
+    app.config.from_object(config)
+    app.config.from_prefixed_env("SUPERVISOR")
+    app.config.update(overrides or {})
+    app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Outside production, a key generated once and kept in the instance folder."""
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("Set SUPERVISOR_SECRET_KEY: production never makes up its own key.")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from supervisor import db as database
+    from supervisor import security
+    from supervisor.auth import sessions
+    from supervisor.extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    database.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.user_loader(sessions.load)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from supervisor.auth.views import bp as auth_bp
+    from supervisor.family.views import bp as family_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(family_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from supervisor import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from supervisor import cli
+
+    cli.init_app(app)

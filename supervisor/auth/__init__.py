@@ -1,0 +1,1 @@
+"""Guardian accounts: sign-up, sign-in, sign-out, password change and server-side sessions."""

@@ -1,0 +1,77 @@
+"""Operations on guardian accounts. They flush but never commit: the view owns the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from supervisor import passwords
+from supervisor.auth import throttle
+from supervisor.extensions import db
+from supervisor.models import Family, Guardian
+
+
+class EmailTaken(Exception):
+    """Another guardian already signs in with this email address."""
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    guardian: Guardian | None = None
+    locked_until: datetime | None = None
+
+
+def email_in_use(email: str) -> bool:
+    return db.session.scalar(sa.select(Guardian.id).where(Guardian.email == email)) is not None
+
+
+def add_guardian(family: Family, name: str, email: str, password: str) -> Guardian:
+    """Create a guardian in ``family``; raises ``EmailTaken`` if the address is used."""
+    if email_in_use(email):
+        raise EmailTaken(email)
+    guardian = Guardian(
+        family=family,
+        name=name.strip(),
+        email=email,
+        password_hash=passwords.hash_secret(password),
+    )
+    db.session.add(guardian)
+    db.session.flush()
+    return guardian
+
+
+def create_family(family_name: str, name: str, email: str, password: str) -> Guardian:
+    """Sign-up: a new family with its first guardian."""
+    family = Family(name=family_name.strip())
+    db.session.add(family)
+    return add_guardian(family, name, email, password)
+
+
+def sign_in(email: str, password: str) -> SignInResult:
+    """Check a sign-in attempt, counting failures per address.
+
+    Unknown addresses cost as much time as known ones and fail the same way.
+    """
+    locked = throttle.locked_until(email)
+    if locked is not None:
+        return SignInResult(locked_until=locked)
+    guardian = db.session.scalar(sa.select(Guardian).where(Guardian.email == email))
+    if guardian is None:
+        passwords.waste_equal_time(password)
+    elif passwords.verify_secret(guardian.password_hash, password):
+        throttle.clear(email)
+        if passwords.needs_rehash(guardian.password_hash):
+            guardian.password_hash = passwords.hash_secret(password)
+        return SignInResult(guardian=guardian)
+    throttle.record_failure(email)
+    return SignInResult(locked_until=throttle.locked_until(email))
+
+
+def change_password(guardian: Guardian, current: str, new: str) -> bool:
+    """Set a new password if ``current`` is right; the caller ends the other sessions."""
+    if not passwords.verify_secret(guardian.password_hash, current):
+        return False
+    guardian.password_hash = passwords.hash_secret(new)
+    return True

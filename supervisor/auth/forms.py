@@ -1,0 +1,98 @@
+"""Forms for guardian accounts. Passwords: 10 to 128 characters, no composition rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+
+from config import Config
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    """A password chosen by a guardian: length is the only rule (NIST 800-63B)."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Choose a password."),
+            Length(
+                min=Config.PASSWORD_MIN_LENGTH,
+                max=Config.PASSWORD_MAX_LENGTH,
+                message=(
+                    f"Use {Config.PASSWORD_MIN_LENGTH} to {Config.PASSWORD_MAX_LENGTH}"
+                    " characters; a short sentence works well."
+                ),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field() -> PasswordField:
+    return PasswordField(
+        "Type the password again",
+        validators=[EqualTo("password", "The two passwords are not the same.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def name_field() -> StringField:
+    return StringField(
+        "Your name",
+        validators=[DataRequired("Tell us your name."), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("That doesn't look like an email address."),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class SignupForm(FlaskForm):
+    name = name_field()
+    family_name = StringField(
+        "Family name",
+        validators=[DataRequired("Give your family a name, such as “The Okafors”."), Length(max=100)],
+    )
+    email = email_field()
+    password = new_password_field()
+    confirm = repeat_password_field()
+
+
+class JoinFamilyForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    password = new_password_field()
+    confirm = repeat_password_field()
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password."), Length(max=Config.PASSWORD_MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field("New password")
+    confirm = repeat_password_field()
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared without surrounding spaces and case."""
+    return email.strip().lower()

@@ -1,0 +1,134 @@
+"""Sign-up, sign-in, sign-out, joining a family by invite, and the account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.access import current_guardian, guardian_only
+from supervisor.auth import accounts, sessions
+from supervisor.auth.forms import (
+    JoinFamilyForm,
+    LoginForm,
+    PasswordChangeForm,
+    SignupForm,
+    normalise_email,
+)
+from supervisor.extensions import db
+from supervisor.family import invites
+
+bp = Blueprint("auth", __name__)
+
+EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or use another address."
+
+
+@bp.get("/")
+def index() -> str | Response:
+    """Signed-in guardians go to their family; everyone else sees what the app is."""
+    if current_user.is_authenticated:
+        return redirect(url_for("family.home"))
+    return render_template("auth/welcome.html")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response:
+    """Create a family and its first guardian."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            guardian = accounts.create_family(
+                form.family_name.data,
+                form.name.data,
+                normalise_email(form.email.data),
+                form.password.data,
+            )
+        except accounts.EmailTaken:
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
+            sessions.start(guardian)
+            db.session.commit()
+            flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
+            return redirect(url_for("family.home"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Sign a guardian in; repeated failures for one address are slowed down."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = accounts.sign_in(normalise_email(form.email.data), form.password.data)
+        if result.guardian is not None:
+            sessions.start(result.guardian)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()  # keep the failure count
+        if result.locked_until is not None:
+            minutes = max(1, round((result.locked_until - clock.now()).total_seconds() / 60))
+            form.form_errors.append(
+                f"Too many failed attempts for this account. Try again in {minutes} minutes."
+            )
+            return render_template("auth/login.html", form=form), 429
+        form.form_errors.append("That email and password don't match an account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out and end the session on the server."""
+    sessions.end()
+    db.session.commit()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def join_family(token: str) -> str | Response | tuple[str, int]:
+    """Join a family from a guardian's invite link, choosing one's own password."""
+    found = invites.find(token)
+    form = JoinFamilyForm()
+    if isinstance(found, invites.InviteProblem):
+        form.form_errors.append(found.value)
+        return render_template("auth/join.html", form=form, invite=None), 410
+    if form.validate_on_submit():
+        try:
+            guardian = invites.accept(
+                found, form.name.data, normalise_email(form.email.data), form.password.data
+            )
+        except accounts.EmailTaken:
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
+            sessions.start(guardian)
+            db.session.commit()
+            flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
+            return redirect(url_for("family.home"))
+    return render_template("auth/join.html", form=form, invite=found)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@guardian_only
+def account() -> str | Response:
+    """Change one's password; every other session of the account ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        guardian = current_guardian()
+        if accounts.change_password(guardian, form.current_password.data, form.password.data):
+            sessions.end_others(guardian)
+            db.session.commit()
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("family.home"))
+        form.current_password.errors.append("That is not your current password.")
+    return render_template("auth/account.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("family.home")

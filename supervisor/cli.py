@@ -1,0 +1,48 @@
+"""``flask --app wsgi supervisor ...`` commands for running the app."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from supervisor import db as database
+from supervisor.extensions import db
+
+group = AppGroup("supervisor", help="Manage the supervisor app.")
+
+DEMO_PASSWORD = "demo-family-password"  # noqa: S105 - printed for the local demo only
+
+
+@group.command("upgrade")
+def upgrade_command() -> None:
+    """Create the database if needed and apply every migration."""
+    database.upgrade(db.engine)
+    click.echo("The database is up to date.")
+
+
+@group.command("demo")
+def demo_command() -> None:
+    """Create a demo family with two children and print how to sign in."""
+    from supervisor.auth import accounts
+    from supervisor.models import Child
+
+    email = "demo@example.org"
+    if accounts.email_in_use(email):
+        click.echo(f"The demo family exists already: sign in as {email} / {DEMO_PASSWORD}")
+        return
+    guardian = accounts.create_family("The Demo Family", "Sam Demo", email, DEMO_PASSWORD)
+    db.session.add_all(
+        [
+            Child(family_id=guardian.family_id, display_name="Ada", avatar="🦊", colour="sky",
+                  birth_year=2014, birth_month=3),
+            Child(family_id=guardian.family_id, display_name="Ben", avatar="🐢", colour="leaf",
+                  birth_year=2016, birth_month=11),
+        ]
+    )
+    db.session.commit()
+    click.echo(f"Demo family created. Sign in as {email} with the password {DEMO_PASSWORD}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(group)

@@ -1,0 +1,137 @@
+"""Database plumbing: the model base, UTC timestamps, SQLite pragmas and the schema check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, has_request_context, request
+from sqlalchemy import orm
+
+ROOT = Path(__file__).resolve().parent.parent
+UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Model(orm.DeclarativeBase):
+    """Base class of every table; constraint names follow ``metadata``'s convention."""
+
+    metadata = metadata
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Store aware datetimes as UTC and always hand back aware UTC datetimes.
+
+    SQLite has no time zone type and would otherwise return naive values.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _sqlite_begin_statement() -> str:
+    """Reads start a deferred transaction; anything that may write takes the write lock first.
+
+    Taking the lock at BEGIN (``IMMEDIATE``) lets ``busy_timeout`` queue competing writers
+    instead of failing one of them when a read lock cannot be upgraded.
+    """
+    if has_request_context() and request.method in {"GET", "HEAD", "OPTIONS"}:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys, WAL and a busy timeout on every connection, so workers can share one file."""
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below take over
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql(_sqlite_begin_statement())
+
+
+def alembic_config(engine: sa.Engine | None = None) -> AlembicConfig:
+    """Alembic's configuration for this project, optionally bound to an engine."""
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration shipped with the code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_is_current(engine: sa.Engine) -> bool:
+    """True when the database has every migration applied."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current == head_revision()
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Apply all migrations to the database behind ``engine``."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")
+
+
+def init_app(app: Flask) -> None:
+    """Wire database behaviour that needs the app's engine."""
+    from supervisor.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine)
+
+    @app.before_request
+    def refuse_outdated_schema() -> tuple[str, int] | None:
+        """Serve nothing from a database whose schema is behind the code, and say the fix."""
+        if app.extensions.get("schema_current"):
+            return None
+        if schema_is_current(engine):
+            app.extensions["schema_current"] = True
+            return None
+        from supervisor.errors import render_error
+
+        return render_error(503, f"The database needs updating. Run: {UPGRADE_COMMAND}")

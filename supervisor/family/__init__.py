@@ -1,0 +1,1 @@
+"""The family's own area: its children, its guardians and invites for a second guardian."""

@@ -1,0 +1,70 @@
+"""Forms for the family area."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from supervisor import clock
+
+AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
+COLOURS = {
+    "sky": "Sky blue",
+    "leaf": "Leaf green",
+    "sun": "Sunflower",
+    "coral": "Coral",
+    "plum": "Plum",
+    "slate": "Slate",
+}
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+OLDEST_AGE = 19
+
+
+class ChildForm(FlaskForm):
+    """A child profile: a name to show, an avatar, and birth year and month only."""
+
+    display_name = StringField(
+        "Name to show",
+        validators=[DataRequired("Give the profile a name."), Length(max=40)],
+        description="A first name or nickname is enough.",
+    )
+    avatar = RadioField(
+        "Avatar",
+        choices=[(a, a) for a in AVATARS],
+        validators=[InputRequired("Pick an avatar.")],
+    )
+    colour = RadioField(
+        "Colour",
+        choices=list(COLOURS.items()),
+        validators=[InputRequired("Pick a colour.")],
+    )
+    birth_year = IntegerField(
+        "Birth year",
+        validators=[InputRequired("Enter the year of birth, for example 2014.")],
+        description="Only the year and month are kept, never the full date.",
+    )
+    birth_month = SelectField(
+        "Birth month",
+        choices=[("", "Choose a month")] + [(str(i), m) for i, m in enumerate(MONTHS, 1)],
+        validators=[DataRequired("Choose the month of birth.")],
+    )
+
+    def validate_birth_year(self, field: IntegerField) -> None:
+        this_year = clock.now().year
+        if field.data is None:
+            return
+        if field.data > this_year:
+            raise ValidationError("The birth year can't be in the future.")
+        if field.data < this_year - OLDEST_AGE:
+            raise ValidationError(f"Enter a year from {this_year - OLDEST_AGE} to {this_year}.")
+
+    def validate_birth_month(self, field: SelectField) -> None:
+        now = clock.now()
+        if self.birth_year.data == now.year and field.data and int(field.data) > now.month:
+            raise ValidationError("That month hasn't happened yet this year.")
+
+

@@ -1,0 +1,78 @@
+"""One-time invite links for a second guardian; the link's token is shown once, never stored."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from supervisor import clock, tokens
+from supervisor.auth import accounts
+from supervisor.extensions import db
+from supervisor.models import Guardian, Invite
+
+
+class InviteProblem(Enum):
+    """Why an invite link cannot be used, in words for the person holding it."""
+
+    UNKNOWN = "This invite link is not valid. Ask the guardian who sent it for a new one."
+    USED = "This invite link has already been used. Ask for a new one if you still need to join."
+    EXPIRED = "This invite link has expired. Ask the guardian who sent it for a new one."
+
+
+def create(guardian: Guardian) -> tuple[Invite, str]:
+    """A new invite for ``guardian``'s family and the token to put in the link."""
+    token = tokens.new_token()
+    now = clock.now()
+    invite = Invite(
+        family_id=guardian.family_id,
+        token_hash=tokens.digest(token),
+        created_by_id=guardian.id,
+        created_at=now,
+        expires_at=now + current_app.config["INVITE_LIFETIME"],
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return invite, token
+
+
+def find(token: str) -> Invite | InviteProblem:
+    """The usable invite behind ``token``, or the reason it cannot be used."""
+    invite = db.session.scalar(
+        sa.select(Invite)
+        .options(joinedload(Invite.created_by))
+        .where(Invite.token_hash == tokens.digest(token))
+    )
+    if invite is None:
+        return InviteProblem.UNKNOWN
+    if invite.accepted_at is not None:
+        return InviteProblem.USED
+    if invite.expires_at <= clock.now():
+        return InviteProblem.EXPIRED
+    return invite
+
+
+def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
+    """Create the invited guardian and use the invite up, in one transaction."""
+    guardian = accounts.add_guardian(invite.family, name, email, password)
+    invite.accepted_at = clock.now()
+    invite.accepted_by_id = guardian.id
+    return guardian
+
+
+def pending(family_id: int) -> list[Invite]:
+    """Invites of a family that can still be used, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Invite)
+            .options(joinedload(Invite.created_by))
+            .where(
+                Invite.family_id == family_id,
+                Invite.accepted_at.is_(None),
+                Invite.expires_at > clock.now(),
+            )
+            .order_by(Invite.created_at.desc())
+        )
+    )

@@ -1,0 +1,109 @@
+"""The family page: children, guardians and invites. Guardians only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from supervisor.access import (
+    current_guardian,
+    family_child_or_404,
+    family_invite_or_404,
+    require_guardian,
+)
+from supervisor.extensions import db
+from supervisor.family import invites
+from supervisor.family.forms import COLOURS, MONTHS, ChildForm
+from supervisor.models import Child, Family
+
+bp = Blueprint("family", __name__, url_prefix="/family")
+bp.before_request(require_guardian)
+
+
+@bp.get("/")
+def home() -> str:
+    """The family's overview: who is in it and what to do next."""
+    guardian = current_guardian()
+    family = db.session.scalars(
+        sa.select(Family)
+        .options(sa.orm.selectinload(Family.children), sa.orm.selectinload(Family.guardians))
+        .where(Family.id == guardian.family_id)
+    ).one()
+    return render_template(
+        "family/home.html",
+        family=family,
+        invites=invites.pending(family.id),
+        months=MONTHS,
+    )
+
+
+@bp.route("/children/new", methods=["GET", "POST"])
+def add_child() -> str | Response:
+    """Add a child profile."""
+    form = ChildForm()
+    if form.validate_on_submit():
+        child = Child(family_id=current_guardian().family_id)
+        _fill_child(child, form)
+        db.session.add(child)
+        db.session.commit()
+        flash(f"{child.display_name}'s profile is ready.", "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/child_form.html", form=form, child=None, colours=COLOURS)
+
+
+@bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
+def edit_child(child_id: int) -> str | Response:
+    """Change a child's name, avatar or birth year and month."""
+    child = family_child_or_404(child_id)
+    form = ChildForm(obj=child)
+    if not form.is_submitted():
+        form.birth_month.data = str(child.birth_month)
+    if form.validate_on_submit():
+        _fill_child(child, form)
+        db.session.commit()
+        flash(f"{child.display_name}'s profile is saved.", "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/child_form.html", form=form, child=child, colours=COLOURS)
+
+
+@bp.route("/children/<int:child_id>/delete", methods=["GET", "POST"])
+def delete_child(child_id: int) -> str | Response:
+    """Remove a child profile and everything that belongs to it, after a confirmation."""
+    child = family_child_or_404(child_id)
+    if request.method == "POST":
+        name = child.display_name
+        db.session.delete(child)
+        db.session.commit()
+        flash(f"{name}'s profile and everything in it were removed.", "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/child_delete.html", child=child)
+
+
+@bp.post("/invites")
+def create_invite() -> str:
+    """Make a one-time invite link for a second guardian and show it once."""
+    invite, token = invites.create(current_guardian())
+    db.session.commit()
+    link = url_for("auth.join_family", token=token, _external=True)
+    return render_template("family/invite_link.html", invite=invite, link=link)
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+def revoke_invite(invite_id: int) -> Response:
+    """Cancel an invite link that has not been used."""
+    invite = family_invite_or_404(invite_id)
+    db.session.delete(invite)
+    db.session.commit()
+    flash("The invite link no longer works.", "success")
+    return redirect(url_for("family.home"))
+
+
+def _fill_child(child: Child, form: ChildForm) -> None:
+    child.display_name = form.display_name.data.strip()
+    child.avatar = form.avatar.data
+    child.colour = form.colour.data
+    child.birth_year = form.birth_year.data
+    child.birth_month = int(form.birth_month.data)
+
+

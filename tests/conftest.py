@@ -1,0 +1,161 @@
+"""Fixtures: a fresh database per test (SQLite by default, PostgreSQL when
+``SUPERVISOR_TEST_DATABASE_URL`` is set), a client that sends CSRF tokens, a movable clock."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from config import TestingConfig
+from supervisor import clock as app_clock
+from supervisor import create_app
+from supervisor import db as database
+from supervisor.db import metadata
+from supervisor.extensions import db
+
+PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
+PG_SCHEMA = "supervisor_tests"
+PASSWORD = "correct horse battery"
+CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use ``schema``, so tests never touch ``public``."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run every migration once per test session; each test then starts from a copy."""
+    if PG_URL:
+        admin = sa.create_engine(PG_URL)
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+            connection.exec_driver_sql(f"CREATE SCHEMA {PG_SCHEMA}")
+        admin.dispose()
+        url = with_search_path(PG_URL, PG_SCHEMA)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        database.configure_sqlite(engine)
+    database.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
+    if template_url.startswith("sqlite"):
+        copy = tmp_path / "test.sqlite3"
+        shutil.copy(sa.make_url(template_url).database or "", copy)
+        return f"sqlite:///{copy}"
+    engine = sa.create_engine(template_url)
+    tables = ", ".join(table.name for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    engine.dispose()
+    return template_url
+
+
+class Client(FlaskClient):
+    """A test client that can fill in a form's CSRF token the way a browser would."""
+
+    def csrf_token(self) -> str:
+        for path in ("/", "/login"):
+            match = CSRF_INPUT.search(self.get(path, follow_redirects=True).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("no page offered a CSRF token")
+
+    def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
+        """POST ``data`` with a valid CSRF token for this session."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+def make_app(url: str, **overrides: Any) -> Flask:
+    app = create_app(
+        TestingConfig, {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", **overrides}
+    )
+    app.test_client_class = Client
+    return app
+
+
+@pytest.fixture
+def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(_fresh_database_url(migrated_database, tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    client = app.test_client()
+    assert isinstance(client, Client)
+    return client
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    current: datetime
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Iterator[FakeClock]:
+    fake = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    app_clock.set_source(fake)
+    yield fake
+    app_clock.set_source(None)
+
+
+@dataclass
+class Auth:
+    """Sign-up and sign-in actions, as a guardian would do them through the pages."""
+
+    client: Client
+
+    def signup(
+        self, email: str = "ada@example.org", name: str = "Ada", family: str = "The Lovelaces"
+    ) -> TestResponse:
+        return self.client.submit(
+            "/signup",
+            data={
+                "name": name,
+                "family_name": family,
+                "email": email,
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
+
+    def login(self, email: str = "ada@example.org", password: str = PASSWORD) -> TestResponse:
+        return self.client.submit("/login", data={"email": email, "password": password})
+
+    def logout(self) -> TestResponse:
+        return self.client.submit("/logout")
+
+
+@pytest.fixture
+def auth(client: Client) -> Auth:
+    return Auth(client)
