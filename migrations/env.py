@@ -16,10 +16,12 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
     return False
 
 
-def _engine() -> sa.Engine:
-    engine = context.config.attributes.get("engine")
-    if engine is not None:
-        return engine
+def _connectable() -> sa.Engine | sa.Connection:
+    """What the caller handed in (the app, or a test tool), else the app's own engine."""
+    attributes = context.config.attributes
+    given = attributes.get("connection") or attributes.get("engine")
+    if given is not None:
+        return given
     from supervisor import create_app
     from supervisor.extensions import db
 
@@ -28,11 +30,11 @@ def _engine() -> sa.Engine:
 
 
 def run_migrations_online() -> None:
-    connection = context.config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
+    connectable = _connectable()
+    if isinstance(connectable, sa.Connection):
+        _run(connectable)
         return
-    with _engine().connect() as connection:
+    with connectable.connect() as connection:
         _run(connection)
         connection.commit()
 

@@ -31,9 +31,7 @@ def create_app(
     return app
 
 
-def configure(
-    app: Flask, config: type[Config] | None, overrides: Mapping[str, Any] | None
-) -> None:
+def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, Any] | None) -> None:
     """Class defaults, then ``SUPERVISOR_*`` environment variables, then explicit overrides."""
     config = config or CONFIGS[os.environ.get("SUPERVISOR_ENV", "production")]
     app.config.from_object(config)

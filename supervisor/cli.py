@@ -34,10 +34,22 @@ def demo_command() -> None:
     guardian = accounts.create_family("The Demo Family", "Sam Demo", email, DEMO_PASSWORD)
     db.session.add_all(
         [
-            Child(family_id=guardian.family_id, display_name="Ada", avatar="🦊", colour="sky",
-                  birth_year=2014, birth_month=3),
-            Child(family_id=guardian.family_id, display_name="Ben", avatar="🐢", colour="leaf",
-                  birth_year=2016, birth_month=11),
+            Child(
+                family_id=guardian.family_id,
+                display_name="Ada",
+                avatar="🦊",
+                colour="sky",
+                birth_year=2014,
+                birth_month=3,
+            ),
+            Child(
+                family_id=guardian.family_id,
+                display_name="Ben",
+                avatar="🐢",
+                colour="leaf",
+                birth_year=2016,
+                birth_month=11,
+            ),
         ]
     )
     db.session.commit()

@@ -61,9 +61,7 @@ class Child(Model):
     """A child profile: only what the app needs, never a full birth date."""
 
     __tablename__ = "child"
-    __table_args__ = (
-        sa.CheckConstraint("birth_month BETWEEN 1 AND 12", name="birth_month_range"),
-    )
+    __table_args__ = (sa.CheckConstraint("birth_month BETWEEN 1 AND 12", name="birth_month_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = _family_fk()

@@ -102,6 +102,15 @@ def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def second_worker(app: Flask) -> Iterator[Flask]:
+    """Another app instance on the same database, as a second worker process would be."""
+    other = make_app(app.config["DATABASE_URL"])
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> Client:
     client = app.test_client()
     assert isinstance(client, Client)
@@ -159,3 +168,18 @@ class Auth:
 @pytest.fixture
 def auth(client: Client) -> Auth:
     return Auth(client)
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a request changed nothing."""
+    with app.app_context():
+        return {
+            table.name: sorted(
+                (tuple(row) for row in db.session.execute(sa.select(table))), key=repr
+            )
+            for table in metadata.sorted_tables
+        }
+
+
+def text(response: TestResponse) -> str:
+    return response.get_data(as_text=True)

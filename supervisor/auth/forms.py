@@ -9,6 +9,11 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from config import Config
 
 
+def strip(value: str | None) -> str | None:
+    """Leading and trailing spaces are never meant, except in passwords."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def new_password_field(label: str = "Password") -> PasswordField:
     """A password chosen by a guardian: length is the only rule (NIST 800-63B)."""
     return PasswordField(
@@ -40,6 +45,7 @@ def name_field() -> StringField:
     return StringField(
         "Your name",
         validators=[DataRequired("Tell us your name."), Length(max=100)],
+        filters=[strip],
         render_kw={"autocomplete": "name"},
     )
 
@@ -52,6 +58,7 @@ def email_field() -> EmailField:
             Length(max=254),
             Email("That doesn't look like an email address."),
         ],
+        filters=[strip],
         render_kw={"autocomplete": "email"},
     )
 
@@ -60,7 +67,11 @@ class SignupForm(FlaskForm):
     name = name_field()
     family_name = StringField(
         "Family name",
-        validators=[DataRequired("Give your family a name, such as “The Okafors”."), Length(max=100)],
+        validators=[
+            DataRequired("Give your family a name, such as “The Okafors”."),
+            Length(max=100),
+        ],
+        filters=[strip],
     )
     email = email_field()
     password = new_password_field()

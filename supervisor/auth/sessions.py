@@ -17,7 +17,7 @@ from supervisor import clock, tokens
 from supervisor.extensions import db
 from supervisor.models import Guardian, LoginSession
 
-TOKEN_KEY = "sid"
+TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 SEEN_KEY = "seen"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from supervisor import clock
+from supervisor.auth.forms import strip
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 COLOURS = {
@@ -31,15 +33,16 @@ class ChildForm(FlaskForm):
         "Name to show",
         validators=[DataRequired("Give the profile a name."), Length(max=40)],
         description="A first name or nickname is enough.",
+        filters=[strip],
     )
     avatar = RadioField(
         "Avatar",
-        choices=[(a, a) for a in AVATARS],
+        choices=[SelectChoice(a) for a in AVATARS],
         validators=[InputRequired("Pick an avatar.")],
     )
     colour = RadioField(
         "Colour",
-        choices=list(COLOURS.items()),
+        choices=[SelectChoice(key, label) for key, label in COLOURS.items()],
         validators=[InputRequired("Pick a colour.")],
     )
     birth_year = IntegerField(
@@ -49,7 +52,8 @@ class ChildForm(FlaskForm):
     )
     birth_month = SelectField(
         "Birth month",
-        choices=[("", "Choose a month")] + [(str(i), m) for i, m in enumerate(MONTHS, 1)],
+        choices=[SelectChoice("", "Choose a month")]
+        + [SelectChoice(str(i), m) for i, m in enumerate(MONTHS, 1)],
         validators=[DataRequired("Choose the month of birth.")],
     )
 
@@ -66,5 +70,3 @@ class ChildForm(FlaskForm):
         now = clock.now()
         if self.birth_year.data == now.year and field.data and int(field.data) > now.month:
             raise ValidationError("That month hasn't happened yet this year.")
-
-

@@ -105,5 +105,3 @@ def _fill_child(child: Child, form: ChildForm) -> None:
     child.colour = form.colour.data
     child.birth_year = form.birth_year.data
     child.birth_month = int(form.birth_month.data)
-
-
