@@ -231,3 +231,16 @@ def test_weaker_hash_is_upgraded_at_login(app, auth):
     assert auth.login().status_code == 302
     stored = guardians(app)[0].password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_email_taken_between_check_and_insert_is_a_form_error(app, auth, client, monkeypatch):
+    """A sign-up racing another one for the same address gets the message, not a 500."""
+    from supervisor.auth import accounts
+
+    auth.signup()
+    auth.logout()
+    monkeypatch.setattr(accounts, "email_in_use", lambda email: False)
+    response = auth.signup(family="Racing family")
+    assert response.status_code == 200
+    assert "An account with this email already exists" in text(response)
+    assert len(guardians(app)) == 1

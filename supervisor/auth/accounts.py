@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from supervisor import passwords
 from supervisor.auth import throttle
@@ -32,13 +33,16 @@ def add_guardian(family: Family, name: str, email: str, password: str) -> Guardi
     if email_in_use(email):
         raise EmailTaken(email)
     guardian = Guardian(
-        family=family,
+        family_id=family.id,
         name=name.strip(),
         email=email,
         password_hash=passwords.hash_secret(password),
     )
-    db.session.add(guardian)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a sign-up racing this one may take the address
+            db.session.add(guardian)
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
     return guardian
 
 
@@ -46,6 +50,7 @@ def create_family(family_name: str, name: str, email: str, password: str) -> Gua
     """Sign-up: a new family with its first guardian."""
     family = Family(name=family_name.strip())
     db.session.add(family)
+    db.session.flush()
     return add_guardian(family, name, email, password)
 
 
