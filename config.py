@@ -23,11 +23,19 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_PATH = "/"
+    # The long-lived cookie that marks a browser as the family tablet.
+    DEVICE_COOKIE_NAME = "__Host-device"
+    DEVICE_COOKIE_LIFETIME = timedelta(days=400)
     HSTS = True
 
-    # How long a login lasts: idle limit on a guardian's own browser, absolute limit always.
+    # How long a login lasts when nobody touches it: a guardian on their own browser, a
+    # guardian on the shared tablet, a child on the tablet. Never longer than the absolute limit.
     GUARDIAN_IDLE_TIMEOUT = timedelta(minutes=30)
+    TABLET_GUARDIAN_IDLE_TIMEOUT = timedelta(minutes=5)
+    CHILD_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # Sensitive guardian actions need the password typed this recently.
+    STEP_UP_WINDOW = timedelta(minutes=5)
 
     LOGIN_MAX_FAILURES = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
@@ -43,6 +51,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     SESSION_COOKIE_NAME = "supervisor_session"
+    DEVICE_COOKIE_NAME = "supervisor_device"
     SESSION_COOKIE_SECURE = False
     HSTS = False
 

@@ -55,27 +55,31 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    from supervisor import access, security
     from supervisor import db as database
-    from supervisor import security
     from supervisor.auth import sessions
     from supervisor.extensions import csrf, db, login_manager
+    from supervisor.tablet import devices
 
     db.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
     login_manager.user_loader(sessions.load)
+    login_manager.unauthorized_handler(access.unauthorized)
     security.init_app(app)
+    devices.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from supervisor.auth.views import bp as auth_bp
+    from supervisor.child.views import bp as child_bp
     from supervisor.family.views import bp as family_bp
+    from supervisor.tablet.manage import bp as devices_bp
+    from supervisor.tablet.views import bp as tablet_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(family_bp)
+    for blueprint in (auth_bp, family_bp, devices_bp, tablet_bp, child_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

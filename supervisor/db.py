@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, has_request_context, request
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
@@ -84,6 +85,12 @@ def configure_sqlite(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql(_sqlite_begin_statement())
+
+
+def insert_if_missing(session: orm.Session, model: type[Model], **values: Any) -> None:
+    """INSERT a row unless one with the same key exists, without a race between workers."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
 def alembic_config(engine: sa.Engine | None = None) -> AlembicConfig:

@@ -71,8 +71,25 @@ class Child(Model):
     birth_year: Mapped[int]
     birth_month: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Argon2id hash of the PIN a guardian set; the PIN itself is never stored.
+    pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Set after too many wrong PINs: only a guardian's password opens the profile again.
+    pin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     family: Mapped[Family] = relationship(back_populates="children")
+
+    # Flask-Login's user protocol: a child signs in on a family tablet only.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_guardian = False
+
+    def get_id(self) -> str:
+        return f"child:{self.id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name
 
 
 class Invite(Model):
@@ -97,23 +114,100 @@ class Invite(Model):
     created_by: Mapped[Guardian | None] = relationship(foreign_keys=[created_by_id])
 
 
+class Device(Model):
+    """A browser a guardian marked as the family tablet; its cookie holds a token we hash."""
+
+    __tablename__ = "device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    name: Mapped[str] = mapped_column(sa.String(60))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    family: Mapped[Family] = relationship()
+    created_by: Mapped[Guardian | None] = relationship()
+
+
 class LoginSession(Model):
     """A signed-in session the server can end: logout or a password change deletes the row.
 
-    The browser's cookie holds a random token; only its SHA-256 is stored here.
+    The browser's cookie holds a random token; only its SHA-256 is stored here. Exactly one
+    of ``guardian_id`` and ``child_id`` is set; children only ever sign in on a device.
     """
 
     __tablename__ = "login_session"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(guardian_id IS NULL) <> (child_id IS NULL)", name="exactly_one_person"
+        ),
+        sa.CheckConstraint("child_id IS NULL OR device_id IS NOT NULL", name="child_on_device"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     family_id: Mapped[int] = _family_fk()
-    guardian_id: Mapped[int] = mapped_column(
+    guardian_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("guardian.id", ondelete="CASCADE"), index=True
     )
+    child_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="CASCADE"), index=True
+    )
+    device_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("device.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # When the guardian last typed their password: sensitive actions need it recent.
+    password_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    guardian: Mapped[Guardian] = relationship()
+    guardian: Mapped[Guardian | None] = relationship()
+    child: Mapped[Child | None] = relationship()
+    device: Mapped[Device | None] = relationship()
+
+    @property
+    def person(self) -> Guardian | Child:
+        person = self.guardian or self.child
+        assert person is not None  # guaranteed by the check constraint
+        return person
+
+
+class PinAttempts(Model):
+    """Consecutive wrong PINs for one profile on one device, shared by every worker."""
+
+    __tablename__ = "pin_attempts"
+
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="CASCADE"), primary_key=True
+    )
+    device_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("device.id", ondelete="CASCADE"), primary_key=True
+    )
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Model):
+    """One line of the family's security log: who did what, when, from where, and how it went.
+
+    Rows are only ever added; they go with the family when the family is deleted.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("family.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    actor: Mapped[str | None] = mapped_column(sa.String(40))
+    subject: Mapped[str | None] = mapped_column(sa.String(80))
+    device_id: Mapped[int | None] = mapped_column(sa.ForeignKey("device.id", ondelete="SET NULL"))
 
 
 class LoginThrottle(Model):

@@ -73,16 +73,18 @@ def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
 class Client(FlaskClient):
     """A test client that can fill in a form's CSRF token the way a browser would."""
 
-    def csrf_token(self) -> str:
-        for path in ("/", "/login"):
-            match = CSRF_INPUT.search(self.get(path, follow_redirects=True).get_data(as_text=True))
-            if match:
+    def csrf_token(self, *pages: str) -> str:
+        """This session's token, read from the first of ``pages`` (or a start page) with a form."""
+        for path in (*pages, "/", "/login"):
+            page = self.get(path, follow_redirects=True).get_data(as_text=True)
+            if match := CSRF_INPUT.search(page):
                 return match.group(1)
         raise AssertionError("no page offered a CSRF token")
 
     def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
-        """POST ``data`` with a valid CSRF token for this session."""
-        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+        """POST ``data`` with a valid CSRF token, as the form on ``url`` would send it."""
+        token = self.csrf_token(url.split("?")[0])
+        return self.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 
 def make_app(url: str, **overrides: Any) -> Flask:

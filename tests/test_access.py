@@ -13,102 +13,104 @@ import pytest
 import sqlalchemy as sa
 
 from supervisor.extensions import db
-from supervisor.models import Child, Invite
+from supervisor.models import Child, Device, Guardian, Invite
 from tests.conftest import Auth, Client, snapshot
 
 ANON = "anonymous"
 OWNER = "guardian"
 OUTSIDER = "other family's guardian"
+CHILD = "child on the family tablet"
+ACTORS = (ANON, OWNER, OUTSIDER, CHILD)
 
 SIGNIN = "signin"  # a redirect to the sign-in page
+G = {"GET"}
 
-# endpoint -> method -> {actor: expected status}; an id in the URL always belongs to the
-# guardian's family, so the outsider must get 404 wherever an id appears.
-ROUTES: dict[str, dict[str, dict[str, int | str]]] = {
-    "auth.index": {"GET": {ANON: 200, OWNER: 302, OUTSIDER: 302}},
-    "auth.signup": {
-        "GET": {ANON: 200, OWNER: 200, OUTSIDER: 200},
-        "POST": {ANON: 200, OWNER: 200, OUTSIDER: 200},
-    },
-    "auth.login": {
-        "GET": {ANON: 200, OWNER: 200, OUTSIDER: 200},
-        "POST": {ANON: 200, OWNER: 200, OUTSIDER: 200},
-    },
-    "auth.logout": {"POST": {ANON: 302, OWNER: 302, OUTSIDER: 302}},
-    "auth.join_family": {
-        "GET": {ANON: 410, OWNER: 410, OUTSIDER: 410},
-        "POST": {ANON: 410, OWNER: 410, OUTSIDER: 410},
-    },
-    "auth.account": {
-        "GET": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200},
-        "POST": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200},
-    },
-    "family.home": {"GET": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200}},
-    "family.add_child": {
-        "GET": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200},
-        "POST": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200},
-    },
-    "family.edit_child": {
-        "GET": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 404},
-        "POST": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 404},
-    },
-    "family.delete_child": {
-        "GET": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 404},
-        "POST": {ANON: SIGNIN, OWNER: 302, OUTSIDER: 404},
-    },
-    "family.create_invite": {"POST": {ANON: SIGNIN, OWNER: 200, OUTSIDER: 200}},
-    "family.revoke_invite": {"POST": {ANON: SIGNIN, OWNER: 302, OUTSIDER: 404}},
+# endpoint -> method -> expected status for (ANON, OWNER, OUTSIDER, CHILD). Every id in a URL
+# belongs to the owner's family, so the outsider must get 404 wherever an id appears, and the
+# child must get 403 on every guardian page.
+ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
+    "auth.index": {"GET": (200, 302, 302, 302)},
+    "auth.signup": {"GET": (200, 200, 200, 403), "POST": (200, 200, 200, 403)},
+    "auth.login": {"GET": (200, 200, 200, 403), "POST": (200, 200, 200, 403)},
+    "auth.logout": {"POST": (302, 302, 302, 302)},
+    "auth.join_family": {"GET": (410, 410, 410, 403), "POST": (410, 410, 410, 403)},
+    "auth.account": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
+    "family.home": {"GET": (SIGNIN, 200, 200, 403)},
+    "family.add_child": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
+    "family.edit_child": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "family.delete_child": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 302, 404, 403)},
+    "family.set_pin": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "family.unlock_profile": {"POST": (SIGNIN, 302, 404, 403)},
+    "family.create_invite": {"POST": (SIGNIN, 200, 200, 403)},
+    "family.revoke_invite": {"POST": (SIGNIN, 302, 404, 403)},
+    "devices.index": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 302, 302, 403)},
+    "devices.revoke": {"POST": (SIGNIN, 302, 404, 403)},
+    "tablet.picker": {"GET": (302, 302, 302, 200)},
+    "tablet.unlock_child": {"GET": (401, 401, 401, 200), "POST": (401, 401, 401, 200)},
+    "tablet.unlock_guardian": {"GET": (302, 302, 302, 200), "POST": (302, 302, 302, 200)},
+    "child.home": {"GET": (SIGNIN, 403, 403, 200)},
 }
 
 CASES = [
     (endpoint, method, actor)
     for endpoint, methods in ROUTES.items()
-    for method, actors in methods.items()
-    for actor in actors
+    for method in methods
+    for actor in ACTORS
 ]
 
 
 @dataclass
 class World:
-    """Two families: the owner's (with a child and an invite) and an outsider's."""
+    """Two families: the owner's (children, an invite, a tablet) and an outsider's."""
 
     client: Client
-    child_id: int
-    invite_id: int
+    ids: dict[str, int | str]
 
     def url(self, app, endpoint: str) -> str:
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-        values = {
-            "child_id": self.child_id,
-            "invite_id": self.invite_id,
-            "token": "not-a-real-token",
-        }
-        return rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        return rule.build({k: v for k, v in self.ids.items() if k in rule.arguments})[1]
 
 
 def build_world(app, actor: str) -> World:
-    owner = Auth(app.test_client())
-    owner.signup()
-    owner.client.submit(
-        "/family/children/new",
-        data={
-            "display_name": "Mo",
-            "avatar": "🦊",
-            "colour": "sky",
-            "birth_year": "2014",
-            "birth_month": "5",
-        },
-    )
-    owner.client.submit("/family/invites")
+    tablet = Auth(app.test_client())
+    tablet.signup()
+    for name in ("Mo", "Zoe"):
+        tablet.client.submit(
+            "/family/children/new",
+            data={
+                "display_name": name,
+                "avatar": "🦊",
+                "colour": "sky",
+                "birth_year": "2014",
+                "birth_month": "5",
+            },
+        )
     with app.app_context():
-        child_id = db.session.scalars(sa.select(Child.id)).one()
-        invite_id = db.session.scalars(sa.select(Invite.id)).one()
+        mo, zoe = db.session.scalars(sa.select(Child.id).order_by(Child.id)).all()
+    for child_id in (mo, zoe):
+        tablet.client.submit(
+            f"/family/children/{child_id}/pin", data={"pin": "4826", "confirm": "4826"}
+        )
+    tablet.client.submit("/family/invites")
+    tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
+    with app.app_context():
+        ids = {
+            "child_id": mo,
+            "invite_id": db.session.scalars(sa.select(Invite.id)).one(),
+            "device_id": db.session.scalars(sa.select(Device.id)).one(),
+            "guardian_id": db.session.scalars(sa.select(Guardian.id)).one(),
+            "token": "not-a-real-token",
+        }
     client = app.test_client()
     if actor == OWNER:
-        client = owner.client
+        Auth(client).login()
     elif actor == OUTSIDER:
         Auth(client).signup(email="eve@example.org", name="Eve", family="The Outsiders")
-    return World(client, child_id, invite_id)
+    elif actor == CHILD:
+        response = tablet.client.submit(f"/who/child/{zoe}", data={"pin": "4826"})
+        assert response.status_code == 302
+        client = tablet.client
+    return World(client, ids)
 
 
 def test_every_route_is_listed(app):
@@ -124,7 +126,7 @@ def test_every_route_is_listed(app):
 def test_route_by_actor(app, endpoint, method, actor):
     world = build_world(app, actor)
     url = world.url(app, endpoint)
-    expected = ROUTES[endpoint][method][actor]
+    expected = ROUTES[endpoint][method][ACTORS.index(actor)]
     before = snapshot(app)
     response = world.client.get(url) if method == "GET" else world.client.submit(url, data={})
     if expected == SIGNIN:
@@ -132,8 +134,13 @@ def test_route_by_actor(app, endpoint, method, actor):
         assert response.headers["Location"].startswith("/login")
     else:
         assert response.status_code == expected, response.get_data(as_text=True)[:2000]
-    if actor == OUTSIDER and expected == 404:
-        assert snapshot(app) == before  # target 2: nothing of the other family changed
+    if (actor == OUTSIDER and expected == 404) or (actor == CHILD and expected == 403):
+        after = snapshot(app)
+        if actor == CHILD and method != "GET":
+            # Target 1: the refusal itself is logged, and nothing else changes.
+            new_rows = set(after.pop("audit_event")) - set(before.pop("audit_event"))
+            assert [row[3:5] for row in new_rows] == [("authorisation", "denied")]
+        assert after == before  # target 2: nothing of the other family changed
 
 
 @pytest.mark.parametrize(

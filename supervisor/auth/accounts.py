@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from supervisor import passwords
+from supervisor import clock, passwords
 from supervisor.auth import throttle
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian
@@ -72,6 +72,12 @@ def sign_in(email: str, password: str) -> SignInResult:
         return SignInResult(guardian=guardian)
     throttle.record_failure(email)
     return SignInResult(locked_until=throttle.locked_until(email))
+
+
+def lockout_message(locked_until: datetime) -> str:
+    """What a guardian locked out by failed sign-ins is told."""
+    minutes = max(1, round((locked_until - clock.now()).total_seconds() / 60))
+    return f"Too many failed attempts for this account. Try again in {minutes} minutes."
 
 
 def change_password(guardian: Guardian, current: str, new: str) -> bool:

@@ -2,42 +2,52 @@
 
 Flask's own session is a signed cookie the server cannot take back, so every request is
 checked against a ``LoginSession`` row: deleting the row ends the session on every worker.
+A session on the family tablet is bound to that tablet's device row, so revoking the
+tablet ends it too.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from supervisor import clock, tokens
 from supervisor.extensions import db
-from supervisor.models import Guardian, LoginSession
+from supervisor.models import Child, Device, Guardian, LoginSession
 
 TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 SEEN_KEY = "seen"
 
 
-def start(guardian: Guardian) -> None:
-    """Sign ``guardian`` in on a brand-new session; nothing of the previous one survives."""
+def start(person: Guardian | Child, device: Device | None = None) -> LoginSession:
+    """Sign ``person`` in on a brand-new session; nothing of the previous one survives.
+
+    A guardian always arrives here having just typed their password.
+    """
     now = clock.now()
-    _delete_expired(guardian, now)
+    _delete_expired(now)
     session.clear()
     token = tokens.new_token()
-    db.session.add(
-        LoginSession(
-            token_hash=tokens.digest(token),
-            family_id=guardian.family_id,
-            guardian_id=guardian.id,
-            created_at=now,
-        )
+    is_guardian = isinstance(person, Guardian)
+    row = LoginSession(
+        token_hash=tokens.digest(token),
+        family_id=person.family_id,
+        guardian_id=person.id if is_guardian else None,
+        child_id=None if is_guardian else person.id,
+        device_id=device.id if device else None,
+        created_at=now,
+        password_verified_at=now if is_guardian else None,
     )
+    db.session.add(row)
     session[TOKEN_KEY] = token
     session[SEEN_KEY] = now.timestamp()
-    login_user(guardian)
+    login_user(person)
+    g.login_session = row
+    return row
 
 
 def end() -> None:
@@ -62,35 +72,63 @@ def end_others(guardian: Guardian) -> None:
     )
 
 
-def load(user_id: str) -> Guardian | None:
-    """Flask-Login's user loader: the guardian of a live, unexpired session, else ``None``."""
+def current() -> LoginSession | None:
+    """The live session row of this request (set by ``load``)."""
+    return g.get("login_session")
+
+
+def load(user_id: str) -> Guardian | Child | None:
+    """Flask-Login's user loader: the person of a live, unexpired session, else ``None``."""
     token = session.get(TOKEN_KEY)
     if not token:
         return None
     row = db.session.scalar(
         sa.select(LoginSession)
-        .options(joinedload(LoginSession.guardian).joinedload(Guardian.family))
+        .options(
+            joinedload(LoginSession.guardian).joinedload(Guardian.family),
+            joinedload(LoginSession.child).joinedload(Child.family),
+            joinedload(LoginSession.device),
+        )
         .where(LoginSession.token_hash == tokens.digest(token))
     )
-    if row is None or row.guardian.get_id() != user_id:
+    if row is None or row.person.get_id() != user_id or not _on_its_device(row):
         return None
     now = clock.now()
-    config = current_app.config
     idle = now.timestamp() - float(session.get(SEEN_KEY, 0))
     if (
-        now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
-        or idle > config["GUARDIAN_IDLE_TIMEOUT"].total_seconds()
+        now - row.created_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+        or idle > idle_limit(row).total_seconds()
     ):
         session.clear()
+        g.session_timed_out = True
         return None
     session[SEEN_KEY] = now.timestamp()
-    return row.guardian
+    g.login_session = row
+    if row.device is not None:
+        g.device = row.device
+        g.device_id = row.device.id
+    return row.person
 
 
-def _delete_expired(guardian: Guardian, now: datetime) -> None:
+def idle_limit(row: LoginSession) -> timedelta:
+    """Children get longer than a guardian on the shared tablet, who must not be left open."""
+    config = current_app.config
+    if row.child_id is not None:
+        return config["CHILD_IDLE_TIMEOUT"]
+    if row.device_id is not None:
+        return config["TABLET_GUARDIAN_IDLE_TIMEOUT"]
+    return config["GUARDIAN_IDLE_TIMEOUT"]
+
+
+def _on_its_device(row: LoginSession) -> bool:
+    """A tablet session counts only with that tablet's device cookie beside it."""
+    if row.device is None:
+        return True
+    token = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+    return token is not None and tokens.digest(token) == row.device.token_hash
+
+
+def _delete_expired(now: datetime) -> None:
+    """Rows past the absolute limit can never be used again; drop them at each sign-in."""
     cutoff = now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
-    db.session.execute(
-        sa.delete(LoginSession).where(
-            LoginSession.guardian_id == guardian.id, LoginSession.created_at < cutoff
-        )
-    )
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.created_at < cutoff))

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from supervisor import clock
+from supervisor.db import insert_if_missing
 from supervisor.extensions import db
 from supervisor.models import LoginThrottle
 
@@ -43,13 +43,7 @@ def clear(email: str) -> None:
 
 def _locked_row(email: str, now: datetime) -> LoginThrottle:
     """The throttle row for ``email``, created if missing and locked against other workers."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(
-        insert(LoginThrottle)
-        .values(email=email, failures=0, window_started_at=now)
-        .on_conflict_do_nothing()
-    )
+    insert_if_missing(db.session, LoginThrottle, email=email, failures=0, window_started_at=now)
     return db.session.scalars(
         sa.select(LoginThrottle)
         .where(LoginThrottle.email == email)

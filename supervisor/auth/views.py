@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from supervisor import clock
-from supervisor.access import current_guardian, guardian_only
+from supervisor import audit
+from supervisor.access import current_guardian, guardian_only, not_for_children
 from supervisor.auth import accounts, sessions
 from supervisor.auth.forms import (
     JoinFamilyForm,
@@ -20,6 +20,7 @@ from supervisor.auth.forms import (
 )
 from supervisor.extensions import db
 from supervisor.family import invites
+from supervisor.tablet import devices
 
 bp = Blueprint("auth", __name__)
 
@@ -28,13 +29,16 @@ EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or us
 
 @bp.get("/")
 def index() -> str | Response:
-    """Signed-in guardians go to their family; everyone else sees what the app is."""
+    """Everyone to their own start: family page, child page, the tablet's picker, or welcome."""
     if current_user.is_authenticated:
-        return redirect(url_for("family.home"))
+        return redirect(url_for("family.home" if current_user.is_guardian else "child.home"))
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
     return render_template("auth/welcome.html")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@not_for_children
 def signup() -> str | Response:
     """Create a family and its first guardian."""
     form = SignupForm()
@@ -50,6 +54,7 @@ def signup() -> str | Response:
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
+            audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
             db.session.commit()
             flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
             return redirect(url_for("family.home"))
@@ -57,21 +62,33 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@not_for_children
 def login() -> str | Response | tuple[str, int]:
-    """Sign a guardian in; repeated failures for one address are slowed down."""
+    """Sign a guardian in; repeated failures for one address are slowed down.
+
+    On the family tablet everyone starts from the picker instead.
+    """
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = accounts.sign_in(normalise_email(form.email.data), form.password.data)
-        if result.guardian is not None:
-            sessions.start(result.guardian)
+        email = normalise_email(form.email.data)
+        result = accounts.sign_in(email, form.password.data)
+        guardian = result.guardian
+        audit.record(
+            "login",
+            audit.SUCCESS if guardian else audit.FAILURE,
+            family_id=guardian.family_id if guardian else None,
+            actor=guardian,
+            subject=None if guardian else email,
+        )
+        if guardian is not None:
+            sessions.start(guardian)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()  # keep the failure count
+        db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
-            minutes = max(1, round((result.locked_until - clock.now()).total_seconds() / 60))
-            form.form_errors.append(
-                f"Too many failed attempts for this account. Try again in {minutes} minutes."
-            )
+            form.form_errors.append(accounts.lockout_message(result.locked_until))
             return render_template("auth/login.html", form=form), 429
         form.form_errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form)
@@ -79,14 +96,24 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Sign out and end the session on the server."""
+    """Sign out (or "Switch person" on the tablet): the session ends on the server."""
+    if current_user.is_authenticated:
+        audit.record(
+            "logout",
+            audit.SUCCESS,
+            family_id=current_user.family_id,
+            actor=current_user._get_current_object(),
+        )
     sessions.end()
     db.session.commit()
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@not_for_children
 def join_family(token: str) -> str | Response | tuple[str, int]:
     """Join a family from a guardian's invite link, choosing one's own password."""
     found = invites.find(token)
@@ -103,6 +130,7 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
+            audit.record("join_family", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
             db.session.commit()
             flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
             return redirect(url_for("family.home"))
@@ -116,11 +144,19 @@ def account() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        if accounts.change_password(guardian, form.current_password.data, form.password.data):
+        changed = accounts.change_password(guardian, form.current_password.data, form.password.data)
+        audit.record(
+            "password_change",
+            audit.SUCCESS if changed else audit.FAILURE,
+            family_id=guardian.family_id,
+            actor=guardian,
+        )
+        if changed:
             sessions.end_others(guardian)
             db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
+        db.session.commit()
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
 

@@ -6,16 +6,15 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from supervisor.access import (
-    current_guardian,
-    family_child_or_404,
-    family_invite_or_404,
-    require_guardian,
-)
+from supervisor import audit
+from supervisor.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.auth import stepup
 from supervisor.extensions import db
 from supervisor.family import invites
 from supervisor.family.forms import COLOURS, MONTHS, ChildForm
-from supervisor.models import Child, Family
+from supervisor.models import Child, Family, Invite
+from supervisor.tablet import pins
+from supervisor.tablet.forms import SetPinForm
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -34,6 +33,7 @@ def home() -> str:
         "family/home.html",
         family=family,
         invites=invites.pending(family.id),
+        needs_password=not stepup.is_fresh(),
         months=MONTHS,
     )
 
@@ -55,7 +55,7 @@ def add_child() -> str | Response:
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 def edit_child(child_id: int) -> str | Response:
     """Change a child's name, avatar or birth year and month."""
-    child = family_child_or_404(child_id)
+    child = family_row_or_404(Child, child_id)
     form = ChildForm(obj=child)
     if not form.is_submitted():
         form.birth_month.data = str(child.birth_month)
@@ -68,16 +68,70 @@ def edit_child(child_id: int) -> str | Response:
 
 
 @bp.route("/children/<int:child_id>/delete", methods=["GET", "POST"])
+@stepup.required
 def delete_child(child_id: int) -> str | Response:
     """Remove a child profile and everything that belongs to it, after a confirmation."""
-    child = family_child_or_404(child_id)
+    child = family_row_or_404(Child, child_id)
     if request.method == "POST":
         name = child.display_name
+        audit.record(
+            "child_delete",
+            audit.SUCCESS,
+            family_id=child.family_id,
+            actor=current_guardian(),
+            subject=child.get_id(),
+        )
         db.session.delete(child)
         db.session.commit()
         flash(f"{name}'s profile and everything in it were removed.", "success")
         return redirect(url_for("family.home"))
-    return render_template("family/child_delete.html", child=child)
+    return render_template(
+        "family/child_delete.html", child=child, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.route("/children/<int:child_id>/pin", methods=["GET", "POST"])
+@stepup.required
+def set_pin(child_id: int) -> str | Response:
+    """Choose the PIN a child unlocks their profile with on the family tablet."""
+    child = family_row_or_404(Child, child_id)
+    form = SetPinForm()
+    if form.validate_on_submit():
+        problem = pins.problem_with(form.pin.data, child)
+        if problem is None:
+            pins.set_pin(child, form.pin.data)
+            audit.record(
+                "pin_set",
+                audit.SUCCESS,
+                family_id=child.family_id,
+                actor=current_guardian(),
+                subject=child.get_id(),
+            )
+            db.session.commit()
+            flash(f"{child.display_name}'s PIN is set.", "success")
+            return redirect(url_for("family.home"))
+        form.pin.errors.append(problem)
+    return render_template(
+        "family/set_pin.html", form=form, child=child, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.post("/children/<int:child_id>/unlock")
+@stepup.required
+def unlock_profile(child_id: int) -> Response:
+    """Open a profile locked by wrong PINs (the guardian has just typed their password)."""
+    child = family_row_or_404(Child, child_id)
+    pins.reset(child)
+    audit.record(
+        "pin_reset",
+        audit.SUCCESS,
+        family_id=child.family_id,
+        actor=current_guardian(),
+        subject=child.get_id(),
+    )
+    db.session.commit()
+    flash(f"{child.display_name}'s profile is open again.", "success")
+    return redirect(url_for("family.home"))
 
 
 @bp.post("/invites")
@@ -92,7 +146,7 @@ def create_invite() -> str:
 @bp.post("/invites/<int:invite_id>/revoke")
 def revoke_invite(invite_id: int) -> Response:
     """Cancel an invite link that has not been used."""
-    invite = family_invite_or_404(invite_id)
+    invite = family_row_or_404(Invite, invite_id)
     db.session.delete(invite)
     db.session.commit()
     flash("The invite link no longer works.", "success")

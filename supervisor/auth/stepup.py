@@ -1,0 +1,78 @@
+"""Step-up: sensitive guardian actions need the password typed within the last five minutes.
+
+A sensitive form carries a password field whenever the last entry is too old. If the window
+closes while the form is open, the POST is answered 401 with a page that asks for the
+password and posts the same action again, with what the guardian had typed kept in hidden
+fields, so the action runs exactly once, after the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, render_template, request
+
+from supervisor import audit, clock, passwords
+from supervisor.access import current_guardian
+from supervisor.auth import sessions, throttle
+from supervisor.extensions import db
+
+FIELD = "reauth_password"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_fresh() -> bool:
+    """True when the guardian typed their password within ``STEP_UP_WINDOW``."""
+    row = sessions.current()
+    verified = row.password_verified_at if row else None
+    return verified is not None and clock.now() - verified <= current_app.config["STEP_UP_WINDOW"]
+
+
+def _password_given_now() -> bool | None:
+    """Check a password sent with this request: True/False, or None when none was sent."""
+    password = request.form.get(FIELD)
+    if not password:
+        return None
+    guardian = current_guardian()
+    locked = throttle.locked_until(guardian.email)
+    if locked is None and passwords.verify_secret(guardian.password_hash, password):
+        row = sessions.current()
+        assert row is not None
+        row.password_verified_at = clock.now()
+        audit.record("step_up", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+        return True
+    if locked is None:
+        throttle.record_failure(guardian.email)
+    audit.record("step_up", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
+    return False
+
+
+def challenge(error: str | None = None) -> tuple[str, int]:
+    """The 401 page that asks for the password and then repeats the original POST."""
+    carried = [
+        (key, value)
+        for key, value in request.form.items(multi=True)
+        if key not in {"csrf_token", FIELD}
+    ]
+    return render_template(
+        "auth/reauth.html", action=request.path, carried=carried, error=error, field=FIELD
+    ), 401
+
+
+def required(view: F) -> F:
+    """Guard a POST view with the step-up check; GETs pass through to show the form."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            given = _password_given_now()
+            if given is False:
+                db.session.commit()  # keep the failure count and the audit record
+                return challenge("That password isn't right. Try again.")
+            if given is None and not is_fresh():
+                return challenge()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""The child's own pages on the family tablet."""

@@ -1,0 +1,1 @@
+"""The shared family tablet: enrolled devices, the "Who's using?" picker, PINs and switching."""

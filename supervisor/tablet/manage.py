@@ -1,0 +1,64 @@
+"""Guardians manage the family's tablets: mark this browser as one, see them all, revoke any."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from supervisor import audit
+from supervisor.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.auth import sessions, stepup
+from supervisor.extensions import db
+from supervisor.models import Device
+from supervisor.tablet import devices
+from supervisor.tablet.forms import DeviceForm
+
+bp = Blueprint("devices", __name__, url_prefix="/family/devices")
+bp.before_request(require_guardian)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> str | Response:
+    """The family's tablets; a form marks this browser as one."""
+    guardian = current_guardian()
+    form = DeviceForm()
+    if form.validate_on_submit():
+        device, token = devices.enrol(guardian, form.name.data)
+        audit.record(
+            "device_enrol",
+            audit.SUCCESS,
+            family_id=guardian.family_id,
+            actor=guardian,
+            subject=f"device:{device.id}",
+        )
+        # From now on this browser is shared: the guardian unlocks it again from the picker.
+        sessions.end()
+        db.session.commit()
+        flash(f"This browser is now “{device.name}”. Everyone picks their profile here.", "success")
+        return devices.set_cookie(redirect(url_for("tablet.picker")), token)
+    return render_template(
+        "tablet/devices.html",
+        form=form,
+        devices=devices.family_devices(guardian.family_id),
+        this_device=devices.current(),
+        needs_password=not stepup.is_fresh(),
+    )
+
+
+@bp.post("/<int:device_id>/revoke")
+@stepup.required
+def revoke(device_id: int) -> Response:
+    """Stop a tablet working: its cookie is refused and its sessions end at once."""
+    device = family_row_or_404(Device, device_id)
+    guardian = current_guardian()
+    audit.record(
+        "device_revoke",
+        audit.SUCCESS,
+        family_id=guardian.family_id,
+        actor=guardian,
+        subject=f"device:{device.id}",
+    )
+    db.session.delete(device)
+    db.session.commit()
+    flash(f"“{device.name}” no longer works as the family tablet.", "success")
+    return redirect(url_for("devices.index"))
