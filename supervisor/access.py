@@ -49,7 +49,7 @@ def unauthorized() -> Response:
             flash("The profile locked itself after a while without use. Pick who's using.", "info")
         return redirect(url_for("tablet.picker"))
     flash("Please sign in to continue.", "info")
-    target = request.full_path if request.method in READS else None
+    target = request.full_path.rstrip("?") if request.method in READS else None
     return redirect(url_for("auth.login", next=target))
 
 

@@ -28,7 +28,7 @@ from supervisor.extensions import db
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
 PG_SCHEMA = "supervisor_tests"
 PASSWORD = "correct horse battery"
-CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -73,18 +73,16 @@ def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
 class Client(FlaskClient):
     """A test client that can fill in a form's CSRF token the way a browser would."""
 
-    def csrf_token(self, *pages: str) -> str:
-        """This session's token, read from the first of ``pages`` (or a start page) with a form."""
-        for path in (*pages, "/", "/login"):
-            page = self.get(path, follow_redirects=True).get_data(as_text=True)
-            if match := CSRF_INPUT.search(page):
-                return match.group(1)
-        raise AssertionError("no page offered a CSRF token")
+    def csrf_token(self, page: str = "/") -> str:
+        """This session's CSRF token, as every page carries it."""
+        html = self.get(page, follow_redirects=True).get_data(as_text=True)
+        match = CSRF_META.search(html)
+        assert match, f"{page} carries no CSRF token"
+        return match.group(1)
 
     def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
-        """POST ``data`` with a valid CSRF token, as the form on ``url`` would send it."""
-        token = self.csrf_token(url.split("?")[0])
-        return self.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+        """POST ``data`` with this session's valid CSRF token, as a form would."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
 
 
 def make_app(url: str, **overrides: Any) -> Flask:
