@@ -12,6 +12,7 @@ from flask import Flask
 
 from config import CONFIGS, Config
 from supervisor.db import ROOT
+from supervisor.tracks import facts
 
 
 def create_app(
@@ -28,6 +29,7 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    facts.check_complete()
     return app
 
 
@@ -55,7 +57,7 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from supervisor import access, security
+    from supervisor import access, security, templating
     from supervisor import db as database
     from supervisor.auth import sessions
     from supervisor.extensions import csrf, db, login_manager
@@ -69,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(access.unauthorized)
     security.init_app(app)
     devices.init_app(app)
+    templating.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -77,8 +80,9 @@ def register_blueprints(app: Flask) -> None:
     from supervisor.family.views import bp as family_bp
     from supervisor.tablet.manage import bp as devices_bp
     from supervisor.tablet.views import bp as tablet_bp
+    from supervisor.tracks.views import bp as tracks_bp
 
-    for blueprint in (auth_bp, family_bp, devices_bp, tablet_bp, child_bp):
+    for blueprint in (auth_bp, family_bp, devices_bp, tablet_bp, child_bp, tracks_bp):
         app.register_blueprint(blueprint)
 
 

@@ -23,6 +23,13 @@ class Family(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Minimum ages depend on the country's law; times are shown in the family's time zone.
+    country: Mapped[str] = mapped_column(sa.String(2), default="GB", server_default="GB")
+    timezone: Mapped[str] = mapped_column(
+        sa.String(64), default="Europe/London", server_default="Europe/London"
+    )
+    # When set, an advance needs the signatures of two different guardians.
+    both_guardians_sign: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="family", order_by="Guardian.id", passive_deletes=True
@@ -219,3 +226,99 @@ class LoginThrottle(Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Track(Model):
+    """One social network a child is learning, at exactly one stage.
+
+    ``version`` is SQLAlchemy's optimistic lock: two sign-offs racing on two workers cannot
+    both move the stage. ``requested_at`` marks a child's open request for sign-off.
+    """
+
+    __tablename__ = "track"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(sa.String(30))
+    other_name: Mapped[str | None] = mapped_column(sa.String(40))
+    stage: Mapped[str] = mapped_column(sa.String(20))
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    request_note: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    child: Mapped[Child] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
+
+
+class TrackEvent(Model):
+    """The append-only history of a track: every transition, request, decline and signature.
+
+    Nothing in the app updates or deletes these rows; they go only with the whole child or
+    family. ``requirements`` keeps how the requirements stood at that moment.
+    """
+
+    __tablename__ = "track_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    from_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    to_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    actor: Mapped[str] = mapped_column(sa.String(40))
+    guardian_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    override: Mapped[bool] = mapped_column(default=False)
+    requirements: Mapped[list[dict[str, object]] | None] = mapped_column(sa.JSON)
+
+    guardian: Mapped[Guardian | None] = relationship()
+
+
+class ChecklistTick(Model):
+    """A checklist item a guardian ticked for one track."""
+
+    __tablename__ = "checklist_tick"
+
+    track_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True
+    )
+    item: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    ticked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class Notification(Model):
+    """A message for one guardian on the family page, such as a sign-off by the other one."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    guardian_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    text: Mapped[str] = mapped_column(sa.Text)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HistoryIsAppendOnly(Exception):
+    """Raised when code tries to change or delete a history row."""
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_history_changes(session: sa.orm.Session, _context: object, _instances: object) -> None:
+    """History rows are written once; only deleting a child or family removes them (in SQL)."""
+    for row in (*session.dirty, *session.deleted):
+        if isinstance(row, TrackEvent) and (row in session.deleted or session.is_modified(row)):
+            raise HistoryIsAppendOnly(f"track_event {row.id} cannot be changed")

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from supervisor.extensions import db
-from supervisor.models import Child, Device, Guardian, Invite
+from supervisor.models import Child, Device, Guardian, Invite, Track
 from tests.conftest import Auth, Client, snapshot
 
 ANON = "anonymous"
@@ -49,6 +49,16 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "tablet.unlock_child": {"GET": (401, 401, 401, 200), "POST": (401, 401, 401, 200)},
     "tablet.unlock_guardian": {"GET": (302, 302, 302, 200), "POST": (302, 302, 302, 200)},
     "child.home": {"GET": (SIGNIN, 403, 403, 200)},
+    "family.settings": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 302, 302, 403)},
+    "family.read_notifications": {"POST": (SIGNIN, 302, 302, 403)},
+    "tracks.add": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "tracks.show": {"GET": (SIGNIN, 200, 404, 403)},
+    "tracks.tick": {"POST": (SIGNIN, 400, 404, 403)},
+    "tracks.sign_off": {"POST": (SIGNIN, 400, 404, 403)},
+    "tracks.step_back": {"POST": (SIGNIN, 400, 404, 403)},
+    "tracks.decline": {"POST": (SIGNIN, 400, 404, 403)},
+    "child.track": {"GET": (SIGNIN, 403, 403, 200)},
+    "child.request_sign_off": {"POST": (SIGNIN, 403, 403, 400)},
 }
 
 CASES = [
@@ -91,6 +101,7 @@ def build_world(app, actor: str) -> World:
         tablet.client.submit(
             f"/family/children/{child_id}/pin", data={"pin": "4826", "confirm": "4826"}
         )
+    tablet.client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
     tablet.client.submit("/family/invites")
     tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
     with app.app_context():
@@ -99,6 +110,7 @@ def build_world(app, actor: str) -> World:
             "invite_id": db.session.scalars(sa.select(Invite.id)).one(),
             "device_id": db.session.scalars(sa.select(Device.id)).one(),
             "guardian_id": db.session.scalars(sa.select(Guardian.id)).one(),
+            "track_id": db.session.scalars(sa.select(Track.id)).one(),
             "token": "not-a-real-token",
         }
     client = app.test_client()
@@ -107,7 +119,7 @@ def build_world(app, actor: str) -> World:
     elif actor == OUTSIDER:
         Auth(client).signup(email="eve@example.org", name="Eve", family="The Outsiders")
     elif actor == CHILD:
-        response = tablet.client.submit(f"/who/child/{zoe}", data={"pin": "4826"})
+        response = tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"})
         assert response.status_code == 302
         client = tablet.client
     return World(client, ids)

@@ -1,13 +1,17 @@
-"""A child's home on the tablet: what they're doing, and exactly what their guardians can see."""
+"""A child's pages on the tablet: their tracks, what guardians can see, asking for sign-off."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from supervisor.access import current_child, require_child
 from supervisor.extensions import db
-from supervisor.models import Guardian
+from supervisor.models import Guardian, Track
+from supervisor.stages import engine
+from supervisor.tracks import operations, queries
+from supervisor.tracks.forms import RequestForm
 
 bp = Blueprint("child", __name__, url_prefix="/me")
 bp.before_request(require_child)
@@ -20,4 +24,54 @@ def home() -> str:
     guardians = db.session.scalars(
         sa.select(Guardian.name).where(Guardian.family_id == child.family_id).order_by(Guardian.id)
     ).all()
-    return render_template("child/home.html", child=child, guardians=guardians)
+    tracks = list(
+        db.session.scalars(sa.select(Track).where(Track.child_id == child.id).order_by(Track.id))
+    )
+    return render_template(
+        "child/home.html",
+        child=child,
+        guardians=guardians,
+        tracks=tracks,
+        progress=queries.progress_by_track(tracks),
+        name=operations.track_name,
+    )
+
+
+@bp.get("/tracks/<int:track_id>")
+def track(track_id: int) -> str:
+    """One of the child's tracks: stage, what's missing, history, and the request button."""
+    return _render(_own_track_or_404(track_id))
+
+
+@bp.post("/tracks/<int:track_id>/request")
+def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
+    """Ask the guardians for sign-off, in the child's own words."""
+    track = _own_track_or_404(track_id)
+    form = RequestForm()
+    if not form.validate_on_submit():
+        return _render(track, form), 400
+    try:
+        operations.request_sign_off(current_child(), track, form.note.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(_own_track_or_404(track_id), form, refused.reason), 409
+    db.session.commit()
+    flash("Your request is on its way to your guardians.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+def _own_track_or_404(track_id: int) -> Track:
+    track = db.session.get(Track, track_id)
+    if track is None or track.child_id != current_child().id:
+        abort(404)
+    return track
+
+
+def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
+    return render_template(
+        "child/track.html",
+        view=queries.track_view(track),
+        name=operations.track_name(track),
+        form=form or RequestForm(),
+        error=error,
+    )

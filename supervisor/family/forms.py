@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from supervisor import clock
 from supervisor.auth.forms import strip
+from supervisor.tracks.platforms import COUNTRIES
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 COLOURS = {
@@ -70,3 +73,23 @@ class ChildForm(FlaskForm):
         now = clock.now()
         if self.birth_year.data == now.year and field.data and int(field.data) > now.month:
             raise ValidationError("That month hasn't happened yet this year.")
+
+
+def _zone_choices() -> list[SelectChoice]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in zones]
+
+
+class FamilySettingsForm(FlaskForm):
+    """Settings that shape the whole family's experience."""
+
+    country = SelectField(
+        "Country",
+        choices=[SelectChoice(code, name) for code, name in COUNTRIES.items()],
+        description="Minimum ages for some networks depend on the country's law.",
+    )
+    timezone = SelectField("Time zone", choices=_zone_choices())
+    both_guardians_sign = BooleanField(
+        "Both guardians must sign off before a track moves forward",
+        description="With only one guardian in the family, one signature is enough.",
+    )

@@ -6,15 +6,17 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import audit
+from supervisor import audit, clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.extensions import db
 from supervisor.family import invites
-from supervisor.family.forms import COLOURS, MONTHS, ChildForm
-from supervisor.models import Child, Family, Invite
+from supervisor.family.forms import COLOURS, MONTHS, ChildForm, FamilySettingsForm
+from supervisor.models import Child, Family, Invite, Notification, Track
 from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
+from supervisor.tracks import operations, queries
+from supervisor.tracks.platforms import COUNTRIES
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -29,13 +31,52 @@ def home() -> str:
         .options(sa.orm.selectinload(Family.children), sa.orm.selectinload(Family.guardians))
         .where(Family.id == guardian.family_id)
     ).one()
+    tracks = list(
+        db.session.scalars(sa.select(Track).where(Track.family_id == family.id).order_by(Track.id))
+    )
+    notes = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc())
+        .limit(20)
+    ).all()
     return render_template(
         "family/home.html",
         family=family,
+        tracks_by_child={c.id: [t for t in tracks if t.child_id == c.id] for c in family.children},
+        progress=queries.progress_by_track(tracks),
+        track_name=operations.track_name,
+        notifications=notes,
         invites=invites.pending(family.id),
         needs_password=not stepup.is_fresh(),
         months=MONTHS,
+        countries=COUNTRIES,
     )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | Response:
+    """Country (minimum ages), time zone, and whether an advance needs two guardians."""
+    family = db.session.get_one(Family, current_guardian().family_id)
+    form = FamilySettingsForm(obj=family)
+    if form.validate_on_submit():
+        form.populate_obj(family)
+        db.session.commit()
+        flash("The family's settings are saved.", "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/settings.html", form=form)
+
+
+@bp.post("/notifications/read")
+def read_notifications() -> Response:
+    """Mark this guardian's notifications as read."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.guardian_id == current_guardian().id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+    db.session.commit()
+    return redirect(url_for("family.home"))
 
 
 @bp.route("/children/new", methods=["GET", "POST"])

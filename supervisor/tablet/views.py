@@ -15,6 +15,7 @@ from supervisor.extensions import db
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tablet.forms import PasswordUnlockForm, PinUnlockForm
+from supervisor.templating import when
 
 bp = Blueprint("tablet", __name__)
 
@@ -106,5 +107,5 @@ def _pin_message(result: pins.PinCheck) -> str:
     if result.locked:
         return "This profile is locked after too many wrong PINs. A guardian can open it again."
     if result.wait_until is not None:
-        return f"Too many wrong PINs. Try again after {result.wait_until:%H:%M} UTC."
+        return f"Too many wrong PINs. Try again after {when(result.wait_until, 'time')}."
     return f"That PIN isn't right. {result.attempts_left} more tries before you have to wait."

@@ -1,0 +1,19 @@
+"""Stage 1, instruction: lessons and talks before any account exists."""
+
+from supervisor.stages.base import Requirement, Stage, StageKey
+
+CHECKLIST = (
+    ("network_chosen", "We chose which network fits, and why"),
+    ("never_share", "We agreed what is never shared (full birth date, address, school, location)"),
+)
+
+STAGE = Stage(
+    key=StageKey.INSTRUCTION,
+    meaning="School first: short lessons and quizzes, each one talked through together. "
+    "No account yet.",
+    requirements=(
+        Requirement("checklist", "checklist", "Guardian checklist ticked", {"items": CHECKLIST}),
+    ),
+    advances_to=StageKey.PERMIT,
+    steps_back_to=None,
+)

@@ -1,0 +1,73 @@
+"""Forms for tracks and their transitions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+
+from supervisor.auth.forms import strip
+from supervisor.stages.base import StageKey
+from supervisor.tracks.platforms import PLATFORMS
+
+STAGE_VALUES = [key.value for key in StageKey]
+
+
+class AddTrackForm(FlaskForm):
+    platform = SelectField(
+        "Social network",
+        choices=[SelectChoice("", "Choose a network")]
+        + [SelectChoice(p.key, p.name) for p in PLATFORMS.values()],
+        validators=[DataRequired("Choose the social network.")],
+    )
+    other_name = StringField(
+        "Name of the network (for “Other”)",
+        validators=[Optional(), Length(max=40)],
+        filters=[strip],
+    )
+
+    def validate_other_name(self, field: StringField) -> None:
+        if self.platform.data == "other" and not field.data:
+            raise ValidationError("Type the name of the network.")
+
+
+def _stage_field() -> HiddenField:
+    return HiddenField(validators=[AnyOf(STAGE_VALUES, message="Reload the page and try again.")])
+
+
+def _reason_field(label: str, required: bool) -> TextAreaField:
+    checks = (
+        [DataRequired("Write a reason; your child will read it.")] if required else [Optional()]
+    )
+    return TextAreaField(label, validators=[*checks, Length(max=2000)], filters=[strip])
+
+
+class SignOffForm(FlaskForm):
+    from_stage = _stage_field()
+    override_reason = _reason_field("Reason for signing off before everything is done", False)
+
+
+class StepBackForm(FlaskForm):
+    from_stage = _stage_field()
+    reason = _reason_field("Why step back? Your child will read this.", True)
+
+
+class DeclineForm(FlaskForm):
+    reason = _reason_field("Why not yet? Your child will read this.", True)
+
+
+class TickForm(FlaskForm):
+    item = StringField(validators=[DataRequired(), Length(max=40)])
+    ticked = BooleanField()
+
+
+class RequestForm(FlaskForm):
+    note = TextAreaField(
+        "In your own words: why are you ready?",
+        validators=[
+            DataRequired("Write a sentence or two about why you're ready."),
+            Length(max=2000),
+        ],
+        filters=[strip],
+    )

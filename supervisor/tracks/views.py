@@ -1,0 +1,144 @@
+"""Guardians' track pages: add a track, tick the checklist, sign off, decline, step back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from supervisor.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.auth import stepup
+from supervisor.extensions import db
+from supervisor.models import Child, Track
+from supervisor.stages import STAGES, engine
+from supervisor.stages.base import StageKey
+from supervisor.tracks import operations, queries
+from supervisor.tracks.forms import AddTrackForm, DeclineForm, SignOffForm, StepBackForm, TickForm
+from supervisor.tracks.platforms import PLATFORMS, age_now
+
+bp = Blueprint("tracks", __name__, url_prefix="/family")
+bp.before_request(require_guardian)
+
+
+@bp.route("/children/<int:child_id>/tracks/new", methods=["GET", "POST"])
+def add(child_id: int) -> str | Response:
+    """Start a track for a social network the child wants to use."""
+    child = family_row_or_404(Child, child_id)
+    form = AddTrackForm()
+    if form.validate_on_submit():
+        track = operations.add_track(
+            current_guardian(), child, form.platform.data, form.other_name.data
+        )
+        db.session.commit()
+        flash(
+            f"{child.display_name} starts {operations.track_name(track)} with instruction.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template("tracks/add.html", form=form, child=child)
+
+
+@bp.get("/tracks/<int:track_id>")
+def show(track_id: int) -> str:
+    """A track: its stage, what's missing for the next one, and its whole history."""
+    return _render(family_row_or_404(Track, track_id))
+
+
+@bp.post("/tracks/<int:track_id>/checklist")
+def tick(track_id: int) -> str | Response | tuple[str, int]:
+    """Tick or untick a checklist item of the track's current stage."""
+    track = family_row_or_404(Track, track_id)
+    form = TickForm()
+    view = queries.track_view(track)
+    if not form.validate_on_submit() or form.item.data not in {k for k, _, _ in view.checklist}:
+        return _render(track, error="That checklist item isn't part of this stage."), 400
+    operations.set_tick(current_guardian(), track, form.item.data, form.ticked.data)
+    db.session.commit()
+    return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
+
+
+@bp.post("/tracks/<int:track_id>/sign-off")
+@stepup.required
+def sign_off(track_id: int) -> str | Response | tuple[str, int]:
+    """Move the track one stage forward (with the password typed recently)."""
+    track = family_row_or_404(Track, track_id)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        return _render(track, sign_off_form=form), 400
+    try:
+        result = operations.sign_off(
+            current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
+        )
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(
+            family_row_or_404(Track, track_id), error=refused.reason, sign_off_form=form
+        ), 409 if refused.conflict else 422
+    db.session.commit()
+    if result.advanced:
+        flash(
+            f"Signed off: {track.child.display_name} now has "
+            f"{STAGES[StageKey(track.stage)].title} for {operations.track_name(track)}.",
+            "success",
+        )
+    else:
+        flash(f"Your signature is recorded. Waiting for {result.waiting_for}.", "info")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/step-back")
+@stepup.required
+def step_back(track_id: int) -> str | Response | tuple[str, int]:
+    """Move the track one stage back, with a reason the child reads."""
+    track = family_row_or_404(Track, track_id)
+    form = StepBackForm()
+    if not form.validate_on_submit():
+        return _render(track, step_back_form=form), 400
+    try:
+        operations.step_back(
+            current_guardian(), track, StageKey(form.from_stage.data), form.reason.data
+        )
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(
+            family_row_or_404(Track, track_id), error=refused.reason, step_back_form=form
+        ), 409 if refused.conflict else 422
+    db.session.commit()
+    flash(f"Stepped back to {STAGES[StageKey(track.stage)].title}.", "success")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/decline")
+def decline(track_id: int) -> str | Response | tuple[str, int]:
+    """Answer a child's request with "not yet" and a reason they will read."""
+    track = family_row_or_404(Track, track_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render(track, decline_form=form), 400
+    try:
+        operations.decline(current_guardian(), track, form.reason.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    db.session.commit()
+    flash("Your answer is on the track's history for your child to read.", "success")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+def _render(track: Track, error: str | None = None, **forms: object) -> str:
+    view = queries.track_view(track)
+    platform = PLATFORMS[track.platform]
+    minimum = platform.minimum_age(track.child.family.country)
+    forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
+    forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))
+    forms.setdefault("decline_form", DeclineForm())
+    return render_template(
+        "tracks/show.html",
+        view=view,
+        name=operations.track_name(track),
+        platform=platform,
+        minimum_age=minimum,
+        age=age_now(track.child.birth_year, track.child.birth_month),
+        error=error,
+        needs_password=not stepup.is_fresh(),
+        **forms,
+    )
