@@ -183,3 +183,26 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def add_child(client: Client, name: str, pin: str | None = "4826", birth_year: int = 2014) -> int:
+    """Add a child through the pages (and set their PIN); returns the child's id."""
+    response = client.submit(
+        "/family/children/new",
+        data={
+            "display_name": name,
+            "avatar": "🦊",
+            "colour": "sky",
+            "birth_year": str(birth_year),
+            "birth_month": "5",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    page = text(client.get("/family/"))
+    child_id = int(page.split("/family/children/")[-1].split("/")[0])
+    if pin:
+        response = client.submit(
+            f"/family/children/{child_id}/pin", data={"pin": pin, "confirm": pin}
+        )
+        assert response.status_code == 302, text(response)
+    return child_id

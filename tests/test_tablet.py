@@ -10,21 +10,9 @@ import sqlalchemy as sa
 from supervisor import passwords
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Child, Device, LoginSession
-from tests.conftest import PASSWORD, Auth, snapshot, text
+from tests.conftest import PASSWORD, Auth, add_child, snapshot, text
 
 PIN = "4826"
-CHILD = {"avatar": "🦊", "colour": "sky", "birth_year": "2014", "birth_month": "5"}
-
-
-def add_child(client, name: str, pin: str | None = PIN) -> int:
-    client.submit("/family/children/new", data={"display_name": name, **CHILD})
-    child_id = int(text(client.get("/family/")).split("/family/children/")[-1].split("/")[0])
-    if pin:
-        response = client.submit(
-            f"/family/children/{child_id}/pin", data={"pin": pin, "confirm": pin}
-        )
-        assert response.status_code == 302, text(response)
-    return child_id
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from supervisor.auth.forms import strip
 from supervisor.stages.base import StageKey
@@ -27,9 +27,12 @@ class AddTrackForm(FlaskForm):
         filters=[strip],
     )
 
-    def validate_other_name(self, field: StringField) -> None:
-        if self.platform.data == "other" and not field.data:
-            raise ValidationError("Type the name of the network.")
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.platform.data == "other" and not self.other_name.data:
+            self.other_name.errors = [*self.other_name.errors, "Type the name of the network."]
+            return False
+        return valid
 
 
 def _stage_field() -> HiddenField:

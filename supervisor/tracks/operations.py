@@ -195,6 +195,7 @@ def _move(
     track.stage_entered_at = now
     track.requested_at = None
     track.request_note = None
+    _flush_or_conflict()  # the versioned UPDATE first: a lost race stops here
     _event(
         track,
         transition.kind,
@@ -218,7 +219,6 @@ def _move(
         f"{guardian.name} {verb} {track.child.display_name}'s {track_name(track)}: now "
         f"{STAGES[transition.to_stage].title}.",
     )
-    _flush_or_conflict()
 
 
 def _flush_or_conflict() -> None:

@@ -1,0 +1,197 @@
+"""The stage engine as pure functions: registry, requirement kinds, transitions, replay."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from supervisor.stages import STAGES, StageDeclarationError, instruction, licence, permit, validate
+from supervisor.stages.base import Requirement, StageKey, TrackSnapshot
+from supervisor.stages.engine import (
+    ADVANCE,
+    STEP_BACK,
+    Refused,
+    check_request,
+    plan_advance,
+    plan_step_back,
+    progress,
+    replay,
+)
+from supervisor.stages.kinds import EVALUATORS, evaluate, evaluator
+from supervisor.tracks import facts
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+DECLARED = {"instruction": instruction.STAGE, "permit": permit.STAGE, "licence": licence.STAGE}
+
+
+def snapshot(stage=StageKey.INSTRUCTION, days=0, **facts_by_kind):
+    return TrackSnapshot(stage, NOW - timedelta(days=days), NOW, facts_by_kind)
+
+
+def all_ticked(stage: StageKey) -> frozenset[str]:
+    return frozenset(
+        key
+        for r in STAGES[stage].requirements
+        if r.kind == "checklist"
+        for key, _ in r.params["items"]
+    )
+
+
+# --- registry ------------------------------------------------------------------------------
+
+
+def test_shipped_stages_are_valid_and_ordered():
+    assert list(STAGES) == [StageKey.INSTRUCTION, StageKey.PERMIT, StageKey.LICENCE]
+    assert STAGES[StageKey.INSTRUCTION].advances_to is StageKey.PERMIT
+    assert STAGES[StageKey.LICENCE].steps_back_to is StageKey.PERMIT
+
+
+@pytest.mark.parametrize(
+    ("module", "change", "message"),
+    [
+        ("permit", {"advances_to": None, "requirements": ()}, "exactly one start and one end"),
+        ("instruction", {"advances_to": StageKey.LICENCE}, "skips a stage"),
+        ("licence", {"steps_back_to": StageKey.INSTRUCTION}, "skips a stage"),
+        ("permit", {"requirements": (Requirement("x", "no_such_kind", "X"),)}, "unknown kind"),
+        (
+            "permit",
+            {
+                "requirements": (
+                    Requirement("x", "min_days", "A", {"days": 1}),
+                    Requirement("x", "min_days", "B", {"days": 2}),
+                )
+            },
+            "share a key",
+        ),
+        (
+            "licence",
+            {"requirements": (Requirement("x", "min_days", "A", {"days": 1}),)},
+            "last stage has requirements",
+        ),
+    ],
+)
+def test_bad_declaration_fails_loudly_naming_the_module(module, change, message):
+    declared = dict(DECLARED)
+    declared[module] = replace(declared[module], **change)
+    with pytest.raises(StageDeclarationError, match=message) as raised:
+        validate(declared)
+    if "exactly one" not in message:
+        assert f"stage module {module!r}" in str(raised.value)
+
+
+def test_a_missing_or_doubled_stage_is_refused():
+    with pytest.raises(StageDeclarationError, match="no stage module declares permit"):
+        validate({"instruction": instruction.STAGE, "licence": licence.STAGE})
+    with pytest.raises(StageDeclarationError, match="second declaration"):
+        validate({**DECLARED, "copy": instruction.STAGE})
+    with pytest.raises(StageDeclarationError, match="not a Stage"):
+        validate({**DECLARED, "permit": "permit"})
+
+
+def test_every_kind_needs_a_fact_loader(monkeypatch):
+    facts.check_complete()
+    monkeypatch.setitem(EVALUATORS, "new_kind", lambda r, s: None)
+    with pytest.raises(RuntimeError, match="new_kind"):
+        facts.check_complete()
+
+
+def test_a_kind_has_one_evaluator():
+    with pytest.raises(ValueError, match="two evaluators"):
+        evaluator("checklist")(lambda r, s: None)
+
+
+# --- requirement kinds ---------------------------------------------------------------------
+
+
+def test_min_days():
+    requirement = Requirement("time", "min_days", "8 weeks", {"days": 56})
+    early = evaluate(requirement, snapshot(days=50))
+    assert (early.met, early.have, early.need, early.missing) == (
+        False,
+        50,
+        56,
+        "6 more days in this stage",
+    )
+    assert evaluate(requirement, snapshot(days=56)).met
+    assert evaluate(requirement, snapshot(days=400)).have == 56
+
+
+def test_checklist_counts_family_items_too():
+    requirement = Requirement("c", "checklist", "Ticked", {"items": (("a", "A"), ("b", "B"))})
+    assert evaluate(requirement, snapshot()).missing == "2 checklist items to tick"
+    half = evaluate(requirement, snapshot(checklist=frozenset({"a"})))
+    assert (half.met, half.have, half.need) == (False, 1, 2)
+    assert half.missing == "1 checklist item to tick"
+    assert evaluate(requirement, snapshot(checklist=frozenset({"a", "b"}))).met
+    extra = snapshot(checklist=frozenset({"a", "b"}), checklist_extra=(("c", "C"),))
+    assert not evaluate(requirement, extra).met
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+def test_advance_needs_every_requirement_or_a_reason():
+    not_ready = progress(snapshot())
+    with pytest.raises(Refused, match="Not everything is done yet") as refused:
+        plan_advance(not_ready, StageKey.INSTRUCTION)
+    assert not refused.value.conflict
+    override = plan_advance(not_ready, StageKey.INSTRUCTION, "  We did it all on paper.  ")
+    assert (override.kind, override.to_stage, override.override, override.reason) == (
+        ADVANCE,
+        StageKey.PERMIT,
+        True,
+        "We did it all on paper.",
+    )
+    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    plain = plan_advance(ready, StageKey.INSTRUCTION)
+    assert plain.override is False and plain.reason is None
+
+
+def test_stale_or_final_advance_is_a_conflict():
+    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    with pytest.raises(Refused) as stale:
+        plan_advance(ready, StageKey.PERMIT)
+    assert stale.value.conflict
+    with pytest.raises(Refused) as final:
+        plan_advance(progress(snapshot(StageKey.LICENCE)), StageKey.LICENCE, "why not")
+    assert final.value.conflict
+
+
+def test_step_back_needs_a_reason_and_somewhere_to_go():
+    with pytest.raises(Refused, match="reason"):
+        plan_step_back(StageKey.PERMIT, StageKey.PERMIT, "   ")
+    back = plan_step_back(StageKey.LICENCE, StageKey.LICENCE, "Posted our address.")
+    assert (back.kind, back.to_stage, back.reason) == (
+        STEP_BACK,
+        StageKey.PERMIT,
+        "Posted our address.",
+    )
+    with pytest.raises(Refused) as first:
+        plan_step_back(StageKey.INSTRUCTION, StageKey.INSTRUCTION, "x")
+    assert first.value.conflict
+    with pytest.raises(Refused) as stale:
+        plan_step_back(StageKey.PERMIT, StageKey.LICENCE, "x")
+    assert stale.value.conflict
+
+
+def test_request_only_when_ready_and_once():
+    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    check_request(ready, already_pending=False)
+    with pytest.raises(Refused, match="already asked"):
+        check_request(ready, already_pending=True)
+    with pytest.raises(Refused, match="Not quite yet"):
+        check_request(progress(snapshot()), already_pending=False)
+    with pytest.raises(Refused, match="licence already"):
+        check_request(progress(snapshot(StageKey.LICENCE)), already_pending=False)
+
+
+def test_replay_follows_history_and_rejects_jumps():
+    i, p, lic = StageKey.INSTRUCTION, StageKey.PERMIT, StageKey.LICENCE
+    assert replay([]) is i
+    assert replay([(ADVANCE, i, p), (ADVANCE, p, lic), (STEP_BACK, lic, p)]) is p
+    with pytest.raises(ValueError, match="jumps"):
+        replay([(ADVANCE, i, lic)])
+    with pytest.raises(ValueError, match="jumps"):
+        replay([(ADVANCE, i, p), (ADVANCE, i, p)])
