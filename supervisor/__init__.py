@@ -78,11 +78,22 @@ def register_blueprints(app: Flask) -> None:
     from supervisor.auth.views import bp as auth_bp
     from supervisor.child.views import bp as child_bp
     from supervisor.family.views import bp as family_bp
+    from supervisor.lessons.overview import bp as family_lessons_bp
+    from supervisor.lessons.player import bp as lessons_bp
     from supervisor.tablet.manage import bp as devices_bp
     from supervisor.tablet.views import bp as tablet_bp
     from supervisor.tracks.views import bp as tracks_bp
 
-    for blueprint in (auth_bp, family_bp, devices_bp, tablet_bp, child_bp, tracks_bp):
+    for blueprint in (
+        auth_bp,
+        family_bp,
+        devices_bp,
+        tablet_bp,
+        child_bp,
+        tracks_bp,
+        lessons_bp,
+        family_lessons_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -322,3 +322,71 @@ def _refuse_history_changes(session: sa.orm.Session, _context: object, _instance
     for row in (*session.dirty, *session.deleted):
         if isinstance(row, TrackEvent) and (row in session.deleted or session.is_modified(row)):
             raise HistoryIsAppendOnly(f"track_event {row.id} cannot be changed")
+
+
+class LessonProgress(Model):
+    """Where a child is in one lesson, saved after every step so an interruption loses nothing.
+
+    ``answers`` maps a question's index to the options tried in the current attempt;
+    ``best_score`` is the best first-try score of a finished attempt.
+    """
+
+    __tablename__ = "lesson_progress"
+
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    position: Mapped[int] = mapped_column(default=0)
+    attempt: Mapped[int] = mapped_column(default=1)
+    answers: Mapped[dict[str, list[int]]] = mapped_column(sa.JSON, default=dict)
+    first_try_correct: Mapped[int] = mapped_column(default=0)
+    best_score: Mapped[int | None]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LessonDiscussion(Model):
+    """A guardian's tick: "we talked this lesson through" with this child."""
+
+    __tablename__ = "lesson_discussion"
+
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    ticked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class FamilyChecklistItem(Model):
+    """A checklist item a family added for every track at one stage."""
+
+    __tablename__ = "family_checklist_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    stage: Mapped[str] = mapped_column(sa.String(20))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def key(self) -> str:
+        return f"family-{self.id}"
+
+
+class FamilyPrompt(Model):
+    """A discussion prompt a family wrote for itself."""
+
+    __tablename__ = "family_prompt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    stage: Mapped[str] = mapped_column(sa.String(20))
+    topic: Mapped[str] = mapped_column(sa.String(30))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -8,13 +8,16 @@ skip these checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from supervisor import clock as app_clock
+from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import Child, Device, Guardian, Invite, Track
-from tests.conftest import Auth, Client, snapshot
+from tests.conftest import Auth, Client, _fresh_database_url, make_app, snapshot
 
 ANON = "anonymous"
 OWNER = "guardian"
@@ -59,6 +62,14 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "tracks.decline": {"POST": (SIGNIN, 400, 404, 403)},
     "child.track": {"GET": (SIGNIN, 403, 403, 200)},
     "child.request_sign_off": {"POST": (SIGNIN, 403, 403, 400)},
+    "tracks.add_checklist_item": {"POST": (SIGNIN, 400, 404, 403)},
+    "lessons.index": {"GET": (SIGNIN, 403, 403, 200)},
+    "lessons.resume": {"GET": (SIGNIN, 403, 403, 302)},
+    "lessons.page": {"GET": (SIGNIN, 403, 403, 200), "POST": (SIGNIN, 403, 403, 302)},
+    "lessons.retake": {"POST": (SIGNIN, 403, 403, 404)},
+    "family_lessons.child_lessons": {"GET": (SIGNIN, 200, 404, 403)},
+    "family_lessons.discussed": {"POST": (SIGNIN, 302, 404, 403)},
+    "family_lessons.prompt_bank": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
 }
 
 CASES = [
@@ -67,6 +78,10 @@ CASES = [
     for method in methods
     for actor in ACTORS
 ]
+
+
+WORLD_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+COOKIES = ("__Host-session", "__Host-device")
 
 
 @dataclass
@@ -81,7 +96,16 @@ class World:
         return rule.build({k: v for k, v in self.ids.items() if k in rule.arguments})[1]
 
 
-def build_world(app, actor: str) -> World:
+@dataclass
+class SavedWorld:
+    """The world's rows and each actor's cookies, built once and restored for every case."""
+
+    rows: dict[str, list[dict[str, object]]]
+    cookies: dict[str, dict[str, str]]
+    ids: dict[str, int | str]
+
+
+def _build(app) -> SavedWorld:
     tablet = Auth(app.test_client())
     tablet.signup()
     for name in ("Mo", "Zoe"):
@@ -104,25 +128,78 @@ def build_world(app, actor: str) -> World:
     tablet.client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
     tablet.client.submit("/family/invites")
     tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
+    assert tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"}).status_code == 302
+    owner, outsider = Auth(app.test_client()), Auth(app.test_client())
+    owner.login()
+    outsider.signup(email="eve@example.org", name="Eve", family="The Outsiders")
     with app.app_context():
         ids = {
             "child_id": mo,
             "invite_id": db.session.scalars(sa.select(Invite.id)).one(),
             "device_id": db.session.scalars(sa.select(Device.id)).one(),
-            "guardian_id": db.session.scalars(sa.select(Guardian.id)).one(),
+            "guardian_id": db.session.scalars(sa.select(Guardian.id).order_by(Guardian.id)).first(),
             "track_id": db.session.scalars(sa.select(Track.id)).one(),
             "token": "not-a-real-token",
+            "key": "01-anything-posted",
+            "position": 0,
         }
+        rows = {
+            t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]
+            for t in metadata.sorted_tables
+        }
+    cookies = {
+        actor: {name: c.value for name in COOKIES if (c := client.get_cookie(name))}
+        for actor, client in (
+            (OWNER, owner.client),
+            (OUTSIDER, outsider.client),
+            (CHILD, tablet.client),
+        )
+    }
+    cookies[ANON] = {}
+    return SavedWorld(rows, cookies, ids)
+
+
+@pytest.fixture(scope="module")
+def saved_world(migrated_database, tmp_path_factory) -> SavedWorld:
+    app_clock.set_source(lambda: WORLD_TIME)
+    app = make_app(_fresh_database_url(migrated_database, tmp_path_factory.mktemp("world")))
+    try:
+        return _build(app)
+    finally:
+        app_clock.set_source(None)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def frozen_world_time():
+    app_clock.set_source(lambda: WORLD_TIME)
+    yield
+    app_clock.set_source(None)
+
+
+def build_world(app, actor: str, saved: SavedWorld) -> World:
+    """Put the saved world's rows into this test's fresh database, as ``actor`` sees it."""
+    with app.app_context():
+        for table in metadata.sorted_tables:
+            if saved.rows[table.name]:
+                db.session.execute(table.insert(), saved.rows[table.name])
+        if db.engine.dialect.name == "postgresql":
+            for table in metadata.sorted_tables:
+                if "id" in table.c and saved.rows[table.name]:
+                    db.session.execute(
+                        sa.select(
+                            sa.func.setval(
+                                sa.func.pg_get_serial_sequence(table.name, "id"),
+                                sa.select(sa.func.max(table.c.id)).scalar_subquery(),
+                            )
+                        )
+                    )
+        db.session.commit()
     client = app.test_client()
-    if actor == OWNER:
-        Auth(client).login()
-    elif actor == OUTSIDER:
-        Auth(client).signup(email="eve@example.org", name="Eve", family="The Outsiders")
-    elif actor == CHILD:
-        response = tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"})
-        assert response.status_code == 302
-        client = tablet.client
-    return World(client, ids)
+    for name, value in saved.cookies[actor].items():
+        client.set_cookie(name, value)
+    return World(client, saved.ids)
 
 
 def test_every_route_is_listed(app):
@@ -135,8 +212,8 @@ def test_every_route_is_listed(app):
 
 
 @pytest.mark.parametrize(("endpoint", "method", "actor"), CASES)
-def test_route_by_actor(app, endpoint, method, actor):
-    world = build_world(app, actor)
+def test_route_by_actor(app, saved_world, frozen_world_time, endpoint, method, actor):
+    world = build_world(app, actor, saved_world)
     url = world.url(app, endpoint)
     expected = ROUTES[endpoint][method][ACTORS.index(actor)]
     before = snapshot(app)
@@ -159,9 +236,9 @@ def test_route_by_actor(app, endpoint, method, actor):
     ("endpoint", "method"),
     [(e, m) for e, methods in ROUTES.items() for m in methods if m != "GET"],
 )
-def test_post_without_csrf_token_is_refused(app, endpoint, method):
+def test_post_without_csrf_token_is_refused(app, saved_world, frozen_world_time, endpoint, method):
     """Security target 13: no token, 400, and the database is unchanged."""
-    world = build_world(app, OWNER)
+    world = build_world(app, OWNER, saved_world)
     before = snapshot(app)
     response = world.client.open(world.url(app, endpoint), method=method, data={})
     assert response.status_code == 400
@@ -169,9 +246,9 @@ def test_post_without_csrf_token_is_refused(app, endpoint, method):
     assert snapshot(app) == before
 
 
-def test_get_never_writes(app):
+def test_get_never_writes(app, saved_world, frozen_world_time):
     """Security target 13: GET and HEAD emit no INSERT, UPDATE or DELETE."""
-    world = build_world(app, OWNER)
+    world = build_world(app, OWNER, saved_world)
     writes: list[str] = []
 
     def record(conn, cursor, statement, *args):

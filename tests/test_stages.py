@@ -30,13 +30,16 @@ def snapshot(stage=StageKey.INSTRUCTION, days=0, **facts_by_kind):
     return TrackSnapshot(stage, NOW - timedelta(days=days), NOW, facts_by_kind)
 
 
-def all_ticked(stage: StageKey) -> frozenset[str]:
-    return frozenset(
-        key
-        for r in STAGES[stage].requirements
-        if r.kind == "checklist"
-        for key, _ in r.params["items"]
+def all_done(stage: StageKey = StageKey.INSTRUCTION) -> dict[str, object]:
+    """Facts under which every requirement of ``stage`` (except time) is met."""
+    requirements = STAGES[stage].requirements
+    ticked = frozenset(
+        k for r in requirements if r.kind == "checklist" for k, _ in r.params["items"]
     )
+    lessons = frozenset(
+        k for r in requirements if r.kind.startswith("lessons") for k in r.params["lessons"]
+    )
+    return {"checklist": (ticked, ()), "lessons_passed": lessons, "lessons_discussed": lessons}
 
 
 # --- registry ------------------------------------------------------------------------------
@@ -121,12 +124,30 @@ def test_min_days():
 def test_checklist_counts_family_items_too():
     requirement = Requirement("c", "checklist", "Ticked", {"items": (("a", "A"), ("b", "B"))})
     assert evaluate(requirement, snapshot()).missing == "2 checklist items to tick"
-    half = evaluate(requirement, snapshot(checklist=frozenset({"a"})))
+    half = evaluate(requirement, snapshot(checklist=(frozenset({"a"}), ())))
     assert (half.met, half.have, half.need) == (False, 1, 2)
     assert half.missing == "1 checklist item to tick"
-    assert evaluate(requirement, snapshot(checklist=frozenset({"a", "b"}))).met
-    extra = snapshot(checklist=frozenset({"a", "b"}), checklist_extra=(("c", "C"),))
-    assert not evaluate(requirement, extra).met
+    assert evaluate(requirement, snapshot(checklist=(frozenset({"a", "b"}), ()))).met
+    own = (("family-1", "We agreed on a bedtime for the phone"),)
+    assert not evaluate(requirement, snapshot(checklist=(frozenset({"a", "b"}), own))).met
+    assert evaluate(requirement, snapshot(checklist=(frozenset({"a", "b", "family-1"}), own))).met
+
+
+def test_lessons_passed_and_discussed():
+    passed = Requirement("l", "lessons_passed", "Lessons", {"lessons": ("x", "y", "z")})
+    status = evaluate(passed, snapshot(lessons_passed=frozenset({"x", "other"})))
+    assert (status.met, status.have, status.need, status.missing) == (
+        False,
+        1,
+        3,
+        "2 lessons to pass",
+    )
+    assert evaluate(passed, snapshot(lessons_passed=frozenset({"x", "y", "z"}))).met
+    talked = Requirement("d", "lessons_discussed", "Talked", {"lessons": ("x", "y")})
+    assert evaluate(talked, snapshot(lessons_discussed=frozenset({"y"}))).missing == (
+        "1 lesson to talk through"
+    )
+    assert evaluate(talked, snapshot(lessons_discussed=frozenset({"x", "y"}))).met
 
 
 # --- transitions ---------------------------------------------------------------------------
@@ -144,13 +165,13 @@ def test_advance_needs_every_requirement_or_a_reason():
         True,
         "We did it all on paper.",
     )
-    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    ready = progress(snapshot(**all_done()))
     plain = plan_advance(ready, StageKey.INSTRUCTION)
     assert plain.override is False and plain.reason is None
 
 
 def test_stale_or_final_advance_is_a_conflict():
-    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    ready = progress(snapshot(**all_done()))
     with pytest.raises(Refused) as stale:
         plan_advance(ready, StageKey.PERMIT)
     assert stale.value.conflict
@@ -177,7 +198,7 @@ def test_step_back_needs_a_reason_and_somewhere_to_go():
 
 
 def test_request_only_when_ready_and_once():
-    ready = progress(snapshot(checklist=all_ticked(StageKey.INSTRUCTION)))
+    ready = progress(snapshot(**all_done()))
     check_request(ready, already_pending=False)
     with pytest.raises(Refused, match="already asked"):
         check_request(ready, already_pending=True)

@@ -20,7 +20,7 @@ from supervisor.models import (
 )
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey
-from tests.conftest import PASSWORD, Auth, Client, add_child, text
+from tests.conftest import PASSWORD, Auth, Client, add_child, pass_all_lessons, text
 
 PIN = "4826"
 
@@ -37,6 +37,7 @@ def start_family(app, birth_year: int = 2012) -> Family:
     guardian = Auth(app.test_client())
     guardian.signup()
     child_id = add_child(guardian.client, "Mo", PIN, birth_year=birth_year)
+    pass_all_lessons(app, child_id)
     response = guardian.client.submit(
         f"/family/children/{child_id}/tracks/new", data={"platform": "instagram"}
     )
@@ -122,7 +123,7 @@ def test_adding_a_track_warns_about_minimum_age(app):
 def test_requirements_then_request_then_sign_off(app, family):
     """The whole happy path, seen by guardian and child."""
     child_page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
-    assert "0 of 1 done" in child_page and "Ask for sign-off</button>" not in child_page
+    assert "2 of 3 done" in child_page and "Ask for sign-off</button>" not in child_page
     refused = family.tablet.submit(
         f"/me/tracks/{family.track_id}/request", data={"note": "I'm ready"}
     )
@@ -130,7 +131,7 @@ def test_requirements_then_request_then_sign_off(app, family):
 
     tick_everything(family.guardian, family.track_id)
     child_page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
-    assert "1 of 1 done" in child_page and "Ask for sign-off</button>" in child_page
+    assert "3 of 3 done" in child_page and "Ask for sign-off</button>" in child_page
     response = family.tablet.submit(
         f"/me/tracks/{family.track_id}/request", data={"note": "We talked about every lesson."}
     )

@@ -12,7 +12,9 @@ from supervisor.auth import stepup
 from supervisor.extensions import db
 from supervisor.family import invites
 from supervisor.family.forms import COLOURS, MONTHS, ChildForm, FamilySettingsForm
+from supervisor.lessons import prompts
 from supervisor.models import Child, Family, Invite, Notification, Track
+from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
 from supervisor.tracks import operations, queries
@@ -34,16 +36,26 @@ def home() -> str:
     tracks = list(
         db.session.scalars(sa.select(Track).where(Track.family_id == family.id).order_by(Track.id))
     )
+    tracks_by_child = {c.id: [t for t in tracks if t.child_id == c.id] for c in family.children}
     notes = db.session.scalars(
         sa.select(Notification)
         .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc())
         .limit(20)
     ).all()
+    bank = prompts.for_family(family.id)
+    now = clock.now()
+    weekly = {
+        child.id: prompts.of_the_week(
+            bank, _current_stage(tracks_by_child[child.id]), child.id, now
+        )
+        for child in family.children
+    }
     return render_template(
         "family/home.html",
         family=family,
-        tracks_by_child={c.id: [t for t in tracks if t.child_id == c.id] for c in family.children},
+        weekly=weekly,
+        tracks_by_child=tracks_by_child,
         progress=queries.progress_by_track(tracks),
         track_name=operations.track_name,
         notifications=notes,
@@ -192,6 +204,12 @@ def revoke_invite(invite_id: int) -> Response:
     db.session.commit()
     flash("The invite link no longer works.", "success")
     return redirect(url_for("family.home"))
+
+
+def _current_stage(tracks: list[Track]) -> str:
+    """The earliest stage among a child's tracks: what their talks should be about now."""
+    order = [key.value for key in StageKey]
+    return min((t.stage for t in tracks), key=order.index, default=StageKey.INSTRUCTION.value)
 
 
 def _fill_child(child: Child, form: ChildForm) -> None:

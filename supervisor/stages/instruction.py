@@ -1,17 +1,31 @@
 """Stage 1, instruction: lessons and talks before any account exists."""
 
+from supervisor.lessons.content import LESSONS
 from supervisor.stages.base import Requirement, Stage, StageKey
 
 CHECKLIST = (
     ("network_chosen", "We chose which network fits, and why"),
     ("never_share", "We agreed what is never shared (full birth date, address, school, location)"),
 )
+CORE_LESSONS = tuple(key for key, lesson in LESSONS.items() if lesson.core)
 
 STAGE = Stage(
     key=StageKey.INSTRUCTION,
     meaning="School first: short lessons and quizzes, each one talked through together. "
     "No account yet.",
     requirements=(
+        Requirement(
+            "lessons",
+            "lessons_passed",
+            "Every core lesson done with a passing quiz",
+            {"lessons": CORE_LESSONS},
+        ),
+        Requirement(
+            "discussed",
+            "lessons_discussed",
+            "Every lesson talked through together",
+            {"lessons": tuple(LESSONS)},
+        ),
         Requirement("checklist", "checklist", "Guardian checklist ticked", {"items": CHECKLIST}),
     ),
     advances_to=StageKey.PERMIT,

@@ -47,17 +47,39 @@ def min_days(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
 
 @evaluator("checklist")
 def checklist(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """Every item in ``params["items"]`` ticked by a guardian for this track.
+    """Every item in ``params["items"]`` and every item the family added, ticked by a guardian.
 
-    The fact is the set of ticked item keys, which may include the family's own items;
-    those count too (``snapshot.facts["checklist_extra"]`` lists the family's keys).
+    The fact is ``(ticked keys, family's own (key, label) items for this stage)``.
     """
-    items = [key for key, _label in requirement.params["items"]]
-    items += [key for key, _label in snapshot.facts.get("checklist_extra", ())]
-    ticked = snapshot.facts.get("checklist", frozenset())
+    ticked, family_items = snapshot.facts.get("checklist", (frozenset(), ()))
+    items = [key for key, _label in (*requirement.params["items"], *family_items)]
     left = [key for key in items if key not in ticked]
     return count_status(
         len(items) - len(left),
         len(items),
         f"{len(left)} checklist item{'s' if len(left) != 1 else ''} to tick",
+    )
+
+
+def _lessons_in_scope(requirement: Requirement) -> frozenset[str]:
+    return frozenset(requirement.params["lessons"])
+
+
+@evaluator("lessons_passed")
+def lessons_passed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """Every lesson in ``params["lessons"]`` finished with a passing first-try quiz score."""
+    needed = _lessons_in_scope(requirement)
+    have = len(needed & snapshot.facts.get("lessons_passed", frozenset()))
+    left = len(needed) - have
+    return count_status(have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to pass")
+
+
+@evaluator("lessons_discussed")
+def lessons_discussed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """Every lesson in ``params["lessons"]`` ticked by a guardian as talked through."""
+    needed = _lessons_in_scope(requirement)
+    have = len(needed & snapshot.facts.get("lessons_discussed", frozenset()))
+    left = len(needed) - have
+    return count_status(
+        have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to talk through"
     )

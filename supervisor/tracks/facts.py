@@ -15,7 +15,14 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from supervisor import clock
-from supervisor.models import ChecklistTick, Track
+from supervisor.lessons import scoring
+from supervisor.models import (
+    ChecklistTick,
+    FamilyChecklistItem,
+    LessonDiscussion,
+    LessonProgress,
+    Track,
+)
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.kinds import EVALUATORS
@@ -43,6 +50,7 @@ def check_complete() -> None:
 
 @loader("checklist")
 def ticked_items(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    """(ticked item keys, the family's own items for the track's stage) per track."""
     ticked: dict[int, set[str]] = defaultdict(set)
     rows = session.execute(
         sa.select(ChecklistTick.track_id, ChecklistTick.item).where(
@@ -51,7 +59,47 @@ def ticked_items(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any
     )
     for track_id, item in rows:
         ticked[track_id].add(item)
-    return {track_id: frozenset(items) for track_id, items in ticked.items()}
+    own: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    for item in session.scalars(
+        sa.select(FamilyChecklistItem)
+        .where(FamilyChecklistItem.family_id.in_({t.family_id for t in tracks}))
+        .order_by(FamilyChecklistItem.id)
+    ):
+        own[item.family_id, item.stage].append((item.key, item.label))
+    return {t.id: (frozenset(ticked[t.id]), tuple(own[t.family_id, t.stage])) for t in tracks}
+
+
+def _by_child(tracks: Sequence[Track], found: dict[int, set[str]]) -> dict[int, Any]:
+    return {t.id: frozenset(found.get(t.child_id, ())) for t in tracks}
+
+
+@loader("lessons_passed")
+def passed_lessons(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    """Lessons each track's child has finished with a passing first-try score."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = session.execute(
+        sa.select(LessonProgress.child_id, LessonProgress.lesson, LessonProgress.best_score).where(
+            LessonProgress.child_id.in_({t.child_id for t in tracks})
+        )
+    )
+    for child_id, lesson, best in rows:
+        if scoring.passed(lesson, best):
+            found[child_id].add(lesson)
+    return _by_child(tracks, found)
+
+
+@loader("lessons_discussed")
+def discussed_lessons(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    """Lessons a guardian has ticked as talked through with each track's child."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = session.execute(
+        sa.select(LessonDiscussion.child_id, LessonDiscussion.lesson).where(
+            LessonDiscussion.child_id.in_({t.child_id for t in tracks})
+        )
+    )
+    for child_id, lesson in rows:
+        found[child_id].add(lesson)
+    return _by_child(tracks, found)
 
 
 def snapshots(session: orm.Session, tracks: Sequence[Track]) -> dict[int, TrackSnapshot]:

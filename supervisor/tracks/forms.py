@@ -74,3 +74,11 @@ class RequestForm(FlaskForm):
         ],
         filters=[strip],
     )
+
+
+class ChecklistItemForm(FlaskForm):
+    label = StringField(
+        "Add your own item",
+        validators=[DataRequired("Write the item."), Length(max=200)],
+        filters=[strip],
+    )

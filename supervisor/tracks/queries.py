@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from supervisor.extensions import db
-from supervisor.models import ChecklistTick, Track, TrackEvent
+from supervisor.models import Track, TrackEvent
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import facts
@@ -40,17 +40,15 @@ def history(track_id: int) -> list[TrackEvent]:
 
 
 def track_view(track: Track) -> TrackView:
-    current = engine.progress(facts.snapshots(db.session, [track])[track.id])
-    ticked = set(
-        db.session.scalars(sa.select(ChecklistTick.item).where(ChecklistTick.track_id == track.id))
-    )
+    snapshot = facts.snapshots(db.session, [track])[track.id]
+    ticked, family_items = snapshot.facts.get("checklist", (frozenset(), ()))
     items = [
         (key, label, key in ticked)
         for requirement in STAGES[StageKey(track.stage)].requirements
         if requirement.kind == "checklist"
-        for key, label in requirement.params["items"]
+        for key, label in (*requirement.params["items"], *family_items)
     ]
-    return TrackView(track, current, history(track.id), items)
+    return TrackView(track, engine.progress(snapshot), history(track.id), items)
 
 
 def progress_by_track(tracks: list[Track]) -> dict[int, engine.Progress]:

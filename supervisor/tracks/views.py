@@ -8,11 +8,18 @@ from werkzeug.wrappers import Response
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.extensions import db
-from supervisor.models import Child, Track
+from supervisor.models import Child, FamilyChecklistItem, Track
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import operations, queries
-from supervisor.tracks.forms import AddTrackForm, DeclineForm, SignOffForm, StepBackForm, TickForm
+from supervisor.tracks.forms import (
+    AddTrackForm,
+    ChecklistItemForm,
+    DeclineForm,
+    SignOffForm,
+    StepBackForm,
+    TickForm,
+)
 from supervisor.tracks.platforms import PLATFORMS, age_now
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
@@ -53,6 +60,21 @@ def tick(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, error="That checklist item isn't part of this stage."), 400
     operations.set_tick(current_guardian(), track, form.item.data, form.ticked.data)
     db.session.commit()
+    return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
+
+
+@bp.post("/tracks/<int:track_id>/checklist/new")
+def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
+    """Add the family's own checklist item for every track at this track's stage."""
+    track = family_row_or_404(Track, track_id)
+    form = ChecklistItemForm()
+    if not form.validate_on_submit():
+        return _render(track, checklist_form=form), 400
+    db.session.add(
+        FamilyChecklistItem(family_id=track.family_id, stage=track.stage, label=form.label.data)
+    )
+    db.session.commit()
+    flash("Your checklist item is added for every track at this stage.", "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
 
@@ -131,6 +153,7 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
     forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
     forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))
     forms.setdefault("decline_form", DeclineForm())
+    forms.setdefault("checklist_form", ChecklistItemForm())
     return render_template(
         "tracks/show.html",
         view=view,

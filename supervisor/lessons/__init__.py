@@ -1,0 +1,1 @@
+"""Instruction-stage lessons: content from data files, the player, and the guardians' view."""

@@ -1,0 +1,185 @@
+"""Lessons and discussion prompts as data files, loaded and checked at start-up.
+
+One TOML file per lesson in ``content/lessons/``; the prompt bank for the later stages in
+``content/prompts.toml``. A broken file stops start-up (and the tests) with a message naming
+the file and the field, so adding a lesson is adding a file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from supervisor.tracks.platforms import ContentError
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+TOPICS = {
+    "public": "Anything posted can become public",
+    "brand": "Personal brand",
+    "messages": "\u201cPrivate\u201d messages",
+    "auditorium": "The auditorium test",
+    "choosing": "Choosing a network",
+    "strangers": "Strangers",
+    "oversharing": "Oversharing",
+    "photos": "Photos",
+    "time": "Time",
+    "scams": "Spam and scams",
+    "kindness": "Kindness and getting help",
+    "policies": "Privacy policies change",
+    "using-well": "Using social media well",
+}
+STAGE_TAGS = ("instruction", "permit", "licence")
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    explain: str
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    options: tuple[Option, ...]
+
+    @property
+    def answer(self) -> int:
+        return next(i for i, option in enumerate(self.options) if option.correct)
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: str
+    topic: str
+    summary: str
+    core: bool
+    order: int
+    steps: tuple[Step, ...]
+    quiz: tuple[Question, ...]
+    prompts: tuple[str, ...]
+
+    @property
+    def length(self) -> int:
+        """Positions in the player: every step, then every question."""
+        return len(self.steps) + len(self.quiz)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    text: str
+    stage: str
+    topic: str
+
+
+class _Reader:
+    """Reads fields of one file and names the file and field in every complaint."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ContentError(f"{path.name}: not valid TOML ({error})") from error
+
+    def fail(self, field: str, problem: str) -> ContentError:
+        return ContentError(f"{self.path.name}: field {field!r} {problem}")
+
+    def text(self, table: dict[str, Any], field: str, where: str = "") -> str:
+        value = table.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where + field, "is missing or empty")
+        return value.strip()
+
+    def items(self, table: dict[str, Any], field: str, low: int, high: int) -> list[Any]:
+        value = table.get(field)
+        if not isinstance(value, list) or not low <= len(value) <= high:
+            raise self.fail(field, f"needs {low} to {high} entries")
+        return value
+
+
+def load_lesson(path: Path) -> Lesson:
+    reader = _Reader(path)
+    data = reader.data
+    topic = reader.text(data, "topic")
+    if topic not in TOPICS:
+        raise reader.fail("topic", f"is {topic!r}, not one of {sorted(TOPICS)}")
+    order = data.get("order")
+    if not isinstance(order, int):
+        raise reader.fail("order", "must be a whole number")
+    steps = tuple(
+        Step(reader.text(step, "title", f"steps[{i}]."), reader.text(step, "text", f"steps[{i}]."))
+        for i, step in enumerate(reader.items(data, "steps", 2, 6))
+    )
+    quiz = []
+    for i, entry in enumerate(reader.items(data, "quiz", 3, 5)):
+        where = f"quiz[{i}]."
+        options = tuple(
+            Option(
+                reader.text(option, "text", f"{where}options[{j}]."),
+                option.get("correct") is True,
+                reader.text(option, "explain", f"{where}options[{j}]."),
+            )
+            for j, option in enumerate(entry.get("options") or [])
+        )
+        if len(options) < 2:
+            raise reader.fail(f"{where}options", "needs at least 2 options")
+        if sum(option.correct for option in options) != 1:
+            raise reader.fail(f"{where}options", "needs exactly one correct answer")
+        quiz.append(Question(reader.text(entry, "question", where), options))
+    prompts = tuple(str(p).strip() for p in reader.items(data, "prompts", 2, 4))
+    if not all(prompts):
+        raise reader.fail("prompts", "has an empty prompt")
+    return Lesson(
+        key=path.stem,
+        title=reader.text(data, "title"),
+        topic=topic,
+        summary=reader.text(data, "summary"),
+        core=data.get("core", True) is True,
+        order=order,
+        steps=steps,
+        quiz=tuple(quiz),
+        prompts=prompts,
+    )
+
+
+def load_lessons(folder: Path = CONTENT / "lessons") -> dict[str, Lesson]:
+    lessons = [load_lesson(path) for path in sorted(folder.glob("*.toml"))]
+    if not lessons:
+        raise ContentError(f"{folder.name}: no lesson files")
+    return {lesson.key: lesson for lesson in sorted(lessons, key=lambda item: item.order)}
+
+
+def load_prompts(path: Path = CONTENT / "prompts.toml") -> list[Prompt]:
+    reader = _Reader(path)
+    prompts = []
+    for i, entry in enumerate(reader.items(reader.data, "prompt", 1, 500)):
+        where = f"prompt[{i}]."
+        stage, topic = reader.text(entry, "stage", where), reader.text(entry, "topic", where)
+        if stage not in STAGE_TAGS:
+            raise reader.fail(where + "stage", f"is {stage!r}, not one of {STAGE_TAGS}")
+        if topic not in TOPICS:
+            raise reader.fail(where + "topic", f"is {topic!r}, not a known topic")
+        prompts.append(Prompt(f"bank-{i}", reader.text(entry, "text", where), stage, topic))
+    return prompts
+
+
+LESSONS = load_lessons()
+PROMPTS = [
+    *(
+        Prompt(f"{lesson.key}-{i}", text, "instruction", lesson.topic)
+        for lesson in LESSONS.values()
+        for i, text in enumerate(lesson.prompts)
+    ),
+    *load_prompts(),
+]

@@ -1,0 +1,27 @@
+"""The discussion-prompt bank: prompts from the lessons and the bank file, plus the family's own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from supervisor.lessons.content import PROMPTS, Prompt
+from supervisor.models import FamilyPrompt
+
+
+def for_family(family_id: int) -> list[Prompt]:
+    """Every prompt this family can use, the family's own first."""
+    own = db.session.scalars(
+        sa.select(FamilyPrompt).where(FamilyPrompt.family_id == family_id).order_by(FamilyPrompt.id)
+    )
+    return [*(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own), *PROMPTS]
+
+
+def of_the_week(prompts: Sequence[Prompt], stage: str, child_id: int, now: datetime) -> Prompt:
+    """A prompt suited to ``stage`` that stays the same all week and differs between children."""
+    suited = [p for p in prompts if p.stage == stage] or list(prompts)
+    year, week, _ = now.isocalendar()
+    return suited[(year * 53 + week + child_id * 7) % len(suited)]
