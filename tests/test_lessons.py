@@ -1,0 +1,294 @@
+"""Instruction stage: lesson content, the player, quiz scoring, discussion and sign-off."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from supervisor.lessons.content import LESSONS, PROMPTS, TOPICS, load_lesson, load_prompts
+from supervisor.models import LessonProgress
+from supervisor.tracks.platforms import ContentError
+from tests.conftest import Auth, add_child, text
+
+PIN = "4826"
+FIRST = LESSONS["01-anything-posted"]
+SHIPPED = Path(__file__).resolve().parent.parent / "supervisor" / "content" / "lessons"
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def test_shipped_lessons_cover_every_topic_and_rule():
+    assert len(LESSONS) >= 12
+    required = {
+        "public",
+        "brand",
+        "messages",
+        "auditorium",
+        "choosing",
+        "strangers",
+        "oversharing",
+        "photos",
+        "time",
+        "scams",
+        "kindness",
+        "policies",
+    }
+    assert required <= {lesson.topic for lesson in LESSONS.values()}
+    for lesson in LESSONS.values():
+        assert 3 <= len(lesson.quiz) <= 5 and 2 <= len(lesson.prompts) <= 4, lesson.key
+        for question in lesson.quiz:
+            assert sum(option.correct for option in question.options) == 1
+            assert all(option.explain for option in question.options)
+    stages = {prompt.stage for prompt in PROMPTS}
+    assert stages == {"instruction", "permit", "licence"}
+    assert all(prompt.topic in TOPICS for prompt in PROMPTS)
+
+
+BROKEN = [
+    ("no-topic", 'topic = "public"\n', "", "field 'topic' is missing or empty"),
+    ("topic", 'topic = "public"', 'topic = "gossip"', "field 'topic' is 'gossip', not one of"),
+    (
+        "no-correct",
+        "correct = true\n",
+        "correct = false\n",
+        "field 'quiz[0].options' needs exactly one correct",
+    ),
+    (
+        "no-explain",
+        'explain = "Right. Five minutes',
+        'note = "Right. Five minutes',
+        "field 'quiz[0].options[1].explain' is missing",
+    ),
+    ("two-steps", "[[steps]]", "[[notes]]", "field 'steps' needs 2 to 6"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), BROKEN)
+def test_a_broken_lesson_file_names_the_file_and_field(tmp_path, name, old, new, message):
+    source = (SHIPPED / "01-anything-posted.toml").read_text(encoding="utf-8")
+    path = tmp_path / f"broken-{name}.toml"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_lesson(path)
+    assert f"broken-{name}.toml" in str(raised.value) and message in str(raised.value)
+
+
+def test_prompts_after_the_steps_are_caught(tmp_path):
+    """TOML would file them under the last option; the loader says what is missing."""
+    source = (SHIPPED / "01-anything-posted.toml").read_text(encoding="utf-8")
+    start, end = source.index("prompts = ["), source.index("]\n", source.index("prompts = [")) + 2
+    path = tmp_path / "late-prompts.toml"
+    path.write_text(source[:start] + source[end:] + "\n" + source[start:end], encoding="utf-8")
+    with pytest.raises(
+        ContentError, match=re.escape("late-prompts.toml: field 'prompts' needs 2 to 4")
+    ):
+        load_lesson(path)
+
+
+def test_a_broken_prompt_bank_is_refused(tmp_path):
+    path = tmp_path / "prompts.toml"
+    path.write_text('[[prompt]]\nstage = "driving"\ntopic = "time"\ntext = "?"\n')
+    with pytest.raises(ContentError, match=re.escape("prompts.toml: field 'prompt[0].stage'")):
+        load_prompts(path)
+
+
+# --- the player ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tablet(app, auth, client):
+    """A guardian, a child with a PIN, and this client as the tablet with the child unlocked."""
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN)
+    client.submit("/family/devices/", data={"name": "Tablet"})
+    assert client.submit(f"/who/child/{child_id}", data={"pin": PIN}).status_code == 302
+    client.child_id = child_id
+    return client
+
+
+def walk(client, lesson, start=0, wrong_first=()):
+    """Go through ``lesson`` from ``start``, answering ``wrong_first`` questions wrongly once."""
+    for position in range(start, lesson.length):
+        question = position - len(lesson.steps)
+        url = f"/me/lessons/{lesson.key}/{position}"
+        if question < 0:
+            assert client.submit(url).status_code == 302
+            continue
+        right = lesson.quiz[question].answer
+        if question in wrong_first:
+            wrong = (right + 1) % len(lesson.quiz[question].options)
+            client.submit(url, data={"choice": wrong})
+            page = text(client.get(url))
+            assert "Not quite." in page and "Try again" in page
+            assert lesson.quiz[question].options[wrong].explain.split("'")[0] in page
+        assert client.submit(url, data={"choice": right}).status_code == 302
+        page = text(client.get(url))
+        assert "Right!" in page
+
+
+def progress_row(app, child_id, key=FIRST.key):
+    with app.app_context():
+        return db.session.get(LessonProgress, (child_id, key))
+
+
+def test_lesson_step_by_step_with_an_interruption(app, tablet):
+    assert "Next up" in text(tablet.get("/me/lessons/"))
+    first = text(tablet.get(f"/me/lessons/{FIRST.key}", follow_redirects=True))
+    assert FIRST.steps[0].title in first
+    assert tablet.submit(f"/me/lessons/{FIRST.key}/0").status_code == 302
+    assert tablet.submit(f"/me/lessons/{FIRST.key}/1").status_code == 302
+    assert progress_row(app, tablet.child_id).position == 2
+
+    tablet.submit("/logout")  # "Switch person" mid-lesson
+    assert tablet.get(f"/me/lessons/{FIRST.key}").headers["Location"] == "/who"
+    tablet.submit(f"/who/child/{tablet.child_id}", data={"pin": PIN})
+    resumed = tablet.get(f"/me/lessons/{FIRST.key}")
+    assert resumed.headers["Location"] == f"/me/lessons/{FIRST.key}/2"
+    assert FIRST.steps[2].title in text(tablet.get(resumed.headers["Location"]))
+    # No skipping ahead past what was reached.
+    assert tablet.get(f"/me/lessons/{FIRST.key}/5").headers["Location"] == (
+        f"/me/lessons/{FIRST.key}/2"
+    )
+
+    walk(tablet, FIRST, start=2)
+    done = text(tablet.get(f"/me/lessons/{FIRST.key}/{FIRST.length}"))
+    assert "Lesson done!" in done and "That's a pass" in done
+    row = progress_row(app, tablet.child_id)
+    assert row.completed_at is not None and row.best_score == len(FIRST.quiz)
+
+
+def test_idle_lock_mid_lesson_keeps_the_place(app, clock, tablet):
+    tablet.submit(f"/me/lessons/{FIRST.key}/0")
+    clock.advance(minutes=31)
+    assert tablet.get(f"/me/lessons/{FIRST.key}/1").headers["Location"] == "/who"
+    tablet.submit(f"/who/child/{tablet.child_id}", data={"pin": PIN})
+    assert tablet.get(f"/me/lessons/{FIRST.key}").headers["Location"].endswith("/1")
+
+
+def test_quiz_scores_first_tries_and_allows_retries(app, tablet):
+    walk(tablet, FIRST, wrong_first={0, 1})
+    row = progress_row(app, tablet.child_id)
+    assert row.first_try_correct == 1 and row.best_score == 1
+    assert row.answers["0"][-1] == FIRST.quiz[0].answer and len(row.answers["0"]) == 2
+    done = text(tablet.get(f"/me/lessons/{FIRST.key}/{FIRST.length}"))
+    assert "To pass, 2 first-try answers are needed" in done
+    assert "try the quiz again to pass" in text(tablet.get("/me/lessons/"))
+
+    assert tablet.submit(f"/me/lessons/{FIRST.key}/retake").status_code == 302
+    row = progress_row(app, tablet.child_id)
+    assert (row.attempt, row.first_try_correct, row.position) == (2, 0, len(FIRST.steps))
+    walk(tablet, FIRST, start=len(FIRST.steps))
+    row = progress_row(app, tablet.child_id)
+    assert row.best_score == len(FIRST.quiz)
+    assert "✔ Done" in text(tablet.get("/me/lessons/"))
+
+
+def test_missing_or_impossible_answers_are_a_message(app, tablet):
+    for position in range(len(FIRST.steps)):
+        tablet.submit(f"/me/lessons/{FIRST.key}/{position}")
+    url = f"/me/lessons/{FIRST.key}/{len(FIRST.steps)}"
+    for bad in ({}, {"choice": "7"}, {"choice": "-1"}, {"choice": "abc"}):
+        response = tablet.submit(url, data=bad)
+        assert response.status_code == 400 and "Pick one of the answers" in text(response)
+    assert progress_row(app, tablet.child_id).first_try_correct == 0
+    assert tablet.get("/me/lessons/no-such-lesson").status_code == 404
+
+
+# --- guardians, requirements, sign-off -----------------------------------------------------
+
+
+def test_guardian_sees_scores_prompts_and_ticks_discussed(app, tablet):
+    walk(tablet, FIRST, wrong_first={2})
+    guardian = Auth(app.test_client())
+    guardian.login()
+    page = text(guardian.client.get(f"/family/children/{tablet.child_id}/lessons"))
+    assert "✔ Passed" in page and "first-try quiz score 2 of 3" in page
+    assert FIRST.prompts[0].replace("'", "&#39;") in page
+    url = f"/family/children/{tablet.child_id}/lessons/{FIRST.key}/discussed"
+    assert guardian.client.submit(url, data={"ticked": "y"}).status_code == 302
+    assert 'aria-pressed="true"' in text(
+        guardian.client.get(f"/family/children/{tablet.child_id}/lessons")
+    )
+    guardian.client.submit(url, data={})
+    assert 'aria-pressed="true"' not in text(
+        guardian.client.get(f"/family/children/{tablet.child_id}/lessons")
+    )
+    assert (
+        guardian.client.submit(
+            f"/family/children/{tablet.child_id}/lessons/nope/discussed"
+        ).status_code
+        == 404
+    )
+
+
+def test_all_lessons_discussed_and_checklist_let_the_child_ask(app, tablet):
+    """End to end: every lesson through the player, every tick, then a request."""
+    guardian = Auth(app.test_client())
+    guardian.login()
+    response = guardian.client.submit(
+        f"/family/children/{tablet.child_id}/tracks/new", data={"platform": "youtube"}
+    )
+    track_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    for lesson in LESSONS.values():
+        walk(tablet, lesson)
+    page = text(tablet.get(f"/me/tracks/{track_id}"))
+    assert "1 of 3 done" in page and f"{len(LESSONS)} lessons to talk through" in page
+
+    for key in LESSONS:
+        guardian.client.submit(
+            f"/family/children/{tablet.child_id}/lessons/{key}/discussed", data={"ticked": "y"}
+        )
+    own = guardian.client.submit(
+        f"/family/tracks/{track_id}/checklist/new", data={"label": "We set up a family code word"}
+    )
+    assert own.status_code == 302
+    track_page = text(guardian.client.get(f"/family/tracks/{track_id}"))
+    assert "We set up a family code word" in track_page
+    for item in re.findall(r'name="item" value="([^"]+)"', track_page):
+        guardian.client.submit(
+            f"/family/tracks/{track_id}/checklist", data={"item": item, "ticked": "y"}
+        )
+    page = text(tablet.get(f"/me/tracks/{track_id}"))
+    assert "3 of 3 done" in page
+    response = tablet.submit(
+        f"/me/tracks/{track_id}/request", data={"note": "I finished every lesson and we talked."}
+    )
+    assert response.status_code == 302
+    assert "Asks for sign-off" in text(guardian.client.get("/family/"))
+
+
+def test_prompt_of_the_week_and_family_prompts(app, clock, auth, client):
+    auth.signup()
+    add_child(client, "Mo", None)
+    home = text(client.get("/family/"))
+    match = re.search(r"Prompt of the week:</strong> (.+?)</p>", home)
+    assert match
+    instruction_texts = {p.text.replace("'", "&#39;") for p in PROMPTS if p.stage == "instruction"}
+    assert match.group(1) in instruction_texts
+    assert match.group(1) in text(client.get("/family/"))  # the same all week
+    response = client.submit(
+        "/family/prompts",
+        data={"text": "What made you laugh online this week?", "stage": "permit", "topic": "time"},
+    )
+    assert response.status_code == 302
+    bank = text(client.get("/family/prompts"))
+    assert "What made you laugh online this week?" in bank and "our own" in bank
+    assert (
+        client.submit(
+            "/family/prompts", data={"text": "", "stage": "permit", "topic": "time"}
+        ).status_code
+        == 200
+    )
+
+
+def test_lesson_progress_of_another_family_is_not_found(app, tablet):
+    outsider = Auth(app.test_client())
+    outsider.signup(email="eve@example.org", name="Eve", family="Outsiders")
+    assert outsider.client.get(f"/family/children/{tablet.child_id}/lessons").status_code == 404
+    with app.app_context():
+        assert db.session.scalars(sa.select(LessonProgress)).all() == []
