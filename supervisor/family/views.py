@@ -127,12 +127,10 @@ def delete_child(child_id: int) -> str | Response:
     child = family_row_or_404(Child, child_id)
     if request.method == "POST":
         name = child.display_name
-        audit.record(
+        audit.guardian_did(
             "child_delete",
-            audit.SUCCESS,
-            family_id=child.family_id,
-            actor=current_guardian(),
-            subject=child.get_id(),
+            current_guardian(),
+            child.get_id(),
         )
         db.session.delete(child)
         db.session.commit()
@@ -153,12 +151,10 @@ def set_pin(child_id: int) -> str | Response:
         problem = pins.problem_with(form.pin.data, child)
         if problem is None:
             pins.set_pin(child, form.pin.data)
-            audit.record(
+            audit.guardian_did(
                 "pin_set",
-                audit.SUCCESS,
-                family_id=child.family_id,
-                actor=current_guardian(),
-                subject=child.get_id(),
+                current_guardian(),
+                child.get_id(),
             )
             db.session.commit()
             flash(f"{child.display_name}'s PIN is set.", "success")
@@ -175,12 +171,10 @@ def unlock_profile(child_id: int) -> Response:
     """Open a profile locked by wrong PINs (the guardian has just typed their password)."""
     child = family_row_or_404(Child, child_id)
     pins.reset(child)
-    audit.record(
+    audit.guardian_did(
         "pin_reset",
-        audit.SUCCESS,
-        family_id=child.family_id,
-        actor=current_guardian(),
-        subject=child.get_id(),
+        current_guardian(),
+        child.get_id(),
     )
     db.session.commit()
     flash(f"{child.display_name}'s profile is open again.", "success")

@@ -24,13 +24,7 @@ def index() -> str | Response:
     form = DeviceForm()
     if form.validate_on_submit():
         device, token = devices.enrol(guardian, form.name.data)
-        audit.record(
-            "device_enrol",
-            audit.SUCCESS,
-            family_id=guardian.family_id,
-            actor=guardian,
-            subject=f"device:{device.id}",
-        )
+        audit.guardian_did("device_enrol", guardian, f"device:{device.id}")
         # From now on this browser is shared: the guardian unlocks it again from the picker.
         sessions.end()
         db.session.commit()
@@ -51,13 +45,7 @@ def revoke(device_id: int) -> Response:
     """Stop a tablet working: its cookie is refused and its sessions end at once."""
     device = family_row_or_404(Device, device_id)
     guardian = current_guardian()
-    audit.record(
-        "device_revoke",
-        audit.SUCCESS,
-        family_id=guardian.family_id,
-        actor=guardian,
-        subject=f"device:{device.id}",
-    )
+    audit.guardian_did("device_revoke", guardian, f"device:{device.id}")
     db.session.delete(device)
     db.session.commit()
     flash(f"“{device.name}” no longer works as the family tablet.", "success")
