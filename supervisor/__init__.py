@@ -80,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     from supervisor.family.views import bp as family_bp
     from supervisor.lessons.overview import bp as family_lessons_bp
     from supervisor.lessons.player import bp as lessons_bp
+    from supervisor.permit.calendar import bp as calendar_bp
+    from supervisor.permit.views import bp as permit_bp
     from supervisor.tablet.manage import bp as devices_bp
     from supervisor.tablet.views import bp as tablet_bp
     from supervisor.tracks.views import bp as tracks_bp
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
         tracks_bp,
         lessons_bp,
         family_lessons_bp,
+        permit_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
 

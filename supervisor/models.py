@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +30,11 @@ class Family(Model):
     )
     # When set, an advance needs the signatures of two different guardians.
     both_guardians_sign: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The family's calendar feed: only a digest of its secret link is kept.
+    calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Stricter numbers for leaving the permit than the stage declares (never looser).
+    permit_min_checkins: Mapped[int | None]
+    permit_min_weeks: Mapped[int | None]
 
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="family", order_by="Guardian.id", passive_deletes=True
@@ -247,6 +252,9 @@ class Track(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     request_note: Mapped[str | None] = mapped_column(sa.Text)
+    # How a guardian may look in during the permit (one of permit.monitoring.ARRANGEMENTS).
+    monitoring: Mapped[str | None] = mapped_column(sa.String(20))
+    monitoring_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship()
@@ -390,3 +398,99 @@ class FamilyPrompt(Model):
     topic: Mapped[str] = mapped_column(sa.String(30))
     text: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class WalkthroughRun(Model):
+    """One time through a platform's privacy walkthrough for a track; redoing it adds a run."""
+
+    __tablename__ = "walkthrough_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    walkthrough: Mapped[str] = mapped_column(sa.String(30))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    answers: Mapped[list[WalkthroughAnswer]] = relationship(
+        order_by="WalkthroughAnswer.step", passive_deletes=True
+    )
+
+
+class WalkthroughAnswer(Model):
+    """What happened at one step: done, chose differently (with a note), or couldn't find it."""
+
+    __tablename__ = "walkthrough_answer"
+
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("walkthrough_run.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class CheckInSchedule(Model):
+    """One version of a track's agreed check-in rhythm; relaxing it adds a version.
+
+    A fade plan is several versions agreed at once with later ``effective_from`` dates. A
+    version is in force once both a guardian and the child have agreed to it.
+    """
+
+    __tablename__ = "checkin_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    plan: Mapped[int]  # versions agreed together share a plan number
+    frequency: Mapped[str] = mapped_column(sa.String(12))
+    every_days: Mapped[int]
+    weekday: Mapped[int]  # 0 = Monday
+    at_time: Mapped[str] = mapped_column(sa.String(5))  # "18:30", family's local time
+    minutes: Mapped[int]
+    effective_from: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    guardian_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    child_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CheckIn(Model):
+    """A check-in a guardian recorded: held or skipped, prompts used, notes, for one due date."""
+
+    __tablename__ = "checkin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    held: Mapped[bool]
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    prompts_used: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    shared_notes: Mapped[str | None] = mapped_column(sa.Text)
+    private_notes: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class LearningMoment(Model):
+    """A mistake treated as a lesson: what happened, the child's reflection, a lesson to
+    revisit, and the check-in where it was talked through. Never a score."""
+
+    __tablename__ = "learning_moment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    what_happened: Mapped[str] = mapped_column(sa.Text)
+    lesson: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    reflection: Mapped[str | None] = mapped_column(sa.Text)
+    reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    talked_in_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checkin.id", ondelete="SET NULL")
+    )

@@ -16,7 +16,15 @@ import sqlalchemy as sa
 from supervisor import clock as app_clock
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import Child, Device, Guardian, Invite, Track
+from supervisor.models import (
+    Child,
+    Device,
+    Guardian,
+    Invite,
+    LearningMoment,
+    Track,
+    WalkthroughRun,
+)
 from tests.conftest import Auth, Client, _fresh_database_url, make_app, snapshot
 
 ANON = "anonymous"
@@ -69,6 +77,17 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "lessons.retake": {"POST": (SIGNIN, 403, 403, 404)},
     "family_lessons.child_lessons": {"GET": (SIGNIN, 200, 404, 403)},
     "family_lessons.discussed": {"POST": (SIGNIN, 302, 404, 403)},
+    "permit.walkthrough": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 302, 404, 403)},
+    "permit.walkthrough_step": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "permit.monitoring": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "permit.checkin_schedule": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "permit.record_checkin": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "permit.add_moment": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
+    "calendar.feed": {"GET": (404, 404, 404, 404)},
+    "calendar.new_link": {"POST": (SIGNIN, 200, 200, 403)},
+    "calendar.revoke": {"POST": (SIGNIN, 302, 302, 403)},
+    "child.agree_schedule": {"POST": (SIGNIN, 403, 403, 302)},
+    "child.reflect": {"POST": (SIGNIN, 403, 403, 400)},
     "family_lessons.prompt_bank": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
 }
 
@@ -126,6 +145,13 @@ def _build(app) -> SavedWorld:
             f"/family/children/{child_id}/pin", data={"pin": "4826", "confirm": "4826"}
         )
     tablet.client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
+    with app.app_context():
+        track_id = db.session.scalars(sa.select(Track.id)).one()
+    tablet.client.submit(f"/family/tracks/{track_id}/walkthrough")
+    tablet.client.submit(
+        f"/family/tracks/{track_id}/moments/new",
+        data={"kind": "too_long", "what_happened": "Scrolled until midnight.", "lesson": ""},
+    )
     tablet.client.submit("/family/invites")
     tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
     assert tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"}).status_code == 302
@@ -142,6 +168,9 @@ def _build(app) -> SavedWorld:
             "token": "not-a-real-token",
             "key": "01-anything-posted",
             "position": 0,
+            "run_id": db.session.scalars(sa.select(WalkthroughRun.id)).one(),
+            "step": 0,
+            "moment_id": db.session.scalars(sa.select(LearningMoment.id)).one(),
         }
         rows = {
             t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]

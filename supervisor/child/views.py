@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from supervisor import clock
 from supervisor.access import current_child, require_child
 from supervisor.extensions import db
-from supervisor.models import Guardian, Track
+from supervisor.models import Guardian, LearningMoment, Track
+from supervisor.permit import records
+from supervisor.permit.forms import AgreeForm, ReflectionForm
+from supervisor.permit.monitoring import ARRANGEMENTS
+from supervisor.permit.summary import permit_view
 from supervisor.stages import engine
 from supervisor.tracks import operations, queries
 from supervisor.tracks.forms import RequestForm
@@ -60,6 +66,52 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
     return redirect(url_for("child.track", track_id=track.id))
 
 
+@bp.post("/tracks/<int:track_id>/agree")
+def agree_schedule(track_id: int) -> Response:
+    """The child's own "I agree" to the proposed check-in schedule."""
+    track = _own_track_or_404(track_id)
+    if AgreeForm().validate_on_submit() and records.child_agrees(current_child(), track):
+        db.session.commit()
+        flash("You agreed. The schedule is in force now.", "success")
+    else:
+        flash("Tick “I agree” first.", "info")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/moments/<int:moment_id>/reflect")
+def reflect(moment_id: int) -> str | Response | tuple[str, int]:
+    """The child's own reflection on a learning moment."""
+    moment = db.session.get(LearningMoment, moment_id)
+    if moment is None:
+        abort(404)
+    track = _own_track_or_404(moment.track_id)
+    form = ReflectionForm()
+    if not form.validate_on_submit():
+        return _render(track, error="; ".join(form.reflection.errors)), 400
+    moment.reflection = form.reflection.data
+    moment.reflected_at = clock.now()
+    db.session.commit()
+    flash("Thank you. Your reflection is saved for your next check-in.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.app_context_processor
+def monitoring_sign() -> dict[str, object]:
+    """On every page of a child's profile: the apps being watched over, and how (no secrets)."""
+    if not (current_user.is_authenticated and not current_user.is_guardian):
+        return {}
+    watched = db.session.scalars(
+        sa.select(Track).where(
+            Track.child_id == current_user.id,
+            Track.stage == "permit",
+            Track.monitoring.is_not(None),
+        )
+    )
+    return {
+        "monitored": [(operations.track_name(t), ARRANGEMENTS[t.monitoring].title) for t in watched]
+    }
+
+
 def _own_track_or_404(track_id: int) -> Track:
     track = db.session.get(Track, track_id)
     if track is None or track.child_id != current_child().id:
@@ -74,4 +126,5 @@ def _render(track: Track, form: RequestForm | None = None, error: str | None = N
         name=operations.track_name(track),
         form=form or RequestForm(),
         error=error,
+        permit=permit_view(track),
     )

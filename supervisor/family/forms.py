@@ -7,7 +7,14 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from supervisor import clock
 from supervisor.auth.forms import strip
@@ -92,4 +99,14 @@ class FamilySettingsForm(FlaskForm):
     both_guardians_sign = BooleanField(
         "Both guardians must sign off before a track moves forward",
         description="With only one guardian in the family, one signature is enough.",
+    )
+    permit_min_checkins = IntegerField(
+        "Check-ins needed to leave the permit",
+        description="At least 6; leave empty for 6.",
+        validators=[Optional(), NumberRange(6, 52, "Choose 6 to 52 check-ins.")],
+    )
+    permit_min_weeks = IntegerField(
+        "Weeks of check-ins needed to leave the permit",
+        description="At least 8; leave empty for 8.",
+        validators=[Optional(), NumberRange(8, 104, "Choose 8 to 104 weeks.")],
     )

@@ -83,3 +83,50 @@ def lessons_discussed(requirement: Requirement, snapshot: TrackSnapshot) -> Stat
     return count_status(
         have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to talk through"
     )
+
+
+@evaluator("walkthrough_finished")
+def walkthrough_finished(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """The platform's privacy walkthrough gone through to the end (fact: finished runs)."""
+    need = int(requirement.params.get("runs", 1))
+    return count_status(
+        snapshot.facts.get("walkthrough_finished", 0),
+        need,
+        "go through the privacy walkthrough together",
+    )
+
+
+@evaluator("checkins_held")
+def checkins_held(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """Enough check-ins held, the first at least ``weeks`` ago; a family may ask for more.
+
+    Fact: (dates of held check-ins, the family's stricter count or None, stricter weeks or None).
+    """
+    held, family_count, family_weeks = snapshot.facts.get("checkins_held", ((), None, None))
+    need = max(int(requirement.params["count"]), family_count or 0)
+    weeks = max(int(requirement.params["weeks"]), family_weeks or 0)
+    span = (snapshot.now.date() - min(held)).days if held else 0
+    if len(held) < need:
+        left = need - len(held)
+        return Status(False, len(held), need, f"{left} more check-in{'s' if left != 1 else ''}")
+    if span < weeks * 7:
+        return Status(
+            False,
+            need - 1,
+            need,
+            f"{weeks * 7 - span} more days: check-ins must span {weeks} weeks",
+        )
+    return Status(True, need, need)
+
+
+@evaluator("overdue_limit")
+def overdue_limit(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """At most ``max`` overdue check-ins in the last ``days`` days (fact: that count, or None
+    while no schedule is agreed)."""
+    late = snapshot.facts.get("overdue_limit")
+    if late is None:
+        return Status(False, 0, 1, "agree a check-in schedule together")
+    allowed = int(requirement.params["max"])
+    if late > allowed:
+        return Status(False, 0, 1, f"{late} check-ins were missed in the last month")
+    return Status(True, 1, 1)

@@ -9,7 +9,24 @@ STAGE = Stage(
     meaning="The account is created together, with agreed privacy settings, an agreed way of "
     "looking in and regular check-ins that lessen over time.",
     requirements=(
-        Requirement("time", "min_days", "At least 8 weeks with the permit", {"days": 56}),
+        Requirement(
+            "walkthrough",
+            "walkthrough_finished",
+            "Privacy walkthrough finished together",
+            {"runs": 1},
+        ),
+        Requirement(
+            "checkins",
+            "checkins_held",
+            "At least 6 check-ins held over at least 8 weeks",
+            {"count": 6, "weeks": 8},
+        ),
+        Requirement(
+            "on_time",
+            "overdue_limit",
+            "No more than one overdue check-in in the last month",
+            {"max": 1, "days": 30},
+        ),
         Requirement("checklist", "checklist", "Guardian checklist ticked", {"items": CHECKLIST}),
     ),
     advances_to=StageKey.LICENCE,

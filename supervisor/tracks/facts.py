@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -17,12 +19,18 @@ from sqlalchemy import orm
 from supervisor import clock
 from supervisor.lessons import scoring
 from supervisor.models import (
+    CheckIn,
+    CheckInSchedule,
     ChecklistTick,
+    Family,
     FamilyChecklistItem,
     LessonDiscussion,
     LessonProgress,
     Track,
+    WalkthroughRun,
 )
+from supervisor.permit import schedule
+from supervisor.permit.records import rhythm
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.kinds import EVALUATORS
@@ -120,3 +128,79 @@ def snapshots(session: orm.Session, tracks: Sequence[Track]) -> dict[int, TrackS
         )
         for track in tracks
     }
+
+
+@loader("walkthrough_finished")
+def finished_walkthroughs(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    rows = session.execute(
+        sa.select(WalkthroughRun.track_id, sa.func.count())
+        .where(
+            WalkthroughRun.track_id.in_([t.id for t in tracks]),
+            WalkthroughRun.finished_at.is_not(None),
+        )
+        .group_by(WalkthroughRun.track_id)
+    )
+    return dict(rows.all())
+
+
+@loader("checkins_held")
+def held_checkins(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    """Due dates of held check-ins since the track entered its stage, with family rules."""
+    held: dict[int, list[date]] = defaultdict(list)
+    entered = {t.id: t.stage_entered_at.date() for t in tracks}
+    for track_id, due_on in session.execute(
+        sa.select(CheckIn.track_id, CheckIn.due_on).where(
+            CheckIn.track_id.in_(list(entered)), CheckIn.held.is_(True)
+        )
+    ):
+        if due_on >= entered[track_id]:
+            held[track_id].append(due_on)
+    rules = {
+        family_id: (count, weeks)
+        for family_id, count, weeks in session.execute(
+            sa.select(Family.id, Family.permit_min_checkins, Family.permit_min_weeks).where(
+                Family.id.in_({t.family_id for t in tracks})
+            )
+        )
+    }
+    return {t.id: (tuple(sorted(held[t.id])), *rules[t.family_id]) for t in tracks}
+
+
+@loader("overdue_limit")
+def overdue_counts(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+    """Check-ins overdue in the last 30 days, per track with an agreed schedule."""
+    zones = dict(
+        session.execute(
+            sa.select(Family.id, Family.timezone).where(
+                Family.id.in_({t.family_id for t in tracks})
+            )
+        ).all()
+    )
+    versions: dict[int, list[CheckInSchedule]] = defaultdict(list)
+    for version in session.scalars(
+        sa.select(CheckInSchedule).where(
+            CheckInSchedule.track_id.in_([t.id for t in tracks]),
+            CheckInSchedule.ended_at.is_(None),
+            CheckInSchedule.guardian_agreed_at.is_not(None),
+            CheckInSchedule.child_agreed_at.is_not(None),
+        )
+    ):
+        versions[version.track_id].append(version)
+    covered: dict[int, set[date]] = defaultdict(set)
+    for track_id, due_on in session.execute(
+        sa.select(CheckIn.track_id, CheckIn.due_on).where(CheckIn.track_id.in_(list(versions)))
+    ):
+        covered[track_id].add(due_on)
+    now = clock.now()
+    counts = {}
+    for track in tracks:
+        if not versions[track.id]:
+            continue
+        plan = max(v.plan for v in versions[track.id])
+        in_force = [v for v in versions[track.id] if v.plan == plan]
+        zone = ZoneInfo(zones[track.family_id])
+        agreed = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)
+        since = max(agreed.astimezone(zone).date(), (now - timedelta(days=30)).date())
+        late = schedule.overdue([rhythm(v) for v in in_force], zone, since, now, covered[track.id])
+        counts[track.id] = len(late)
+    return counts

@@ -9,6 +9,7 @@ from supervisor.access import current_guardian, family_row_or_404, require_guard
 from supervisor.auth import stepup
 from supervisor.extensions import db
 from supervisor.models import Child, FamilyChecklistItem, Track
+from supervisor.permit.summary import permit_view
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import operations, queries
@@ -163,5 +164,6 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
         age=age_now(track.child.birth_year, track.child.birth_month),
         error=error,
         needs_password=not stepup.is_fresh(),
+        permit=permit_view(track),
         **forms,
     )

@@ -1,0 +1,1 @@
+"""The learner's permit: privacy walkthroughs, the monitoring arrangement, check-ins."""

@@ -1,0 +1,49 @@
+"""The three ways a guardian may look in on a permit account, from the source article.
+
+The app stores which one the family chose, never a social-media password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    key: str
+    title: str
+    explanation: str
+    caveat: str | None = None
+
+
+ARRANGEMENTS = {
+    a.key: a
+    for a in (
+        Arrangement(
+            "password_known",
+            "The guardian knows the password and may log in to look",
+            "The child tells the guardian the password. The guardian may log in to look at the "
+            "account, and says when they have. This app never asks for or keeps that password.",
+        ),
+        Arrangement(
+            "show_on_request",
+            "The child opens the account to show the guardian when asked",
+            "The password stays with the child. When the guardian asks, the child opens the "
+            "account and they look through it together.",
+        ),
+        Arrangement(
+            "follow",
+            "The guardian follows or friends the account",
+            "The guardian follows the child's account from their own and sees what the child "
+            "shares with friends.",
+            caveat="The weakest of the three for a new user: privacy settings can filter what "
+            "a follower sees, so the guardian may miss exactly what matters.",
+        ),
+    )
+}
+
+HOVERING = (
+    "Never post, comment or like on your child's account.",
+    "Don't get involved in their friends' accounts or conversations.",
+    "Use what you see to start a conversation, not to catch them out.",
+)

@@ -1,0 +1,281 @@
+"""Reading and changing a track's permit records: walkthrough runs, schedules, check-ins,
+learning moments. Operations flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from supervisor import clock
+from supervisor.extensions import db
+from supervisor.models import (
+    CheckIn,
+    CheckInSchedule,
+    Child,
+    Guardian,
+    LearningMoment,
+    Track,
+    WalkthroughAnswer,
+    WalkthroughRun,
+)
+from supervisor.permit import schedule
+from supervisor.permit.walkthroughs import Walkthrough, for_platform
+
+OUTCOMES = {"done": "Done", "different": "We chose differently", "not_found": "Couldn't find it"}
+MOMENT_KINDS = {
+    "posted_public": "Posted something that shouldn't be public",
+    "accepted_stranger": "Accepted a request from a stranger",
+    "overshared": "Shared too much about ourselves",
+    "too_long": "Spent too long on it",
+    "other": "Something else",
+}
+
+
+# --- walkthroughs --------------------------------------------------------------------------
+
+
+def runs(track: Track) -> list[WalkthroughRun]:
+    return list(
+        db.session.scalars(
+            sa.select(WalkthroughRun)
+            .options(selectinload(WalkthroughRun.answers))
+            .where(WalkthroughRun.track_id == track.id)
+            .order_by(WalkthroughRun.id)
+        )
+    )
+
+
+def start_run(track: Track) -> WalkthroughRun:
+    run = WalkthroughRun(
+        family_id=track.family_id,
+        track_id=track.id,
+        walkthrough=for_platform(track.platform).key,
+        started_at=clock.now(),
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def answer_step(
+    run: WalkthroughRun, walkthrough: Walkthrough, step: int, outcome: str, note: str | None
+) -> None:
+    """Save one step's outcome (again, if changed); the last step finishes the run."""
+    existing = db.session.get(WalkthroughAnswer, (run.id, step))
+    if existing is None:
+        db.session.add(
+            WalkthroughAnswer(
+                run_id=run.id,
+                step=step,
+                family_id=run.family_id,
+                outcome=outcome,
+                note=note,
+                at=clock.now(),
+            )
+        )
+    else:
+        existing.outcome, existing.note, existing.at = outcome, note, clock.now()
+    db.session.flush()
+    db.session.refresh(run)
+    if len(run.answers) == len(walkthrough.steps) and run.finished_at is None:
+        run.finished_at = clock.now()
+
+
+# --- schedules -----------------------------------------------------------------------------
+
+
+def rhythm(version: CheckInSchedule) -> schedule.Rhythm:
+    return schedule.Rhythm(
+        version.frequency,
+        version.every_days,
+        version.weekday,
+        version.at_time,
+        version.effective_from,
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """A track's schedule as everyone sees it."""
+
+    in_force: list[CheckInSchedule]  # the agreed plan's versions
+    proposed: list[CheckInSchedule]  # a newer plan waiting for agreement
+    since: date | None
+    upcoming: list[tuple[date, datetime]]
+    overdue: list[date]
+    covered: set[date]
+
+    @property
+    def current(self) -> CheckInSchedule | None:
+        today = clock.now().date()
+        active = [v for v in self.in_force if v.effective_from <= today]
+        return active[-1] if active else (self.in_force[0] if self.in_force else None)
+
+
+def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
+    versions = list(
+        db.session.scalars(
+            sa.select(CheckInSchedule)
+            .where(CheckInSchedule.track_id == track.id, CheckInSchedule.ended_at.is_(None))
+            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+        )
+    )
+    agreed = [v for v in versions if v.guardian_agreed_at and v.child_agreed_at]
+    plan = max((v.plan for v in agreed), default=None)
+    in_force = [v for v in agreed if v.plan == plan]
+    proposed = [
+        v for v in versions if v.plan != plan and not (v.guardian_agreed_at and v.child_agreed_at)
+    ]
+    covered = set(db.session.scalars(sa.select(CheckIn.due_on).where(CheckIn.track_id == track.id)))
+    if not in_force:
+        return ScheduleState([], proposed, None, [], [], covered)
+    agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]
+    since = agreed_on.astimezone(zone).date()
+    rhythms = [rhythm(v) for v in in_force]
+    now = clock.now()
+    return ScheduleState(
+        in_force,
+        proposed,
+        since,
+        schedule.upcoming(rhythms, zone, now),
+        schedule.overdue(rhythms, zone, since, now, covered),
+        covered,
+    )
+
+
+def propose(
+    guardian: Guardian, track: Track, versions: list[schedule.Rhythm], minutes: int
+) -> None:
+    """A new plan (one version, or a fade plan of several), agreed by the guardian now."""
+    plan = (
+        db.session.scalar(
+            sa.select(sa.func.max(CheckInSchedule.plan)).where(CheckInSchedule.track_id == track.id)
+        )
+        or 0
+    ) + 1
+    now = clock.now()
+    for old in db.session.scalars(
+        sa.select(CheckInSchedule).where(
+            CheckInSchedule.track_id == track.id,
+            CheckInSchedule.ended_at.is_(None),
+            CheckInSchedule.child_agreed_at.is_(None),
+        )
+    ):
+        old.ended_at = now  # an unanswered proposal is replaced, and kept
+    for version in versions:
+        db.session.add(
+            CheckInSchedule(
+                family_id=track.family_id,
+                track_id=track.id,
+                plan=plan,
+                frequency=version.frequency,
+                every_days=version.every_days,
+                weekday=version.weekday,
+                at_time=version.at_time,
+                minutes=minutes,
+                effective_from=version.effective_from,
+                created_at=now,
+                guardian_agreed_at=now,
+            )
+        )
+
+
+def child_agrees(child: Child, track: Track) -> bool:
+    """The child's "I agree": the newest plan comes into force; the one before is kept, ended."""
+    now = clock.now()
+    waiting = list(
+        db.session.scalars(
+            sa.select(CheckInSchedule).where(
+                CheckInSchedule.track_id == track.id,
+                CheckInSchedule.ended_at.is_(None),
+                CheckInSchedule.child_agreed_at.is_(None),
+            )
+        )
+    )
+    if not waiting:
+        return False
+    plan = waiting[0].plan
+    for version in waiting:
+        version.child_agreed_at = now
+    for older in db.session.scalars(
+        sa.select(CheckInSchedule).where(
+            CheckInSchedule.track_id == track.id,
+            CheckInSchedule.ended_at.is_(None),
+            CheckInSchedule.plan < plan,
+        )
+    ):
+        older.ended_at = now
+    return True
+
+
+def end_schedule(track: Track) -> None:
+    """Monitoring is over (licence or step back): every version ends, and is kept."""
+    now = clock.now()
+    db.session.execute(
+        sa.update(CheckInSchedule)
+        .where(CheckInSchedule.track_id == track.id, CheckInSchedule.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+# --- check-ins and learning moments --------------------------------------------------------
+
+
+def record_checkin(
+    guardian: Guardian,
+    track: Track,
+    due_on: date,
+    held: bool,
+    prompts_used: list[str],
+    shared: str | None,
+    private: str | None,
+    talked: list[int],
+) -> CheckIn:
+    checkin = CheckIn(
+        family_id=track.family_id,
+        track_id=track.id,
+        due_on=due_on,
+        held=held,
+        recorded_at=clock.now(),
+        recorded_by_id=guardian.id,
+        prompts_used=prompts_used,
+        shared_notes=shared or None,
+        private_notes=private or None,
+    )
+    db.session.add(checkin)
+    db.session.flush()
+    if held and talked:
+        db.session.execute(
+            sa.update(LearningMoment)
+            .where(
+                LearningMoment.track_id == track.id,
+                LearningMoment.id.in_(talked),
+                LearningMoment.talked_in_id.is_(None),
+            )
+            .values(talked_in_id=checkin.id)
+        )
+    return checkin
+
+
+def checkins(track: Track) -> list[CheckIn]:
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn)
+            .where(CheckIn.track_id == track.id)
+            .order_by(CheckIn.due_on.desc(), CheckIn.id.desc())
+        )
+    )
+
+
+def moments(track: Track) -> list[LearningMoment]:
+    return list(
+        db.session.scalars(
+            sa.select(LearningMoment)
+            .where(LearningMoment.track_id == track.id)
+            .order_by(LearningMoment.created_at.desc())
+        )
+    )

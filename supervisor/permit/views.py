@@ -1,0 +1,234 @@
+"""Guardians' permit pages for a track: the walkthrough, the monitoring arrangement, the
+check-in schedule, check-ins and learning moments."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.extensions import db
+from supervisor.lessons import prompts
+from supervisor.lessons.content import LESSONS
+from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
+from supervisor.permit import records, schedule
+from supervisor.permit.forms import CheckInForm, MomentForm, MonitoringForm, ScheduleForm, StepForm
+from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
+from supervisor.permit.walkthroughs import for_platform
+from supervisor.templating import family_zone, when
+from supervisor.tracks.operations import track_name
+from supervisor.tracks.platforms import age_now
+from supervisor.wtf import choices
+
+bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
+bp.before_request(require_guardian)
+
+
+@bp.app_template_global("rhythm_text")
+def rhythm_text(version: CheckInSchedule) -> str:
+    """A schedule version in words, for guardian and child pages alike."""
+    return records.rhythm(version).describe()
+
+
+@bp.route("/walkthrough", methods=["GET", "POST"])
+def walkthrough(track_id: int) -> str | Response:
+    """The platform's privacy walkthrough: earlier runs, and start or carry on."""
+    track = family_row_or_404(Track, track_id)
+    guide = for_platform(track.platform)
+    runs = records.runs(track)
+    open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
+    if request.method == "POST":  # start a new run, or carry on with the open one
+        run = open_run or records.start_run(track)
+        db.session.commit()
+        return redirect(
+            url_for(
+                "permit.walkthrough_step",
+                track_id=track.id,
+                run_id=run.id,
+                step=min(len(run.answers), len(guide.steps) - 1),
+            )
+        )
+    return render_template(
+        "permit/walkthrough.html",
+        track=track,
+        name=track_name(track),
+        guide=guide,
+        runs=runs,
+        open_run=open_run,
+        stale=guide.is_stale(clock.now()),
+        outcomes=records.OUTCOMES,
+    )
+
+
+@bp.route("/walkthrough/<int:run_id>/<int:step>", methods=["GET", "POST"])
+def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | tuple[str, int]:
+    """One setting: where to find it, what we recommend, why; and how it went."""
+    track = family_row_or_404(Track, track_id)
+    run = db.session.get(WalkthroughRun, run_id)
+    guide = for_platform(track.platform)
+    if run is None or run.track_id != track.id or not 0 <= step < len(guide.steps):
+        abort(404)
+    saved = next((a for a in run.answers if a.step == step), None)
+    form = StepForm(obj=saved)
+    if form.validate_on_submit():
+        records.answer_step(run, guide, step, form.outcome.data, form.note.data)
+        db.session.commit()
+        if step + 1 < len(guide.steps):
+            return redirect(
+                url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
+            )
+        flash("Walkthrough finished. Well done, both of you.", "success")
+        return redirect(url_for("permit.walkthrough", track_id=track.id))
+    return render_template(
+        "permit/step.html",
+        track=track,
+        name=track_name(track),
+        guide=guide,
+        run=run,
+        step=step,
+        form=form,
+        stale=guide.is_stale(clock.now()),
+    )
+
+
+@bp.route("/monitoring", methods=["GET", "POST"])
+def monitoring(track_id: int) -> str | Response:
+    """Choose how a guardian looks in during the permit."""
+    track = family_row_or_404(Track, track_id)
+    form = MonitoringForm(arrangement=track.monitoring)
+    if form.validate_on_submit():
+        track.monitoring = form.arrangement.data
+        track.monitoring_agreed_at = clock.now()
+        db.session.commit()
+        flash(
+            "The arrangement is saved. Your child sees it on every page of their profile.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template(
+        "permit/monitoring.html",
+        track=track,
+        name=track_name(track),
+        form=form,
+        arrangements=ARRANGEMENTS,
+        hovering=HOVERING,
+    )
+
+
+@bp.route("/schedule", methods=["GET", "POST"])
+def checkin_schedule(track_id: int) -> str | Response:
+    """Agree a check-in rhythm (and a plan to relax it); the child then taps "I agree"."""
+    track = family_row_or_404(Track, track_id)
+    zone = family_zone()
+    state = records.schedule_state(track, zone)
+    suggested = schedule.suggested_frequency(
+        age_now(track.child.birth_year, track.child.birth_month)
+    )
+    form = ScheduleForm(
+        frequency=suggested, starts_on=clock.now().astimezone(zone).date() + timedelta(days=1)
+    )
+    if form.validate_on_submit():
+        every = form.every_days.data if form.frequency.data == "days" else 0
+        versions = [
+            schedule.Rhythm(
+                form.frequency.data,
+                every or 0,
+                form.weekday.data,
+                form.at_time.data,
+                form.starts_on.data,
+            )
+        ]
+        for on, frequency in (
+            (form.fade1_on.data, form.fade1_frequency.data),
+            (form.fade2_on.data, form.fade2_frequency.data),
+        ):
+            if on:
+                versions.append(
+                    schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
+                )
+        records.propose(current_guardian(), track, versions, form.minutes.data)
+        db.session.commit()
+        flash(
+            f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template(
+        "permit/schedule.html",
+        track=track,
+        name=track_name(track),
+        form=form,
+        state=state,
+        suggested=suggested,
+        rhythm=records.rhythm,
+    )
+
+
+@bp.route("/checkins/new", methods=["GET", "POST"])
+def record_checkin(track_id: int) -> str | Response:
+    """Record a check-in: held or skipped, prompts used, notes, learning moments talked."""
+    track = family_row_or_404(Track, track_id)
+    zone = family_zone()
+    state = records.schedule_state(track, zone)
+    open_moments = [m for m in records.moments(track) if m.talked_in_id is None]
+    form = CheckInForm()
+    due = sorted(set(state.overdue) | {d for d, _ in state.upcoming[:1]})
+    form.due_on.choices = choices(
+        (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
+        for d in due
+    )
+    bank = [p for p in prompts.for_family(track.family_id) if p.stage == track.stage]
+    form.prompts.choices = choices((p.key, p.text) for p in bank[:8])
+    form.moments.choices = choices((m.id, m.what_happened[:80]) for m in open_moments)
+    if not due:
+        flash("There is no agreed check-in to record yet: agree a schedule first.", "info")
+    elif form.validate_on_submit():
+        records.record_checkin(
+            current_guardian(),
+            track,
+            date.fromisoformat(form.due_on.data),
+            form.held.data == "held",
+            [dict(form.prompts.choices)[k] for k in form.prompts.data],
+            form.shared_notes.data,
+            form.private_notes.data,
+            form.moments.data,
+        )
+        db.session.commit()
+        flash("The check-in is recorded.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template(
+        "permit/checkin.html",
+        track=track,
+        name=track_name(track),
+        form=form,
+        state=state,
+        when=when,
+    )
+
+
+@bp.route("/moments/new", methods=["GET", "POST"])
+def add_moment(track_id: int) -> str | Response:
+    """Log a mistake as a learning moment (never a score); the child adds their reflection."""
+    track = family_row_or_404(Track, track_id)
+    form = MomentForm()
+    form.lesson.choices = choices(
+        [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
+    )
+    if form.validate_on_submit():
+        db.session.add(
+            LearningMoment(
+                family_id=track.family_id,
+                track_id=track.id,
+                kind=form.kind.data,
+                what_happened=form.what_happened.data,
+                lesson=form.lesson.data or None,
+                created_at=clock.now(),
+            )
+        )
+        db.session.commit()
+        flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template("permit/moment.html", track=track, name=track_name(track), form=form)
