@@ -108,6 +108,13 @@ class ScheduleState:
     upcoming: list[tuple[date, datetime]]
     overdue: list[date]
     covered: set[date]
+    unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
+
+    @property
+    def recordable(self) -> list[date]:
+        """The check-ins a guardian may record now: every unrecorded one, and the next."""
+        nearest = [d for d, _ in self.upcoming[:1] if d not in self.unrecorded]
+        return [*self.unrecorded, *nearest]
 
     @property
     def current(self) -> CheckInSchedule | None:
@@ -132,11 +139,17 @@ def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
     ]
     covered = set(db.session.scalars(sa.select(CheckIn.due_on).where(CheckIn.track_id == track.id)))
     if not in_force:
-        return ScheduleState([], proposed, None, [], [], covered)
+        return ScheduleState([], proposed, None, [], [], covered, [])
     agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]
     since = agreed_on.astimezone(zone).date()
     rhythms = [rhythm(v) for v in in_force]
     now = clock.now()
+    today = now.astimezone(zone).date()
+    unrecorded = [
+        day
+        for day, moment in schedule.occurrences(rhythms, zone, since, today)
+        if moment <= now and day not in covered
+    ]
     return ScheduleState(
         in_force,
         proposed,
@@ -144,6 +157,7 @@ def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
         schedule.upcoming(rhythms, zone, now),
         schedule.overdue(rhythms, zone, since, now, covered),
         covered,
+        unrecorded,
     )
 
 

@@ -118,19 +118,3 @@ def overdue(
         for day, moment in occurrences(versions, zone, since, today)
         if moment + GRACE < now and day not in covered
     ]
-
-
-def next_due(
-    versions: Sequence[Rhythm], zone: ZoneInfo, since: date, now: datetime, covered: set[date]
-) -> date | None:
-    """The check-in a new record is most likely for: the oldest open one, else the next."""
-    late = overdue(versions, zone, since, now, covered)
-    if late:
-        return late[0]
-    today = now.astimezone(zone).date()
-    for day, _moment in occurrences(
-        versions, zone, max(since, today - timedelta(days=1)), today + timedelta(days=400)
-    ):
-        if day not in covered:
-            return day
-    return None

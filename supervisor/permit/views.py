@@ -175,7 +175,7 @@ def record_checkin(track_id: int) -> str | Response:
     state = records.schedule_state(track, zone)
     open_moments = [m for m in records.moments(track) if m.talked_in_id is None]
     form = CheckInForm()
-    due = sorted(set(state.overdue) | {d for d, _ in state.upcoming[:1]})
+    due = state.recordable
     form.due_on.choices = choices(
         (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
         for d in due

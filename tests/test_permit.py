@@ -1,0 +1,468 @@
+"""Learner's permit: walkthroughs, the monitoring arrangement, check-in schedules, check-ins,
+learning moments, the calendar feed, and leaving the permit."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+
+from supervisor.db import metadata
+from supervisor.extensions import db
+from supervisor.models import CheckInSchedule, Track, WalkthroughRun
+from supervisor.permit import schedule
+from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
+from tests.conftest import Auth, add_child, pass_all_lessons, text
+
+PIN = "4826"
+LONDON = ZoneInfo("Europe/London")
+
+
+# --- schedule maths ------------------------------------------------------------------------
+
+
+def rhythm(frequency, start, weekday=5, at="18:00", every=0):
+    return schedule.Rhythm(frequency, every, weekday, at, start)
+
+
+def days(found):
+    return [d for d, _ in found]
+
+
+def test_weekly_across_a_month_end():
+    found = schedule.occurrences(
+        [rhythm("weekly", date(2026, 1, 20))], LONDON, date(2026, 1, 1), date(2026, 2, 20)
+    )
+    assert days(found) == [
+        date(2026, 1, 24),
+        date(2026, 1, 31),
+        date(2026, 2, 7),
+        date(2026, 2, 14),
+    ]
+
+
+def test_monthly_is_the_first_weekday_of_each_month_across_a_year_end():
+    found = schedule.occurrences(
+        [rhythm("monthly", date(2026, 11, 10), weekday=0)],
+        LONDON,
+        date(2026, 11, 1),
+        date(2027, 2, 28),
+    )
+    assert days(found) == [date(2026, 12, 7), date(2027, 1, 4), date(2027, 2, 1)]
+
+
+def test_local_time_is_kept_across_daylight_saving():
+    found = schedule.occurrences(
+        [rhythm("weekly", date(2026, 3, 20), weekday=5)],
+        LONDON,
+        date(2026, 3, 20),
+        date(2026, 4, 5),
+    )
+    assert [moment for _, moment in found] == [
+        datetime(2026, 3, 21, 18, 0, tzinfo=UTC),  # GMT
+        datetime(2026, 3, 28, 18, 0, tzinfo=UTC),  # still GMT (change is 29 March)
+        datetime(2026, 4, 4, 17, 0, tzinfo=UTC),  # BST: 18:00 local is 17:00 UTC
+    ]
+    sydney = ZoneInfo("Australia/Sydney")
+    autumn = schedule.occurrences(
+        [rhythm("weekly", date(2026, 3, 30), weekday=2, at="19:30")],
+        sydney,
+        date(2026, 3, 30),
+        date(2026, 4, 10),
+    )
+    assert [m.astimezone(sydney).hour for _, m in autumn] == [19, 19]
+    assert autumn[0][1].hour != autumn[1][1].hour  # UTC hour moves when Sydney leaves DST
+
+
+def test_relaxing_and_every_n_days():
+    plan = [
+        rhythm("weekly", date(2026, 1, 1), weekday=3),
+        rhythm("fortnightly", date(2026, 2, 1), weekday=3),
+        rhythm("monthly", date(2026, 3, 15), weekday=3),
+    ]
+    found = days(schedule.occurrences(plan, LONDON, date(2026, 1, 1), date(2026, 5, 31)))
+    assert found[:5] == [date(2026, 1, d) for d in (1, 8, 15, 22, 29)]
+    assert date(2026, 2, 5) in found and date(2026, 2, 12) not in found
+    assert found[-5:] == [
+        date(2026, 2, 5),
+        date(2026, 2, 19),
+        date(2026, 3, 5),
+        date(2026, 4, 2),
+        date(2026, 5, 7),
+    ]
+    every_ten = days(
+        schedule.occurrences(
+            [rhythm("days", date(2026, 1, 30), every=10)],
+            LONDON,
+            date(2026, 1, 1),
+            date(2026, 3, 5),
+        )
+    )
+    assert every_ten == [date(2026, 1, 30), date(2026, 2, 9), date(2026, 2, 19), date(2026, 3, 1)]
+
+
+def test_overdue_needs_a_day_of_grace_and_a_record():
+    weekly = [rhythm("weekly", date(2026, 3, 1), weekday=0)]  # Mondays 18:00
+    monday = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    assert (
+        schedule.overdue(weekly, LONDON, date(2026, 3, 1), monday + timedelta(hours=23), set())
+        == []
+    )
+    late = monday + timedelta(days=1, minutes=1)
+    assert schedule.overdue(weekly, LONDON, date(2026, 3, 1), late, set()) == [date(2026, 3, 2)]
+    assert schedule.overdue(weekly, LONDON, date(2026, 3, 1), late, {date(2026, 3, 2)}) == []
+
+
+def test_suggested_frequency_follows_age():
+    assert [schedule.suggested_frequency(a) for a in (10, 12, 13, 15, 16, 17)] == [
+        "weekly",
+        "weekly",
+        "fortnightly",
+        "fortnightly",
+        "monthly",
+        "monthly",
+    ]
+
+
+# --- through the pages ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def permit(app, auth, client, clock):
+    """A child whose Instagram track is at the permit, a guardian client and a tablet client."""
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN, birth_year=2013)
+    pass_all_lessons(app, child_id)
+    response = client.submit(
+        f"/family/children/{child_id}/tracks/new", data={"platform": "instagram"}
+    )
+    track_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    client.submit(
+        f"/family/tracks/{track_id}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready"},
+    )
+    tablet = Auth(app.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
+    tablet.client.submit(f"/who/child/{child_id}", data={"pin": PIN})
+    return {"guardian": client, "tablet": tablet.client, "track": track_id, "child": child_id}
+
+
+def test_walkthrough_saved_step_by_step_and_resumed(app, permit):
+    guardian, track = permit["guardian"], permit["track"]
+    guide = for_platform("instagram")
+    start = guardian.submit(f"/family/tracks/{track}/walkthrough")
+    step0 = start.headers["Location"]
+    assert step0.endswith("/0")
+    page = text(guardian.get(step0))
+    assert guide.steps[0].setting in page and guide.steps[0].where.replace(">", "&gt;") in page
+    refused = guardian.submit(step0, data={"outcome": "different"})
+    assert refused.status_code == 200 and "Write what you chose instead" in text(refused)
+    guardian.submit(step0, data={"outcome": "different", "note": "Public, for the art club"})
+    guardian.submit(step0.replace("/0", "/1"), data={"outcome": "not_found"})
+    # Interrupted: carrying on goes to the first unanswered step.
+    again = guardian.submit(f"/family/tracks/{track}/walkthrough")
+    assert again.headers["Location"].endswith("/2")
+    for step in range(2, len(guide.steps)):
+        guardian.submit(
+            again.headers["Location"].rsplit("/", 1)[0] + f"/{step}", data={"outcome": "done"}
+        )
+    overview = text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    assert "Finished" in overview and "Public, for the art club" in overview
+    # Redone later: a second run, both kept.
+    guardian.submit(f"/family/tracks/{track}/walkthrough")
+    with app.app_context():
+        runs = db.session.scalars(sa.select(WalkthroughRun).order_by(WalkthroughRun.id)).all()
+        assert len(runs) == 2 and runs[0].finished_at and runs[1].finished_at is None
+        assert len(runs[0].answers) == len(guide.steps)
+    page = text(guardian.get(f"/family/tracks/{track}"))
+    item = re.search(
+        r'<li class="([\w-]+)">\s*<span class="mark"[^>]*>[^<]*</span>\s*'
+        r"<span><strong>Privacy walkthrough finished together",
+        page,
+    )
+    assert item and item.group(1) == "met"
+
+
+def test_old_walkthrough_says_menus_may_have_changed(permit, clock):
+    guardian, track = permit["guardian"], permit["track"]
+    assert "Menus may have changed" not in text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    reviewed = for_platform("instagram").last_reviewed
+    clock.current = datetime.combine(reviewed + timedelta(days=190), datetime.min.time(), UTC)
+    guardian.submit("/login")  # keep the session alive across the jump
+    Auth(guardian).login()
+    assert "Menus may have changed" in text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+
+
+def test_every_platform_has_a_walkthrough_and_any_other_gets_the_general_one():
+    for key in ("instagram", "tiktok", "snapchat", "youtube", "discord", "whatsapp"):
+        assert key in WALKTHROUGHS and WALKTHROUGHS[key].sources
+    assert for_platform("bereal").key == "general"
+
+
+def test_no_social_media_password_anywhere(app, permit):
+    """Security target 18: no model column or form field for a child's or social password."""
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if "password" in column.name or "credential" in column.name:
+                assert (table.name, column.name) in {
+                    ("guardian", "password_hash"),
+                    ("login_session", "password_verified_at"),
+                }
+    guardian_password_forms = {
+        "SignupForm",
+        "JoinFamilyForm",
+        "LoginForm",
+        "PasswordChangeForm",
+        "PasswordUnlockForm",
+    }
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    with app.test_request_context():
+        for form_class in subclasses(FlaskForm):
+            names = {field.name for field in form_class(meta={"csrf": False})}
+            if form_class.__name__ not in guardian_password_forms:
+                assert not any("password" in n for n in names), form_class.__name__
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    pages = [
+        f"/family/tracks/{track}",
+        f"/family/tracks/{track}/monitoring",
+        f"/family/tracks/{track}/schedule",
+        f"/family/tracks/{track}/moments/new",
+        f"/family/tracks/{track}/walkthrough",
+    ]
+    for page in pages:
+        html = text(guardian.get(page))
+        assert not re.search(r'name="(?!reauth_password)[^"]*password', html), page
+    assert "never asks for or stores a social-media password" in text(
+        guardian.get(f"/family/tracks/{track}/monitoring")
+    )
+    child_page = text(tablet.get(f"/me/tracks/{track}"))
+    assert not re.search(r'name="[^"]*password', child_page)
+
+
+def agree_schedule(permit, **overrides):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    data = {
+        "frequency": "weekly",
+        "weekday": "0",
+        "at_time": "18:00",
+        "minutes": "20",
+        "starts_on": "2026-03-09",
+        "every_days": "",
+        "fade1_on": "",
+        "fade1_frequency": "",
+        "fade2_on": "",
+        "fade2_frequency": "",
+        **overrides,
+    }
+    response = guardian.submit(f"/family/tracks/{track}/schedule", data=data)
+    assert response.status_code == 302, text(response)
+    return tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+
+
+def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    assert "Watched over together" not in text(tablet.get("/me/"))
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
+    for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
+        sign = text(tablet.get(page))
+        assert "Watched over together" in sign and "the child opens the account" in sign
+    suggested = text(guardian.get(f"/family/tracks/{track}/schedule"))
+    assert "we suggest <strong>weekly</strong>" in suggested  # Mo turns 13 in May 2026
+    response = guardian.submit(
+        f"/family/tracks/{track}/schedule",
+        data={
+            "frequency": "weekly",
+            "weekday": "0",
+            "at_time": "18:00",
+            "minutes": "20",
+            "starts_on": "2026-03-09",
+            "fade1_on": "2026-05-01",
+            "fade1_frequency": "fortnightly",
+            "fade2_on": "2026-04-01",
+            "fade2_frequency": "monthly",
+        },
+    )
+    assert "must come after the one before" in text(response)
+    guardian.submit(
+        f"/family/tracks/{track}/schedule",
+        data={
+            "frequency": "weekly",
+            "weekday": "0",
+            "at_time": "18:00",
+            "minutes": "20",
+            "starts_on": "2026-03-09",
+            "fade1_on": "2026-05-01",
+            "fade1_frequency": "fortnightly",
+            "fade2_on": "2026-07-01",
+            "fade2_frequency": "monthly",
+        },
+    )
+    child_page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "waiting for Mo" in child_page and "I agree</button>" in child_page
+    assert "No schedule agreed yet" in child_page
+    tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    child_page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "Agreed:" in child_page and "Mondays at 18:00" in child_page
+    assert "then from 1 May 2026" in child_page and "then from 1 July 2026" in child_page
+    with app.app_context():
+        versions = db.session.scalars(sa.select(CheckInSchedule)).all()
+        assert len(versions) == 3
+        assert all(v.guardian_agreed_at and v.child_agreed_at for v in versions)
+
+
+def test_relaxing_keeps_every_version(app, permit):
+    agree_schedule(permit)
+    agree_schedule(permit, frequency="monthly", starts_on="2026-04-01")
+    with app.app_context():
+        versions = db.session.scalars(sa.select(CheckInSchedule).order_by(CheckInSchedule.id)).all()
+        assert [(v.frequency, v.ended_at is None) for v in versions] == [
+            ("weekly", False),
+            ("monthly", True),
+        ]
+
+
+def test_overdue_checkins_and_recording_one(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    agree_schedule(permit)  # Mondays 18:00 from 9 March
+    clock.current = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
+    Auth(guardian).login()
+    tablet.submit("/logout")
+    tablet.submit(f"/who/child/{permit['child']}", data={"pin": PIN})
+    assert "Overdue: 9 March" in text(guardian.get(f"/family/tracks/{track}"))
+    assert "Overdue: 9 March" in text(tablet.get(f"/me/tracks/{track}"))
+    form = text(guardian.get(f"/family/tracks/{track}/checkins/new"))
+    assert "Monday 9 March (overdue)" in form
+    response = guardian.submit(
+        f"/family/tracks/{track}/checkins/new",
+        data={
+            "due_on": "2026-03-09",
+            "held": "held",
+            "shared_notes": "Talked about followers.",
+            "private_notes": "Seemed tired.",
+        },
+    )
+    assert response.status_code == 302
+    page = text(guardian.get(f"/family/tracks/{track}"))
+    assert "Overdue" not in page and "Talked about followers." in page and "Seemed tired" in page
+    child_page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "Talked about followers." in child_page and "Seemed tired" not in child_page
+    assert "also wrote a note for themselves" in child_page
+
+
+def test_learning_moment_reflection_and_agenda(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    agree_schedule(permit)
+    guardian.submit(
+        f"/family/tracks/{track}/moments/new",
+        data={
+            "kind": "accepted_stranger",
+            "what_happened": "Accepted a follow from a stranger.",
+            "lesson": "06-strangers",
+        },
+    )
+    page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "Accepted a follow from a stranger." in page and "On the agenda" in page
+    assert "/me/lessons/06-strangers" in page
+    empty = tablet.submit(f"/me/tracks/{track}").status_code  # GET-only page
+    assert empty == 405
+    moment_id = re.search(r"/me/moments/(\d+)/reflect", page).group(1)
+    assert (
+        tablet.submit(f"/me/moments/{moment_id}/reflect", data={"reflection": ""}).status_code
+        == 400
+    )
+    tablet.submit(
+        f"/me/moments/{moment_id}/reflect",
+        data={"reflection": "I didn't know them. Next time I'll check first."},
+    )
+    agenda = text(guardian.get(f"/family/tracks/{track}/checkins/new"))
+    assert "Accepted a follow from a stranger." in agenda
+    guardian.submit(
+        f"/family/tracks/{track}/checkins/new",
+        data={"due_on": "2026-03-09", "held": "held", "moments": moment_id},
+    )
+    page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "Talked through at a check-in." in page and "Next time I&#39;ll check first." in page
+
+
+def test_calendar_feed_parses_and_revoked_link_is_404(app, permit):
+    guardian = permit["guardian"]
+    agree_schedule(permit)
+    page = text(guardian.submit("/family/calendar"))
+    path = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
+    response = app.test_client().get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3 and "Check-in: Mo · Instagram" in str(events[0]["SUMMARY"])
+    assert events[0].decoded("DTSTART") == datetime(2026, 3, 9, 18, 0, tzinfo=UTC)
+    guardian.submit("/family/calendar")  # a new link revokes the old one
+    assert app.test_client().get(path).status_code == 404
+    page = text(guardian.submit("/family/calendar"))
+    newest = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
+    guardian.submit("/family/calendar/revoke")
+    assert app.test_client().get(newest).status_code == 404
+
+
+def test_leaving_the_permit_needs_walkthrough_checkins_and_handover(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    guardian.submit(f"/family/tracks/{track}/walkthrough")
+    guide = for_platform("instagram")
+    with app.app_context():
+        run_id = db.session.scalars(sa.select(WalkthroughRun.id)).one()
+    for step in range(len(guide.steps)):
+        guardian.submit(
+            f"/family/tracks/{track}/walkthrough/{run_id}/{step}", data={"outcome": "done"}
+        )
+    agree_schedule(permit)
+    guardian.submit(
+        f"/family/tracks/{track}/checklist", data={"item": "password_handover", "ticked": "y"}
+    )
+    monday = date(2026, 3, 9)
+    for week in range(9):
+        due = monday + timedelta(weeks=week)
+        clock.current = datetime.combine(due, datetime.min.time(), UTC) + timedelta(hours=19)
+        Auth(guardian).login()
+        guardian.submit(
+            f"/family/tracks/{track}/checkins/new", data={"due_on": due.isoformat(), "held": "held"}
+        )
+    tablet.submit("/logout")
+    tablet.submit(f"/who/child/{permit['child']}", data={"pin": PIN})
+    page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "4 of 4 done" in page, page
+    assert (
+        tablet.submit(
+            f"/me/tracks/{track}/request", data={"note": "Nine check-ins and no surprises."}
+        ).status_code
+        == 302
+    )
+    # A family that asks for more check-ins makes it "not yet" again.
+    guardian.submit(
+        "/family/settings",
+        data={"country": "GB", "timezone": "Europe/London", "permit_min_checkins": "12"},
+    )
+    assert "3 more check-ins" in text(tablet.get(f"/me/tracks/{track}"))
+    bad = guardian.submit(
+        "/family/settings",
+        data={"country": "GB", "timezone": "Europe/London", "permit_min_checkins": "2"},
+    )
+    assert "Choose 6 to 52 check-ins" in text(bad)
+
+
+def test_another_family_cannot_reach_permit_pages(app, permit):
+    outsider = Auth(app.test_client())
+    outsider.signup(email="eve@example.org", name="Eve", family="Outsiders")
+    for page in ("walkthrough", "monitoring", "schedule", "checkins/new", "moments/new"):
+        assert outsider.client.get(f"/family/tracks/{permit['track']}/{page}").status_code == 404
+    with app.app_context():
+        assert db.session.get(Track, permit["track"]).monitoring is None
