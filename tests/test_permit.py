@@ -270,7 +270,7 @@ def agree_schedule(permit, **overrides):
     return tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
 
 
-def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, permit):
+def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, clock, permit):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
     assert "Watched over together" not in text(tablet.get("/me/"))
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
@@ -315,6 +315,13 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, perm
     child_page = text(tablet.get(f"/me/tracks/{track}"))
     assert "Agreed:" in child_page and "Mondays at 18:00" in child_page
     assert "then from 1 May 2026" in child_page and "then from 1 July 2026" in child_page
+    clock.current = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)  # the plan's first step is on 1 May
+    Auth(guardian).login()
+    notice = "As agreed in your plan, since\n        1 May check-ins are: Every two weeks"
+    assert notice in text(guardian.get(f"/family/tracks/{track}"))
+    tablet.submit("/logout")
+    tablet.submit(f"/who/child/{permit['child']}", data={"pin": PIN})
+    assert notice in text(tablet.get(f"/me/tracks/{track}"))
     with app.app_context():
         versions = db.session.scalars(sa.select(CheckInSchedule)).all()
         assert len(versions) == 3

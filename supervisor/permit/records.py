@@ -4,7 +4,7 @@ learning moments. Operations flush, never commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -109,6 +109,15 @@ class ScheduleState:
     overdue: list[date]
     covered: set[date]
     unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
+
+    @property
+    def recent_step(self) -> CheckInSchedule | None:
+        """A planned relaxation that took effect in the last two weeks, to tell everyone."""
+        current = self.current
+        today = clock.now().date()
+        if current is None or current is self.in_force[0]:
+            return None
+        return current if today - current.effective_from <= timedelta(days=14) else None
 
     @property
     def recordable(self) -> list[date]:
