@@ -20,6 +20,11 @@ from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
 from tests.conftest import Auth, add_child, pass_all_lessons, text
 
 PIN = "4826"
+FADE_PLAN = {
+    "frequency": "weekly", "weekday": "0", "at_time": "18:00", "minutes": "20",
+    "starts_on": "2026-03-09", "fade1_on": "2026-05-01", "fade1_frequency": "fortnightly",
+    "fade2_on": "2026-07-01", "fade2_frequency": "monthly",
+}  # fmt: skip
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -281,32 +286,12 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, cloc
     assert "we suggest <strong>weekly</strong>" in suggested  # Mo turns 13 in May 2026
     response = guardian.submit(
         f"/family/tracks/{track}/schedule",
-        data={
-            "frequency": "weekly",
-            "weekday": "0",
-            "at_time": "18:00",
-            "minutes": "20",
-            "starts_on": "2026-03-09",
-            "fade1_on": "2026-05-01",
-            "fade1_frequency": "fortnightly",
-            "fade2_on": "2026-04-01",
-            "fade2_frequency": "monthly",
-        },
+        data={**FADE_PLAN, "fade2_on": "2026-04-01"},
     )
     assert "must come after the one before" in text(response)
     guardian.submit(
         f"/family/tracks/{track}/schedule",
-        data={
-            "frequency": "weekly",
-            "weekday": "0",
-            "at_time": "18:00",
-            "minutes": "20",
-            "starts_on": "2026-03-09",
-            "fade1_on": "2026-05-01",
-            "fade1_frequency": "fortnightly",
-            "fade2_on": "2026-07-01",
-            "fade2_frequency": "monthly",
-        },
+        data=FADE_PLAN,
     )
     child_page = text(tablet.get(f"/me/tracks/{track}"))
     assert "waiting for Mo" in child_page and "I agree</button>" in child_page

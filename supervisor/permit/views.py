@@ -51,10 +51,9 @@ def walkthrough(track_id: int) -> str | Response:
                 step=min(len(run.answers), len(guide.steps) - 1),
             )
         )
-    return render_template(
+    return _page(
         "permit/walkthrough.html",
-        track=track,
-        name=track_name(track),
+        track,
         guide=guide,
         runs=runs,
         open_run=open_run,
@@ -82,10 +81,9 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
             )
         flash("Walkthrough finished. Well done, both of you.", "success")
         return redirect(url_for("permit.walkthrough", track_id=track.id))
-    return render_template(
+    return _page(
         "permit/step.html",
-        track=track,
-        name=track_name(track),
+        track,
         guide=guide,
         run=run,
         step=step,
@@ -108,10 +106,9 @@ def monitoring(track_id: int) -> str | Response:
             "success",
         )
         return redirect(url_for("tracks.show", track_id=track.id))
-    return render_template(
+    return _page(
         "permit/monitoring.html",
-        track=track,
-        name=track_name(track),
+        track,
         form=form,
         arrangements=ARRANGEMENTS,
         hovering=HOVERING,
@@ -156,10 +153,9 @@ def checkin_schedule(track_id: int) -> str | Response:
             "success",
         )
         return redirect(url_for("tracks.show", track_id=track.id))
-    return render_template(
+    return _page(
         "permit/schedule.html",
-        track=track,
-        name=track_name(track),
+        track,
         form=form,
         state=state,
         suggested=suggested,
@@ -199,10 +195,9 @@ def record_checkin(track_id: int) -> str | Response:
         db.session.commit()
         flash("The check-in is recorded.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
-    return render_template(
+    return _page(
         "permit/checkin.html",
-        track=track,
-        name=track_name(track),
+        track,
         form=form,
         state=state,
         when=when,
@@ -231,4 +226,9 @@ def add_moment(track_id: int) -> str | Response:
         db.session.commit()
         flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
-    return render_template("permit/moment.html", track=track, name=track_name(track), form=form)
+    return _page("permit/moment.html", track, form=form)
+
+
+def _page(template: str, track: Track, **context: object) -> str:
+    """A permit page: every one names the child and the track it belongs to."""
+    return render_template(template, track=track, name=track_name(track), **context)
