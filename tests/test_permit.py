@@ -458,3 +458,32 @@ def test_another_family_cannot_reach_permit_pages(app, permit):
         assert outsider.client.get(f"/family/tracks/{permit['track']}/{page}").status_code == 404
     with app.app_context():
         assert db.session.get(Track, permit["track"]).monitoring is None
+
+
+def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app, permit):
+    """Issue 7: the licence ends monitoring and the schedule; both stay in the records."""
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
+    agree_schedule(permit)
+    guardian.submit(
+        f"/family/tracks/{track}/checkins/new", data={"due_on": "2026-03-09", "held": "held"}
+    )
+    response = guardian.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "permit", "override_reason": "Ready early."},
+    )
+    assert response.status_code == 302
+    assert "Watched over together" not in text(tablet.get("/me/"))
+    with app.app_context():
+        assert db.session.get(Track, track).monitoring is None
+        versions = db.session.scalars(sa.select(CheckInSchedule)).all()
+        assert versions and all(v.ended_at is not None for v in versions)
+    page = text(guardian.get(f"/family/tracks/{track}"))
+    assert "No schedule agreed yet" in page and "Held" in page  # the past check-in is kept
+    guardian.submit(
+        f"/family/tracks/{track}/step-back",
+        data={"from_stage": "licence", "reason": "Shared our address."},
+    )
+    page = text(guardian.get(f"/family/tracks/{track}"))
+    assert "No schedule agreed yet" in page and "Not agreed yet." in page
+    assert "Agree the schedule" in page

@@ -22,6 +22,7 @@ from supervisor.models import (
     Track,
     TrackEvent,
 )
+from supervisor.permit import records
 from supervisor.stages import FIRST, STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import facts
@@ -195,6 +196,12 @@ def _move(
     track.stage_entered_at = now
     track.requested_at = None
     track.request_note = None
+    if transition.to_stage is not StageKey.PERMIT:
+        # Monitoring belongs to the permit alone: it ends at the licence (or on a step back
+        # to instruction); schedules and check-ins stay in the records.
+        track.monitoring = None
+        track.monitoring_agreed_at = None
+        records.end_schedule(track)
     _flush_or_conflict()  # the versioned UPDATE first: a lost race stops here
     _event(
         track,
