@@ -50,7 +50,10 @@ def test_add_edit_and_remove_a_child(app, auth, client):
 
     confirm = client.get(f"/family/children/{child.id}/delete")
     assert "Remove" in text(confirm) and children(app)  # GET only asks
-    response = client.submit(f"/family/children/{child.id}/delete")
+    wrong = client.submit(f"/family/children/{child.id}/delete", data={"name": "Mo"})
+    assert wrong.status_code == 200 and "Type the name exactly: Morgan" in text(wrong)
+    assert children(app)
+    response = client.submit(f"/family/children/{child.id}/delete", data={"name": "Morgan"})
     assert response.status_code == 302
     assert children(app) == []
 

@@ -110,3 +110,11 @@ class FamilySettingsForm(FlaskForm):
         description="At least 8; leave empty for 8.",
         validators=[Optional(), NumberRange(8, 104, "Choose 8 to 104 weeks.")],
     )
+
+
+class ConfirmNameForm(FlaskForm):
+    """Typing a name proves a deletion is meant, and for whom."""
+
+    name = StringField(
+        "Type the name to confirm", validators=[DataRequired("Type the name.")], filters=[strip]
+    )

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.extensions import db
-from supervisor.family import invites
-from supervisor.family.forms import COLOURS, MONTHS, ChildForm, FamilySettingsForm
+from supervisor.family import data, invites
+from supervisor.family.forms import (
+    COLOURS,
+    MONTHS,
+    ChildForm,
+    ConfirmNameForm,
+    FamilySettingsForm,
+)
 from supervisor.lessons import prompts
 from supervisor.models import Child, Family, Invite, Notification, Track
 from supervisor.stages.base import StageKey
@@ -123,21 +137,20 @@ def edit_child(child_id: int) -> str | Response:
 @bp.route("/children/<int:child_id>/delete", methods=["GET", "POST"])
 @stepup.required
 def delete_child(child_id: int) -> str | Response:
-    """Remove a child profile and everything that belongs to it, after a confirmation."""
+    """Remove a child profile and all of the child's data, after the password and their name."""
     child = family_row_or_404(Child, child_id)
-    if request.method == "POST":
-        name = child.display_name
-        audit.guardian_did(
-            "child_delete",
-            current_guardian(),
-            child.get_id(),
-        )
-        db.session.delete(child)
-        db.session.commit()
-        flash(f"{name}'s profile and everything in it were removed.", "success")
-        return redirect(url_for("family.home"))
+    form = ConfirmNameForm()
+    if form.validate_on_submit():
+        if form.name.data != child.display_name:
+            form.name.errors.append(f"Type the name exactly: {child.display_name}")
+        else:
+            audit.guardian_did("child_delete", current_guardian(), child.get_id())
+            db.session.delete(child)
+            db.session.commit()
+            flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
+            return redirect(url_for("family.home"))
     return render_template(
-        "family/child_delete.html", child=child, needs_password=not stepup.is_fresh()
+        "family/child_delete.html", child=child, form=form, needs_password=not stepup.is_fresh()
     )
 
 
@@ -179,6 +192,45 @@ def unlock_profile(child_id: int) -> Response:
     db.session.commit()
     flash(f"{child.display_name}'s profile is open again.", "success")
     return redirect(url_for("family.home"))
+
+
+@bp.post("/export")
+def export_data() -> Response:
+    """Download everything the family has stored, as one JSON file."""
+    guardian = current_guardian()
+    audit.guardian_did("export", guardian, f"family:{guardian.family_id}")
+    payload = data.export(guardian.family_id)
+    db.session.commit()
+    response = jsonify(payload)
+    response.headers["Content-Disposition"] = 'attachment; filename="family-data.json"'
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@stepup.required
+def delete_family() -> str | Response:
+    """Delete the whole family and all its data, after the password and the family's name."""
+    family = db.session.get_one(Family, current_guardian().family_id)
+    form = ConfirmNameForm()
+    if form.validate_on_submit():
+        if form.name.data != family.name:
+            form.name.errors.append(f"Type the family's name exactly: {family.name}")
+        else:
+            audit.record(
+                "family_delete",
+                audit.SUCCESS,
+                family_id=None,
+                actor=current_guardian(),
+                subject=f"family:{family.id}",
+            )
+            data.delete_family(family.id)
+            db.session.commit()
+            session.clear()
+            flash("Your family and everything in it are deleted.", "success")
+            return redirect(url_for("auth.index"))
+    return render_template(
+        "family/delete.html", family=family, form=form, needs_password=not stepup.is_fresh()
+    )
 
 
 @bp.post("/invites")

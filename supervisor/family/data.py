@@ -1,0 +1,74 @@
+"""The family's data rights: everything it stored, as one JSON file; and deleting all of it.
+
+Export format (version 1): ``{"format": "supervisor-family-export", "version": 1,
+"exported_at": ISO time, "family_id": id, "tables": {table name: [row, ...]}}`` with one
+object per row, column names as keys, times in ISO 8601 UTC. Secrets (password and PIN
+hashes, token digests) are left out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from supervisor import clock
+from supervisor.db import metadata
+from supervisor.extensions import db
+from supervisor.models import Child, Family, Guardian, LoginThrottle, PinAttempts
+
+FORMAT = "supervisor-family-export"
+SECRET_COLUMNS = {"password_hash", "pin_hash", "token_hash", "calendar_token_hash"}
+
+
+def _owned(table: sa.Table, family_id: int) -> sa.Select[Any] | None:
+    """The rows of ``table`` that belong to the family, or ``None`` for tables it has none in."""
+    if table.name == Family.__tablename__:
+        return sa.select(table).where(table.c.id == family_id)
+    if "family_id" in table.c:
+        return sa.select(table).where(table.c.family_id == family_id)
+    if table.name == PinAttempts.__tablename__:
+        children = sa.select(Child.id).where(Child.family_id == family_id)
+        return sa.select(table).where(table.c.child_id.in_(children))
+    if table.name == LoginThrottle.__tablename__:
+        emails = sa.select(Guardian.email).where(Guardian.family_id == family_id)
+        return sa.select(table).where(table.c.email.in_(emails))
+    raise LookupError(f"no rule says which rows of {table.name!r} belong to a family")
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def export(family_id: int) -> dict[str, Any]:
+    """Every row of every table that belongs to the family, without secrets."""
+    tables = {}
+    for table in metadata.sorted_tables:
+        query = _owned(table, family_id)
+        columns = [c.name for c in table.columns if c.name not in SECRET_COLUMNS]
+        tables[table.name] = (
+            [
+                {name: _plain(row[name]) for name in columns}
+                for row in db.session.execute(query).mappings()
+            ]
+            if query is not None
+            else []
+        )
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "exported_at": clock.now().isoformat(),
+        "family_id": family_id,
+        "tables": tables,
+    }
+
+
+def delete_family(family_id: int) -> None:
+    """Remove the family and, by the database's cascades, every row that refers to it.
+
+    Sign-in counters are keyed by email, not family, so they go first, by hand.
+    """
+    emails = sa.select(Guardian.email).where(Guardian.family_id == family_id)
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email.in_(emails)))
+    db.session.execute(sa.delete(Family).where(Family.id == family_id))
