@@ -27,10 +27,12 @@ from supervisor.family.forms import (
     FamilySettingsForm,
 )
 from supervisor.lessons import prompts
-from supervisor.models import Child, Family, Invite, Notification, Track
+from supervisor.models import Child, Family, Invite, Notification, Track, TrackEvent
+from supervisor.permit import records
 from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
+from supervisor.templating import family_zone
 from supervisor.tracks import operations, queries
 from supervisor.tracks.platforms import COUNTRIES
 
@@ -65,10 +67,20 @@ def home() -> str:
         )
         for child in family.children
     }
+    latest = db.session.scalars(
+        sa.select(TrackEvent)
+        .options(sa.orm.joinedload(TrackEvent.guardian))
+        .where(TrackEvent.family_id == family.id)
+        .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
+        .limit(8)
+    ).all()
     return render_template(
         "family/home.html",
         family=family,
         weekly=weekly,
+        schedules=records.schedule_states(tracks, family_zone()),
+        latest=latest,
+        tracks_by_id={t.id: t for t in tracks},
         tracks_by_child=tracks_by_child,
         progress=queries.progress_by_track(tracks),
         track_name=operations.track_name,

@@ -133,20 +133,34 @@ class ScheduleState:
 
 
 def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
-    versions = list(
-        db.session.scalars(
-            sa.select(CheckInSchedule)
-            .where(CheckInSchedule.track_id == track.id, CheckInSchedule.ended_at.is_(None))
-            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
-        )
-    )
+    return schedule_states([track], zone)[track.id]
+
+
+def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleState]:
+    """The schedule of many tracks with two queries, whatever their number."""
+    ids = [t.id for t in tracks]
+    versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
+    for version in db.session.scalars(
+        sa.select(CheckInSchedule)
+        .where(CheckInSchedule.track_id.in_(ids), CheckInSchedule.ended_at.is_(None))
+        .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+    ):
+        versions[version.track_id].append(version)
+    covered: dict[int, set[date]] = {i: set() for i in ids}
+    for track_id, due_on in db.session.execute(
+        sa.select(CheckIn.track_id, CheckIn.due_on).where(CheckIn.track_id.in_(ids))
+    ):
+        covered[track_id].add(due_on)
+    return {i: _state(versions[i], covered[i], zone) for i in ids}
+
+
+def _state(versions: list[CheckInSchedule], covered: set[date], zone: ZoneInfo) -> ScheduleState:
     agreed = [v for v in versions if v.guardian_agreed_at and v.child_agreed_at]
     plan = max((v.plan for v in agreed), default=None)
     in_force = [v for v in agreed if v.plan == plan]
     proposed = [
         v for v in versions if v.plan != plan and not (v.guardian_agreed_at and v.child_agreed_at)
     ]
-    covered = set(db.session.scalars(sa.select(CheckIn.due_on).where(CheckIn.track_id == track.id)))
     if not in_force:
         return ScheduleState([], proposed, None, [], [], covered, [])
     agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]

@@ -1,0 +1,129 @@
+"""The family dashboard: what it shows, and that its cost does not grow with the family."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from tests.conftest import Auth, add_child, pass_all_lessons, text
+
+PIN = "4826"
+
+
+def grow_family(app, guardian: Auth, children: int, history: int) -> None:
+    """``children`` children, each with two tracks and ``history`` sign-off/step-back pairs."""
+    client = guardian.client
+    for number in range(children):
+        child_id = add_child(client, f"Kid{number}", None)
+        pass_all_lessons(app, child_id)
+        for platform in ("instagram", "youtube"):
+            response = client.submit(
+                f"/family/children/{child_id}/tracks/new", data={"platform": platform}
+            )
+            track = int(response.headers["Location"].rsplit("/", 1)[1])
+            for _ in range(history):
+                client.submit(
+                    f"/family/tracks/{track}/sign-off",
+                    data={"from_stage": "instruction", "override_reason": "go"},
+                )
+                client.submit(
+                    f"/family/tracks/{track}/step-back",
+                    data={"from_stage": "permit", "reason": "again"},
+                )
+            client.submit(
+                f"/family/tracks/{track}/sign-off",
+                data={"from_stage": "instruction", "override_reason": "go"},
+            )
+            client.submit(
+                f"/family/tracks/{track}/moments/new",
+                data={"kind": "too_long", "what_happened": "late", "lesson": ""},
+            )
+
+
+def count_queries(app, client, path: str) -> int:
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_dashboard_queries_do_not_grow_with_children_or_history(app):
+    small = Auth(app.test_client())
+    small.signup(email="small@example.org", name="Sam", family="Small")
+    grow_family(app, small, children=1, history=1)
+    big = Auth(app.test_client())
+    big.signup(email="big@example.org", name="Bo", family="Big")
+    grow_family(app, big, children=6, history=4)
+    small.client.get("/family/")  # warm caches that are per process, not per page
+    for path in ("/family/",):
+        assert count_queries(app, small.client, path) == count_queries(app, big.client, path)
+    page = text(big.client.get("/family/"))
+    assert page.count("Learner&#39;s permit") + page.count("Learner's permit") >= 12
+
+
+def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
+    guardian = Auth(app.test_client())
+    guardian.signup()
+    client = guardian.client
+    mo = add_child(client, "Mo", PIN)
+    zoe = add_child(client, "Zoe", "9071")
+    pass_all_lessons(app, mo)
+    mo_track = int(
+        client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    zoe_track = int(
+        client.submit(f"/family/children/{zoe}/tracks/new", data={"platform": "tiktok"})
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    client.submit(
+        f"/family/tracks/{mo_track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready"},
+    )
+    client.submit(
+        f"/family/tracks/{mo_track}/schedule",
+        data={
+            "frequency": "weekly",
+            "weekday": "0",
+            "at_time": "18:00",
+            "minutes": "20",
+            "starts_on": "2026-03-09",
+            "every_days": "",
+            "fade1_on": "",
+            "fade1_frequency": "",
+            "fade2_on": "",
+            "fade2_frequency": "",
+        },
+    )
+    tablet = Auth(app.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
+    tablet.client.submit(f"/who/child/{mo}", data={"pin": PIN})
+    tablet.client.submit(f"/me/tracks/{mo_track}/agree", data={"agree": "y"})
+    tablet.client.submit("/logout")
+    for _ in range(10):
+        tablet.client.submit(f"/who/child/{zoe}", data={"pin": "1111"})
+        clock.advance(hours=2)  # past each growing wait
+    guardian.login()
+    page = text(client.get("/family/"))
+    assert "Next check-in: 9 Mar 2026, 18:00" in page
+    assert "Zoe's profile is locked" in page
+    assert re.search(r"Zoe · TikTok:</strong>\s*.*started this track", page)
+    assert "Mo · Instagram:</strong>" in page and "signed off: Instruction" in page
+    assert "Still missing:" in page and "Prompt of the week" in page
+    clock.advance(days=8, hours=12)
+    guardian.login()
+    assert "Check-in overdue since 9 March" in text(client.get("/family/"))
