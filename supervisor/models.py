@@ -255,6 +255,7 @@ class Track(Model):
     # How a guardian may look in during the permit (one of permit.monitoring.ARRANGEMENTS).
     monitoring: Mapped[str | None] = mapped_column(sa.String(20))
     monitoring_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    monitoring_child_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship()

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask, g
 from flask_login import current_user
 
+from supervisor import clock
+
 
 def family_zone() -> ZoneInfo:
     """The time zone of the family using the app now (UTC for strangers)."""
@@ -33,3 +35,4 @@ def when(moment: datetime | None, style: str = "datetime") -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
+    app.context_processor(lambda: {"now": clock.now()})

@@ -487,3 +487,33 @@ def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app,
     page = text(guardian.get(f"/family/tracks/{track}"))
     assert "No schedule agreed yet" in page and "Not agreed yet." in page
     assert "Agree the schedule" in page
+
+
+def test_printable_agreement_records_who_agreed_when(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "password_known"})
+    guardian.submit(
+        f"/family/tracks/{track}/checklist", data={"item": "password_handover", "ticked": "y"}
+    )
+    clock.advance(minutes=3)
+    agree_schedule(permit)
+    page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "Waiting for Mo&#39;s “I agree”" in page or "Waiting for Mo's “I agree”" in page
+    assert (
+        tablet.submit(f"/me/tracks/{track}/agree-arrangement", data={"agree": "y"}).status_code
+        == 302
+    )
+    sheet = " ".join(text(guardian.get(f"/family/tracks/{track}/agreement")).split())
+    assert "Our family agreement: Mo on Instagram" in sheet
+    assert "The guardian knows the password and may log in to look" in sheet
+    assert "Agreed by a guardian 2 Mar 2026, 09:00; by Mo 2 Mar 2026, 09:03" in sheet
+    assert "Mondays at 18:00" in sheet and "Password handover" in sheet
+    assert "Never post, comment or like" in sheet
+    child_sheet = " ".join(text(tablet.get(f"/me/tracks/{track}/agreement")).split())
+    assert "by Mo 2 Mar 2026, 09:03" in child_sheet
+    with app.test_client().get("/static/style.css") as response:
+        css = response.get_data(as_text=True)
+    assert "@media print" in css and "@page" in css
+    # Choosing another arrangement needs the child's agreement again.
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
+    assert "not yet by Mo" in text(guardian.get(f"/family/tracks/{track}/agreement"))

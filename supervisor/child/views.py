@@ -15,6 +15,7 @@ from supervisor.permit import records
 from supervisor.permit.forms import AgreeForm, ReflectionForm
 from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
+from supervisor.permit.views import agreement_page
 from supervisor.stages import engine
 from supervisor.tracks import operations, queries
 from supervisor.tracks.forms import RequestForm
@@ -76,6 +77,25 @@ def agree_schedule(track_id: int) -> Response:
     else:
         flash("Tick “I agree” first.", "info")
     return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/agree-arrangement")
+def agree_arrangement(track_id: int) -> Response:
+    """The child's own "I agree" to how a guardian looks in."""
+    track = _own_track_or_404(track_id)
+    if AgreeForm().validate_on_submit() and track.monitoring:
+        track.monitoring_child_agreed_at = clock.now()
+        db.session.commit()
+        flash("You agreed to how your guardian looks in.", "success")
+    else:
+        flash("Tick “I agree” first.", "info")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.get("/tracks/<int:track_id>/agreement")
+def agreement(track_id: int) -> str:
+    """The printable family agreement, exactly as the guardians see it."""
+    return agreement_page(_own_track_or_404(track_id))
 
 
 @bp.post("/moments/<int:moment_id>/reflect")

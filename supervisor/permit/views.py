@@ -17,8 +17,10 @@ from supervisor.models import CheckInSchedule, LearningMoment, Track, Walkthroug
 from supervisor.permit import records, schedule
 from supervisor.permit.forms import CheckInForm, MomentForm, MonitoringForm, ScheduleForm, StepForm
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
+from supervisor.permit.summary import permit_view
 from supervisor.permit.walkthroughs import for_platform
 from supervisor.templating import family_zone, when
+from supervisor.tracks import queries
 from supervisor.tracks.operations import track_name
 from supervisor.tracks.platforms import age_now
 from supervisor.wtf import choices
@@ -98,6 +100,8 @@ def monitoring(track_id: int) -> str | Response:
     track = family_row_or_404(Track, track_id)
     form = MonitoringForm(arrangement=track.monitoring)
     if form.validate_on_submit():
+        if track.monitoring != form.arrangement.data:
+            track.monitoring_child_agreed_at = None  # a new arrangement needs a new "I agree"
         track.monitoring = form.arrangement.data
         track.monitoring_agreed_at = clock.now()
         db.session.commit()
@@ -201,6 +205,24 @@ def record_checkin(track_id: int) -> str | Response:
         form=form,
         state=state,
         when=when,
+    )
+
+
+@bp.get("/agreement")
+def agreement(track_id: int) -> str:
+    """The printable family agreement for this track."""
+    return agreement_page(family_row_or_404(Track, track_id))
+
+
+def agreement_page(track: Track) -> str:
+    """The agreement as both guardian and child print it: the same page for both."""
+    rules = [label for _key, label, ticked in queries.track_view(track).checklist if ticked]
+    return _page(
+        "permit/agreement.html",
+        track,
+        permit=permit_view(track),
+        rules=rules,
+        family=track.child.family,
     )
 
 
