@@ -56,5 +56,15 @@ def demo_command() -> None:
     click.echo(f"Demo family created. Sign in as {email} with the password {DEMO_PASSWORD}")
 
 
+@group.command("daily")
+def daily_command() -> None:
+    """Daily upkeep: end supervision for children who have turned 18."""
+    from supervisor.tracks import majority
+
+    moved = majority.end_supervision()
+    db.session.commit()
+    click.echo(f"Supervision ended on {moved} track(s) at 18.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(group)

@@ -256,6 +256,9 @@ class Track(Model):
     monitoring: Mapped[str | None] = mapped_column(sa.String(20))
     monitoring_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     monitoring_child_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Licence: ways to stay connected the child chose, and a guardian's yearly refresher.
+    connections: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    refresher: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship()

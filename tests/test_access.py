@@ -88,6 +88,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "permit.agreement": {"GET": (SIGNIN, 200, 404, 403)},
     "child.agreement": {"GET": (SIGNIN, 403, 403, 200)},
     "child.agree_arrangement": {"POST": (SIGNIN, 403, 403, 302)},
+    "child.choose_connections": {"POST": (SIGNIN, 403, 403, 302)},
+    "tracks.refresher": {"POST": (SIGNIN, 302, 404, 403)},
     "calendar.feed": {"GET": (404, 404, 404, 404)},
     "calendar.new_link": {"POST": (SIGNIN, 200, 200, 403)},
     "calendar.revoke": {"POST": (SIGNIN, 302, 302, 403)},

@@ -434,3 +434,43 @@ def test_history_replays_to_the_current_stage(app, family):
         if kind in (engine.ADVANCE, engine.STEP_BACK)
     ]
     assert engine.replay(transitions).value == stage_of(app, family.track_id) == "permit"
+
+
+def test_licence_page_tips_connections_and_refresher(app, family):
+    for stage in ("instruction", "permit"):
+        sign_off(family.guardian, family.track_id, stage, override_reason="ready")
+    page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
+    assert "You have your licence for Instagram!" in page and "auditorium test" in page
+    family.tablet.submit(
+        f"/me/tracks/{family.track_id}/connections",
+        data={"connection": ["monthly_chat", "not-a-choice"]},
+    )
+    with app.app_context():
+        assert db.session.get(Track, family.track_id).connections == ["monthly_chat"]
+    guardian_page = text(family.guardian.get(f"/family/tracks/{family.track_id}"))
+    assert "A short monthly chat about what" in guardian_page
+    family.guardian.submit(f"/family/tracks/{family.track_id}/refresher", data={"on": "y"})
+    assert "Due " in text(family.guardian.get(f"/family/tracks/{family.track_id}"))
+
+
+def test_at_eighteen_supervision_ends_on_every_track(app, clock):
+    """Issue 7: an age-of-majority event, told to guardians and child."""
+    family = start_family(app, birth_year=2008)  # May 2008: 17 in March 2026
+    runner = app.test_cli_runner()
+    assert "0 track(s)" in runner.invoke(args=["supervisor", "daily"]).output
+    clock.advance(days=92)  # 2 June 2026: 18
+    Auth(family.guardian).login()
+    assert stage_of(app, family.track_id) == "licence"
+    assert events(app, family.track_id)[-1] == ("majority", "instruction", "licence")
+    assert "Mo is 18: supervision of Instagram has ended" in text(family.guardian.get("/family/"))
+    tablet = family.tablet
+    tablet.submit("/logout")
+    tablet.submit(f"/who/child/{family.child_id}", data={"pin": PIN})
+    page = text(tablet.get(f"/me/tracks/{family.track_id}"))
+    assert "Mo turned 18. Supervision ended" in page
+    transitions = [
+        (k, StageKey(f), StageKey(t))
+        for k, f, t in events(app, family.track_id)
+        if k in (engine.ADVANCE, engine.STEP_BACK, engine.MAJORITY)
+    ]
+    assert engine.replay(transitions) is StageKey.LICENCE

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from supervisor import clock, tokens
 from supervisor.extensions import db
 from supervisor.models import Child, Device, Guardian, LoginSession
+from supervisor.tracks import majority
 
 TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 SEEN_KEY = "seen"
@@ -47,6 +48,7 @@ def start(person: Guardian | Child, device: Device | None = None) -> LoginSessio
     session[SEEN_KEY] = now.timestamp()
     login_user(person)
     g.login_session = row
+    majority.end_supervision(person.family_id)  # a sign-in is a write; a good moment to check
     return row
 
 

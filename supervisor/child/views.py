@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,7 @@ from supervisor.permit.views import agreement_page
 from supervisor.stages import engine
 from supervisor.tracks import operations, queries
 from supervisor.tracks.forms import RequestForm
+from supervisor.tracks.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 
 bp = Blueprint("child", __name__, url_prefix="/me")
 bp.before_request(require_child)
@@ -92,6 +93,18 @@ def agree_arrangement(track_id: int) -> Response:
     return redirect(url_for("child.track", track_id=track.id))
 
 
+@bp.post("/tracks/<int:track_id>/connections")
+def choose_connections(track_id: int) -> Response:
+    """With a licence, the child chooses (or drops) ways to stay connected with the family."""
+    track = _own_track_or_404(track_id)
+    chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
+    if track.stage == "licence":
+        track.connections = chosen
+        db.session.commit()
+        flash("Saved. You can change this any time.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
 @bp.get("/tracks/<int:track_id>/agreement")
 def agreement(track_id: int) -> str:
     """The printable family agreement, exactly as the guardians see it."""
@@ -147,4 +160,6 @@ def _render(track: Track, form: RequestForm | None = None, error: str | None = N
         form=form or RequestForm(),
         error=error,
         permit=permit_view(track),
+        tips=SELF_MONITORING_TIPS,
+        connections=CONNECTIONS,
     )

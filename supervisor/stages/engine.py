@@ -15,6 +15,7 @@ from supervisor.stages.kinds import evaluate
 
 ADVANCE = "advance"
 STEP_BACK = "step_back"
+MAJORITY = "majority"  # at 18 every track goes straight to the licence
 
 
 class Refused(Exception):
@@ -127,7 +128,10 @@ def replay(transitions: Iterable[tuple[str, StageKey, StageKey]]) -> StageKey:
     """The stage a history of (kind, from, to) transitions leads to, checking each step."""
     stage = FIRST
     for kind, from_stage, to_stage in transitions:
-        expected = STAGES[stage].advances_to if kind == ADVANCE else STAGES[stage].steps_back_to
+        if kind == MAJORITY:
+            expected: StageKey | None = StageKey.LICENCE
+        else:
+            expected = STAGES[stage].advances_to if kind == ADVANCE else STAGES[stage].steps_back_to
         if from_stage != stage or to_stage != expected:
             raise ValueError(f"history jumps from {stage} via {kind} to {to_stage}")
         stage = to_stage

@@ -56,7 +56,7 @@ def _event(track: Track, kind: str, actor: Guardian | Child, **fields: object) -
     return event
 
 
-def _notify_guardians(family_id: int, text: str, *, skip: Guardian | None = None) -> None:
+def notify_guardians(family_id: int, text: str, *, skip: Guardian | None = None) -> None:
     guardian_ids = db.session.scalars(sa.select(Guardian.id).where(Guardian.family_id == family_id))
     now = clock.now()
     db.session.add_all(
@@ -114,7 +114,7 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
         reason=track.request_note,
         requirements=current.as_record(),
     )
-    _notify_guardians(
+    notify_guardians(
         track.family_id, f"{child.display_name} asks for sign-off on {track_name(track)}."
     )
 
@@ -155,7 +155,7 @@ def sign_off(
             requirements=current.as_record(),
         )
         if not others:
-            _notify_guardians(
+            notify_guardians(
                 track.family_id,
                 f"{guardian.name} signed off "
                 f"{track.child.display_name}'s {track_name(track)}; a second "
@@ -221,7 +221,7 @@ def _move(
         actor=guardian,
         subject=f"track:{track.id} {transition.from_stage}->{transition.to_stage}",
     )
-    _notify_guardians(
+    notify_guardians(
         track.family_id,
         f"{guardian.name} {verb} {track.child.display_name}'s {track_name(track)}: now "
         f"{STAGES[transition.to_stage].title}.",

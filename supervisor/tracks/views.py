@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
@@ -21,6 +23,7 @@ from supervisor.tracks.forms import (
     StepBackForm,
     TickForm,
 )
+from supervisor.tracks.licence_tips import CONNECTIONS
 from supervisor.tracks.platforms import PLATFORMS, age_now
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
@@ -77,6 +80,15 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
     db.session.commit()
     flash("Your checklist item is added for every track at this stage.", "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
+
+
+@bp.post("/tracks/<int:track_id>/refresher")
+def refresher(track_id: int) -> Response:
+    """Switch the yearly refresher reminder on or off for a licence."""
+    track = family_row_or_404(Track, track_id)
+    track.refresher = request.form.get("on") == "y"
+    db.session.commit()
+    return redirect(url_for("tracks.show", track_id=track.id))
 
 
 @bp.post("/tracks/<int:track_id>/sign-off")
@@ -165,5 +177,7 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
         error=error,
         needs_password=not stepup.is_fresh(),
         permit=permit_view(track),
+        connection_labels=CONNECTIONS,
+        one_year=timedelta(days=365),
         **forms,
     )
