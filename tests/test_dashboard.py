@@ -123,3 +123,39 @@ def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
     clock.advance(days=8, hours=12)
     guardian.login()
     assert "Check-in overdue since 9 March" in text(client.get("/family/"))
+
+
+def test_sign_off_request_is_answered_from_the_dashboard_and_cards_show_it(app):
+    guardian = Auth(app.test_client())
+    guardian.signup()
+    client = guardian.client
+    mo = add_child(client, "Mo", PIN)
+    pass_all_lessons(app, mo)
+    track = int(
+        client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    tablet = Auth(app.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
+    tablet.client.submit(f"/who/child/{mo}", data={"pin": PIN})
+    card = " ".join(text(tablet.client.get("/me/")).split())
+    assert "My licence" in card and "Next: Guardian checklist ticked: 2 checklist items" in card
+    for item in ("network_chosen", "never_share"):
+        client.submit(f"/family/tracks/{track}/checklist", data={"item": item, "ticked": "y"})
+    card = text(tablet.client.get("/me/"))
+    assert "Everything is done for Learner" in card and "Ask for sign-off</a>" in card
+    tablet.client.submit(f"/me/tracks/{track}/request", data={"note": "All done!"})
+    dashboard = text(client.get("/family/"))
+    assert "Asking for sign-off" in dashboard and "“All done!”" in dashboard
+    form = dashboard[dashboard.index("Asking for sign-off") :]
+    assert f'action="/family/tracks/{track}/sign-off"' in form
+    assert (
+        client.submit(
+            f"/family/tracks/{track}/sign-off", data={"from_stage": "instruction"}
+        ).status_code
+        == 302
+    )
+    assert "Asking for sign-off" not in text(client.get("/family/"))
+    assert "You asked for sign-off" not in text(tablet.client.get("/me/"))

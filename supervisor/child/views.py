@@ -17,6 +17,7 @@ from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
 from supervisor.permit.views import agreement_page
 from supervisor.stages import engine
+from supervisor.templating import family_zone
 from supervisor.tracks import operations, queries
 from supervisor.tracks.forms import RequestForm
 from supervisor.tracks.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
@@ -35,12 +36,25 @@ def home() -> str:
     tracks = list(
         db.session.scalars(sa.select(Track).where(Track.child_id == child.id).order_by(Track.id))
     )
+    open_moments = dict(
+        db.session.execute(
+            sa.select(LearningMoment.track_id, sa.func.count())
+            .where(
+                LearningMoment.track_id.in_([t.id for t in tracks]),
+                LearningMoment.talked_in_id.is_(None),
+            )
+            .group_by(LearningMoment.track_id)
+        ).all()
+    )
     return render_template(
         "child/home.html",
         child=child,
         guardians=guardians,
         tracks=tracks,
         progress=queries.progress_by_track(tracks),
+        schedules=records.schedule_states(tracks, family_zone()),
+        open_moments=open_moments,
+        arrangements=ARRANGEMENTS,
         name=operations.track_name,
     )
 
