@@ -6,6 +6,7 @@ Run at each sign-in and profile unlock (never on a GET) and by ``flask superviso
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from supervisor import clock
 from supervisor.extensions import db
@@ -23,6 +24,7 @@ def end_supervision(family_id: int | None = None) -> int:
     """Move every track of every child now 18 or over to the licence; returns tracks moved."""
     query = (
         sa.select(Track)
+        .options(joinedload(Track.child))
         .join(Child, Track.child_id == Child.id)
         .where(Track.stage != StageKey.LICENCE.value)
     )
