@@ -35,5 +35,19 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> tuple[str, int] | None:
+    """No text we store may hold a NUL character (PostgreSQL refuses it): say so, plainly."""
+    if any("\x00" in value for value in request.form.values()) or "\x00" in request.path:
+        from supervisor.errors import render_error
+
+        return render_error(
+            400,
+            "Something you typed contains a character that can't be "
+            "saved. Remove it and try again.",
+        )
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
