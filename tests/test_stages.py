@@ -62,15 +62,15 @@ def test_shipped_stages_are_valid_and_ordered():
             "permit",
             {
                 "requirements": (
-                    Requirement("x", "min_days", "A", {"days": 1}),
-                    Requirement("x", "min_days", "B", {"days": 2}),
+                    Requirement("x", "walkthrough_finished", "A", {"runs": 1}),
+                    Requirement("x", "walkthrough_finished", "B", {"runs": 2}),
                 )
             },
             "share a key",
         ),
         (
             "licence",
-            {"requirements": (Requirement("x", "min_days", "A", {"days": 1}),)},
+            {"requirements": (Requirement("x", "walkthrough_finished", "A", {"runs": 1}),)},
             "last stage has requirements",
         ),
     ],
@@ -108,17 +108,37 @@ def test_a_kind_has_one_evaluator():
 # --- requirement kinds ---------------------------------------------------------------------
 
 
-def test_min_days():
-    requirement = Requirement("time", "min_days", "8 weeks", {"days": 56})
-    early = evaluate(requirement, snapshot(days=50))
-    assert (early.met, early.have, early.need, early.missing) == (
-        False,
-        50,
-        56,
-        "6 more days in this stage",
+def test_walkthrough_finished():
+    requirement = Requirement("w", "walkthrough_finished", "Walkthrough", {"runs": 1})
+    assert (
+        evaluate(requirement, snapshot()).missing == "go through the privacy walkthrough together"
     )
-    assert evaluate(requirement, snapshot(days=56)).met
-    assert evaluate(requirement, snapshot(days=400)).have == 56
+    assert evaluate(requirement, snapshot(walkthrough_finished=2)).met
+
+
+def test_checkins_held_counts_and_span_and_family_rules():
+    requirement = Requirement("c", "checkins_held", "Check-ins", {"count": 6, "weeks": 8})
+    today = NOW.date()
+    weekly = tuple(today - timedelta(weeks=w) for w in range(6))  # spans 5 weeks
+    few = evaluate(requirement, snapshot(checkins_held=(weekly[:4], None, None)))
+    assert (few.met, few.have, few.need, few.missing) == (False, 4, 6, "2 more check-ins")
+    short = evaluate(requirement, snapshot(checkins_held=(weekly, None, None)))
+    assert not short.met and short.missing == "21 more days: check-ins must span 8 weeks"
+    spread = tuple(today - timedelta(weeks=w) for w in (0, 1, 2, 4, 6, 8))
+    assert evaluate(requirement, snapshot(checkins_held=(spread, None, None))).met
+    stricter = evaluate(requirement, snapshot(checkins_held=(spread, 8, None)))
+    assert (stricter.met, stricter.missing) == (False, "2 more check-ins")
+    assert not evaluate(requirement, snapshot(checkins_held=(spread, None, 10))).met
+    assert not evaluate(requirement, snapshot()).met
+
+
+def test_overdue_limit():
+    requirement = Requirement("o", "overdue_limit", "On time", {"max": 1})
+    assert evaluate(requirement, snapshot()).missing == "agree a check-in schedule together"
+    assert evaluate(requirement, snapshot(overdue_limit=0)).met
+    assert evaluate(requirement, snapshot(overdue_limit=1)).met
+    late = evaluate(requirement, snapshot(overdue_limit=3))
+    assert not late.met and late.missing == "3 check-ins were missed in the last month"
 
 
 def test_checklist_counts_family_items_too():

@@ -19,7 +19,7 @@ from supervisor.permit.forms import CheckInForm, MomentForm, MonitoringForm, Sch
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.permit.summary import permit_view
 from supervisor.permit.walkthroughs import for_platform
-from supervisor.templating import family_zone, when
+from supervisor.templating import family_zone
 from supervisor.tracks import queries
 from supervisor.tracks.operations import track_name
 from supervisor.tracks.platforms import age_now
@@ -132,11 +132,11 @@ def checkin_schedule(track_id: int) -> str | Response:
         frequency=suggested, starts_on=clock.now().astimezone(zone).date() + timedelta(days=1)
     )
     if form.validate_on_submit():
-        every = form.every_days.data if form.frequency.data == "days" else 0
+        every = (form.every_days.data or 0) if form.frequency.data == "days" else 0
         versions = [
             schedule.Rhythm(
                 form.frequency.data,
-                every or 0,
+                every,
                 form.weekday.data,
                 form.at_time.data,
                 form.starts_on.data,
@@ -163,7 +163,6 @@ def checkin_schedule(track_id: int) -> str | Response:
         form=form,
         state=state,
         suggested=suggested,
-        rhythm=records.rhythm,
     )
 
 
@@ -204,7 +203,6 @@ def record_checkin(track_id: int) -> str | Response:
         track,
         form=form,
         state=state,
-        when=when,
     )
 
 

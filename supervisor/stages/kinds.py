@@ -37,14 +37,6 @@ def count_status(have: int, need: int, missing: str) -> Status:
     )
 
 
-@evaluator("min_days")
-def min_days(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """At least ``params["days"]`` whole days in the current stage."""
-    need = int(requirement.params["days"])
-    have = (snapshot.now - snapshot.entered_at).days
-    return count_status(have, need, f"{need - have} more days in this stage")
-
-
 @evaluator("checklist")
 def checklist(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     """Every item in ``params["items"]`` and every item the family added, ticked by a guardian.
@@ -121,8 +113,8 @@ def checkins_held(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
 
 @evaluator("overdue_limit")
 def overdue_limit(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """At most ``max`` overdue check-ins in the last ``days`` days (fact: that count, or None
-    while no schedule is agreed)."""
+    """At most ``max`` overdue check-ins in the last 30 days (fact: that count, or None while
+    no schedule is agreed)."""
     late = snapshot.facts.get("overdue_limit")
     if late is None:
         return Status(False, 0, 1, "agree a check-in schedule together")

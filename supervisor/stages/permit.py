@@ -25,7 +25,7 @@ STAGE = Stage(
             "on_time",
             "overdue_limit",
             "No more than one overdue check-in in the last month",
-            {"max": 1, "days": 30},
+            {"max": 1},
         ),
         Requirement("checklist", "checklist", "Guardian checklist ticked", {"items": CHECKLIST}),
     ),

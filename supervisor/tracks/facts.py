@@ -20,7 +20,6 @@ from supervisor import clock
 from supervisor.lessons import scoring
 from supervisor.models import (
     CheckIn,
-    CheckInSchedule,
     ChecklistTick,
     Family,
     FamilyChecklistItem,
@@ -29,16 +28,14 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
-from supervisor.permit import schedule
-from supervisor.permit.records import rhythm
+from supervisor.permit import records
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.kinds import EVALUATORS
 
 Loader = Callable[[orm.Session, Sequence[Track]], dict[int, Any]]
 LOADERS: dict[str, Loader] = {}
-# Kinds whose evaluators need nothing beyond the track itself.
-NO_FACTS = {"min_days"}
+OVERDUE_WINDOW = timedelta(days=30)
 
 
 def loader(kind: str) -> Callable[[Loader], Loader]:
@@ -51,7 +48,7 @@ def loader(kind: str) -> Callable[[Loader], Loader]:
 
 def check_complete() -> None:
     """Every requirement kind has a way to be evaluated against the database."""
-    missing = set(EVALUATORS) - set(LOADERS) - NO_FACTS
+    missing = set(EVALUATORS) - set(LOADERS)
     if missing:
         raise RuntimeError(f"requirement kinds without a fact loader: {sorted(missing)}")
 
@@ -168,7 +165,8 @@ def held_checkins(session: orm.Session, tracks: Sequence[Track]) -> dict[int, An
 
 @loader("overdue_limit")
 def overdue_counts(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
-    """Check-ins overdue in the last 30 days, per track with an agreed schedule."""
+    """Check-ins overdue in the last 30 days, per track with an agreed schedule: the same
+    schedule state the pages show, read in each family's time zone."""
     zones = dict(
         session.execute(
             sa.select(Family.id, Family.timezone).where(
@@ -176,31 +174,13 @@ def overdue_counts(session: orm.Session, tracks: Sequence[Track]) -> dict[int, A
             )
         ).all()
     )
-    versions: dict[int, list[CheckInSchedule]] = defaultdict(list)
-    for version in session.scalars(
-        sa.select(CheckInSchedule).where(
-            CheckInSchedule.track_id.in_([t.id for t in tracks]),
-            CheckInSchedule.ended_at.is_(None),
-            CheckInSchedule.guardian_agreed_at.is_not(None),
-            CheckInSchedule.child_agreed_at.is_not(None),
-        )
-    ):
-        versions[version.track_id].append(version)
-    covered: dict[int, set[date]] = defaultdict(set)
-    for track_id, due_on in session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on).where(CheckIn.track_id.in_(list(versions)))
-    ):
-        covered[track_id].add(due_on)
-    now = clock.now()
-    counts = {}
+    by_zone: dict[str, list[Track]] = defaultdict(list)
     for track in tracks:
-        if not versions[track.id]:
-            continue
-        plan = max(v.plan for v in versions[track.id])
-        in_force = [v for v in versions[track.id] if v.plan == plan]
-        zone = ZoneInfo(zones[track.family_id])
-        agreed = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)
-        since = max(agreed.astimezone(zone).date(), (now - timedelta(days=30)).date())
-        late = schedule.overdue([rhythm(v) for v in in_force], zone, since, now, covered[track.id])
-        counts[track.id] = len(late)
+        by_zone[zones[track.family_id]].append(track)
+    since = (clock.now() - OVERDUE_WINDOW).date()
+    counts = {}
+    for zone, group in by_zone.items():
+        for track_id, state in records.schedule_states(group, ZoneInfo(zone)).items():
+            if state.in_force:
+                counts[track_id] = sum(1 for day in state.overdue if day >= since)
     return counts

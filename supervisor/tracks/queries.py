@@ -23,10 +23,6 @@ class TrackView:
     history: list[TrackEvent]
     checklist: list[tuple[str, str, bool]]  # key, label, ticked
 
-    @property
-    def stage(self) -> StageKey:
-        return StageKey(self.track.stage)
-
 
 def history(track_id: int) -> list[TrackEvent]:
     return list(
