@@ -8,7 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +232,13 @@ def pass_all_lessons(app: Flask, child_id: int) -> None:
                 LessonDiscussion(child_id=child.id, lesson=key, family_id=child.family_id)
             )
         db.session.commit()
+
+
+def weekly_schedule(starts_on: date, /, **overrides: str) -> dict[str, str]:
+    """The schedule form as a guardian fills it in: weekly on the start date's weekday, 18:00."""
+    return {
+        "frequency": "weekly", "weekday": str(starts_on.weekday()), "at_time": "18:00",
+        "minutes": "20", "starts_on": starts_on.isoformat(), "every_days": "",
+        "fade1_on": "", "fade1_frequency": "", "fade2_on": "", "fade2_frequency": "",
+        **overrides,
+    }  # fmt: skip

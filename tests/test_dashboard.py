@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import sqlalchemy as sa
 
 from supervisor.extensions import db
-from tests.conftest import Auth, add_child, pass_all_lessons, text
+from tests.conftest import Auth, add_child, pass_all_lessons, text, weekly_schedule
 
 PIN = "4826"
 
@@ -91,18 +92,7 @@ def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
     )
     client.submit(
         f"/family/tracks/{mo_track}/schedule",
-        data={
-            "frequency": "weekly",
-            "weekday": "0",
-            "at_time": "18:00",
-            "minutes": "20",
-            "starts_on": "2026-03-09",
-            "every_days": "",
-            "fade1_on": "",
-            "fade1_frequency": "",
-            "fade2_on": "",
-            "fade2_frequency": "",
-        },
+        data=weekly_schedule(date(2026, 3, 9)),
     )
     tablet = Auth(app.test_client())
     tablet.login()

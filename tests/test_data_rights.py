@@ -12,7 +12,7 @@ from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.family import data
 from supervisor.models import AuditEvent, Child, Family, Guardian, LoginSession
-from tests.conftest import PASSWORD, Auth, add_child, pass_all_lessons, text
+from tests.conftest import PASSWORD, Auth, add_child, pass_all_lessons, text, weekly_schedule
 
 SECRETS = ("$argon2", "token_hash", "password_hash", "pin_hash")
 
@@ -62,18 +62,7 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     starts = date.today() + timedelta(days=1)
     client.submit(
         f"/family/tracks/{track}/schedule",
-        data={
-            "frequency": "weekly",
-            "weekday": str(starts.weekday()),
-            "at_time": "18:00",
-            "minutes": "20",
-            "starts_on": starts.isoformat(),
-            "every_days": "",
-            "fade1_on": "",
-            "fade1_frequency": "",
-            "fade2_on": "",
-            "fade2_frequency": "",
-        },
+        data=weekly_schedule(starts),
     )
     tablet.client.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
     response = client.submit(

@@ -17,7 +17,7 @@ from supervisor.extensions import db
 from supervisor.models import CheckInSchedule, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
-from tests.conftest import Auth, add_child, pass_all_lessons, text
+from tests.conftest import Auth, add_child, pass_all_lessons, text, weekly_schedule
 
 PIN = "4826"
 FADE_PLAN = {
@@ -257,19 +257,7 @@ def test_no_social_media_password_anywhere(app, permit):
 
 def agree_schedule(permit, **overrides):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
-    data = {
-        "frequency": "weekly",
-        "weekday": "0",
-        "at_time": "18:00",
-        "minutes": "20",
-        "starts_on": "2026-03-09",
-        "every_days": "",
-        "fade1_on": "",
-        "fade1_frequency": "",
-        "fade2_on": "",
-        "fade2_frequency": "",
-        **overrides,
-    }
+    data = weekly_schedule(date(2026, 3, 9), **overrides)
     response = guardian.submit(f"/family/tracks/{track}/schedule", data=data)
     assert response.status_code == 302, text(response)
     return tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
