@@ -1,0 +1,93 @@
+"""The shared tablet's guards as a child meets them in the browser (security targets 1, 7, 11)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.checks import PageChecks
+from tests.browser.steps import PIN, Tablet
+from tests.conftest import FakeClock
+
+
+@pytest.fixture
+def tablet(page: Page, live_app, clock: FakeClock) -> Tablet:
+    """A family with one child (PIN set) whose browser is the family tablet, at the picker."""
+    tablet = Tablet(page)
+    tablet.sign_up()
+    tablet.add_child("Mo", birth_year=2013)
+    tablet.set_pin("Mo")
+    tablet.make_family_tablet()
+    return tablet
+
+
+def test_a_child_on_a_guardian_page_gets_a_friendly_403(tablet: Tablet):
+    """Security target 1: the child's session cannot open guardian pages, and is told why."""
+    tablet.open_child("Mo")
+    for url in ("/family/", "/family/devices/", "/account"):
+        response = tablet.page.goto(url)
+        assert response is not None and response.status == 403
+        tablet.expect_heading("Not for this profile")
+        tablet.checks(tablet.page)
+    tablet.click(tablet.page.get_by_role("main").get_by_role("button", name="Switch person"))
+    tablet.expect_heading("Who's using Kitchen tablet?")
+    assert tablet.checks.problems == {}
+
+
+def test_five_wrong_pins_lock_the_profile(tablet: Tablet, clock: FakeClock):
+    """Security target 7: five wrong PINs make even the right PIN wait."""
+    tablet.click(tablet.link(re.compile("^Mo")))
+    for _ in range(5):
+        tablet.page.get_by_label("Your PIN").fill("1357")
+        tablet.click(tablet.button("Open my profile"))
+    expect(tablet.page.get_by_role("alert")).to_contain_text(
+        "Too many wrong PINs. Try again after 09:01."
+    )
+    tablet.page.get_by_label("Your PIN").fill(PIN)
+    tablet.click(tablet.button("Open my profile"))
+    tablet.expect_heading("Hi Mo!")
+    expect(tablet.page.get_by_role("alert")).to_contain_text(
+        "Too many wrong PINs. Try again after 09:01."
+    )
+    tablet.page.goto("/who")
+    expect(tablet.link(re.compile("^Mo"))).to_contain_text("Wait until")
+
+    clock.advance(minutes=1, seconds=1)
+    tablet.page.reload()
+    tablet.open_child("Mo")
+    expect(tablet.page.get_by_role("link", name="My lessons")).to_be_visible()
+    assert tablet.checks.problems == {}
+
+
+def test_the_idle_lock_returns_to_the_picker(tablet: Tablet, clock: FakeClock):
+    """Security target 11: a child idle for 30 minutes must unlock again."""
+    tablet.open_child("Mo")
+    clock.advance(minutes=29)
+    tablet.click(tablet.link("My lessons"))
+    tablet.expect_heading("My lessons")
+    clock.advance(minutes=31)
+    tablet.click(tablet.link("My page", exact=True))
+    tablet.expect_heading("Who's using Kitchen tablet?")
+    tablet.expect_status("The profile locked itself after a while without use. Pick who's using.")
+    assert tablet.checks.problems == {}
+
+
+def test_the_checks_find_what_they_look_for(page: Page):
+    """The page checks fail on a page with a missing label, a tiny button, no visible focus and
+    a control that Tab cannot reach, so a clean report means something."""
+    page.set_content(
+        """<!doctype html><html lang="en"><head><title>Bad</title>
+        <style>button { outline: none; } .tiny { width: 20px; height: 20px; }</style></head>
+        <body><main><h1>Bad</h1><input type="text">
+        <button class="tiny">Go</button><a href="/x" tabindex="-2" class="tiny">X</a>
+        </main></body></html>"""
+    )
+    checks = PageChecks()
+    checks(page)
+    found = " | ".join(next(iter(checks.problems.values())))
+    assert "label (critical)" in found
+    assert 'button "Go" is 20x20 px' in found
+    assert 'button "Go" has no visible focus' in found
+    assert 'a "X" is not reachable by Tab' in found
