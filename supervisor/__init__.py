@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from supervisor.auth.views import bp as auth_bp
     from supervisor.child.views import bp as child_bp
     from supervisor.family.views import bp as family_bp
+    from supervisor.health import bp as health_bp
     from supervisor.lessons.overview import bp as family_lessons_bp
     from supervisor.lessons.player import bp as lessons_bp
     from supervisor.permit.calendar import bp as calendar_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         family_lessons_bp,
         permit_bp,
         calendar_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

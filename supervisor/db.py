@@ -134,11 +134,16 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_outdated_schema() -> tuple[str, int] | None:
         """Serve nothing from a database whose schema is behind the code, and say the fix."""
-        if app.extensions.get("schema_current"):
-            return None
-        if schema_is_current(engine):
-            app.extensions["schema_current"] = True
+        if app.extensions.get("schema_current") or request.endpoint == "health.health":
             return None
         from supervisor.errors import render_error
 
+        try:
+            current = schema_is_current(engine)
+        except sa.exc.OperationalError:
+            app.logger.exception("The database is not answering")
+            return render_error(503, "The database is not answering. Please try again soon.")
+        if current:
+            app.extensions["schema_current"] = True
+            return None
         return render_error(503, f"The database needs updating. Run: {UPGRADE_COMMAND}")

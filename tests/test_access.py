@@ -95,6 +95,7 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "calendar.revoke": {"POST": (SIGNIN, 302, 302, 403)},
     "child.agree_schedule": {"POST": (SIGNIN, 403, 403, 302)},
     "child.reflect": {"POST": (SIGNIN, 403, 403, 400)},
+    "health.health": {"GET": (200, 200, 200, 200)},
     "family_lessons.prompt_bank": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
 }
 

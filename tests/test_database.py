@@ -100,3 +100,33 @@ def test_cli_upgrade_and_demo(tmp_path):
     assert "Ada" in page and "Ben" in page
     with app.app_context():
         db.engine.dispose()
+
+
+def test_health_answers_while_the_database_does(app):
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_and_pages_answer_503_without_a_database(tmp_path):
+    """A database that cannot be opened gives 503 with a reason, never a 500."""
+    app = make_app(f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}")
+    client = app.test_client()
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "not answering"}
+    response = client.get("/login")
+    assert response.status_code == 503
+    assert "The database is not answering" in text(response)
+    assert "Traceback" not in text(response)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_health_answers_503_for_a_database_behind_the_code(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    response = app.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "needs migrations"
+    with app.app_context():
+        db.engine.dispose()
