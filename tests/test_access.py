@@ -1,4 +1,5 @@
-"""Who may reach every route (security targets 2 and 13).
+"""Who may reach every route (security targets 1, 2 and 13): anonymous, two guardians of the
+family, two of its children on the family tablet, and a guardian of another family.
 
 ``ROUTES`` lists every endpoint of the app with the status each actor gets for each method.
 A route added without a line here fails ``test_every_route_is_listed``, so no new page can
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -25,78 +27,141 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
-from tests.conftest import Auth, Client, _fresh_database_url, make_app, snapshot
+from tests.conftest import PASSWORD, Auth, Client, _fresh_database_url, make_app, snapshot, text
 
 ANON = "anonymous"
 OWNER = "guardian"
+CO_GUARDIAN = "second guardian of the family"
 OUTSIDER = "other family's guardian"
 CHILD = "child on the family tablet"
-ACTORS = (ANON, OWNER, OUTSIDER, CHILD)
+SIBLING = "the child's sibling on the family tablet"
+ACTORS = (ANON, OWNER, CO_GUARDIAN, OUTSIDER, CHILD, SIBLING)
 
 SIGNIN = "signin"  # a redirect to the sign-in page
 G = {"GET"}
 
-# endpoint -> method -> expected status for (ANON, OWNER, OUTSIDER, CHILD). Every id in a URL
-# belongs to the owner's family, so the outsider must get 404 wherever an id appears, and the
-# child must get 403 on every guardian page.
+# endpoint -> method -> expected status for (ANON, OWNER, CO_GUARDIAN, OUTSIDER, CHILD, SIBLING).
+# Every id in a URL belongs to the owner's family and its child (Mo), so the outsider must get
+# 404 wherever an id appears; both children must get 403 on every guardian page, and the
+# sibling (Zoe) 404 on Mo's own track pages.
 ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
-    "auth.index": {"GET": (200, 302, 302, 302)},
-    "auth.signup": {"GET": (200, 200, 200, 403), "POST": (200, 200, 200, 403)},
-    "auth.login": {"GET": (200, 200, 200, 403), "POST": (200, 200, 200, 403)},
-    "auth.logout": {"POST": (302, 302, 302, 302)},
-    "auth.join_family": {"GET": (410, 410, 410, 403), "POST": (410, 410, 410, 403)},
-    "auth.account": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
-    "family.home": {"GET": (SIGNIN, 200, 200, 403)},
-    "family.add_child": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
-    "family.edit_child": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "family.delete_child": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "family.export_data": {"POST": (SIGNIN, 200, 200, 403)},
-    "family.delete_family": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
-    "family.set_pin": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "family.unlock_profile": {"POST": (SIGNIN, 302, 404, 403)},
-    "family.create_invite": {"POST": (SIGNIN, 200, 200, 403)},
-    "family.revoke_invite": {"POST": (SIGNIN, 302, 404, 403)},
-    "devices.index": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 302, 302, 403)},
-    "devices.revoke": {"POST": (SIGNIN, 302, 404, 403)},
-    "tablet.picker": {"GET": (302, 302, 302, 200)},
-    "tablet.unlock_child": {"GET": (401, 401, 401, 200), "POST": (401, 401, 401, 200)},
-    "tablet.unlock_guardian": {"GET": (302, 302, 302, 200), "POST": (302, 302, 302, 200)},
-    "child.home": {"GET": (SIGNIN, 403, 403, 200)},
-    "family.settings": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 302, 302, 403)},
-    "family.read_notifications": {"POST": (SIGNIN, 302, 302, 403)},
-    "tracks.add": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "tracks.show": {"GET": (SIGNIN, 200, 404, 403)},
-    "tracks.tick": {"POST": (SIGNIN, 400, 404, 403)},
-    "tracks.sign_off": {"POST": (SIGNIN, 400, 404, 403)},
-    "tracks.step_back": {"POST": (SIGNIN, 400, 404, 403)},
-    "tracks.decline": {"POST": (SIGNIN, 400, 404, 403)},
-    "child.track": {"GET": (SIGNIN, 403, 403, 200)},
-    "child.request_sign_off": {"POST": (SIGNIN, 403, 403, 400)},
-    "tracks.add_checklist_item": {"POST": (SIGNIN, 400, 404, 403)},
-    "lessons.index": {"GET": (SIGNIN, 403, 403, 200)},
-    "lessons.resume": {"GET": (SIGNIN, 403, 403, 302)},
-    "lessons.page": {"GET": (SIGNIN, 403, 403, 200), "POST": (SIGNIN, 403, 403, 302)},
-    "lessons.retake": {"POST": (SIGNIN, 403, 403, 404)},
-    "family_lessons.child_lessons": {"GET": (SIGNIN, 200, 404, 403)},
-    "family_lessons.discussed": {"POST": (SIGNIN, 302, 404, 403)},
-    "permit.walkthrough": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 302, 404, 403)},
-    "permit.walkthrough_step": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "permit.monitoring": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "permit.checkin_schedule": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "permit.record_checkin": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "permit.add_moment": {"GET": (SIGNIN, 200, 404, 403), "POST": (SIGNIN, 200, 404, 403)},
-    "permit.agreement": {"GET": (SIGNIN, 200, 404, 403)},
-    "child.agreement": {"GET": (SIGNIN, 403, 403, 200)},
-    "child.agree_arrangement": {"POST": (SIGNIN, 403, 403, 302)},
-    "child.choose_connections": {"POST": (SIGNIN, 403, 403, 302)},
-    "tracks.refresher": {"POST": (SIGNIN, 302, 404, 403)},
-    "calendar.feed": {"GET": (404, 404, 404, 404)},
-    "calendar.new_link": {"POST": (SIGNIN, 200, 200, 403)},
-    "calendar.revoke": {"POST": (SIGNIN, 302, 302, 403)},
-    "child.agree_schedule": {"POST": (SIGNIN, 403, 403, 302)},
-    "child.reflect": {"POST": (SIGNIN, 403, 403, 400)},
-    "health.health": {"GET": (200, 200, 200, 200)},
-    "family_lessons.prompt_bank": {"GET": (SIGNIN, 200, 200, 403), "POST": (SIGNIN, 200, 200, 403)},
+    "auth.index": {"GET": (200, 302, 302, 302, 302, 302)},
+    "auth.signup": {"GET": (200, 200, 200, 200, 403, 403), "POST": (200, 200, 200, 200, 403, 403)},
+    "auth.login": {"GET": (200, 200, 200, 200, 403, 403), "POST": (200, 200, 200, 200, 403, 403)},
+    "auth.logout": {"POST": (302, 302, 302, 302, 302, 302)},
+    "auth.join_family": {
+        "GET": (410, 410, 410, 410, 403, 403),
+        "POST": (410, 410, 410, 410, 403, 403),
+    },
+    "auth.account": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 200, 200, 200, 403, 403),
+    },
+    "family.home": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
+    "family.add_child": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 200, 200, 200, 403, 403),
+    },
+    "family.edit_child": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "family.delete_child": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "family.export_data": {"POST": (SIGNIN, 200, 200, 200, 403, 403)},
+    "family.delete_family": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 200, 200, 200, 403, 403),
+    },
+    "family.set_pin": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "family.unlock_profile": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
+    "family.create_invite": {"POST": (SIGNIN, 200, 200, 200, 403, 403)},
+    "family.revoke_invite": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
+    "devices.index": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 302, 302, 302, 403, 403),
+    },
+    "devices.revoke": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
+    "tablet.picker": {"GET": (302, 302, 302, 302, 200, 200)},
+    "tablet.unlock_child": {
+        "GET": (401, 401, 401, 401, 200, 200),
+        "POST": (401, 401, 401, 401, 200, 200),
+    },
+    "tablet.unlock_guardian": {
+        "GET": (302, 302, 302, 302, 200, 200),
+        "POST": (302, 302, 302, 302, 200, 200),
+    },
+    "child.home": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "family.settings": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 302, 302, 302, 403, 403),
+    },
+    "family.read_notifications": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
+    "tracks.add": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "tracks.show": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
+    "tracks.tick": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "tracks.sign_off": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "tracks.step_back": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "tracks.decline": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "child.track": {"GET": (SIGNIN, 403, 403, 403, 200, 404)},
+    "child.request_sign_off": {"POST": (SIGNIN, 403, 403, 403, 400, 404)},
+    "tracks.add_checklist_item": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "lessons.index": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "lessons.resume": {"GET": (SIGNIN, 403, 403, 403, 302, 302)},
+    "lessons.page": {
+        "GET": (SIGNIN, 403, 403, 403, 200, 200),
+        "POST": (SIGNIN, 403, 403, 403, 302, 302),
+    },
+    "lessons.retake": {"POST": (SIGNIN, 403, 403, 403, 404, 404)},
+    "family_lessons.child_lessons": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
+    "family_lessons.discussed": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
+    "permit.walkthrough": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 302, 302, 404, 403, 403),
+    },
+    "permit.walkthrough_step": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.monitoring": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.checkin_schedule": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.record_checkin": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.add_moment": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.agreement": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
+    "child.agreement": {"GET": (SIGNIN, 403, 403, 403, 200, 404)},
+    "child.agree_arrangement": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
+    "child.choose_connections": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
+    "tracks.refresher": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
+    "calendar.feed": {"GET": (404, 404, 404, 404, 404, 404)},
+    "calendar.new_link": {"POST": (SIGNIN, 200, 200, 200, 403, 403)},
+    "calendar.revoke": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
+    "child.agree_schedule": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
+    "child.reflect": {"POST": (SIGNIN, 403, 403, 403, 400, 404)},
+    "health.health": {"GET": (200, 200, 200, 200, 200, 200)},
+    "family_lessons.prompt_bank": {
+        "GET": (SIGNIN, 200, 200, 200, 403, 403),
+        "POST": (SIGNIN, 200, 200, 200, 403, 403),
+    },
 }
 
 CASES = [
@@ -160,16 +225,28 @@ def _build(app) -> SavedWorld:
         f"/family/tracks/{track_id}/moments/new",
         data={"kind": "too_long", "what_happened": "Scrolled until midnight.", "lesson": ""},
     )
+    link = text(tablet.client.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
+    co_guardian = app.test_client()
+    joined = co_guardian.submit(
+        urlsplit(link).path,
+        data={"name": "Bea", "email": "bea@example.org", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert joined.status_code == 302, text(joined)
     tablet.client.submit("/family/invites")
     tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
     assert tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"}).status_code == 302
+    sibling = app.test_client()
+    sibling.set_cookie("__Host-device", tablet.client.get_cookie("__Host-device").value)
+    assert sibling.submit(f"/who/child/{zoe}", data={"pin": "4826"}).status_code == 302
     owner, outsider = Auth(app.test_client()), Auth(app.test_client())
     owner.login()
     outsider.signup(email="eve@example.org", name="Eve", family="The Outsiders")
     with app.app_context():
         ids = {
             "child_id": mo,
-            "invite_id": db.session.scalars(sa.select(Invite.id)).one(),
+            "invite_id": db.session.scalars(
+                sa.select(Invite.id).where(Invite.accepted_at.is_(None))
+            ).one(),
             "device_id": db.session.scalars(sa.select(Device.id)).one(),
             "guardian_id": db.session.scalars(sa.select(Guardian.id).order_by(Guardian.id)).first(),
             "track_id": db.session.scalars(sa.select(Track.id)).one(),
@@ -188,8 +265,10 @@ def _build(app) -> SavedWorld:
         actor: {name: c.value for name in COOKIES if (c := client.get_cookie(name))}
         for actor, client in (
             (OWNER, owner.client),
+            (CO_GUARDIAN, co_guardian),
             (OUTSIDER, outsider.client),
             (CHILD, tablet.client),
+            (SIBLING, sibling),
         )
     }
     cookies[ANON] = {}
@@ -260,9 +339,11 @@ def test_route_by_actor(app, saved_world, frozen_world_time, endpoint, method, a
         assert response.headers["Location"].startswith("/login")
     else:
         assert response.status_code == expected, response.get_data(as_text=True)[:2000]
-    if (actor == OUTSIDER and expected == 404) or (actor == CHILD and expected == 403):
+    if (actor in (OUTSIDER, SIBLING) and expected == 404) or (
+        actor in (CHILD, SIBLING) and expected == 403
+    ):
         after = snapshot(app)
-        if actor == CHILD and method != "GET":
+        if expected == 403 and method != "GET":
             # Target 1: the refusal itself is logged, and nothing else changes.
             new_rows = set(after.pop("audit_event")) - set(before.pop("audit_event"))
             assert [row[3:5] for row in new_rows] == [("authorisation", "denied")]
