@@ -1,5 +1,5 @@
 """The production run as README documents it: gunicorn, two workers, one database, settings
-from the environment (security targets 7, 9, 12 across real worker processes)."""
+from the environment (security targets 9 and 12 across real worker processes)."""
 
 from __future__ import annotations
 
