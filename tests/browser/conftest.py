@@ -40,8 +40,11 @@ LANDSCAPE = {"width": 1180, "height": 820}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module. Playwright's event loop runs in this thread while the
+    browser is open, and the app's context teardown refuses to run beside it, so the loop
+    must be gone before the rest of the suite runs."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
     with sync_playwright() as playwright:
