@@ -82,13 +82,13 @@ class ScheduleForm(FlaskForm):
     starts_on = DateField("Starting", validators=[InputRequired("Choose a start date.")])
     fade1_on = DateField("Then, from", validators=[Optional()])
     fade1_frequency = SelectField(
-        "check in",
+        "then check in",
         choices=[SelectChoice("", "—")]
         + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
     )
     fade2_on = DateField("And from", validators=[Optional()])
     fade2_frequency = SelectField(
-        "check in",
+        "and then check in",
         choices=[SelectChoice("", "—")]
         + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
     )

@@ -110,6 +110,8 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     page.get_by_label("How often").select_option(label="Every week")
     page.get_by_label("Preferred day").select_option(label="Monday")
     page.get_by_label("Starting").fill("2026-03-02")
+    page.get_by_label("Then, from").fill("2026-04-13")  # checks lessen over time
+    page.get_by_label("then check in", exact=True).select_option(label="Every two weeks")
     tablet.click(tablet.button("Propose this schedule"))
     tablet.expect_status(re.compile("Schedule proposed"))
     tablet.click(tablet.button(re.compile("^Password handover")))
@@ -126,20 +128,23 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         tablet.click(tablet.region(region).get_by_role("button", name="I agree"))
     expect(tablet.region("Check-ins")).to_contain_text("Agreed:")
 
-    # Nine weekly check-ins, each recorded on its Monday evening.
-    first = datetime(2026, 3, 9, 18, 30, tzinfo=UTC)
+    # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening.
+    evenings = [datetime(2026, 3, 9, 18, 30, tzinfo=UTC) + timedelta(weeks=w) for w in range(6)]
+    evenings += [
+        datetime(2026, 4, 27, 18, 30, tzinfo=UTC),
+        datetime(2026, 5, 11, 18, 30, tzinfo=UTC),
+    ]
     tablet.switch_person()
-    for week in range(9):
-        clock.current = first + timedelta(weeks=week)
+    for week, evening in enumerate(evenings):
+        # The licence needs 6 check-ins, the first at least 8 weeks before the sign-off.
+        clock.current = evening
         page.reload()
         if page.get_by_role("heading", name=re.compile("Who's using")).count() == 0:
             tablet.switch_person()
         tablet.open_guardian()
         tablet.click(tablet.link(re.compile("^Instagram")))
         tablet.click(tablet.link("Record a check-in"))
-        due = (first + timedelta(weeks=week)).strftime("%A %-d %B")
-        expect(page.get_by_label("Which check-in")).to_have_value(re.compile("."))
-        page.get_by_label("Which check-in").select_option(label=due)
+        page.get_by_label("Which check-in").select_option(label=evening.strftime("%A %-d %B"))
         page.get_by_role("radio", name="We held it").check()
         page.get_by_label("Notes the child can read").fill(f"Week {week + 1}: all fine.")
         tablet.click(tablet.button("Save the check-in"))
@@ -186,7 +191,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         page.get_by_role("button", name="Download our data (JSON)").click()
     exported = json.loads(download.value.path().read_text())["tables"]
     assert [row["name"] for row in exported["family"]] == ["The Lovelaces"]
-    assert len(exported["checkin"]) == 9
+    assert len(exported["checkin"]) == len(evenings)
     tablet.click(tablet.link("Delete the family…"))
     page.get_by_label("Type the name to confirm").fill("The Lovelaces")
     tablet.click(tablet.button("Delete the family and all its data"))
