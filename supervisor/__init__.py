@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     from supervisor.tablet import devices
 
     db.init_app(app)
+    database.drop_async_teardown(app)
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -120,6 +121,17 @@ def upgrade(engine: sa.Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
+
+
+def drop_async_teardown(app: Flask) -> None:
+    """Flask-SQLAlchemy-Lite closes async sessions in an async teardown, which Flask runs
+    through an asyncio event loop after every request (about 1 ms, two-thirds of a /health
+    request). This app has no async sessions, so that teardown goes."""
+    teardowns = app.teardown_appcontext_funcs
+    keep = [f for f in teardowns if not inspect.iscoroutinefunction(f)]
+    if len(keep) != len(teardowns) - 1:
+        raise RuntimeError("Expected exactly one async teardown from Flask-SQLAlchemy-Lite.")
+    teardowns[:] = keep
 
 
 def init_app(app: Flask) -> None:

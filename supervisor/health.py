@@ -24,4 +24,5 @@ def health() -> tuple[dict[str, str], int]:
         return {"status": "unavailable", "database": "not answering"}, 503
     if not current:
         return {"status": "unavailable", "database": "needs migrations"}, 503
+    current_app.extensions["schema_current"] = True  # as a page request would note it
     return {"status": "ok", "database": "ok"}, 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,10 @@ def test_health_answers_503_for_a_database_behind_the_code(tmp_path):
     assert response.get_json()["database"] == "needs migrations"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_no_async_teardown_runs_after_each_request(app):
+    """An async teardown would start an event loop after every request (and clash with a
+    loop already running in the thread)."""
+    assert app.teardown_appcontext_funcs
+    assert not any(inspect.iscoroutinefunction(f) for f in app.teardown_appcontext_funcs)

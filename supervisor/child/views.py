@@ -46,13 +46,14 @@ def home() -> str:
             .group_by(LearningMoment.track_id)
         ).all()
     )
+    schedules = records.schedule_states(tracks, family_zone())
     return render_template(
         "child/home.html",
         child=child,
         guardians=guardians,
         tracks=tracks,
-        progress=queries.progress_by_track(tracks),
-        schedules=records.schedule_states(tracks, family_zone()),
+        progress=queries.progress_by_track(tracks, schedules),
+        schedules=schedules,
         open_moments=open_moments,
         arrangements=ARRANGEMENTS,
         name=operations.track_name,

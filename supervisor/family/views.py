@@ -74,15 +74,16 @@ def home() -> str:
         .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
         .limit(8)
     ).all()
+    schedules = records.schedule_states(tracks, family_zone())
     return render_template(
         "family/home.html",
         family=family,
         weekly=weekly,
-        schedules=records.schedule_states(tracks, family_zone()),
+        schedules=schedules,
         latest=latest,
         tracks_by_id={t.id: t for t in tracks},
         tracks_by_child=tracks_by_child,
-        progress=queries.progress_by_track(tracks),
+        progress=queries.progress_by_track(tracks, schedules),
         track_name=operations.track_name,
         notifications=notes,
         invites=invites.pending(family.id),

@@ -8,7 +8,7 @@ loader returns ``{track_id: fact}`` for the tracks it is given.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -107,11 +107,19 @@ def discussed_lessons(session: orm.Session, tracks: Sequence[Track]) -> dict[int
     return _by_child(tracks, found)
 
 
-def snapshots(session: orm.Session, tracks: Sequence[Track]) -> dict[int, TrackSnapshot]:
-    """A snapshot per track, with one query per requirement kind in use."""
+def snapshots(
+    session: orm.Session,
+    tracks: Sequence[Track],
+    schedules: Mapping[int, records.ScheduleState] | None = None,
+) -> dict[int, TrackSnapshot]:
+    """A snapshot per track, with one query per requirement kind in use. A page that has
+    already worked out the tracks' schedules passes them, so they are not worked out twice."""
     kinds = {r.kind for t in tracks for r in STAGES[StageKey(t.stage)].requirements}
+    known = {"overdue_limit": overdue_in_window(schedules)} if schedules is not None else {}
     facts: dict[str, dict[int, Any]] = {
-        kind: LOADERS[kind](session, tracks) for kind in sorted(kinds) if kind in LOADERS
+        kind: known[kind] if kind in known else LOADERS[kind](session, tracks)
+        for kind in sorted(kinds)
+        if kind in LOADERS
     }
     now = clock.now()
     return {
@@ -152,35 +160,47 @@ def held_checkins(session: orm.Session, tracks: Sequence[Track]) -> dict[int, An
     ):
         if due_on >= entered[track_id]:
             held[track_id].append(due_on)
-    rules = {
-        family_id: (count, weeks)
-        for family_id, count, weeks in session.execute(
-            sa.select(Family.id, Family.permit_min_checkins, Family.permit_min_weeks).where(
-                Family.id.in_({t.family_id for t in tracks})
-            )
+    families = families_of(session, tracks)
+    return {
+        t.id: (
+            tuple(sorted(held[t.id])),
+            families[t.family_id].permit_min_checkins,
+            families[t.family_id].permit_min_weeks,
         )
+        for t in tracks
     }
-    return {t.id: (tuple(sorted(held[t.id])), *rules[t.family_id]) for t in tracks}
 
 
 @loader("overdue_limit")
 def overdue_counts(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
     """Check-ins overdue in the last 30 days, per track with an agreed schedule: the same
     schedule state the pages show, read in each family's time zone."""
-    zones = dict(
-        session.execute(
-            sa.select(Family.id, Family.timezone).where(
-                Family.id.in_({t.family_id for t in tracks})
-            )
-        ).all()
-    )
+    families = families_of(session, tracks)
     by_zone: dict[str, list[Track]] = defaultdict(list)
     for track in tracks:
-        by_zone[zones[track.family_id]].append(track)
-    since = (clock.now() - OVERDUE_WINDOW).date()
-    counts = {}
+        by_zone[families[track.family_id].timezone].append(track)
+    states: dict[int, records.ScheduleState] = {}
     for zone, group in by_zone.items():
-        for track_id, state in records.schedule_states(group, ZoneInfo(zone)).items():
-            if state.in_force:
-                counts[track_id] = sum(1 for day in state.overdue if day >= since)
-    return counts
+        states.update(records.schedule_states(group, ZoneInfo(zone)))
+    return overdue_in_window(states)
+
+
+def overdue_in_window(states: Mapping[int, records.ScheduleState]) -> dict[int, int]:
+    """Per track with a schedule in force, how many check-ins went overdue in the window."""
+    since = (clock.now() - OVERDUE_WINDOW).date()
+    return {
+        track_id: sum(1 for day in state.overdue if day >= since)
+        for track_id, state in states.items()
+        if state.in_force
+    }
+
+
+def families_of(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Family]:
+    """The tracks' families: those the request has loaded already cost no query."""
+    ids = {t.family_id for t in tracks}
+    mapper = sa.inspect(Family)
+    loaded = {i: session.identity_map.get(mapper.identity_key_from_primary_key((i,))) for i in ids}
+    found = {i: f for i, f in loaded.items() if isinstance(f, Family)}
+    if missing := ids - set(found):
+        found |= {f.id: f for f in session.scalars(sa.select(Family).where(Family.id.in_(missing)))}
+    return found

@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from flask import Flask
@@ -21,8 +19,6 @@ from werkzeug.serving import make_server
 
 from supervisor.extensions import db
 from tests.conftest import _fresh_database_url, make_app
-
-T = TypeVar("T")
 
 CHROMIUM = os.environ.get("SUPERVISOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -40,11 +36,8 @@ LANDSCAPE = {"width": 1180, "height": 820}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One Chromium per test module. Playwright's event loop runs in this thread while the
-    browser is open, and the app's context teardown refuses to run beside it, so the loop
-    must be gone before the rest of the suite runs."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
     with sync_playwright() as playwright:
@@ -53,27 +46,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def off_loop(work: Callable[[], T]) -> T:
-    """Run ``work`` in another thread: Playwright's event loop owns this one, and the app's
-    context teardown refuses to run beside a running loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
-
-
-def in_app(app: Flask, work: Callable[[], T]) -> T:
-    """Run ``work`` inside an app context (for checks on the database)."""
-
-    def run() -> T:
-        with app.app_context():
-            return work()
-
-    return off_loop(run)
-
-
 @pytest.fixture
 def live_app(migrated_database: str, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
     """A fresh database behind a threaded WSGI server on a free port of 127.0.0.1."""
-    app = off_loop(lambda: make_app(_fresh_database_url(migrated_database, tmp_path)))
+    app = make_app(_fresh_database_url(migrated_database, tmp_path))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -82,7 +58,8 @@ def live_app(migrated_database: str, tmp_path: Path) -> Iterator[tuple[Flask, st
     server.shutdown()
     thread.join()
     server.server_close()
-    in_app(app, lambda: db.engine.dispose())
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
