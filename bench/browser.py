@@ -1,7 +1,9 @@
 """Signing bench families in over plain HTTP, the way a browser would, to get their cookies.
 
 Production cookies are ``Secure`` and ``__Host-`` prefixed, so Python's HTTP clients would
-never send them back over http://127.0.0.1. This tiny client keeps cookies itself.
+never send them back over http://127.0.0.1. This tiny client keeps cookies itself, and opens a
+new connection per request, so requests spread over the server's workers (the production
+serving tests use it too).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Response:
     status: int
     location: str
     body: str
+    set_cookies: tuple[str, ...] = ()  # the Set-Cookie headers as sent, attributes and all
 
 
 @dataclass
@@ -49,9 +52,10 @@ class Browser:
         try:
             connection.request(method, path, body=body, headers=headers)
             answer = connection.getresponse()
-            self._keep_cookies(answer.headers.get_all("Set-Cookie") or [])
+            set_cookies = tuple(answer.headers.get_all("Set-Cookie") or [])
+            self._keep_cookies(list(set_cookies))
             text = answer.read().decode("utf-8", "replace")
-            return Response(answer.status, answer.headers.get("Location", ""), text)
+            return Response(answer.status, answer.headers.get("Location", ""), text, set_cookies)
         finally:
             connection.close()
 

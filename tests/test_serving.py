@@ -3,24 +3,24 @@ from the environment (security targets 9 and 12 across real worker processes).""
 
 from __future__ import annotations
 
-import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
+from bench.browser import Browser
 from tests.conftest import PASSWORD, _fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def base(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
 
 
 def free_port() -> int:
@@ -43,39 +43,6 @@ def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[str]:
     )
 
 
-@dataclass
-class Browser:
-    """Just enough of a browser over plain HTTP: keeps cookies (even Secure ones, which a
-    real browser would only send over HTTPS) and opens a new connection per request, so
-    requests spread over the workers."""
-
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-    set_cookie_headers: list[str] = field(default_factory=list)
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None):
-        body = None if form is None else urlencode({"csrf_token": self.csrf_token(), **form})
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            self.set_cookie_headers.append(header)
-            name, value = header.split(";", 1)[0].split("=", 1)
-            self.cookies[name] = value
-        connection.close()
-        return response.status, text
-
-    def csrf_token(self) -> str:
-        _, page = self.request("GET", "/login")
-        match = CSRF_META.search(page)
-        assert match, page
-        return match.group(1)
-
-
 @pytest.fixture
 def served(migrated_database: str, tmp_path: Path) -> Iterator[int]:
     """The app under gunicorn with two workers on a fresh database; yields the port."""
@@ -88,7 +55,7 @@ def served(migrated_database: str, tmp_path: Path) -> Iterator[int]:
     try:
         for _ in range(100):
             try:
-                if Browser(port).request("GET", "/health")[0] == 200:
+                if Browser(base(port)).get("/health").status == 200:
                     break
             except OSError:
                 time.sleep(0.1)
@@ -111,40 +78,37 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(migrated_database, tmp_p
 
 
 def test_two_workers_share_sessions_and_throttles(served: int):
-    guardian = Browser(served)
-    status, _ = guardian.request(
-        "POST",
-        "/signup",
-        {
-            "name": "Ada",
-            "family_name": "The Lovelaces",
-            "email": "ada@example.org",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
-    assert status == 302
+    guardian = Browser(base(served))
+    signup = {
+        "name": "Ada",
+        "family_name": "The Lovelaces",
+        "email": "ada@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "csrf_token": guardian.form_token("/signup"),
+    }
+    answer = guardian.post("/signup", signup)
+    assert answer.status == 302
     # Target 12: the session cookie as production sets it.
-    cookie = next(h for h in guardian.set_cookie_headers[::-1] if h.startswith("__Host-session="))
+    cookie = next(h for h in answer.set_cookies if h.startswith("__Host-session="))
     assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= {
         part.strip() for part in cookie.split(";")[1:]
     }
     assert "Domain" not in cookie
     # Every request opens a new connection, so both workers serve this session.
-    assert {guardian.request("GET", "/family/")[0] for _ in range(20)} == {200}
+    assert {guardian.get("/family/").status for _ in range(20)} == {200}
 
     # Target 9: ten failures lock the address whichever worker counted them.
-    stranger = Browser(served)
-    wrong = {"email": "ada@example.org", "password": "wrong password!"}
-    statuses = [stranger.request("POST", "/login", wrong)[0] for _ in range(10)]
-    assert statuses == [200] * 9 + [429]
-    for _ in range(4):
-        status, page = stranger.request(
-            "POST", "/login", {"email": "ada@example.org", "password": PASSWORD}
-        )
-        assert status == 429, page
+    stranger = Browser(base(served))
+
+    def sign_in(password: str) -> int:
+        form = {"email": "ada@example.org", "password": password}
+        return stranger.post("/login", {**form, "csrf_token": stranger.form_token("/login")}).status
+
+    assert [sign_in("wrong password!") for _ in range(10)] == [200] * 9 + [429]
+    assert [sign_in(PASSWORD) for _ in range(4)] == [429] * 4
 
 
 def test_health_under_gunicorn(served: int):
-    status, body = Browser(served).request("GET", "/health")
-    assert status == 200 and '"status":"ok"' in body.replace(" ", "")
+    answer = Browser(base(served)).get("/health")
+    assert answer.status == 200 and '"status":"ok"' in answer.body.replace(" ", "")
