@@ -116,6 +116,13 @@ def schema_is_current(engine: sa.Engine) -> bool:
     return current == head_revision()
 
 
+def schema_checked(app: Flask, engine: sa.Engine) -> bool:
+    """``schema_is_current``, asked once per process: after a yes, no request asks again."""
+    if not app.extensions.get("schema_current"):
+        app.extensions["schema_current"] = schema_is_current(engine)
+    return bool(app.extensions["schema_current"])
+
+
 def upgrade(engine: sa.Engine) -> None:
     """Apply all migrations to the database behind ``engine``."""
     from alembic import command
@@ -146,16 +153,14 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_outdated_schema() -> tuple[str, int] | None:
         """Serve nothing from a database whose schema is behind the code, and say the fix."""
-        if app.extensions.get("schema_current") or request.endpoint == "health.health":
-            return None
+        if request.endpoint == "health.health":
+            return None  # it says the same in its own words
         from supervisor.errors import render_error
 
         try:
-            current = schema_is_current(engine)
+            if schema_checked(app, engine):
+                return None
         except sa.exc.OperationalError:
             app.logger.exception("The database is not answering")
             return render_error(503, "The database is not answering. Please try again soon.")
-        if current:
-            app.extensions["schema_current"] = True
-            return None
         return render_error(503, f"The database needs updating. Run: {UPGRADE_COMMAND}")

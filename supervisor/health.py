@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app
 
-from supervisor.db import schema_is_current
+from supervisor.db import schema_checked
 from supervisor.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -19,10 +19,9 @@ bp = Blueprint("health", __name__)
 def health() -> tuple[dict[str, str], int]:
     try:
         db.session.execute(sa.text("SELECT 1"))
-        current = current_app.extensions.get("schema_current") or schema_is_current(db.engine)
+        current = schema_checked(current_app, db.engine)
     except sa.exc.SQLAlchemyError:
         return {"status": "unavailable", "database": "not answering"}, 503
     if not current:
         return {"status": "unavailable", "database": "needs migrations"}, 503
-    current_app.extensions["schema_current"] = True  # as a page request would note it
     return {"status": "ok", "database": "ok"}, 200
