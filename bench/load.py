@@ -62,7 +62,10 @@ def run(
             "--",
             listing.name,
         ]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own command line
+        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own command line
+        if done.returncode:
+            raise RuntimeError(f"wrk exited with {done.returncode}:\n{done.stdout}{done.stderr}")
+        output = done.stdout
     finally:
         Path(listing.name).unlink()
     return _parse(output)

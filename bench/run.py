@@ -147,10 +147,10 @@ class SignedIn:
     base: str
     chosen: list[Member]
     sessions: list[Session] = field(default_factory=list)
-    at: float = 0.0
+    at: float | None = None  # monotonic time of the last sign-in; a clock's zero is not "long ago"
 
     def fresh(self) -> list[Session]:
-        if time.monotonic() - self.at > FRESH_FOR:
+        if self.at is None or time.monotonic() - self.at > FRESH_FOR:
             started = time.monotonic()
             self.sessions = sign_in(self.base, self.chosen)
             self.at = time.monotonic()
