@@ -388,7 +388,12 @@ class FamilyChecklistItem(Model):
 
     @property
     def key(self) -> str:
-        return f"family-{self.id}"
+        return self.key_of(self.id)
+
+    @staticmethod
+    def key_of(item_id: int) -> str:
+        """The checklist key of the item with this id (keys of built-in items are words)."""
+        return f"family-{item_id}"
 
 
 class FamilyPrompt(Model):

@@ -109,6 +109,7 @@ class ScheduleState:
     overdue: list[date]
     covered: set[date]
     unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
+    held: frozenset[date]  # the covered days whose check-in took place
 
     @property
     def recent_step(self) -> CheckInSchedule | None:
@@ -137,7 +138,8 @@ def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
 
 
 def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleState]:
-    """The schedule of many tracks with two queries, whatever their number."""
+    """The schedule of many tracks with two queries, whatever their number (the second,
+    every check-in of the tracks, also tells which were held, for the sign-off rules)."""
     ids = [t.id for t in tracks]
     versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
     for version in db.session.scalars(
@@ -147,14 +149,19 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
     ):
         versions[version.track_id].append(version)
     covered: dict[int, set[date]] = {i: set() for i in ids}
-    for track_id, due_on in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on).where(CheckIn.track_id.in_(ids))
+    held: dict[int, set[date]] = {i: set() for i in ids}
+    for track_id, due_on, was_held in db.session.execute(
+        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(CheckIn.track_id.in_(ids))
     ):
         covered[track_id].add(due_on)
-    return {i: _state(versions[i], covered[i], zone) for i in ids}
+        if was_held:
+            held[track_id].add(due_on)
+    return {i: _state(versions[i], covered[i], frozenset(held[i]), zone) for i in ids}
 
 
-def _state(versions: list[CheckInSchedule], covered: set[date], zone: ZoneInfo) -> ScheduleState:
+def _state(
+    versions: list[CheckInSchedule], covered: set[date], held: frozenset[date], zone: ZoneInfo
+) -> ScheduleState:
     agreed = [v for v in versions if v.guardian_agreed_at and v.child_agreed_at]
     plan = max((v.plan for v in agreed), default=None)
     in_force = [v for v in agreed if v.plan == plan]
@@ -162,7 +169,7 @@ def _state(versions: list[CheckInSchedule], covered: set[date], zone: ZoneInfo) 
         v for v in versions if v.plan != plan and not (v.guardian_agreed_at and v.child_agreed_at)
     ]
     if not in_force:
-        return ScheduleState([], proposed, None, [], [], covered, [])
+        return ScheduleState([], proposed, None, [], [], covered, [], held)
     agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]
     since = agreed_on.astimezone(zone).date()
     rhythms = [rhythm(v) for v in in_force]
@@ -181,6 +188,7 @@ def _state(versions: list[CheckInSchedule], covered: set[date], zone: ZoneInfo) 
         schedule.overdue(rhythms, zone, since, now, covered),
         covered,
         unrecorded,
+        held,
     )
 
 

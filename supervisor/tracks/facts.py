@@ -1,15 +1,21 @@
-"""What requirement evaluators read, loaded for many tracks at once (a constant number of
-queries, whatever the number of tracks).
+"""What requirement evaluators read, loaded for many tracks at once.
 
-Each requirement kind that needs data registers a loader here with ``@loader(kind)``; a
-loader returns ``{track_id: fact}`` for the tracks it is given.
+Each requirement kind that needs data registers how to load it, in one of two ways:
+
+- ``@loader(kind, *queries)``: each query is a SELECT in the shared row shape of ``shaped``,
+  and the decorated fold turns their rows into ``{track_id: fact}``. ``snapshots`` sends the
+  queries of every kind in use as one ``UNION ALL``: one round trip for all of them, whatever
+  the number of tracks or kinds (on PostgreSQL each statement is a round trip a worker waits on).
+- ``@from_schedules(kind)``: the fact follows from the tracks' check-in schedules, which a
+  page has usually worked out already to show them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +25,6 @@ from sqlalchemy import orm
 from supervisor import clock
 from supervisor.lessons import scoring
 from supervisor.models import (
-    CheckIn,
     ChecklistTick,
     Family,
     FamilyChecklistItem,
@@ -29,48 +34,105 @@ from supervisor.models import (
     WalkthroughRun,
 )
 from supervisor.permit import records
+from supervisor.permit.records import ScheduleState
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.kinds import EVALUATORS
 
-Loader = Callable[[orm.Session, Sequence[Track]], dict[int, Any]]
-LOADERS: dict[str, Loader] = {}
 OVERDUE_WINDOW = timedelta(days=30)
 
+Row = sa.Row[tuple[str, int, str | None, str | None, str | None, int | None]]
+Query = Callable[[Sequence[Track]], sa.Select[Any]]
+Fold = Callable[..., dict[int, Any]]  # (tracks, rows of each query in order) -> facts
+ScheduleFold = Callable[
+    [Sequence[Track], Mapping[int, ScheduleState], Mapping[int, Family]], dict[int, Any]
+]
 
-def loader(kind: str) -> Callable[[Loader], Loader]:
-    def register(function: Loader) -> Loader:
-        LOADERS[kind] = function
-        return function
+
+@dataclass(frozen=True)
+class Loader:
+    queries: tuple[Query, ...]
+    fold: Fold
+
+
+LOADERS: dict[str, Loader] = {}
+SCHEDULE_FOLDS: dict[str, ScheduleFold] = {}
+
+
+def loader(kind: str, *queries: Query) -> Callable[[Fold], Fold]:
+    def register(fold: Fold) -> Fold:
+        LOADERS[kind] = Loader(queries, fold)
+        return fold
+
+    return register
+
+
+def from_schedules(kind: str) -> Callable[[ScheduleFold], ScheduleFold]:
+    def register(fold: ScheduleFold) -> ScheduleFold:
+        SCHEDULE_FOLDS[kind] = fold
+        return fold
 
     return register
 
 
 def check_complete() -> None:
     """Every requirement kind has a way to be evaluated against the database."""
-    missing = set(EVALUATORS) - set(LOADERS)
+    missing = set(EVALUATORS) - set(LOADERS) - set(SCHEDULE_FOLDS)
     if missing:
         raise RuntimeError(f"requirement kinds without a fact loader: {sorted(missing)}")
 
 
-@loader("checklist")
-def ticked_items(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+def shaped(
+    owner: Any, a: Any = None, b: Any = None, c: Any = None, n: Any = None
+) -> sa.Select[Any]:
+    """A SELECT of (owner id, text a, text b, text c, number n): the one row shape that lets
+    every kind's query share a ``UNION ALL``. Unused columns are typed NULLs, as PostgreSQL
+    needs to match the branches."""
+
+    def column(value: Any, type_: sa.types.TypeEngine[Any], name: str) -> Any:
+        return (sa.cast(sa.null(), type_) if value is None else value).label(name)
+
+    return sa.select(
+        owner.label("owner"),
+        column(a, sa.String(), "a"),
+        column(b, sa.String(), "b"),
+        column(c, sa.String(), "c"),
+        column(n, sa.Integer(), "n"),
+    )
+
+
+def _track_ids(tracks: Sequence[Track]) -> list[int]:
+    return [t.id for t in tracks]
+
+
+def _child_ids(tracks: Sequence[Track]) -> set[int]:
+    return {t.child_id for t in tracks}
+
+
+def _ticks(tracks: Sequence[Track]) -> sa.Select[Any]:
+    return shaped(ChecklistTick.track_id, a=ChecklistTick.item).where(
+        ChecklistTick.track_id.in_(_track_ids(tracks))
+    )
+
+
+def _family_items(tracks: Sequence[Track]) -> sa.Select[Any]:
+    item = FamilyChecklistItem
+    return shaped(item.family_id, b=item.label, c=item.stage, n=item.id).where(
+        item.family_id.in_({t.family_id for t in tracks})
+    )
+
+
+@loader("checklist", _ticks, _family_items)
+def ticked_items(
+    tracks: Sequence[Track], ticks: list[Row], family_items: list[Row]
+) -> dict[int, Any]:
     """(ticked item keys, the family's own items for the track's stage) per track."""
     ticked: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        sa.select(ChecklistTick.track_id, ChecklistTick.item).where(
-            ChecklistTick.track_id.in_([t.id for t in tracks])
-        )
-    )
-    for track_id, item in rows:
-        ticked[track_id].add(item)
+    for row in ticks:
+        ticked[row.owner].add(row.a)
     own: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
-    for item in session.scalars(
-        sa.select(FamilyChecklistItem)
-        .where(FamilyChecklistItem.family_id.in_({t.family_id for t in tracks}))
-        .order_by(FamilyChecklistItem.id)
-    ):
-        own[item.family_id, item.stage].append((item.key, item.label))
+    for row in sorted(family_items, key=lambda r: r.n):
+        own[row.owner, row.c].append((FamilyChecklistItem.key_of(row.n), row.b))
     return {t.id: (frozenset(ticked[t.id]), tuple(own[t.family_id, t.stage])) for t in tracks}
 
 
@@ -78,92 +140,61 @@ def _by_child(tracks: Sequence[Track], found: dict[int, set[str]]) -> dict[int, 
     return {t.id: frozenset(found.get(t.child_id, ())) for t in tracks}
 
 
-@loader("lessons_passed")
-def passed_lessons(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+def _progress(tracks: Sequence[Track]) -> sa.Select[Any]:
+    progress = LessonProgress
+    return shaped(progress.child_id, a=progress.lesson, n=progress.best_score).where(
+        progress.child_id.in_(_child_ids(tracks))
+    )
+
+
+@loader("lessons_passed", _progress)
+def passed_lessons(tracks: Sequence[Track], rows: list[Row]) -> dict[int, Any]:
     """Lessons each track's child has finished with a passing first-try score."""
     found: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        sa.select(LessonProgress.child_id, LessonProgress.lesson, LessonProgress.best_score).where(
-            LessonProgress.child_id.in_({t.child_id for t in tracks})
-        )
-    )
-    for child_id, lesson, best in rows:
-        if scoring.passed(lesson, best):
-            found[child_id].add(lesson)
+    for row in rows:
+        if scoring.passed(row.a, row.n):
+            found[row.owner].add(row.a)
     return _by_child(tracks, found)
 
 
-@loader("lessons_discussed")
-def discussed_lessons(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+def _discussions(tracks: Sequence[Track]) -> sa.Select[Any]:
+    return shaped(LessonDiscussion.child_id, a=LessonDiscussion.lesson).where(
+        LessonDiscussion.child_id.in_(_child_ids(tracks))
+    )
+
+
+@loader("lessons_discussed", _discussions)
+def discussed_lessons(tracks: Sequence[Track], rows: list[Row]) -> dict[int, Any]:
     """Lessons a guardian has ticked as talked through with each track's child."""
     found: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        sa.select(LessonDiscussion.child_id, LessonDiscussion.lesson).where(
-            LessonDiscussion.child_id.in_({t.child_id for t in tracks})
-        )
-    )
-    for child_id, lesson in rows:
-        found[child_id].add(lesson)
+    for row in rows:
+        found[row.owner].add(row.a)
     return _by_child(tracks, found)
 
 
-def snapshots(
-    session: orm.Session,
-    tracks: Sequence[Track],
-    schedules: Mapping[int, records.ScheduleState] | None = None,
-) -> dict[int, TrackSnapshot]:
-    """A snapshot per track, with one query per requirement kind in use. A page that has
-    already worked out the tracks' schedules passes them, so they are not worked out twice."""
-    kinds = {r.kind for t in tracks for r in STAGES[StageKey(t.stage)].requirements}
-    known = {"overdue_limit": overdue_in_window(schedules)} if schedules is not None else {}
-    facts: dict[str, dict[int, Any]] = {
-        kind: known[kind] if kind in known else LOADERS[kind](session, tracks)
-        for kind in sorted(kinds)
-        if kind in LOADERS
-    }
-    now = clock.now()
-    return {
-        track.id: TrackSnapshot(
-            stage=StageKey(track.stage),
-            entered_at=track.stage_entered_at,
-            now=now,
-            facts={
-                kind: by_track[track.id] for kind, by_track in facts.items() if track.id in by_track
-            },
-        )
-        for track in tracks
-    }
-
-
-@loader("walkthrough_finished")
-def finished_walkthroughs(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
-    rows = session.execute(
-        sa.select(WalkthroughRun.track_id, sa.func.count())
-        .where(
-            WalkthroughRun.track_id.in_([t.id for t in tracks]),
-            WalkthroughRun.finished_at.is_not(None),
-        )
-        .group_by(WalkthroughRun.track_id)
+def _finished_runs(tracks: Sequence[Track]) -> sa.Select[Any]:
+    run = WalkthroughRun
+    return (
+        shaped(run.track_id, n=sa.func.count())
+        .where(run.track_id.in_(_track_ids(tracks)), run.finished_at.is_not(None))
+        .group_by(run.track_id)
     )
-    return dict(rows.all())
 
 
-@loader("checkins_held")
-def held_checkins(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
+@loader("walkthrough_finished", _finished_runs)
+def finished_walkthroughs(tracks: Sequence[Track], rows: list[Row]) -> dict[int, Any]:
+    """How many privacy walkthroughs each track has finished."""
+    return {row.owner: row.n for row in rows}
+
+
+@from_schedules("checkins_held")
+def held_checkins(
+    tracks: Sequence[Track], states: Mapping[int, ScheduleState], families: Mapping[int, Family]
+) -> dict[int, Any]:
     """Due dates of held check-ins since the track entered its stage, with family rules."""
-    held: dict[int, list[date]] = defaultdict(list)
-    entered = {t.id: t.stage_entered_at.date() for t in tracks}
-    for track_id, due_on in session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on).where(
-            CheckIn.track_id.in_(list(entered)), CheckIn.held.is_(True)
-        )
-    ):
-        if due_on >= entered[track_id]:
-            held[track_id].append(due_on)
-    families = families_of(session, tracks)
     return {
         t.id: (
-            tuple(sorted(held[t.id])),
+            tuple(sorted(d for d in states[t.id].held if d >= t.stage_entered_at.date())),
             families[t.family_id].permit_min_checkins,
             families[t.family_id].permit_min_weeks,
         )
@@ -171,28 +202,88 @@ def held_checkins(session: orm.Session, tracks: Sequence[Track]) -> dict[int, An
     }
 
 
-@loader("overdue_limit")
-def overdue_counts(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Any]:
-    """Check-ins overdue in the last 30 days, per track with an agreed schedule: the same
-    schedule state the pages show, read in each family's time zone."""
-    families = families_of(session, tracks)
+@from_schedules("overdue_limit")
+def overdue_in_window(
+    tracks: Sequence[Track], states: Mapping[int, ScheduleState], families: Mapping[int, Family]
+) -> dict[int, Any]:
+    """Per track with a schedule in force, how many check-ins went overdue in the last 30
+    days: the same schedule state the pages show, read in the family's time zone."""
+    since = (clock.now() - OVERDUE_WINDOW).date()
+    return {
+        t.id: sum(1 for day in states[t.id].overdue if day >= since)
+        for t in tracks
+        if states[t.id].in_force
+    }
+
+
+def snapshots(
+    session: orm.Session,
+    tracks: Sequence[Track],
+    schedules: Mapping[int, ScheduleState] | None = None,
+) -> dict[int, TrackSnapshot]:
+    """A snapshot per track: one statement for the kinds with queries, and the schedules
+    (worked out here unless the page passes the ones it has already, in the family's zone)."""
+    needs = {stage: {r.kind for r in STAGES[StageKey(stage)].requirements} for stage in STAGES}
+    kinds = set().union(*(needs[t.stage] for t in tracks))
+    facts = _queried_facts(session, tracks, sorted(kinds & set(LOADERS)))
+    if from_states := sorted(kinds & set(SCHEDULE_FOLDS)):
+        families = families_of(session, tracks)
+        states = schedules if schedules is not None else _schedule_states(tracks, families)
+        facts |= {kind: SCHEDULE_FOLDS[kind](tracks, states, families) for kind in from_states}
+    now = clock.now()
+    return {
+        track.id: TrackSnapshot(
+            stage=StageKey(track.stage),
+            entered_at=track.stage_entered_at,
+            now=now,
+            facts={  # only its own stage's kinds: the same snapshot, read alone or with others
+                kind: facts[kind][track.id]
+                for kind in needs[track.stage] & facts.keys()
+                if track.id in facts[kind]
+            },
+        )
+        for track in tracks
+    }
+
+
+def _queried_facts(
+    session: orm.Session, tracks: Sequence[Track], kinds: list[str]
+) -> dict[str, dict[int, Any]]:
+    """The facts of ``kinds``, from one ``UNION ALL`` of their queries, each branch tagged."""
+    branches = [
+        (kind, index, query(tracks))
+        for kind in kinds
+        for index, query in enumerate(LOADERS[kind].queries)
+    ]
+    if not branches:
+        return {}
+    rows: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    tagged = [
+        query.add_columns(sa.literal(f"{kind}/{index}", sa.String()).label("tag"))
+        for kind, index, query in branches
+    ]
+    for row in session.execute(sa.union_all(*tagged)):
+        kind, index = row.tag.split("/")
+        rows[kind, int(index)].append(row)
+    return {
+        kind: LOADERS[kind].fold(
+            tracks, *(rows[kind, i] for i in range(len(LOADERS[kind].queries)))
+        )
+        for kind in kinds
+    }
+
+
+def _schedule_states(
+    tracks: Sequence[Track], families: Mapping[int, Family]
+) -> dict[int, ScheduleState]:
+    """The tracks' schedule states, each read in its family's time zone."""
     by_zone: dict[str, list[Track]] = defaultdict(list)
     for track in tracks:
         by_zone[families[track.family_id].timezone].append(track)
-    states: dict[int, records.ScheduleState] = {}
+    states: dict[int, ScheduleState] = {}
     for zone, group in by_zone.items():
         states.update(records.schedule_states(group, ZoneInfo(zone)))
-    return overdue_in_window(states)
-
-
-def overdue_in_window(states: Mapping[int, records.ScheduleState]) -> dict[int, int]:
-    """Per track with a schedule in force, how many check-ins went overdue in the window."""
-    since = (clock.now() - OVERDUE_WINDOW).date()
-    return {
-        track_id: sum(1 for day in state.overdue if day >= since)
-        for track_id, state in states.items()
-        if state.in_force
-    }
+    return states
 
 
 def families_of(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Family]:
