@@ -139,23 +139,32 @@ def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
 
 def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleState]:
     """The schedule of many tracks with two queries, whatever their number (the second,
-    every check-in of the tracks, also tells which were held, for the sign-off rules)."""
+    every check-in of the tracks, also tells which were held, for the sign-off rules).
+
+    Both select by family, so their text is the same for every family and PostgreSQL keeps
+    them prepared; rows of the family's other tracks are skipped.
+    """
     ids = [t.id for t in tracks]
+    families = sorted({t.family_id for t in tracks})
     versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
     for version in db.session.scalars(
         sa.select(CheckInSchedule)
-        .where(CheckInSchedule.track_id.in_(ids), CheckInSchedule.ended_at.is_(None))
+        .where(CheckInSchedule.family_id.in_(families), CheckInSchedule.ended_at.is_(None))
         .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
     ):
-        versions[version.track_id].append(version)
+        if version.track_id in versions:
+            versions[version.track_id].append(version)
     covered: dict[int, set[date]] = {i: set() for i in ids}
     held: dict[int, set[date]] = {i: set() for i in ids}
     for track_id, due_on, was_held in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(CheckIn.track_id.in_(ids))
+        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(
+            CheckIn.family_id.in_(families)
+        )
     ):
-        covered[track_id].add(due_on)
-        if was_held:
-            held[track_id].add(due_on)
+        if track_id in covered:
+            covered[track_id].add(due_on)
+            if was_held:
+                held[track_id].add(due_on)
     return {i: _state(versions[i], covered[i], frozenset(held[i]), zone) for i in ids}
 
 
