@@ -138,3 +138,59 @@ def test_no_async_teardown_runs_after_each_request(app):
     loop already running in the thread)."""
     assert app.teardown_appcontext_funcs
     assert not any(inspect.iscoroutinefunction(f) for f in app.teardown_appcontext_funcs)
+
+
+def _ending_statements(app) -> list[str]:
+    """COMMIT/ROLLBACK as the engine ends transactions, recorded from now on."""
+    ends: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "commit", lambda conn: ends.append("COMMIT"))
+    sa.event.listen(engine, "rollback", lambda conn: ends.append("ROLLBACK"))
+    return ends
+
+
+def test_a_request_that_changed_nothing_commits_and_one_that_wrote_rolls_back(app):
+    """Reads end with COMMIT (psycopg forgets prepared statements at each ROLLBACK); anything
+    a request wrote without committing it is still thrown away."""
+    from supervisor.models import Family
+
+    def flushed() -> str:
+        db.session.add(Family(name="Flushed only", country="GB", timezone="UTC"))
+        db.session.flush()
+        return "ok"
+
+    def executed() -> str:
+        db.session.execute(sa.update(Family).values(name="Executed only"))
+        return "ok"
+
+    def modified() -> str:
+        db.session.scalars(sa.select(Family)).first().name = "Modified only"
+        return "ok"
+
+    for name, view in {"flushed": flushed, "executed": executed, "modified": modified}.items():
+        app.add_url_rule(f"/test-{name}", name, view)
+    client = Auth(app.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+    ends = _ending_statements(app)
+    assert client.client.get("/family/").status_code == 200
+    assert ends == ["COMMIT"]
+    for name in ("flushed", "executed", "modified"):
+        ends.clear()
+        assert client.client.get(f"/test-{name}").status_code == 200
+        assert ends == ["ROLLBACK"], name
+    with app.app_context():
+        assert db.session.scalars(sa.select(Family.name)).all() == ["Lovelace"]
+
+
+@pytest.mark.skipif(PG_URL is None, reason="prepared statements are PostgreSQL's")
+def test_postgresql_keeps_the_pages_statements_prepared(app):
+    client = Auth(app.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+    for _ in range(6):  # psycopg prepares a statement on its fifth run on a connection
+        assert client.client.get("/family/").status_code == 200
+    with app.app_context(), db.engine.connect() as connection:
+        prepared = connection.execute(sa.text("SELECT statement FROM pg_prepared_statements"))
+        statements = prepared.scalars().all()
+    for table in ("login_session", "family", "track", "notification", "invite"):
+        assert any(f"FROM {table} " in " ".join(s.split()) for s in statements), table
