@@ -188,7 +188,8 @@ def init_app(app: Flask) -> None:
         engine, sessionmaker = db.engine, db.sessionmaker
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
-    commit_unchanged_requests(app, sessionmaker)
+    if engine.dialect.name == "postgresql":  # SQLite's driver keeps its statements anyway
+        commit_unchanged_requests(app, sessionmaker)
 
     @app.before_request
     def refuse_outdated_schema() -> tuple[str, int] | None:

@@ -141,15 +141,20 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
     """The schedule of many tracks with two queries, whatever their number (the second,
     every check-in of the tracks, also tells which were held, for the sign-off rules).
 
-    Both select by family, so their text is the same for every family and PostgreSQL keeps
-    them prepared; rows of the family's other tracks are skipped.
+    Several tracks are read by family, one track by itself: either way the statement's text
+    is the same for every family, so PostgreSQL keeps it prepared (a list of tracks would give
+    a new text for every length); rows of the family's other tracks are skipped.
     """
     ids = [t.id for t in tracks]
     families = sorted({t.family_id for t in tracks})
+
+    def mine(model: type[CheckIn | CheckInSchedule]) -> sa.ColumnElement[bool]:
+        return model.track_id == ids[0] if len(ids) == 1 else model.family_id.in_(families)
+
     versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
     for version in db.session.scalars(
         sa.select(CheckInSchedule)
-        .where(CheckInSchedule.family_id.in_(families), CheckInSchedule.ended_at.is_(None))
+        .where(mine(CheckInSchedule), CheckInSchedule.ended_at.is_(None))
         .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
     ):
         if version.track_id in versions:
@@ -157,9 +162,7 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
     covered: dict[int, set[date]] = {i: set() for i in ids}
     held: dict[int, set[date]] = {i: set() for i in ids}
     for track_id, due_on, was_held in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(
-            CheckIn.family_id.in_(families)
-        )
+        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(mine(CheckIn))
     ):
         if track_id in covered:
             covered[track_id].add(due_on)
