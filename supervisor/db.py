@@ -177,7 +177,11 @@ def commit_unchanged_requests(app: Flask, sessionmaker: orm.sessionmaker[orm.Ses
             transaction = session.get_transaction()
             changed = session.info.get("wrote") or session.new or session.dirty or session.deleted
             if error is None and transaction is not None and transaction.is_active and not changed:
-                session.commit()
+                try:
+                    session.commit()
+                except sa.exc.SQLAlchemyError:
+                    # It wrote nothing, so nothing is lost: the session's close rolls back.
+                    app.logger.warning("COMMIT of a read failed", exc_info=True)
 
 
 def init_app(app: Flask) -> None:

@@ -194,3 +194,19 @@ def test_postgresql_keeps_the_pages_statements_prepared(app):
         statements = prepared.scalars().all()
     for table in ("login_session", "family", "track", "notification", "invite"):
         assert any(f"FROM {table} " in " ".join(s.split()) for s in statements), table
+
+
+@pytest.mark.skipif(PG_URL is None, reason="reads commit on PostgreSQL only")
+def test_a_read_whose_commit_fails_still_answers(app, monkeypatch, caplog):
+    """The page was already rendered and the transaction wrote nothing: log it, answer."""
+    client = Auth(app.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+
+    def broken_commit(self):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(sa.orm.Session, "commit", broken_commit)
+    response = client.client.get("/family/")
+    assert response.status_code == 200
+    assert "Lovelace" in text(response)
+    assert "COMMIT of a read failed" in caplog.text
