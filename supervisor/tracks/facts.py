@@ -44,7 +44,7 @@ from supervisor.stages.kinds import EVALUATORS
 
 OVERDUE_WINDOW = timedelta(days=30)
 
-Row = sa.Row[tuple[str, int, str | None, str | None, str | None, int | None]]
+Row = sa.Row[tuple[int, str | None, str | None, str | None, int | None, str]]  # ..., n, tag
 Query = Callable[[Sequence[Track]], sa.Select[Any]]
 Fold = Callable[..., dict[int, Any]]  # (tracks, rows of each query in order) -> facts
 ScheduleFold = Callable[
