@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ from supervisor.stages.kinds import EVALUATORS
 
 OVERDUE_WINDOW = timedelta(days=30)
 
-Row = sa.Row[tuple[int, str | None, str | None, str | None, int | None, str]]  # ..., n, tag
+Row = sa.Row[tuple[int, str | None, str | None, str | None, int | None, int]]  # ..., n, tag
 Query = Callable[[Sequence[Track]], sa.Select[Any]]
 Fold = Callable[..., dict[int, Any]]  # (tracks, rows of each query in order) -> facts
 ScheduleFold = Callable[
@@ -223,8 +224,7 @@ def snapshots(
 ) -> dict[int, TrackSnapshot]:
     """A snapshot per track: one statement for the kinds with queries, and the schedules
     (worked out here unless the page passes the ones it has already, in the family's zone)."""
-    needs = {stage: {r.kind for r in STAGES[StageKey(stage)].requirements} for stage in STAGES}
-    kinds = set().union(*(needs[t.stage] for t in tracks))
+    kinds = set().union(*(_kinds_of(t.stage) for t in tracks))
     facts = _queried_facts(session, tracks, sorted(kinds & set(LOADERS)))
     if from_states := sorted(kinds & set(SCHEDULE_FOLDS)):
         families = families_of(session, tracks)
@@ -238,7 +238,7 @@ def snapshots(
             now=now,
             facts={  # only its own stage's kinds: the same snapshot, read alone or with others
                 kind: facts[kind][track.id]
-                for kind in needs[track.stage] & facts.keys()
+                for kind in _kinds_of(track.stage) & facts.keys()
                 if track.id in facts[kind]
             },
         )
@@ -246,28 +246,30 @@ def snapshots(
     }
 
 
+@cache
+def _kinds_of(stage: str) -> frozenset[str]:
+    """The requirement kinds a stage needs facts for (fixed when the stages are declared)."""
+    return frozenset(r.kind for r in STAGES[StageKey(stage)].requirements)
+
+
 def _queried_facts(
     session: orm.Session, tracks: Sequence[Track], kinds: list[str]
 ) -> dict[str, dict[int, Any]]:
-    """The facts of ``kinds``, from one ``UNION ALL`` of their queries, each branch tagged."""
-    branches = [
-        (kind, index, query(tracks))
-        for kind in kinds
-        for index, query in enumerate(LOADERS[kind].queries)
-    ]
+    """The facts of ``kinds``, from one ``UNION ALL`` of their queries, each branch tagged
+    with its position so its rows go back to its fold."""
+    branches = [(kind, query(tracks)) for kind in kinds for query in LOADERS[kind].queries]
     if not branches:
         return {}
-    rows: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    rows: list[list[Row]] = [[] for _ in branches]
     tagged = [
-        query.add_columns(sa.literal(f"{kind}/{index}", sa.String()).label("tag"))
-        for kind, index, query in branches
+        query.add_columns(sa.literal(number, sa.Integer()).label("tag"))
+        for number, (_kind, query) in enumerate(branches)
     ]
     for row in session.execute(sa.union_all(*tagged)):
-        kind, index = row.tag.split("/")
-        rows[kind, int(index)].append(row)
+        rows[row.tag].append(row)
     return {
         kind: LOADERS[kind].fold(
-            tracks, *(rows[kind, i] for i in range(len(LOADERS[kind].queries)))
+            tracks, *(found for (of, _), found in zip(branches, rows, strict=True) if of == kind)
         )
         for kind in kinds
     }
