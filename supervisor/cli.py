@@ -59,9 +59,9 @@ def demo_command() -> None:
 @group.command("daily")
 def daily_command() -> None:
     """Daily upkeep: end supervision for children who have turned 18."""
-    from supervisor.tracks import majority
+    from supervisor.tracks import operations
 
-    moved = majority.end_supervision()
+    moved = operations.end_supervision_at_majority()
     db.session.commit()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
 

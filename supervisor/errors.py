@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from supervisor.extensions import db
 
@@ -13,6 +15,8 @@ MESSAGES = {
     403: "This page isn't for the profile that is using the app right now.",
     404: "We couldn't find that page. It may have been removed, or the link is wrong.",
     405: "That page can't be used that way.",
+    409: "Someone else changed this at the same moment, so nothing of yours was saved. "
+    "Look at the page again and, if it is still needed, do it once more.",
     429: "Too many tries. Wait a little and try again.",
     500: "Something went wrong on our side. Nothing you saved is lost; please try again.",
     503: "The app is not ready to serve right now.",
@@ -35,6 +39,26 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     )
 
 
+# SQLSTATEs of a transaction that lost a race on PostgreSQL: unique violation, serialization
+# failure, deadlock. SQLite's writers take turns, so only its unique constraints can collide.
+CONFLICT_STATES = {"23505", "40001", "40P01"}
+
+
+def is_conflict(error: sa.exc.DBAPIError) -> bool:
+    """True when a database error means "another request got there first", not a bug."""
+    state = getattr(error.orig, "sqlstate", None)
+    return state in CONFLICT_STATES or "UNIQUE constraint failed" in str(error.orig)
+
+
+def handle_conflict(error: StaleDataError | sa.exc.DBAPIError) -> tuple[str, int]:
+    """A write that lost a race: 409 with a plain message. A unique constraint or
+    serialization failure counts as one; any other database error is a 500."""
+    if isinstance(error, sa.exc.DBAPIError) and not is_conflict(error):
+        return handle_unexpected(error)
+    db.session.rollback()
+    return render_error(Conflict.code)
+
+
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Any exception that escaped a view: a generic page (the details go to the log)."""
     current_app.logger.exception("Unhandled error")
@@ -44,5 +68,8 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(StaleDataError, handle_conflict)
+    app.register_error_handler(sa.exc.IntegrityError, handle_conflict)
+    app.register_error_handler(sa.exc.OperationalError, handle_conflict)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -44,6 +44,35 @@ class Family(Model):
     )
 
 
+class RuleChange(Model):
+    """A loosening of a two-key family rule, waiting for another guardian's approval.
+
+    While a family requires two guardians' signatures, switching that off or lowering its own
+    permit requirements is only proposed here; the rule stays as it is until a guardian other
+    than the proposer approves with a fresh password. Decided rows are kept, with who and why.
+    """
+
+    __tablename__ = "rule_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # setting -> proposed value, and setting -> its value when the change was proposed
+    changes: Mapped[dict[str, object]] = mapped_column(sa.JSON)
+    previous: Mapped[dict[str, object]] = mapped_column(sa.JSON)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str | None] = mapped_column(sa.String(20))  # approved, refused, withdrawn...
+
+    proposed_by: Mapped[Guardian | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[Guardian | None] = relationship(foreign_keys=[decided_by_id])
+
+
 class Guardian(Model):
     """A parent or carer who signs in with email and password and signs off progress."""
 

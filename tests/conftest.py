@@ -234,6 +234,18 @@ def pass_all_lessons(app: Flask, child_id: int) -> None:
         db.session.commit()
 
 
+def tap_i_agree(tablet: Client, track_id: int, what: str = "agree") -> TestResponse:
+    """The child taps "I agree" on their track page (``agree``: the schedule,
+    ``agree-arrangement``: how a guardian looks in), for the terms that page shows."""
+    page = text(tablet.get(f"/me/tracks/{track_id}"))
+    form = page.split(f'action="/me/tracks/{track_id}/{what}"', 1)[1].split("</form>", 1)[0]
+    terms = re.search(r'name="terms" value="([^"]*)"', form)
+    assert terms, form
+    return tablet.submit(
+        f"/me/tracks/{track_id}/{what}", data={"agree": "y", "terms": terms.group(1)}
+    )
+
+
 def weekly_schedule(starts_on: date, /, **overrides: str) -> dict[str, str]:
     """The schedule form as a guardian fills it in: weekly on the start date's weekday, 18:00."""
     return {

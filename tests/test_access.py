@@ -24,6 +24,7 @@ from supervisor.models import (
     Guardian,
     Invite,
     LearningMoment,
+    RuleChange,
     Track,
     WalkthroughRun,
 )
@@ -70,6 +71,12 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
     },
+    "family.birth_date": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "family.approve_change": {"POST": (SIGNIN, 403, 302, 404, 403, 403)},
+    "family.drop_change": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
     "family.export_data": {"POST": (SIGNIN, 200, 200, 200, 403, 403)},
     "family.delete_family": {
         "GET": (SIGNIN, 200, 200, 200, 403, 403),
@@ -232,6 +239,9 @@ def _build(app) -> SavedWorld:
         data={"name": "Bea", "email": "bea@example.org", "password": PASSWORD, "confirm": PASSWORD},
     )
     assert joined.status_code == 302, text(joined)
+    settings = {"country": "GB", "timezone": "Europe/London"}
+    tablet.client.submit("/family/settings", data={**settings, "both_guardians_sign": "y"})
+    tablet.client.submit("/family/settings", data=settings)  # waits for Bea's approval
     tablet.client.submit("/family/invites")
     tablet.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
     assert tablet.client.submit(f"/who/child/{mo}", data={"pin": "4826"}).status_code == 302
@@ -256,6 +266,7 @@ def _build(app) -> SavedWorld:
             "run_id": db.session.scalars(sa.select(WalkthroughRun.id)).one(),
             "step": 0,
             "moment_id": db.session.scalars(sa.select(LearningMoment.id)).one(),
+            "change_id": db.session.scalars(sa.select(RuleChange.id)).one(),
         }
         rows = {
             t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]

@@ -18,7 +18,7 @@ from supervisor.models import (
     WalkthroughRun,
 )
 from supervisor.tracks import facts
-from tests.conftest import Auth, add_child, pass_all_lessons, text, weekly_schedule
+from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text, weekly_schedule
 
 PIN = "4826"
 
@@ -118,7 +118,7 @@ def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
     tablet.login()
     tablet.client.submit("/family/devices/", data={"name": "Tablet"})
     tablet.client.submit(f"/who/child/{mo}", data={"pin": PIN})
-    tablet.client.submit(f"/me/tracks/{mo_track}/agree", data={"agree": "y"})
+    tap_i_agree(tablet.client, mo_track)
     tablet.client.submit("/logout")
     for _ in range(10):
         tablet.client.submit(f"/who/child/{zoe}", data={"pin": "1111"})

@@ -12,14 +12,23 @@ from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.family import data
 from supervisor.models import AuditEvent, Child, Family, Guardian, LoginSession
-from tests.conftest import PASSWORD, Auth, add_child, pass_all_lessons, text, weekly_schedule
+from tests.conftest import (
+    PASSWORD,
+    Auth,
+    add_child,
+    pass_all_lessons,
+    tap_i_agree,
+    text,
+    weekly_schedule,
+)
 
 SECRETS = ("$argon2", "token_hash", "password_hash", "pin_hash")
 
 
 def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     """A family with something in (nearly) every table: children, a tablet, tracks, history,
-    lessons, a walkthrough, a schedule, a check-in, a learning moment, notes and an invite."""
+    lessons, a walkthrough, a schedule, a check-in, a learning moment, notes, an invite used by
+    a second guardian, another still open, and a loosened rule waiting for approval."""
     guardian = Auth(app.test_client())
     guardian.signup(email=email, name=name, family=family)
     client = guardian.client
@@ -48,6 +57,16 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     client.submit(
         "/family/prompts", data={"text": f"{family} prompt?", "stage": "permit", "topic": "time"}
     )
+    link = text(client.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
+    joined = Auth(app.test_client()).client.submit(
+        "/invite/" + link.rsplit("/invite/", 1)[1],
+        data={"name": "Second", "email": f"second.{email}", "password": PASSWORD,
+              "confirm": PASSWORD},
+    )  # fmt: skip
+    assert joined.status_code == 302, text(joined)
+    settings = {"country": "GB", "timezone": "Europe/London"}
+    client.submit("/family/settings", data={**settings, "both_guardians_sign": "y"})
+    client.submit("/family/settings", data=settings)  # held for the second guardian
     client.submit("/family/invites")
     client.submit("/family/calendar")
     guardian.logout()
@@ -64,7 +83,7 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
         f"/family/tracks/{track}/schedule",
         data=weekly_schedule(starts),
     )
-    tablet.client.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    tap_i_agree(tablet.client, track)
     response = client.submit(
         f"/family/tracks/{track}/checkins/new", data={"due_on": starts.isoformat(), "held": "held"}
     )

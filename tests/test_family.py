@@ -39,14 +39,24 @@ def test_add_edit_and_remove_a_child(app, auth, client):
     ) == ("Mo", "🦊", "sky", 2014, 5)
 
     edit_page = text(client.get(f"/family/children/{child.id}/edit"))
-    assert 'value="Mo"' in edit_page and '<option selected value="5">May</option>' in edit_page
+    assert 'value="Mo"' in edit_page and "Born May 2014" in edit_page
+    assert 'name="birth_year"' not in edit_page  # a correction has its own, guarded page
     response = client.submit(
         f"/family/children/{child.id}/edit",
         data={**CHILD, "display_name": "Morgan", "avatar": "🐙", "birth_month": "6"},
     )
     assert response.status_code == 302
     (child,) = children(app)
-    assert (child.display_name, child.avatar, child.birth_month) == ("Morgan", "🐙", 6)
+    assert (child.display_name, child.avatar, child.birth_month) == ("Morgan", "🐙", 5)
+    correction = text(client.get(f"/family/children/{child.id}/birth-date"))
+    assert '<option selected value="5">May</option>' in correction
+    response = client.submit(
+        f"/family/children/{child.id}/birth-date",
+        data={"birth_year": "2014", "birth_month": "6", "reason": "I mixed up the months."},
+    )
+    assert response.status_code == 302
+    (child,) = children(app)
+    assert (child.birth_year, child.birth_month) == (2014, 6)
 
     confirm = client.get(f"/family/children/{child.id}/delete")
     assert "Remove" in text(confirm) and children(app)  # GET only asks

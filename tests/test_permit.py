@@ -17,7 +17,7 @@ from supervisor.extensions import db
 from supervisor.models import CheckInSchedule, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
-from tests.conftest import Auth, add_child, pass_all_lessons, text, weekly_schedule
+from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text, weekly_schedule
 
 PIN = "4826"
 FADE_PLAN = {
@@ -260,7 +260,7 @@ def agree_schedule(permit, **overrides):
     data = weekly_schedule(date(2026, 3, 9), **overrides)
     response = guardian.submit(f"/family/tracks/{track}/schedule", data=data)
     assert response.status_code == 302, text(response)
-    return tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    return tap_i_agree(tablet, track)
 
 
 def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, clock, permit):
@@ -284,7 +284,7 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, cloc
     child_page = text(tablet.get(f"/me/tracks/{track}"))
     assert "waiting for Mo" in child_page and "I agree</button>" in child_page
     assert "No schedule agreed yet" in child_page
-    tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    tap_i_agree(tablet, track)
     child_page = text(tablet.get(f"/me/tracks/{track}"))
     assert "Agreed:" in child_page and "Mondays at 18:00" in child_page
     assert "then from 1 May 2026" in child_page and "then from 1 July 2026" in child_page
@@ -487,10 +487,7 @@ def test_printable_agreement_records_who_agreed_when(app, clock, permit):
     agree_schedule(permit)
     page = text(tablet.get(f"/me/tracks/{track}"))
     assert "Waiting for Mo&#39;s “I agree”" in page or "Waiting for Mo's “I agree”" in page
-    assert (
-        tablet.submit(f"/me/tracks/{track}/agree-arrangement", data={"agree": "y"}).status_code
-        == 302
-    )
+    assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
     sheet = " ".join(text(guardian.get(f"/family/tracks/{track}/agreement")).split())
     assert "Our family agreement: Mo on Instagram" in sheet
     assert "The guardian knows the password and may log in to look" in sheet

@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload
 from supervisor import clock, tokens
 from supervisor.extensions import db
 from supervisor.models import Child, Device, Guardian, LoginSession
-from supervisor.tracks import majority
 
 TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 SEEN_KEY = "seen"
@@ -27,10 +26,14 @@ SEEN_KEY = "seen"
 def start(person: Guardian | Child, device: Device | None = None) -> LoginSession:
     """Sign ``person`` in on a brand-new session; nothing of the previous one survives.
 
-    A guardian always arrives here having just typed their password.
+    The previous person's session of this browser (the guardian who left the tablet open
+    without "Switch person", or another family's guardian accepting an invite) ends on the
+    server too, not only in the cookie. A guardian always arrives here having just typed
+    their password.
     """
     now = clock.now()
     _delete_expired(now)
+    _delete_this_browsers_session()
     session.clear()
     token = tokens.new_token()
     is_guardian = isinstance(person, Guardian)
@@ -48,19 +51,22 @@ def start(person: Guardian | Child, device: Device | None = None) -> LoginSessio
     session[SEEN_KEY] = now.timestamp()
     login_user(person)
     g.login_session = row
-    majority.end_supervision(person.family_id)  # a sign-in is a write; a good moment to check
     return row
 
 
 def end() -> None:
     """Sign out: delete the session row, then forget everything in the cookie."""
+    _delete_this_browsers_session()
+    logout_user()
+    session.clear()
+
+
+def _delete_this_browsers_session() -> None:
     token = session.get(TOKEN_KEY)
     if token:
         db.session.execute(
             sa.delete(LoginSession).where(LoginSession.token_hash == tokens.digest(token))
         )
-    logout_user()
-    session.clear()
 
 
 def end_others(guardian: Guardian) -> None:

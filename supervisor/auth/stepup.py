@@ -1,16 +1,13 @@
 """Step-up: sensitive guardian actions need the password typed within the last five minutes.
 
-A sensitive form carries a password field whenever the last entry is too old. If the window
-closes while the form is open, the POST is answered 401 with a page that asks for the
-password and posts the same action again, with what the guardian had typed kept in hidden
-fields, so the action runs exactly once, after the password.
+Which actions are sensitive is declared in ``supervisor.authority``, which calls ``check``
+before their view runs. A sensitive form carries a password field whenever the last entry is
+too old. If the window closes while the form is open, the POST is answered 401 with a page
+that asks for the password and posts the same action again, with what the guardian had typed
+kept in hidden fields, so the action runs exactly once, after the password.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 from flask import current_app, render_template, request
 
@@ -20,7 +17,6 @@ from supervisor.auth import sessions, throttle
 from supervisor.extensions import db
 
 FIELD = "reauth_password"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_fresh() -> bool:
@@ -61,18 +57,12 @@ def challenge(error: str | None = None) -> tuple[str, int]:
     ), 401
 
 
-def required(view: F) -> F:
-    """Guard a POST view with the step-up check; GETs pass through to show the form."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if request.method == "POST":
-            given = _password_given_now()
-            if given is False:
-                db.session.commit()  # keep the failure count and the audit record
-                return challenge("That password isn't right. Try again.")
-            if given is None and not is_fresh():
-                return challenge()
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+def check() -> tuple[str, int] | None:
+    """``None`` when this POST may go on: the password was typed now or recently enough."""
+    given = _password_given_now()
+    if given is False:
+        db.session.commit()  # keep the failure count and the audit record
+        return challenge("That password isn't right. Try again.")
+    if given is None and not is_fresh():
+        return challenge()
+    return None

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from supervisor import audit
+from supervisor import audit, authority
 from supervisor.access import current_guardian, guardian_only, not_for_children
 from supervisor.auth import accounts, sessions
 from supervisor.auth.forms import (
@@ -21,6 +21,7 @@ from supervisor.auth.forms import (
 from supervisor.extensions import db
 from supervisor.family import invites
 from supervisor.tablet import devices
+from supervisor.tracks import operations
 
 bp = Blueprint("auth", __name__)
 
@@ -84,6 +85,7 @@ def login() -> str | Response | tuple[str, int]:
         )
         if guardian is not None:
             sessions.start(guardian)
+            operations.end_supervision_at_majority(guardian.family_id)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         db.session.commit()  # keep the failure count and the audit record
@@ -115,7 +117,10 @@ def logout() -> Response:
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @not_for_children
 def join_family(token: str) -> str | Response | tuple[str, int]:
-    """Join a family from a guardian's invite link, choosing one's own password."""
+    """Join a family from a guardian's invite link, choosing one's own password.
+
+    Joining ends whatever session this browser had, and every other guardian is told.
+    """
     found = invites.find(token)
     form = JoinFamilyForm()
     if isinstance(found, invites.InviteProblem):
@@ -128,9 +133,19 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             form.email.errors.append(EMAIL_TAKEN)
+        except invites.AlreadyUsed:
+            db.session.rollback()
+            form.form_errors.append(invites.InviteProblem.USED.value)
+            return render_template("auth/join.html", form=form, invite=None), 409
         else:
             sessions.start(guardian)
-            audit.record("join_family", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+            inviter = found.created_by.name if found.created_by else "a guardian"
+            authority.done(
+                f"invite:{found.id}",
+                f"{guardian.name} ({guardian.email}) joined the family as a guardian, with an "
+                f"invite link made by {inviter}. They can see everything and sign off.",
+                by=guardian,
+            )
             db.session.commit()
             flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
             return redirect(url_for("family.home"))
@@ -145,17 +160,17 @@ def account() -> str | Response:
     if form.validate_on_submit():
         guardian = current_guardian()
         changed = accounts.change_password(guardian, form.current_password.data, form.password.data)
-        audit.record(
-            "password_change",
-            audit.SUCCESS if changed else audit.FAILURE,
-            family_id=guardian.family_id,
-            actor=guardian,
-        )
         if changed:
             sessions.end_others(guardian)
+            authority.done(
+                guardian.get_id(),
+                f"{guardian.name} changed their password; their other devices were signed out.",
+                by=guardian,
+            )
             db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
+        audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
         db.session.commit()
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)

@@ -23,6 +23,10 @@ from supervisor.tracks.forms import RequestForm
 from supervisor.tracks.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 
 bp = Blueprint("child", __name__, url_prefix="/me")
+TERMS_CHANGED = (
+    "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
+    "Read the new version below, and agree again if you do."
+)
 bp.before_request(require_child)
 
 
@@ -30,8 +34,10 @@ bp.before_request(require_child)
 def home() -> str:
     """The child's start page, with the plain list of what their guardians can see."""
     child = current_child()
-    guardians = db.session.scalars(
-        sa.select(Guardian.name).where(Guardian.family_id == child.family_id).order_by(Guardian.id)
+    guardians = db.session.execute(
+        sa.select(Guardian.name, Guardian.created_at)
+        .where(Guardian.family_id == child.family_id)
+        .order_by(Guardian.id)
     ).all()
     tracks = list(
         db.session.scalars(sa.select(Track).where(Track.child_id == child.id).order_by(Track.id))
@@ -84,27 +90,41 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/tracks/<int:track_id>/agree")
-def agree_schedule(track_id: int) -> Response:
-    """The child's own "I agree" to the proposed check-in schedule."""
+def agree_schedule(track_id: int) -> Response | tuple[str, int]:
+    """The child's own "I agree" to the proposed check-in schedule the page showed."""
     track = _own_track_or_404(track_id)
-    if AgreeForm().validate_on_submit() and records.child_agrees(current_child(), track):
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        flash("Tick “I agree” first.", "info")
+        return redirect(url_for("child.track", track_id=track.id))
+    try:
+        agreed = records.child_agrees(current_child(), track, form.terms.data)
+    except records.TermsChanged:
+        db.session.rollback()
+        return _render(track, error=TERMS_CHANGED), 409
+    if agreed:
         db.session.commit()
         flash("You agreed. The schedule is in force now.", "success")
     else:
-        flash("Tick “I agree” first.", "info")
+        flash("There is no schedule waiting for your “I agree”.", "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 
 @bp.post("/tracks/<int:track_id>/agree-arrangement")
-def agree_arrangement(track_id: int) -> Response:
-    """The child's own "I agree" to how a guardian looks in."""
+def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
+    """The child's own "I agree" to the way of looking in the page showed."""
     track = _own_track_or_404(track_id)
-    if AgreeForm().validate_on_submit() and track.monitoring:
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        flash("Tick “I agree” first.", "info")
+    elif not track.monitoring:
+        flash("There is no arrangement waiting for your “I agree”.", "info")
+    elif form.terms.data != track.monitoring:
+        return _render(track, error=TERMS_CHANGED), 409
+    else:
         track.monitoring_child_agreed_at = clock.now()
         db.session.commit()
         flash("You agreed to how your guardian looks in.", "success")
-    else:
-        flash("Tick “I agree” first.", "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 

@@ -36,8 +36,8 @@ MONTHS = [
 OLDEST_AGE = 19
 
 
-class ChildForm(FlaskForm):
-    """A child profile: a name to show, an avatar, and birth year and month only."""
+class ChildProfileForm(FlaskForm):
+    """What a child's profile looks like: a name to show, an avatar and a colour."""
 
     display_name = StringField(
         "Name to show",
@@ -55,6 +55,11 @@ class ChildForm(FlaskForm):
         choices=[SelectChoice(key, label) for key, label in COLOURS.items()],
         validators=[InputRequired("Pick a colour.")],
     )
+
+
+class BirthDateForm(FlaskForm):
+    """Birth year and month only: all the app needs to know a child's age."""
+
     birth_year = IntegerField(
         "Birth year",
         validators=[InputRequired("Enter the year of birth, for example 2014.")],
@@ -80,6 +85,21 @@ class ChildForm(FlaskForm):
         now = clock.now()
         if self.birth_year.data == now.year and field.data and int(field.data) > now.month:
             raise ValidationError("That month hasn't happened yet this year.")
+
+
+class ChildForm(ChildProfileForm, BirthDateForm):
+    """A new child profile: how it looks, and the birth year and month."""
+
+
+class BirthDateCorrectionForm(BirthDateForm):
+    """Correcting a birth date changes the child's age, so it says why (the others read it)."""
+
+    reason = StringField(
+        "Why the correction?",
+        validators=[DataRequired("Say why, for the other guardians."), Length(max=200)],
+        description="The other guardians are told, with the old and the new date.",
+        filters=[strip],
+    )
 
 
 def _zone_choices() -> list[SelectChoice]:

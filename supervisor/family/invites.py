@@ -14,6 +14,10 @@ from supervisor.extensions import db
 from supervisor.models import Guardian, Invite
 
 
+class AlreadyUsed(Exception):
+    """Another request redeemed the invite first (or it expired meanwhile)."""
+
+
 class InviteProblem(Enum):
     """Why an invite link cannot be used, in words for the person holding it."""
 
@@ -55,9 +59,22 @@ def find(token: str) -> Invite | InviteProblem:
 
 
 def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
-    """Create the invited guardian and use the invite up, in one transaction."""
+    """Use the invite up and create the invited guardian, in one transaction.
+
+    The invite is claimed by a conditional UPDATE before anything else: however many
+    requests (on however many workers) redeem one link at once, exactly one finds it unused;
+    the others wait for its row and then raise ``AlreadyUsed``.
+    """
+    now = clock.now()
+    claimed = db.session.execute(
+        sa.update(Invite)
+        .where(Invite.id == invite.id, Invite.accepted_at.is_(None), Invite.expires_at > now)
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyUsed
     guardian = accounts.add_guardian(invite.family, name, email, password)
-    invite.accepted_at = clock.now()
     invite.accepted_by_id = guardian.id
     return guardian
 

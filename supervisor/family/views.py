@@ -14,25 +14,36 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock
+from supervisor import audit, authority, clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
+from supervisor.errors import render_error
 from supervisor.extensions import db
-from supervisor.family import data, invites
+from supervisor.family import data, invites, rules
 from supervisor.family.forms import (
     COLOURS,
     MONTHS,
+    BirthDateCorrectionForm,
     ChildForm,
+    ChildProfileForm,
     ConfirmNameForm,
     FamilySettingsForm,
 )
 from supervisor.lessons import prompts
-from supervisor.models import Child, Family, Invite, Notification, Track, TrackEvent
+from supervisor.models import (
+    Child,
+    Family,
+    Invite,
+    Notification,
+    RuleChange,
+    Track,
+    TrackEvent,
+)
 from supervisor.permit import records
 from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
-from supervisor.templating import family_zone
+from supervisor.templating import family_zone, when
 from supervisor.tracks import operations, queries
 from supervisor.tracks.platforms import COUNTRIES
 
@@ -101,15 +112,96 @@ def home() -> str:
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
-    """Country (minimum ages), time zone, and whether an advance needs two guardians."""
-    family = db.session.get_one(Family, current_guardian().family_id)
+    """Country (minimum ages), time zone, and whether an advance needs two guardians.
+
+    While two guardians must sign, a change that loosens a rule waits for the other one.
+    """
+    guardian = current_guardian()
+    family = _family_with_guardians(guardian.family_id)
     form = FamilySettingsForm(obj=family)
     if form.validate_on_submit():
-        form.populate_obj(family)
+        before = {k: getattr(family, k) for k in rules.SETTINGS}
+        outcome = rules.change(guardian, family, {k: form[k].data for k in rules.SETTINGS})
+        held = outcome.held.changes if outcome.held is not None else {}
+        if not outcome.applied and not held:
+            flash("Nothing was changed.", "info")
+            return redirect(url_for("family.settings"))
+        told = []
+        if outcome.applied:
+            told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
+            flash("The family's settings are saved.", "success")
+        if outcome.held is not None:
+            told.append(
+                f"{guardian.name} asks to change {rules.describe(outcome.held.changes, before)}. "
+                "Another guardian must approve it in Family settings; until then nothing of it "
+                "changes."
+            )
+            flash(
+                "Another guardian must approve loosening the family's rules; until then they "
+                "stay as they are. They have been told.",
+                "info",
+            )
+        authority.done(
+            f"family:{family.id} {','.join([*outcome.applied, *held])}",
+            " ".join(told),
+            by=guardian,
+        )
         db.session.commit()
-        flash("The family's settings are saved.", "success")
-        return redirect(url_for("family.home"))
-    return render_template("family/settings.html", form=form)
+        return redirect(url_for("family.settings"))
+    return render_template(
+        "family/settings.html",
+        form=form,
+        waiting=rules.open_changes(family.id),
+        describe=rules.describe,
+        needs_password=not stepup.is_fresh(),
+    )
+
+
+@bp.post("/settings/changes/<int:change_id>/approve")
+def approve_change(change_id: int) -> str | Response | tuple[str, int]:
+    """A second guardian approves a held loosening, with their own fresh password."""
+    proposal = family_row_or_404(RuleChange, change_id)
+    guardian = current_guardian()
+    if proposal.proposed_by_id == guardian.id:
+        return render_error(403, "Another guardian has to approve a change you asked for.")
+    family = _family_with_guardians(guardian.family_id)
+    try:
+        rules.approve(proposal, guardian, family)
+    except rules.AlreadyDecided:
+        db.session.rollback()
+        return render_error(409, "This change was already approved, refused or withdrawn.")
+    what = rules.describe(proposal.changes, proposal.previous)
+    authority.done(
+        f"family:{family.id} change:{proposal.id}",
+        f"{guardian.name} approved the change: {what}.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"Approved: {what}.", "success")
+    return redirect(url_for("family.settings"))
+
+
+@bp.post("/settings/changes/<int:change_id>/drop")
+def drop_change(change_id: int) -> str | Response | tuple[str, int]:
+    """Refuse a held loosening (another guardian), or withdraw one's own: the rule stays."""
+    proposal = family_row_or_404(RuleChange, change_id)
+    guardian = current_guardian()
+    own = proposal.proposed_by_id == guardian.id
+    try:
+        rules.decide(proposal, guardian, "withdrawn" if own else "refused")
+    except rules.AlreadyDecided:
+        db.session.rollback()
+        return render_error(409, "This change was already approved, refused or withdrawn.")
+    what = rules.describe(proposal.changes, proposal.previous)
+    verb = "withdrew" if own else "refused"
+    authority.done(
+        f"family:{guardian.family_id} change:{proposal.id}",
+        f"{guardian.name} {verb} the change: {what}. The rule stays as it was.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"The rule stays as it was ({what} is {verb}).", "success")
+    return redirect(url_for("family.settings"))
 
 
 @bp.post("/notifications/read")
@@ -129,9 +221,18 @@ def add_child() -> str | Response:
     """Add a child profile."""
     form = ChildForm()
     if form.validate_on_submit():
-        child = Child(family_id=current_guardian().family_id)
-        _fill_child(child, form)
+        guardian = current_guardian()
+        child = Child(family_id=guardian.family_id)
+        _fill_profile(child, form)
+        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
         db.session.add(child)
+        db.session.flush()
+        authority.done(
+            child.get_id(),
+            f"{guardian.name} added {child.display_name}'s profile "
+            f"(born {MONTHS[child.birth_month - 1]} {child.birth_year}).",
+            by=guardian,
+        )
         db.session.commit()
         flash(f"{child.display_name}'s profile is ready.", "success")
         return redirect(url_for("family.home"))
@@ -140,21 +241,54 @@ def add_child() -> str | Response:
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 def edit_child(child_id: int) -> str | Response:
-    """Change a child's name, avatar or birth year and month."""
+    """Change how a child's profile looks: name, avatar, colour."""
     child = family_row_or_404(Child, child_id)
-    form = ChildForm(obj=child)
-    if not form.is_submitted():
-        form.birth_month.data = str(child.birth_month)
+    form = ChildProfileForm(obj=child)
     if form.validate_on_submit():
-        _fill_child(child, form)
+        _fill_profile(child, form)
+        authority.done(child.get_id(), by=current_guardian())
         db.session.commit()
         flash(f"{child.display_name}'s profile is saved.", "success")
         return redirect(url_for("family.home"))
-    return render_template("family/child_form.html", form=form, child=child, colours=COLOURS)
+    return render_template(
+        "family/child_form.html", form=form, child=child, colours=COLOURS, months=MONTHS
+    )
+
+
+@bp.route("/children/<int:child_id>/birth-date", methods=["GET", "POST"])
+def birth_date(child_id: int) -> str | Response:
+    """Correct a child's birth year or month: it changes their age, and at 18 ends supervision.
+
+    So it needs a fresh password, says why, keeps the old date in the audit log and the
+    notice, and a child it makes 18 moves to the licence with that reason in their history.
+    """
+    child = family_row_or_404(Child, child_id)
+    form = BirthDateCorrectionForm(obj=child)
+    if not form.is_submitted():
+        form.birth_month.data = str(child.birth_month)
+    if form.validate_on_submit():
+        guardian = current_guardian()
+        old = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
+        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
+        new = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
+        if new == old:
+            flash("That is the birth date already; nothing was changed.", "info")
+            return redirect(url_for("family.home"))
+        because = (
+            f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
+            f"(“{form.reason.data}”)."
+        )
+        authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
+        operations.end_supervision_at_majority(child.family_id, because)
+        db.session.commit()
+        flash(f"{child.display_name}'s birth date is now {new}.", "success")
+        return redirect(url_for("family.home"))
+    return render_template(
+        "family/birth_date.html", form=form, child=child, needs_password=not stepup.is_fresh()
+    )
 
 
 @bp.route("/children/<int:child_id>/delete", methods=["GET", "POST"])
-@stepup.required
 def delete_child(child_id: int) -> str | Response:
     """Remove a child profile and all of the child's data, after the password and their name."""
     child = family_row_or_404(Child, child_id)
@@ -163,7 +297,12 @@ def delete_child(child_id: int) -> str | Response:
         if form.name.data != child.display_name:
             form.name.errors.append(f"Type the name exactly: {child.display_name}")
         else:
-            audit.guardian_did("child_delete", current_guardian(), child.get_id())
+            guardian = current_guardian()
+            authority.done(
+                child.get_id(),
+                f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
+                by=guardian,
+            )
             db.session.delete(child)
             db.session.commit()
             flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
@@ -174,7 +313,6 @@ def delete_child(child_id: int) -> str | Response:
 
 
 @bp.route("/children/<int:child_id>/pin", methods=["GET", "POST"])
-@stepup.required
 def set_pin(child_id: int) -> str | Response:
     """Choose the PIN a child unlocks their profile with on the family tablet."""
     child = family_row_or_404(Child, child_id)
@@ -183,10 +321,9 @@ def set_pin(child_id: int) -> str | Response:
         problem = pins.problem_with(form.pin.data, child)
         if problem is None:
             pins.set_pin(child, form.pin.data)
-            audit.guardian_did(
-                "pin_set",
-                current_guardian(),
-                child.get_id(),
+            guardian = current_guardian()
+            authority.done(
+                child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
             )
             db.session.commit()
             flash(f"{child.display_name}'s PIN is set.", "success")
@@ -198,15 +335,15 @@ def set_pin(child_id: int) -> str | Response:
 
 
 @bp.post("/children/<int:child_id>/unlock")
-@stepup.required
 def unlock_profile(child_id: int) -> Response:
     """Open a profile locked by wrong PINs (the guardian has just typed their password)."""
     child = family_row_or_404(Child, child_id)
     pins.reset(child)
-    audit.guardian_did(
-        "pin_reset",
-        current_guardian(),
+    guardian = current_guardian()
+    authority.done(
         child.get_id(),
+        f"{guardian.name} opened {child.display_name}'s profile again after wrong PINs.",
+        by=guardian,
     )
     db.session.commit()
     flash(f"{child.display_name}'s profile is open again.", "success")
@@ -217,7 +354,11 @@ def unlock_profile(child_id: int) -> Response:
 def export_data() -> Response:
     """Download everything the family has stored, as one JSON file."""
     guardian = current_guardian()
-    audit.guardian_did("export", guardian, f"family:{guardian.family_id}")
+    authority.done(
+        f"family:{guardian.family_id}",
+        f"{guardian.name} downloaded the family's data, guardians' private notes included.",
+        by=guardian,
+    )
     payload = data.export(guardian.family_id)
     db.session.commit()
     response = jsonify(payload)
@@ -226,7 +367,6 @@ def export_data() -> Response:
 
 
 @bp.route("/delete", methods=["GET", "POST"])
-@stepup.required
 def delete_family() -> str | Response:
     """Delete the whole family and all its data, after the password and the family's name."""
     family = db.session.get_one(Family, current_guardian().family_id)
@@ -255,16 +395,29 @@ def delete_family() -> str | Response:
 @bp.post("/invites")
 def create_invite() -> str:
     """Make a one-time invite link for a second guardian and show it once."""
-    invite, token = invites.create(current_guardian())
+    guardian = current_guardian()
+    invite, token = invites.create(guardian)
+    authority.done(
+        f"invite:{invite.id}",
+        f"{guardian.name} made an invite link for another guardian "
+        f"(it works until {when(invite.expires_at)}).",
+        by=guardian,
+    )
     db.session.commit()
     link = url_for("auth.join_family", token=token, _external=True)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
 
 @bp.post("/invites/<int:invite_id>/revoke")
-def revoke_invite(invite_id: int) -> Response:
+def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     """Cancel an invite link that has not been used."""
     invite = family_row_or_404(Invite, invite_id)
+    if invite.accepted_at is not None:
+        return render_error(409, "This invite link was used already; there is nothing to cancel.")
+    guardian = current_guardian()
+    authority.done(
+        f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
+    )
     db.session.delete(invite)
     db.session.commit()
     flash("The invite link no longer works.", "success")
@@ -277,9 +430,15 @@ def _current_stage(tracks: list[Track]) -> str:
     return min((t.stage for t in tracks), key=order.index, default=StageKey.INSTRUCTION.value)
 
 
-def _fill_child(child: Child, form: ChildForm) -> None:
+def _family_with_guardians(family_id: int) -> Family:
+    return db.session.scalars(
+        sa.select(Family)
+        .options(sa.orm.selectinload(Family.guardians))
+        .where(Family.id == family_id)
+    ).one()
+
+
+def _fill_profile(child: Child, form: ChildProfileForm) -> None:
     child.display_name = form.display_name.data.strip()
     child.avatar = form.avatar.data
     child.colour = form.colour.data
-    child.birth_year = form.birth_year.data
-    child.birth_month = int(form.birth_month.data)

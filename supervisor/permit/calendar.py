@@ -12,7 +12,7 @@ import icalendar
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
-from supervisor import clock, tokens
+from supervisor import authority, clock, tokens
 from supervisor.access import current_guardian, guardian_only
 from supervisor.extensions import db
 from supervisor.models import Family, Track
@@ -56,9 +56,15 @@ def feed(token: str) -> Response:
 @guardian_only
 def new_link() -> str:
     """Make a new calendar link (the old one stops working) and show it once."""
-    family = db.session.get_one(Family, current_guardian().family_id)
+    guardian = current_guardian()
+    family = db.session.get_one(Family, guardian.family_id)
     token = tokens.new_token()
     family.calendar_token_hash = tokens.digest(token)
+    authority.done(
+        f"family:{family.id}",
+        f"{guardian.name} made a new calendar link for the check-ins; the old one stopped working.",
+        by=guardian,
+    )
     db.session.commit()
     link = url_for("calendar.feed", token=token, _external=True)
     return render_template("permit/calendar_link.html", link=link)
@@ -68,8 +74,12 @@ def new_link() -> str:
 @guardian_only
 def revoke() -> Response:
     """Stop the calendar link working."""
-    family = db.session.get_one(Family, current_guardian().family_id)
+    guardian = current_guardian()
+    family = db.session.get_one(Family, guardian.family_id)
     family.calendar_token_hash = None
+    authority.done(
+        f"family:{family.id}", f"{guardian.name} stopped the calendar link.", by=guardian
+    )
     db.session.commit()
     flash("The calendar link no longer works.", "success")
     return redirect(url_for("family.settings"))

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -154,4 +155,7 @@ class ReflectionForm(FlaskForm):
 
 
 class AgreeForm(FlaskForm):
+    """A child's "I agree", naming the version of the terms the page showed (target 24)."""
+
     agree = BooleanField("I agree", validators=[DataRequired("Tick “I agree” to agree.")])
+    terms = HiddenField(validators=[DataRequired(), Length(max=40)])

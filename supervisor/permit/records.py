@@ -241,8 +241,19 @@ def propose(
         )
 
 
-def child_agrees(child: Child, track: Track) -> bool:
-    """The child's "I agree": the newest plan comes into force; the one before is kept, ended."""
+class TermsChanged(Exception):
+    """What the child agreed to is no longer what is proposed: a guardian changed it."""
+
+
+def schedule_terms(version: CheckInSchedule) -> str:
+    """The version of a proposed schedule a child's "I agree" names: its plan."""
+    return f"plan-{version.plan}"
+
+
+def child_agrees(child: Child, track: Track, shown: str) -> bool:
+    """The child's "I agree" to the plan the page showed (``shown``): it comes into force;
+    the one before is kept, ended. ``False`` when nothing waits; ``TermsChanged`` when a
+    guardian proposed something else since the page was shown."""
     now = clock.now()
     waiting = list(
         db.session.scalars(
@@ -255,6 +266,8 @@ def child_agrees(child: Child, track: Track) -> bool:
     )
     if not waiting:
         return False
+    if schedule_terms(waiting[0]) != shown:
+        raise TermsChanged
     plan = waiting[0].plan
     for version in waiting:
         version.child_agreed_at = now

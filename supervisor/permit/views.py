@@ -29,6 +29,9 @@ bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
 
 
+bp.add_app_template_global(records.schedule_terms, "schedule_terms")
+
+
 @bp.app_template_global("rhythm_text")
 def rhythm_text(version: CheckInSchedule) -> str:
     """A schedule version in words, for guardian and child pages alike."""

@@ -114,6 +114,13 @@ def plan_step_back(current: StageKey, expected_from: StageKey, reason: str | Non
     return Transition(STEP_BACK, current, target, override=False, reason=(reason or "").strip())
 
 
+def plan_majority(current: StageKey, reason: str) -> Transition:
+    """At 18 a track goes straight to the licence, from any earlier stage, with no sign-off."""
+    if current is StageKey.LICENCE:
+        raise Refused("This track has its licence already.", conflict=True)
+    return Transition(MAJORITY, current, StageKey.LICENCE, override=False, reason=reason)
+
+
 def check_request(current: Progress, already_pending: bool) -> None:
     """A child may ask for sign-off once everything is met, and once at a time."""
     if current.stage.advances_to is None:

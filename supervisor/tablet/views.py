@@ -16,6 +16,7 @@ from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tablet.forms import PasswordUnlockForm, PinUnlockForm
 from supervisor.templating import when
+from supervisor.tracks import operations
 
 bp = Blueprint("tablet", __name__)
 
@@ -54,6 +55,7 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
             device.last_used_at = clock.now()
             sessions.start(child, device)
             audit.record("pin_unlock", audit.SUCCESS, family_id=child.family_id, actor=child)
+            operations.end_supervision_at_majority(child.family_id)
             db.session.commit()
             return redirect(url_for("child.home"))
         audit.record("pin_unlock", audit.FAILURE, family_id=child.family_id, actor=child)
@@ -81,6 +83,7 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
         if result.guardian is not None:
             device.last_used_at = clock.now()
             sessions.start(result.guardian, device)
+            operations.end_supervision_at_majority(guardian.family_id)
             db.session.commit()
             return redirect(url_for("family.home"))
         db.session.commit()

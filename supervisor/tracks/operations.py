@@ -1,7 +1,10 @@
-"""Everything that changes a track: adding it, ticks, requests, sign-offs, declines, steps back.
+"""Everything that changes a track: adding it, ticks, requests, sign-offs, declines, steps
+back, and the end of supervision at 18.
 
 Each operation writes its history row (and audit record and notifications) in the caller's
-transaction; the view commits once. The engine decides; these functions only record.
+transaction; the view (or the daily job) commits once. The engine decides; these functions
+only record. Every stage move goes through ``_move``, which locks the track's row first, so two
+requests for one track take turns and the loser sees what the winner did.
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ from supervisor.models import (
     Child,
     Family,
     Guardian,
-    Notification,
     Track,
     TrackEvent,
 )
+from supervisor.notices import notify_guardians
 from supervisor.permit import records
 from supervisor.stages import FIRST, STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import facts
-from supervisor.tracks.platforms import PLATFORMS
+from supervisor.tracks.platforms import ADULT, PLATFORMS, age_now
 
 CREATED = "created"
 REQUEST = "request"
@@ -42,13 +45,16 @@ def progress(track: Track) -> engine.Progress:
     return engine.progress(facts.snapshots(db.session, [track])[track.id])
 
 
-def _event(track: Track, kind: str, actor: Guardian | Child, **fields: object) -> TrackEvent:
+SYSTEM = "system"  # the actor of what the app does by itself (the end of supervision at 18)
+
+
+def _event(track: Track, kind: str, actor: Guardian | Child | None, **fields: object) -> TrackEvent:
     event = TrackEvent(
         family_id=track.family_id,
         track_id=track.id,
         at=clock.now(),
         kind=kind,
-        actor=actor.get_id(),
+        actor=actor.get_id() if actor is not None else SYSTEM,
         guardian_id=actor.id if isinstance(actor, Guardian) else None,
         **fields,
     )
@@ -56,14 +62,19 @@ def _event(track: Track, kind: str, actor: Guardian | Child, **fields: object) -
     return event
 
 
-def notify_guardians(family_id: int, text: str, *, skip: Guardian | None = None) -> None:
-    guardian_ids = db.session.scalars(sa.select(Guardian.id).where(Guardian.family_id == family_id))
-    now = clock.now()
-    db.session.add_all(
-        Notification(family_id=family_id, guardian_id=gid, created_at=now, text=text)
-        for gid in guardian_ids
-        if skip is None or gid != skip.id
-    )
+def _lock(track: Track) -> Track:
+    """Read the track again under a row lock (PostgreSQL; SQLite's writers already take turns).
+
+    A request that waited here sees the stage, version and signatures the winner committed,
+    so it decides on what is true now instead of failing on what it read before.
+    """
+    db.session.flush()
+    return db.session.scalars(
+        sa.select(Track)
+        .where(Track.id == track.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def add_track(guardian: Guardian, child: Child, platform: str, other_name: str | None) -> Track:
@@ -101,6 +112,7 @@ def set_tick(guardian: Guardian, track: Track, item: str, ticked: bool) -> None:
 
 def request_sign_off(child: Child, track: Track, note: str) -> None:
     """A child asks for sign-off in their own words; raises ``engine.Refused``."""
+    track = _lock(track)
     current = progress(track)
     engine.check_request(current, already_pending=track.requested_at is not None)
     track.requested_at = clock.now()
@@ -120,6 +132,7 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
 
 
 def decline(guardian: Guardian, track: Track, reason: str) -> None:
+    track = _lock(track)
     if track.requested_at is None:
         raise engine.Refused("There is no open request to decline.", conflict=True)
     if not reason.strip():
@@ -139,6 +152,7 @@ def sign_off(
     guardian: Guardian, track: Track, expected_from: StageKey, override_reason: str | None
 ) -> SignOffResult:
     """A guardian's signature; the advance happens when the family's rule is satisfied."""
+    track = _lock(track)
     family = db.session.get_one(Family, track.family_id)
     current = progress(track)
     transition = engine.plan_advance(current, expected_from, override_reason)
@@ -155,6 +169,13 @@ def sign_off(
             requirements=current.as_record(),
         )
         if not others:
+            audit.record(
+                "sign_off",
+                audit.SUCCESS,
+                family_id=track.family_id,
+                actor=guardian,
+                subject=f"track:{track.id} {track.stage} signature, waiting for a second",
+            )
             notify_guardians(
                 track.family_id,
                 f"{guardian.name} signed off "
@@ -169,8 +190,41 @@ def sign_off(
 
 
 def step_back(guardian: Guardian, track: Track, expected_from: StageKey, reason: str) -> None:
+    track = _lock(track)
     transition = engine.plan_step_back(StageKey(track.stage), expected_from, reason)
     _move(guardian, track, transition, progress(track))
+
+
+def end_supervision_at_majority(family_id: int | None = None, because: str | None = None) -> int:
+    """Every track of every child now 18 or over goes to the licence; returns how many moved.
+
+    The same move as a sign-off (history, audit, version check, request and consent cleared),
+    made by the app itself: run by the daily job, after a sign-in or unlock, and after a
+    guardian corrects a birth date (``because`` then says why in the child's history).
+    """
+    query = (
+        sa.select(Track)
+        .join(Child, Track.child_id == Child.id)
+        .where(
+            Track.stage != StageKey.LICENCE.value,
+            Child.birth_year <= clock.now().year - ADULT,
+        )
+        .order_by(Track.id)
+    )
+    if family_id is not None:
+        query = query.where(Track.family_id == family_id)
+    moved = 0
+    for track in db.session.scalars(query).all():
+        child = track.child
+        if age_now(child.birth_year, child.birth_month) < ADULT:
+            continue
+        track = _lock(track)
+        if track.stage == StageKey.LICENCE.value:
+            continue  # a sign-off got there while this waited
+        reason = because or f"{child.display_name} turned {ADULT}."
+        _move(None, track, engine.plan_majority(StageKey(track.stage), reason), progress(track))
+        moved += 1
+    return moved
 
 
 def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
@@ -189,20 +243,27 @@ def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
 
 
 def _move(
-    guardian: Guardian, track: Track, transition: engine.Transition, current: engine.Progress
+    guardian: Guardian | None,
+    track: Track,
+    transition: engine.Transition,
+    current: engine.Progress,
 ) -> None:
+    """The one write path of a stage change; ``guardian`` is ``None`` when the app moves it."""
     now = clock.now()
     track.stage = transition.to_stage.value
     track.stage_entered_at = now
     track.requested_at = None
     track.request_note = None
+    _flush_or_conflict()  # the versioned UPDATE first: a lost race stops here
     if transition.to_stage is not StageKey.PERMIT:
         # Monitoring belongs to the permit alone: it ends at the licence (or on a step back
-        # to instruction); schedules and check-ins stay in the records.
+        # to instruction), with the child's consent to it; schedules and check-ins stay in
+        # the records.
         track.monitoring = None
         track.monitoring_agreed_at = None
+        track.monitoring_child_agreed_at = None
         records.end_schedule(track)
-    _flush_or_conflict()  # the versioned UPDATE first: a lost race stops here
+        _flush_or_conflict()
     _event(
         track,
         transition.kind,
@@ -213,19 +274,29 @@ def _move(
         override=transition.override,
         requirements=current.as_record(),
     )
-    verb = "signed off" if transition.kind == engine.ADVANCE else "stepped back"
     audit.record(
-        "sign_off" if transition.kind == engine.ADVANCE else "step_back",
+        AUDIT_ACTIONS[transition.kind],
         audit.SUCCESS,
         family_id=track.family_id,
-        actor=guardian,
+        actor=guardian or SYSTEM,
         subject=f"track:{track.id} {transition.from_stage}->{transition.to_stage}",
     )
-    notify_guardians(
-        track.family_id,
-        f"{guardian.name} {verb} {track.child.display_name}'s {track_name(track)}: now "
-        f"{STAGES[transition.to_stage].title}.",
-    )
+    child, name = track.child.display_name, track_name(track)
+    if guardian is None:
+        text = (
+            f"{child} is {ADULT}: supervision of {name} has ended, as the law and this app expect."
+        )
+    else:
+        verb = "signed off" if transition.kind == engine.ADVANCE else "stepped back"
+        text = f"{guardian.name} {verb} {child}'s {name}: now {STAGES[transition.to_stage].title}."
+    notify_guardians(track.family_id, text)
+
+
+AUDIT_ACTIONS = {
+    engine.ADVANCE: "sign_off",
+    engine.STEP_BACK: "step_back",
+    engine.MAJORITY: "majority",
+}
 
 
 def _flush_or_conflict() -> None:

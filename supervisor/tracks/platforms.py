@@ -59,6 +59,9 @@ def load(path: Path = PLATFORMS_FILE) -> dict[str, Platform]:
 PLATFORMS = load()
 
 
+ADULT = 18  # at this age supervision ends on every track, whatever its stage
+
+
 def age_now(birth_year: int, birth_month: int) -> int:
     """Whole years of age, counting a birthday in the current month as not yet reached."""
     today = clock.now()

@@ -92,7 +92,6 @@ def refresher(track_id: int) -> Response:
 
 
 @bp.post("/tracks/<int:track_id>/sign-off")
-@stepup.required
 def sign_off(track_id: int) -> str | Response | tuple[str, int]:
     """Move the track one stage forward (with the password typed recently)."""
     track = family_row_or_404(Track, track_id)
@@ -121,7 +120,6 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/tracks/<int:track_id>/step-back")
-@stepup.required
 def step_back(track_id: int) -> str | Response | tuple[str, int]:
     """Move the track one stage back, with a reason the child reads."""
     track = family_row_or_404(Track, track_id)

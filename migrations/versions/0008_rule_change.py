@@ -1,0 +1,50 @@
+"""Two-key family rules: a loosening waits for another guardian's approval.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01 22:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rule_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("family_id", sa.Integer(), nullable=False),
+        sa.Column("proposed_by_id", sa.Integer(), nullable=True),
+        sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("previous", sa.JSON(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["family.id"], name=op.f("fk_rule_change_family_id_family"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"], ["guardian.id"],
+            name=op.f("fk_rule_change_proposed_by_id_guardian"), ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["guardian.id"],
+            name=op.f("fk_rule_change_decided_by_id_guardian"), ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rule_change")),
+    )
+    op.create_index(op.f("ix_rule_change_family_id"), "rule_change", ["family_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_rule_change_family_id"), table_name="rule_change")
+    op.drop_table("rule_change")
