@@ -1,0 +1,300 @@
+"""The attacks of a stale or second session on the family's rules (security targets 11, 22,
+23 and 24): the two-key rule guards itself, a birth date that makes a child 18 is a signed
+stage move, new guardians are never silent, one browser holds one person's session, and a
+child's "I agree" binds to what the page showed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from supervisor.models import (
+    AuditEvent,
+    Family,
+    LoginSession,
+    Notification,
+    RuleChange,
+    Track,
+    TrackEvent,
+)
+from tests.conftest import PASSWORD, Auth, Client, tap_i_agree, text, weekly_schedule
+from tests.races import at_once
+from tests.test_tracks import add_second_guardian, start_family
+
+SETTINGS = {"country": "GB", "timezone": "Europe/London"}
+
+
+def family_row(app) -> Family:
+    with app.app_context():
+        family = db.session.scalars(sa.select(Family)).first()
+        db.session.expunge(family)
+        return family
+
+
+def notes_for(app, name: str) -> list[str]:
+    from supervisor.models import Guardian
+
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                sa.select(Notification.text)
+                .join(Guardian, Guardian.id == Notification.guardian_id)
+                .where(Guardian.name == name)
+                .order_by(Notification.id)
+            )
+        )
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    assert family_row(app).both_guardians_sign
+
+    response = ada.submit("/family/settings", data=SETTINGS, follow_redirects=True)
+    assert "Another guardian must approve" in text(response)
+    assert family_row(app).both_guardians_sign  # the rule stays on
+    assert "asks to change both guardians sign off: on → off" in " ".join(notes_for(app, "Grace"))
+    assert "Waiting for a second guardian" in text(ada.get("/family/settings"))
+    (change_id,) = _open_changes(app)
+    refused = ada.submit(f"/family/settings/changes/{change_id}/approve")
+    assert refused.status_code == 403 and family_row(app).both_guardians_sign
+
+    clock.advance(minutes=6)  # Grace's password is no longer fresh
+    stale = grace.submit(f"/family/settings/changes/{change_id}/approve")
+    assert stale.status_code == 401 and family_row(app).both_guardians_sign
+    approved = grace.submit(
+        f"/family/settings/changes/{change_id}/approve", data={"reauth_password": PASSWORD}
+    )
+    assert approved.status_code == 302
+    assert not family_row(app).both_guardians_sign
+    assert "Grace approved the change" in " ".join(notes_for(app, "Ada"))
+    assert "rule_change_approved" in audit_actions(app)
+    again = grace.submit(
+        f"/family/settings/changes/{change_id}/approve", data={"reauth_password": PASSWORD}
+    )
+    assert again.status_code == 409
+
+
+def test_lowering_the_familys_own_requirements_waits_raising_does_not(app):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    strict = {**SETTINGS, "both_guardians_sign": "y", "permit_min_checkins": "10"}
+    ada.submit("/family/settings", data=strict)
+    assert family_row(app).permit_min_checkins == 10  # stricter: at once
+    ada.submit("/family/settings", data={**strict, "permit_min_checkins": "12"})
+    assert family_row(app).permit_min_checkins == 12
+    ada.submit("/family/settings", data={**strict, "permit_min_checkins": ""})
+    assert family_row(app).permit_min_checkins == 12  # back to 6 waits for Grace
+    page = text(grace.get("/family/settings"))
+    assert "check-ins needed to leave the permit: 12 → 6 (the app&#39;s minimum)" in page
+    (change_id,) = _open_changes(app)
+    assert grace.submit(f"/family/settings/changes/{change_id}/drop").status_code == 302
+    assert family_row(app).permit_min_checkins == 12
+    assert "Grace refused the change" in " ".join(notes_for(app, "Ada"))
+    assert _open_changes(app) == []
+
+
+def test_one_guardian_changes_the_rule_alone_and_it_is_recorded(app):
+    family = start_family(app)
+    family.guardian.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    family.guardian.submit("/family/settings", data=SETTINGS)
+    assert not family_row(app).both_guardians_sign
+    with app.app_context():
+        subjects = db.session.scalars(
+            sa.select(AuditEvent.subject).where(AuditEvent.action == "family_settings")
+        ).all()
+    assert len(subjects) == 2 and all("both_guardians_sign" in s for s in subjects)
+
+
+def test_two_guardians_approving_at_once_apply_it_once(app, second_worker):
+    family = start_family(app)
+    ada = family.guardian
+    grace = add_second_guardian(app, ada)
+    third = _join(app, ada, "Hal", "hal@example.org")
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    ada.submit("/family/settings", data=SETTINGS)
+    (change_id,) = _open_changes(app)
+    other = second_worker.test_client()
+    other.set_cookie("__Host-session", third.get_cookie("__Host-session").value)
+    url = f"/family/settings/changes/{change_id}/approve"
+    codes = at_once([(grace, url, {}), (other, url, {})])
+    assert sorted(codes) == [302, 409]
+    with app.app_context():
+        assert db.session.get(RuleChange, change_id).outcome == "approved"
+    assert audit_actions(app).count("rule_change_approved") == 1
+
+
+def test_a_birth_date_that_makes_a_child_18_is_a_signed_stage_move(app, clock):
+    family = start_family(app)
+    ada = family.guardian
+    add_second_guardian(app, ada)
+    url = f"/family/children/{family.child_id}/birth-date"
+    older = {"birth_year": "2007", "birth_month": "5", "reason": "We typed the wrong year."}
+    clock.advance(minutes=6)
+    stale = ada.submit(url, data=older)
+    assert stale.status_code == 401
+    assert _stage(app, family.track_id) == "instruction"
+    done = ada.submit(url, data={**older, "reauth_password": PASSWORD})
+    assert done.status_code == 302
+    assert _stage(app, family.track_id) == "licence"
+    with app.app_context():
+        move = db.session.scalars(sa.select(TrackEvent).where(TrackEvent.kind == "majority")).one()
+        assert move.actor == "system" and move.from_stage == "instruction"
+        assert "from May 2012 to May 2007" in move.reason
+    assert {"birth_date_change", "majority"} <= set(audit_actions(app))
+    assert "Ada corrected Mo's birth date from May 2012 to May 2007" in " ".join(
+        notes_for(app, "Grace")
+    )
+    child_page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
+    assert "corrected Mo&#39;s birth date from May 2012 to May 2007" in child_page
+
+
+def test_eighteen_clears_the_request_and_the_consent(app, clock):
+    family = start_family(app, birth_year=2008)
+    guardian = family.guardian
+    guardian.submit(
+        f"/family/tracks/{family.track_id}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "Ready."},
+    )
+    guardian.submit(f"/family/tracks/{family.track_id}/monitoring", data={"arrangement": "follow"})
+    tap_i_agree(family.tablet, family.track_id, "agree-arrangement")
+    clock.advance(days=92)  # June 2026: Mo is 18
+    assert "1 track(s)" in app.test_cli_runner().invoke(args=["supervisor", "daily"]).output
+    with app.app_context():
+        track = db.session.get(Track, family.track_id)
+        assert track.stage == "licence" and track.monitoring is None
+        assert track.monitoring_child_agreed_at is None and track.requested_at is None
+    assert "majority" in audit_actions(app)
+
+
+def test_unlocking_another_profile_ends_the_previous_session_on_the_server(app):
+    family = start_family(app)
+    tablet = family.tablet  # Mo is unlocked on it
+    tablet.submit("/logout")
+    picker = tablet.get("/who")
+    guardian_id = int(text(picker).split("/who/guardian/")[1].split('"')[0])
+    assert tablet.submit(f"/who/guardian/{guardian_id}", data={"password": PASSWORD}).status_code
+    guardian_cookie = tablet.get_cookie("__Host-session").value
+    assert tablet.get("/family/").status_code == 200
+    # The child taps her own tile without "Switch person".
+    assert tablet.submit(f"/who/child/{family.child_id}", data={"pin": "4826"}).status_code == 302
+    with app.app_context():
+        people = db.session.execute(
+            sa.select(LoginSession.guardian_id, LoginSession.child_id).where(
+                LoginSession.device_id.is_not(None)
+            )
+        ).all()
+    assert people == [(None, family.child_id)]
+    replay = app.test_client()
+    replay.set_cookie("__Host-device", tablet.get_cookie("__Host-device").value)
+    replay.set_cookie("__Host-session", guardian_cookie)
+    assert replay.get("/family/").status_code == 302  # the guardian's session is gone
+
+
+def test_accepting_an_invite_ends_the_browsers_other_session(app):
+    family = start_family(app)
+    outsider = Auth(app.test_client())
+    outsider.signup(email="eve@example.org", name="Eve", family="The Outsiders")
+    old_cookie = outsider.client.get_cookie("__Host-session").value
+    link = text(family.guardian.submit("/family/invites")).split('readonly value="')[1]
+    path = "/invite/" + link.split('"')[0].rsplit("/invite/", 1)[1]
+    joined = outsider.client.submit(
+        path,
+        data={"name": "Eve", "email": "eve.b@example.org", "password": PASSWORD,
+              "confirm": PASSWORD},
+    )  # fmt: skip
+    assert joined.status_code == 302
+    with app.app_context():
+        eves = db.session.execute(
+            sa.select(LoginSession.guardian_id).where(LoginSession.family_id != 1)
+        ).all()
+    assert eves == []  # the outsider family's session ended
+    replay = app.test_client()
+    replay.set_cookie("__Host-session", old_cookie)
+    assert replay.get("/family/").status_code == 302
+
+
+def test_joining_is_told_to_every_guardian_and_shown_to_the_child(app, clock):
+    family = start_family(app)
+    add_second_guardian(app, family.guardian)
+    assert "Grace (grace@example.org) joined the family as a guardian" in " ".join(
+        notes_for(app, "Ada")
+    )
+    assert "join_family" in audit_actions(app)
+    page = text(family.tablet.get("/me/"))
+    assert "Ada, since 2 Mar 2026" in page and "Grace, since 2 Mar 2026" in page
+
+
+def test_i_agree_binds_to_the_schedule_the_child_was_shown(app, clock):
+    family = start_family(app)
+    guardian, tablet, track = family.guardian, family.tablet, family.track_id
+    guardian.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "Ready."},
+    )
+    guardian.submit(f"/family/tracks/{track}/schedule", data=weekly_schedule(date(2026, 3, 9)))
+    shown = text(tablet.get(f"/me/tracks/{track}"))
+    terms = shown.split('name="terms" value="')[1].split('"')[0]
+    # Meanwhile the guardian proposes something else: every two weeks.
+    guardian.submit(
+        f"/family/tracks/{track}/schedule",
+        data=weekly_schedule(date(2026, 3, 9), frequency="fortnightly"),
+    )
+    late = tablet.submit(f"/me/tracks/{track}/agree", data={"agree": "y", "terms": terms})
+    assert late.status_code == 409
+    assert "Your guardian changed this since you opened the page" in text(late)
+    assert "Every two weeks" in text(late)
+    assert "No schedule agreed yet" in text(tablet.get(f"/me/tracks/{track}"))
+    assert tap_i_agree(tablet, track).status_code == 302
+    assert "Every two weeks, Mondays at 18:00" in text(tablet.get(f"/me/tracks/{track}"))
+
+
+def test_i_agree_binds_to_the_arrangement_the_child_was_shown(app):
+    family = start_family(app)
+    guardian, tablet, track = family.guardian, family.tablet, family.track_id
+    guardian.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "Ready."},
+    )
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "password_known"})
+    late = tablet.submit(
+        f"/me/tracks/{track}/agree-arrangement", data={"agree": "y", "terms": "follow"}
+    )
+    assert late.status_code == 409 and "knows the password" in text(late)
+    with app.app_context():
+        assert db.session.get(Track, track).monitoring_child_agreed_at is None
+    assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
+    with app.app_context():
+        assert db.session.get(Track, track).monitoring_child_agreed_at is not None
+
+
+def _open_changes(app) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(sa.select(RuleChange.id).where(RuleChange.decided_at.is_(None)))
+        )
+
+
+def _stage(app, track_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Track, track_id).stage
+
+
+def _join(app, inviter: Client, name: str, email: str) -> Client:
+    link = text(inviter.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
+    joiner = app.test_client()
+    response = joiner.submit(
+        "/invite/" + link.rsplit("/invite/", 1)[1],
+        data={"name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 302, text(response)
+    return joiner

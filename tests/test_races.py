@@ -1,0 +1,160 @@
+"""Races between real connections (security targets 4, 25 and 28): requests at the same
+moment from threads, each client on its own app instance (worker) and connection, on SQLite
+with WAL and on PostgreSQL. Every loser gets a plain 409 or 410, never a 500, and the
+winner's change happens exactly once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from supervisor.extensions import db
+from supervisor.models import Family, Guardian, Invite, Track, TrackEvent
+from tests.conftest import PASSWORD, Client, make_app, text
+from tests.races import at_once
+from tests.test_tracks import add_second_guardian, start_family
+
+ROUNDS = 10
+WORKERS = 3
+
+
+@pytest.fixture
+def workers(app: Flask) -> Iterator[list[Flask]]:
+    """Three more app instances on the same database, as gunicorn workers would be."""
+    others = [make_app(app.config["DATABASE_URL"]) for _ in range(WORKERS)]
+    yield others
+    for other in others:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def on(worker: Flask, client: Client) -> Client:
+    """The same browser (its session cookie) talking to another worker."""
+    moved = worker.test_client()
+    moved.set_cookie("__Host-session", client.get_cookie("__Host-session").value)
+    return moved
+
+
+def test_one_invite_link_redeemed_by_thirty_requests_adds_one_guardian(app, workers):
+    family = start_family(app)
+    page = text(family.guardian.submit("/family/invites"))
+    path = re.search(r'value="https?://[^/]+(/invite/[^"]+)"', page).group(1)
+    requests = [
+        (
+            workers[i % WORKERS].test_client(),
+            path,
+            {
+                "name": f"G{i}",
+                "email": f"g{i}@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
+        for i in range(30)
+    ]
+    codes = at_once(requests)
+    assert codes.count(302) == 1, codes
+    assert set(codes) <= {302, 409, 410}, codes
+    with app.app_context():
+        assert len(db.session.scalars(sa.select(Guardian)).all()) == 2
+        invite = db.session.scalars(sa.select(Invite)).one()
+        assert invite.accepted_by_id is not None
+
+
+def _both_on(app: Flask, family, workers: list[Flask]) -> tuple[Client, Client]:
+    second = add_second_guardian(app, family.guardian)
+    return on(workers[0], family.guardian), on(workers[1], second)
+
+
+def _tracks_at(app: Flask, family, stage: str, count: int) -> list[int]:
+    with app.app_context():
+        first = db.session.get_one(Track, family.track_id)
+        ids = []
+        for _ in range(count):
+            track = Track(
+                family_id=first.family_id,
+                child_id=first.child_id,
+                platform="youtube",
+                stage=stage,
+                stage_entered_at=first.created_at,
+            )
+            db.session.add(track)
+            db.session.flush()
+            ids.append(track.id)
+        db.session.commit()
+    return ids
+
+
+def _moves(app: Flask, track_id: int, kind: str) -> int:
+    with app.app_context():
+        return len(
+            db.session.scalars(
+                sa.select(TrackEvent).where(
+                    TrackEvent.track_id == track_id, TrackEvent.kind == kind
+                )
+            ).all()
+        )
+
+
+def _stage(app: Flask, track_id: int) -> str:
+    with app.app_context():
+        return db.session.get_one(Track, track_id).stage
+
+
+def test_racing_permit_to_licence_sign_offs_give_one_move_and_a_409(app, workers):
+    family = start_family(app)
+    ada, grace = _both_on(app, family, workers)
+    outcomes = []
+    for track_id in _tracks_at(app, family, "permit", ROUNDS):
+        url = f"/family/tracks/{track_id}/sign-off"
+        data = {"from_stage": "permit", "override_reason": "race"}
+        outcomes.append(tuple(sorted(at_once([(ada, url, data), (grace, url, data)]))))
+        assert _stage(app, track_id) == "licence"
+        assert _moves(app, track_id, "advance") == 1
+    assert set(outcomes) == {(302, 409)}, outcomes
+
+
+def test_racing_step_backs_give_one_move_and_a_409(app, workers):
+    family = start_family(app)
+    ada, grace = _both_on(app, family, workers)
+    outcomes = []
+    for track_id in _tracks_at(app, family, "licence", ROUNDS):
+        url = f"/family/tracks/{track_id}/step-back"
+        data = {"from_stage": "licence", "reason": "Shared a location."}
+        outcomes.append(tuple(sorted(at_once([(ada, url, data), (grace, url, data)]))))
+        assert _stage(app, track_id) == "permit"
+        assert _moves(app, track_id, "step_back") == 1
+    assert set(outcomes) == {(302, 409)}, outcomes
+
+
+def test_two_required_signatures_at_once_advance_the_track_exactly_once(app, workers):
+    family = start_family(app)
+    ada, grace = _both_on(app, family, workers)
+    with app.app_context():
+        db.session.get_one(Family, 1).both_guardians_sign = True
+        db.session.commit()
+    for track_id in _tracks_at(app, family, "instruction", ROUNDS):
+        url = f"/family/tracks/{track_id}/sign-off"
+        data = {"from_stage": "instruction", "override_reason": "both of us"}
+        codes = at_once([(ada, url, data), (grace, url, data)])
+        assert sorted(codes) == [302, 302], codes
+        assert _stage(app, track_id) == "permit"
+        assert _moves(app, track_id, "advance") == 1
+        assert _moves(app, track_id, "signature") == 2
+
+
+def test_concurrent_edits_of_a_monitoring_arrangement_never_answer_500(app, workers):
+    family = start_family(app)
+    ada, grace = _both_on(app, family, workers)
+    for track_id in _tracks_at(app, family, "permit", ROUNDS):
+        url = f"/family/tracks/{track_id}/monitoring"
+        codes = at_once(
+            [(ada, url, {"arrangement": "follow"}), (grace, url, {"arrangement": "password_known"})]
+        )
+        assert set(codes) <= {302, 409} and 302 in codes, codes
+        with app.app_context():
+            assert db.session.get_one(Track, track_id).monitoring in {"follow", "password_known"}
