@@ -223,7 +223,10 @@ class AuditEvent(Model):
 
 
 class LoginThrottle(Model):
-    """Failed sign-ins per email address, shared by every worker process."""
+    """Failed sign-ins per email address, shared by every worker process.
+
+    ``lockouts`` counts the locks in a row, so that each lasts longer than the one before.
+    """
 
     __tablename__ = "login_throttle"
 
@@ -231,6 +234,7 @@ class LoginThrottle(Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Track(Model):

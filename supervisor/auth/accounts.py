@@ -76,8 +76,15 @@ def sign_in(email: str, password: str) -> SignInResult:
 
 def lockout_message(locked_until: datetime) -> str:
     """What a guardian locked out by failed sign-ins is told."""
-    minutes = max(1, round((locked_until - clock.now()).total_seconds() / 60))
-    return f"Too many failed attempts for this account. Try again in {minutes} minutes."
+    return f"Too many failed attempts for this account. Try again in {_wait(locked_until)}."
+
+
+def _wait(until: datetime) -> str:
+    """How long until ``until``, in minutes below two hours and in hours from there."""
+    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"
 
 
 def change_password(guardian: Guardian, current: str, new: str) -> bool:
