@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from supervisor import passwords
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Guardian
 from tests.conftest import PASSWORD, Auth, text
@@ -140,3 +141,54 @@ def test_each_lock_is_in_the_family_audit_log_without_the_password(app, clock, a
         ]
         logged = db.session.scalars(sa.select(AuditEvent)).all()
     assert all(WRONG not in repr(vars(row)) for row in logged)
+
+
+def change_password(client, current: str):
+    new = "a brand new password"
+    return client.submit(
+        "/account", data={"current_password": current, "password": new, "confirm": new}
+    )
+
+
+def test_wrong_current_passwords_on_the_account_page_lock_sign_in_too(
+    app, clock, auth, client, monkeypatch
+):
+    """A session holder cannot guess the password on the account page instead of sign-in."""
+    auth.signup()
+    for _ in range(9):
+        refused = change_password(client, WRONG)
+        assert refused.status_code == 200
+        assert "That is not your current password" in text(refused)
+    tenth = change_password(client, WRONG)
+    assert tenth.status_code == 429
+    assert "Too many failed attempts for this account. Try again in 15 minutes." in text(tenth)
+
+    checked = []
+    monkeypatch.setattr(passwords, "verify_secret", lambda *a: checked.append(a) or True)
+    locked = change_password(client, PASSWORD)
+    assert locked.status_code == 429 and "Too many failed attempts" in text(locked)
+    assert checked == []  # no hash is checked while the lock lasts
+    monkeypatch.undo()
+
+    auth.logout()
+    assert auth.login(password=PASSWORD).status_code == 429
+    clock.advance(minutes=15, seconds=1)
+    assert auth.login(password=PASSWORD).status_code == 302  # the password never changed
+    with app.app_context():
+        outcomes = db.session.scalars(
+            sa.select(AuditEvent.outcome).where(AuditEvent.action == "password_change")
+        ).all()
+    assert outcomes == ["failure"] * 11
+
+
+def test_account_page_and_sign_in_failures_add_up_across_workers(
+    second_worker, clock, auth, client
+):
+    auth.signup()
+    for _ in range(5):
+        assert change_password(client, WRONG).status_code == 200
+    other = Auth(second_worker.test_client())
+    for _ in range(4):
+        assert other.login(password=WRONG).status_code == 200
+    assert other.login(password=WRONG).status_code == 429
+    assert change_password(client, PASSWORD).status_code == 429

@@ -87,9 +87,18 @@ def _wait(until: datetime) -> str:
     return f"{round(minutes / 60)} hours"
 
 
-def change_password(guardian: Guardian, current: str, new: str) -> bool:
-    """Set a new password if ``current`` is right; the caller ends the other sessions."""
+def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:
+    """Set a new password if ``current`` is right; the caller ends the other sessions.
+
+    A wrong ``current`` counts against the same throttle as signing in, so a session holder
+    cannot guess the password here instead; while the address is locked no hash is checked.
+    The result carries the guardian when the password changed.
+    """
+    locked = throttle.locked_until(guardian.email)
+    if locked is not None:
+        return SignInResult(locked_until=locked)
     if not passwords.verify_secret(guardian.password_hash, current):
-        return False
+        throttle.record_failure(guardian.email)
+        return SignInResult(locked_until=throttle.locked_until(guardian.email))
     guardian.password_hash = passwords.hash_secret(new)
-    return True
+    return SignInResult(guardian=guardian)

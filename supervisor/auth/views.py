@@ -139,24 +139,30 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/account", methods=["GET", "POST"])
 @guardian_only
-def account() -> str | Response:
-    """Change one's password; every other session of the account ends."""
+def account() -> str | Response | tuple[str, int]:
+    """Change one's password; every other session of the account ends.
+
+    Wrong current passwords count against the sign-in throttle of the account's address.
+    """
     form = PasswordChangeForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        changed = accounts.change_password(guardian, form.current_password.data, form.password.data)
+        result = accounts.change_password(guardian, form.current_password.data, form.password.data)
         audit.record(
             "password_change",
-            audit.SUCCESS if changed else audit.FAILURE,
+            audit.SUCCESS if result.guardian else audit.FAILURE,
             family_id=guardian.family_id,
             actor=guardian,
         )
-        if changed:
+        if result.guardian is not None:
             sessions.end_others(guardian)
             db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
-        db.session.commit()
+        db.session.commit()  # keep the failure count and the audit record
+        if result.locked_until is not None:
+            form.form_errors.append(accounts.lockout_message(result.locked_until))
+            return render_template("auth/account.html", form=form), 429
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
 
