@@ -237,6 +237,21 @@ class LoginThrottle(Model):
     lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
+class SignupThrottle(Model):
+    """Sign-up and join attempts per email address and per client address, for every worker.
+
+    Both forms say whether an address already has an account, so the attempts are counted to
+    keep anyone from testing a list of addresses. ``scope`` says which kind ``address`` is.
+    """
+
+    __tablename__ = "signup_throttle"
+
+    scope: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
 class Track(Model):
     """One social network a child is learning, at exactly one stage.
 

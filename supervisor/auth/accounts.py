@@ -47,11 +47,12 @@ def add_guardian(family: Family, name: str, email: str, password: str) -> Guardi
 
 
 def create_family(family_name: str, name: str, email: str, password: str) -> Guardian:
-    """Sign-up: a new family with its first guardian."""
-    family = Family(name=family_name.strip())
-    db.session.add(family)
-    db.session.flush()
-    return add_guardian(family, name, email, password)
+    """Sign-up: a new family with its first guardian, or neither if the address is taken."""
+    with db.session.begin_nested():
+        family = Family(name=family_name.strip())
+        db.session.add(family)
+        db.session.flush()
+        return add_guardian(family, name, email, password)
 
 
 def sign_in(email: str, password: str) -> SignInResult:
@@ -76,10 +77,10 @@ def sign_in(email: str, password: str) -> SignInResult:
 
 def lockout_message(locked_until: datetime) -> str:
     """What a guardian locked out by failed sign-ins is told."""
-    return f"Too many failed attempts for this account. Try again in {_wait(locked_until)}."
+    return f"Too many failed attempts for this account. Try again in {how_long(locked_until)}."
 
 
-def _wait(until: datetime) -> str:
+def how_long(until: datetime) -> str:
     """How long until ``until``, in minutes below two hours and in hours from there."""
     minutes = max(1, round((until - clock.now()).total_seconds() / 60))
     if minutes < 120:

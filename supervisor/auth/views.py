@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from supervisor import audit
 from supervisor.access import current_guardian, guardian_only, not_for_children
-from supervisor.auth import accounts, sessions
+from supervisor.auth import accounts, sessions, signup_throttle
 from supervisor.auth.forms import (
     JoinFamilyForm,
     LoginForm,
@@ -39,18 +39,24 @@ def index() -> str | Response:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @not_for_children
-def signup() -> str | Response:
-    """Create a family and its first guardian."""
+def signup() -> str | Response | tuple[str, int]:
+    """Create a family and its first guardian; attempts are limited per address."""
     form = SignupForm()
     if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        retry_at = signup_throttle.admit(email, request.remote_addr)
+        if retry_at is not None:
+            audit.record("signup", audit.DENIED, family_id=None, subject=email)
+            db.session.commit()
+            form.form_errors.append(signup_throttle.refusal_message(retry_at))
+            return render_template("auth/signup.html", form=form), 429
         try:
             guardian = accounts.create_family(
-                form.family_name.data,
-                form.name.data,
-                normalise_email(form.email.data),
-                form.password.data,
+                form.family_name.data, form.name.data, email, form.password.data
             )
         except accounts.EmailTaken:
+            audit.record("signup", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
@@ -115,18 +121,28 @@ def logout() -> Response:
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @not_for_children
 def join_family(token: str) -> str | Response | tuple[str, int]:
-    """Join a family from a guardian's invite link, choosing one's own password."""
+    """Join a family from a guardian's invite link, choosing one's own password.
+
+    Attempts count against the same limits as sign-up.
+    """
     found = invites.find(token)
     form = JoinFamilyForm()
     if isinstance(found, invites.InviteProblem):
         form.form_errors.append(found.value)
         return render_template("auth/join.html", form=form, invite=None), 410
     if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        retry_at = signup_throttle.admit(email, request.remote_addr)
+        if retry_at is not None:
+            audit.record("join_family", audit.DENIED, family_id=None, subject=email)
+            db.session.commit()
+            form.form_errors.append(signup_throttle.refusal_message(retry_at))
+            return render_template("auth/join.html", form=form, invite=found), 429
         try:
-            guardian = invites.accept(
-                found, form.name.data, normalise_email(form.email.data), form.password.data
-            )
+            guardian = invites.accept(found, form.name.data, email, form.password.data)
         except accounts.EmailTaken:
+            audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
