@@ -39,7 +39,16 @@ class Config:
 
     LOGIN_MAX_FAILURES = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    # Each lock in a row lasts longer, up to the last step; none is for good.
+    LOGIN_LOCKOUTS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
+    # Locks stop counting as "in a row" once this long has passed after the last one ended.
+    LOGIN_LOCKOUT_RESET = timedelta(hours=24)
+    # Sign-up and joining by invite tell whether an address has an account: attempts are
+    # limited per email address and per client address (a family signs up once or twice).
+    SIGNUP_MAX_PER_EMAIL = 10
+    SIGNUP_EMAIL_WINDOW = timedelta(minutes=15)
+    SIGNUP_MAX_PER_CLIENT = 20
+    SIGNUP_CLIENT_WINDOW = timedelta(hours=1)
 
     INVITE_LIFETIME = timedelta(hours=72)
     PASSWORD_MIN_LENGTH = 10

@@ -58,12 +58,15 @@ def demo_command() -> None:
 
 @group.command("daily")
 def daily_command() -> None:
-    """Daily upkeep: end supervision for children who have turned 18."""
+    """Daily upkeep: end supervision for children who have turned 18; forget old sign-up counts."""
+    from supervisor.auth import signup_throttle
     from supervisor.tracks import operations
 
     moved = operations.end_supervision_at_majority()
+    forgotten = signup_throttle.forget_expired()
     db.session.commit()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
+    click.echo(f"Forgot {forgotten} expired sign-up count(s).")
 
 
 def init_app(app: Flask) -> None:

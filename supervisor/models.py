@@ -252,7 +252,10 @@ class AuditEvent(Model):
 
 
 class LoginThrottle(Model):
-    """Failed sign-ins per email address, shared by every worker process."""
+    """Failed sign-ins per email address, shared by every worker process.
+
+    ``lockouts`` counts the locks in a row, so that each lasts longer than the one before.
+    """
 
     __tablename__ = "login_throttle"
 
@@ -260,6 +263,22 @@ class LoginThrottle(Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class SignupThrottle(Model):
+    """Sign-up and join attempts per email address and per client address, for every worker.
+
+    Both forms say whether an address already has an account, so the attempts are counted to
+    keep anyone from testing a list of addresses. ``scope`` says which kind ``address`` is.
+    """
+
+    __tablename__ = "signup_throttle"
+
+    scope: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Track(Model):

@@ -244,3 +244,5 @@ def test_email_taken_between_check_and_insert_is_a_form_error(app, auth, client,
     assert response.status_code == 200
     assert "An account with this email already exists" in text(response)
     assert len(guardians(app)) == 1
+    with app.app_context():  # the failed attempt is kept, its family is not
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Family)) == 1

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.family import data
-from supervisor.models import AuditEvent, Child, Family, Guardian, LoginSession
+from supervisor.models import AuditEvent, Child, Family, Guardian, LoginSession, SignupThrottle
 from tests.conftest import (
     PASSWORD,
     Auth,
@@ -126,6 +126,11 @@ def test_export_has_every_table_of_the_family_and_nothing_else(app):
         assert secret not in dumped
     assert tables["family"][0]["name"] == "The Lovelaces"
     assert tables["pin_attempts"] and tables["login_throttle"] == []  # cleared at success
+    # the sign-up counts of the family's own addresses, never a client address or another's
+    assert sorted((r["scope"], r["address"]) for r in tables["signup_throttle"]) == [
+        ("email", "ada@example.org"),
+        ("email", "second.ada@example.org"),
+    ]
     with app.app_context():
         assert db.session.scalars(
             sa.select(AuditEvent.action).where(AuditEvent.action == "export")
@@ -152,6 +157,11 @@ def test_deleting_the_family_leaves_no_row_behind(app):
     assert ours.login(email="ada@example.org").status_code == 200  # the account is gone
     with app.app_context():
         assert db.session.get(Family, ours_id) is None
+        assert sorted(db.session.scalars(sa.select(SignupThrottle.address))) == [
+            "127.0.0.1",  # the client's count is no family's
+            "eve@example.org",
+            "second.eve@example.org",
+        ]
         for table in metadata.sorted_tables:
             for column in ("family_id", "child_id"):
                 if column in table.c:

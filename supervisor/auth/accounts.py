@@ -47,11 +47,12 @@ def add_guardian(family: Family, name: str, email: str, password: str) -> Guardi
 
 
 def create_family(family_name: str, name: str, email: str, password: str) -> Guardian:
-    """Sign-up: a new family with its first guardian."""
-    family = Family(name=family_name.strip())
-    db.session.add(family)
-    db.session.flush()
-    return add_guardian(family, name, email, password)
+    """Sign-up: a new family with its first guardian, or neither if the address is taken."""
+    with db.session.begin_nested():
+        family = Family(name=family_name.strip())
+        db.session.add(family)
+        db.session.flush()
+        return add_guardian(family, name, email, password)
 
 
 def sign_in(email: str, password: str) -> SignInResult:
@@ -76,13 +77,29 @@ def sign_in(email: str, password: str) -> SignInResult:
 
 def lockout_message(locked_until: datetime) -> str:
     """What a guardian locked out by failed sign-ins is told."""
-    minutes = max(1, round((locked_until - clock.now()).total_seconds() / 60))
-    return f"Too many failed attempts for this account. Try again in {minutes} minutes."
+    return f"Too many failed attempts for this account. Try again in {how_long(locked_until)}."
 
 
-def change_password(guardian: Guardian, current: str, new: str) -> bool:
-    """Set a new password if ``current`` is right; the caller ends the other sessions."""
+def how_long(until: datetime) -> str:
+    """How long until ``until``, in minutes below two hours and in hours from there."""
+    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"
+
+
+def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:
+    """Set a new password if ``current`` is right; the caller ends the other sessions.
+
+    A wrong ``current`` counts against the same throttle as signing in, so a session holder
+    cannot guess the password here instead; while the address is locked no hash is checked.
+    The result carries the guardian when the password changed.
+    """
+    locked = throttle.locked_until(guardian.email)
+    if locked is not None:
+        return SignInResult(locked_until=locked)
     if not passwords.verify_secret(guardian.password_hash, current):
-        return False
+        throttle.record_failure(guardian.email)
+        return SignInResult(locked_until=throttle.locked_until(guardian.email))
     guardian.password_hash = passwords.hash_secret(new)
-    return True
+    return SignInResult(guardian=guardian)

@@ -1,12 +1,14 @@
-"""Forms for guardian accounts. Passwords: 10 to 128 characters, no composition rules."""
+"""Forms for guardian accounts. Passwords: 10 to 128 characters, not a common one, no
+composition rules."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from config import Config
+from supervisor.auth import common_passwords
 
 
 def strip(value: str | None) -> str | None:
@@ -14,8 +16,16 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def not_common(_form: FlaskForm, field: Field) -> None:
+    """Refuse a password that attackers try first, whatever its length."""
+    if field.data and common_passwords.is_common(field.data):
+        raise ValidationError(
+            "That password is on a list of commonly used passwords; choose another."
+        )
+
+
 def new_password_field(label: str = "Password") -> PasswordField:
-    """A password chosen by a guardian: length is the only rule (NIST 800-63B)."""
+    """A password chosen by a guardian: long enough and not a common one (NIST 800-63B)."""
     return PasswordField(
         label,
         validators=[
@@ -28,6 +38,7 @@ def new_password_field(label: str = "Password") -> PasswordField:
                     " characters; a short sentence works well."
                 ),
             ),
+            not_common,
         ],
         render_kw={"autocomplete": "new-password"},
     )

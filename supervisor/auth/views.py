@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from supervisor import audit, authority
 from supervisor.access import current_guardian, guardian_only, not_for_children
-from supervisor.auth import accounts, sessions
+from supervisor.auth import accounts, sessions, signup_throttle
 from supervisor.auth.forms import (
     JoinFamilyForm,
     LoginForm,
@@ -40,18 +40,24 @@ def index() -> str | Response:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @not_for_children
-def signup() -> str | Response:
-    """Create a family and its first guardian."""
+def signup() -> str | Response | tuple[str, int]:
+    """Create a family and its first guardian; attempts are limited per address."""
     form = SignupForm()
     if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        retry_at = signup_throttle.admit(email, request.remote_addr)
+        if retry_at is not None:
+            audit.record("signup", audit.DENIED, family_id=None, subject=email)
+            db.session.commit()
+            form.form_errors.append(signup_throttle.refusal_message(retry_at))
+            return render_template("auth/signup.html", form=form), 429
         try:
             guardian = accounts.create_family(
-                form.family_name.data,
-                form.name.data,
-                normalise_email(form.email.data),
-                form.password.data,
+                form.family_name.data, form.name.data, email, form.password.data
             )
         except accounts.EmailTaken:
+            audit.record("signup", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
@@ -119,7 +125,8 @@ def logout() -> Response:
 def join_family(token: str) -> str | Response | tuple[str, int]:
     """Join a family from a guardian's invite link, choosing one's own password.
 
-    Joining ends whatever session this browser had, and every other guardian is told.
+    Attempts count against the same limits as sign-up. Joining ends whatever session this
+    browser had, and every other guardian is told.
     """
     found = invites.find(token)
     form = JoinFamilyForm()
@@ -127,14 +134,21 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
         form.form_errors.append(found.value)
         return render_template("auth/join.html", form=form, invite=None), 410
     if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        retry_at = signup_throttle.admit(email, request.remote_addr)
+        if retry_at is not None:
+            audit.record("join_family", audit.DENIED, family_id=None, subject=email)
+            db.session.commit()
+            form.form_errors.append(signup_throttle.refusal_message(retry_at))
+            return render_template("auth/join.html", form=form, invite=found), 429
         try:
-            guardian = invites.accept(
-                found, form.name.data, normalise_email(form.email.data), form.password.data
-            )
+            guardian = invites.accept(found, form.name.data, email, form.password.data)
         except accounts.EmailTaken:
+            audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         except invites.AlreadyUsed:
-            db.session.rollback()
+            db.session.commit()  # keep the count
             form.form_errors.append(invites.InviteProblem.USED.value)
             return render_template("auth/join.html", form=form, invite=None), 409
         else:
@@ -154,13 +168,16 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/account", methods=["GET", "POST"])
 @guardian_only
-def account() -> str | Response:
-    """Change one's password; every other session of the account ends."""
+def account() -> str | Response | tuple[str, int]:
+    """Change one's password; every other session of the account ends.
+
+    Wrong current passwords count against the sign-in throttle of the account's address.
+    """
     form = PasswordChangeForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        changed = accounts.change_password(guardian, form.current_password.data, form.password.data)
-        if changed:
+        result = accounts.change_password(guardian, form.current_password.data, form.password.data)
+        if result.guardian is not None:
             sessions.end_others(guardian)
             authority.done(
                 guardian.get_id(),
@@ -171,7 +188,10 @@ def account() -> str | Response:
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
         audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
-        db.session.commit()
+        db.session.commit()  # keep the failure count and the audit record
+        if result.locked_until is not None:
+            form.form_errors.append(accounts.lockout_message(result.locked_until))
+            return render_template("auth/account.html", form=form), 429
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
 

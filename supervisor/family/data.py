@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervisor import clock
+from supervisor.auth import signup_throttle
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import Child, Family, Guardian, LoginThrottle, PinAttempts
+from supervisor.models import Child, Family, Guardian, LoginThrottle, PinAttempts, SignupThrottle
 
 FORMAT = "supervisor-family-export"
 SECRET_COLUMNS = {"password_hash", "pin_hash", "token_hash", "calendar_token_hash"}
@@ -34,6 +35,8 @@ def _owned(table: sa.Table, family_id: int) -> sa.Select[Any] | None:
     if table.name == LoginThrottle.__tablename__:
         emails = sa.select(Guardian.email).where(Guardian.family_id == family_id)
         return sa.select(table).where(table.c.email.in_(emails))
+    if table.name == SignupThrottle.__tablename__:
+        return sa.select(table).where(_guardian_addresses(family_id))
     raise LookupError(f"no rule says which rows of {table.name!r} belong to a family")
 
 
@@ -67,8 +70,17 @@ def export(family_id: int) -> dict[str, Any]:
 def delete_family(family_id: int) -> None:
     """Remove the family and, by the database's cascades, every row that refers to it.
 
-    Sign-in counters are keyed by email, not family, so they go first, by hand.
+    Sign-in and sign-up counters are keyed by email, not family, so they go first, by hand.
     """
     emails = sa.select(Guardian.email).where(Guardian.family_id == family_id)
     db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email.in_(emails)))
+    db.session.execute(sa.delete(SignupThrottle).where(_guardian_addresses(family_id)))
     db.session.execute(sa.delete(Family).where(Family.id == family_id))
+
+
+def _guardian_addresses(family_id: int) -> sa.ColumnElement[bool]:
+    """Sign-up counts of the family's guardians' email addresses (client addresses are no one's)."""
+    emails = sa.select(Guardian.email).where(Guardian.family_id == family_id)
+    return sa.and_(
+        SignupThrottle.scope == signup_throttle.EMAIL, SignupThrottle.address.in_(emails)
+    )

@@ -66,16 +66,17 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
     the others wait for its row and then raise ``AlreadyUsed``.
     """
     now = clock.now()
-    claimed = db.session.execute(
-        sa.update(Invite)
-        .where(Invite.id == invite.id, Invite.accepted_at.is_(None), Invite.expires_at > now)
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise AlreadyUsed
-    guardian = accounts.add_guardian(invite.family, name, email, password)
-    invite.accepted_by_id = guardian.id
+    with db.session.begin_nested():  # an address taken meanwhile leaves the invite unused
+        claimed = db.session.execute(
+            sa.update(Invite)
+            .where(Invite.id == invite.id, Invite.accepted_at.is_(None), Invite.expires_at > now)
+            .values(accepted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise AlreadyUsed
+        guardian = accounts.add_guardian(invite.family, name, email, password)
+        invite.accepted_by_id = guardian.id
     return guardian
 
 
