@@ -26,6 +26,7 @@ def create_app(
     )
     configure(app, config, overrides)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -73,6 +74,12 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+
+
+def register_converters(app: Flask) -> None:
+    from supervisor import routing
+
+    routing.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
