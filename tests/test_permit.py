@@ -593,3 +593,17 @@ def test_a_plan_saved_far_ahead_before_the_window_keeps_pages_working(app, permi
         f"/family/tracks/{track}/step-back", data={"from_stage": "permit", "reason": "a pause"}
     )
     assert response.status_code == 302
+
+
+def test_schedule_time_must_be_exactly_hours_and_minutes(app, permit):
+    """``$`` let a trailing newline through, too long for the five characters stored."""
+    wide = "\uff11\uff18:\uff10\uff10"  # 18:00 in full-width digits
+    for typed in ("18:00\n", "18:00\r\n", "18:00 ", wide, "1800", "24:00", "18:00:00"):
+        response = propose(permit, at_time=typed)
+        assert response.status_code == 200, repr(typed)
+        assert "Use a time like 18:30." in text(response), repr(typed)
+    with app.app_context():
+        assert db.session.scalars(sa.select(CheckInSchedule)).all() == []
+    assert propose(permit, at_time="07:45").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(sa.select(CheckInSchedule.at_time)).all() == ["07:45"]

@@ -70,7 +70,8 @@ class ScheduleForm(FlaskForm):
         default="18:00",
         validators=[
             DataRequired("Give a time."),
-            Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a time like 18:30."),
+            # \Z, not $: "$" also matches before a final newline, one character too many.
+            Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use a time like 18:30."),
         ],
     )
     minutes = IntegerField(
