@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import add_child, text
+from tests.conftest import PASSWORD, add_child, text
 
 HUGE_IDS = (str(2**31), str(2**63), "9" * 5000)  # past int4, past int8, past int() itself
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
@@ -30,3 +30,42 @@ def test_every_out_of_range_id_is_not_found(app, auth, client):
             response = client.get(url) if "GET" in rule.methods else client.submit(url)
             assert response.status_code == 404, (url, response.status_code)
             assert "Page not found" in text(response)
+
+
+def sign_in_with_next(auth, client, target: str):
+    auth.logout()
+    data = {"csrf_token": client.csrf_token(), "email": "ada@example.org", "password": PASSWORD}
+    return client.post("/login", query_string={"next": target}, data=data)
+
+
+NOT_PLAIN_PATHS = [
+    "/account\r\nSet-Cookie: stolen=1",
+    "/account\nX-Injected: 1",
+    "/account\x00",
+    "/account\x0b",
+    "/\t/evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\/evil.example/",
+    "/%2F/evil.example/",
+    "/%5Cevil.example/",
+    "/account%0D%0ASet-Cookie:%20stolen=1",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    " /account",
+    "account",
+    "/account#\x7f",
+]
+
+
+def test_sign_in_follows_only_a_plain_path(auth, client):
+    """Anything but a plain path on this site is ignored: the guardian lands on their page."""
+    auth.signup()
+    for target in NOT_PLAIN_PATHS:
+        response = sign_in_with_next(auth, client, target)
+        assert response.status_code == 302, repr(target)
+        assert response.headers["Location"] == "/family/", repr(target)
+    for target in ("/account", "/family/children/new?from=home", "/family/%C3%A9t%C3%A9"):
+        response = sign_in_with_next(auth, client, target)
+        assert response.headers["Location"] == target
