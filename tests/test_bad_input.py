@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+import sqlalchemy as sa
+from flask import abort
+
+from supervisor.extensions import db
+from supervisor.models import Family
 from tests.conftest import PASSWORD, add_child, text
 
 HUGE_IDS = (str(2**31), str(2**63), "9" * 5000)  # past int4, past int8, past int() itself
@@ -69,3 +75,45 @@ def test_sign_in_follows_only_a_plain_path(auth, client):
     for target in ("/account", "/family/children/new?from=home", "/family/%C3%A9t%C3%A9"):
         response = sign_in_with_next(auth, client, target)
         assert response.headers["Location"] == target
+
+
+@pytest.fixture
+def vanishing_family(app, second_worker):
+    """A page during which another worker deletes the signed-in guardian's family.
+
+    It then fails (500), or commits what it did and finds nothing (404): either way the
+    guardian loaded for this request is gone and their row expired.
+    """
+
+    def delete_family() -> None:
+        with second_worker.app_context():
+            db.session.execute(sa.delete(Family))
+            db.session.commit()
+
+    @app.get("/vanish/<outcome>")
+    def vanish(outcome: str) -> str:
+        from flask_login import current_user
+
+        assert current_user.is_guardian  # the guardian is loaded before the family goes
+        delete_family()
+        if outcome == "missing":
+            db.session.commit()
+            abort(404)
+        raise RuntimeError("the family went while the page was being made")
+
+    return vanish
+
+
+@pytest.mark.parametrize(("outcome", "status"), [("missing", 404), ("broken", 500)])
+def test_error_page_renders_when_the_guardian_was_deleted_meanwhile(
+    auth, client, vanishing_family, outcome, status
+):
+    auth.signup()
+    response = client.get(f"/vanish/{outcome}")
+    assert response.status_code == status
+    page = text(response)
+    assert "Supervisor" in page and "Go to the start page" in page
+    assert ("Page not found" if status == 404 else "Something went wrong") in page
+    for leak in ("Traceback", "ObjectDeletedError", "Ada"):
+        assert leak not in page
+    assert client.get("/family/").status_code == 302  # the session went with the family
