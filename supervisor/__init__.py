@@ -58,7 +58,7 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from supervisor import access, security, templating
+    from supervisor import access, request_log, security, templating
     from supervisor import db as database
     from supervisor.auth import sessions
     from supervisor.extensions import csrf, db, login_manager
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(sessions.load)
     login_manager.unauthorized_handler(access.unauthorized)
     security.init_app(app)
+    request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
 
