@@ -1,5 +1,5 @@
-"""Secrets stay out of logs (security target 26): request lines show no URL token.
-gunicorn's log: tests/test_serving.py."""
+"""Secrets stay out of logs (security target 26): request lines show no URL token, and a
+failing statement is logged without its parameters. gunicorn's log: tests/test_serving.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import threading
 import urllib.error
 import urllib.request
 
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from supervisor.extensions import db
 from tests.conftest import text
 
+SECRET = "-".join(("the", "secret", "value"))  # built, so no traceback's source line shows it
 LINK = re.compile(r'value="https?://[^/"]+/(?:invite|calendar)/([^"]+?)(?:\.ics)?"')
 
 
@@ -45,3 +48,17 @@ def test_development_server_log_masks_url_tokens(app, auth, client, caplog):
     assert "GET /calendar/[hidden].ics HTTP/1.1" in logged
     for secret in (invite, calendar, "made-up"):
         assert secret not in logged
+
+
+def test_failing_statement_is_logged_without_its_parameters(app, client, caplog):
+    @app.get("/failing-statement")
+    def failing_statement() -> str:
+        statement = sa.text("SELECT * FROM no_such_table WHERE secret = :secret")
+        db.session.execute(statement, {"secret": SECRET})
+        return "unreachable"
+
+    response = client.get("/failing-statement")
+    assert response.status_code == 500
+    assert "no_such_table" in caplog.text  # the error itself is logged
+    assert SECRET not in caplog.text
+    assert SECRET not in text(response)
