@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
+from supervisor import links
 from supervisor.db import ROOT
 from supervisor.tracks import facts
 
@@ -43,6 +44,7 @@ def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, A
     app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+    links.configure(app)
 
 
 def _instance_secret_key(app: Flask) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from supervisor.extensions import db
 
@@ -62,10 +62,14 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
         page = render_template("errors/error.html", code=code, title=title(code), message=text)
     except Exception:
         current_app.logger.exception("The error page failed; a plain one was sent")
-        page = PLAIN_PAGE.format(
-            code=code, title=title(code), message=escape(text), root=escape(request.script_root)
-        )
+        return plain_page(code, text)
     return page, code
+
+
+def plain_page(code: int, text: str) -> tuple[str, int]:
+    """The error page without templates, links built or the signed-in person."""
+    root = escape(request.script_root)
+    return PLAIN_PAGE.format(code=code, title=title(code), message=escape(text), root=root), code
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:
@@ -78,6 +82,11 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     )
 
 
+def handle_untrusted_host(error: SecurityError) -> tuple[str, int]:
+    """A Host header outside ``TRUSTED_HOSTS``: no link can be built for it, so the plain page."""
+    return plain_page(400, MESSAGES[400])
+
+
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Any exception that escaped a view: a generic page (the details go to the log)."""
     current_app.logger.exception("Unhandled error")
@@ -87,5 +96,6 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

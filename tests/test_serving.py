@@ -55,6 +55,7 @@ def served(migrated_database: str, tmp_path: Path) -> Iterator[int]:
     env = {
         "SUPERVISOR_SECRET_KEY": "a-key-from-the-environment",
         "SUPERVISOR_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+        "SUPERVISOR_BASE_URL": base(port),
     }
     process = gunicorn(env, port, "--access-logfile", str(tmp_path / "access.log"))
     try:
@@ -93,6 +94,17 @@ def sign_up(guardian: Browser) -> Response:
         "csrf_token": guardian.form_token("/signup"),
     }
     return guardian.post("/signup", signup)
+
+
+def test_gunicorn_refuses_to_start_without_a_base_url(migrated_database, tmp_path):
+    env = {
+        "SUPERVISOR_SECRET_KEY": "a-key-from-the-environment",
+        "SUPERVISOR_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+    }
+    process = gunicorn(env, free_port())
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Set SUPERVISOR_BASE_URL" in output
 
 
 def test_two_workers_share_sessions_and_throttles(served: int):

@@ -14,7 +14,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock
+from supervisor import audit, clock, links
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.extensions import db
@@ -257,7 +257,7 @@ def create_invite() -> str:
     """Make a one-time invite link for a second guardian and show it once."""
     invite, token = invites.create(current_guardian())
     db.session.commit()
-    link = url_for("auth.join_family", token=token, _external=True)
+    link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
 
