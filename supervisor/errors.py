@@ -58,6 +58,8 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     instead of a second error.
     """
     text = message or MESSAGES.get(code, "Something went wrong.")
+    if isinstance(request.routing_exception, SecurityError):
+        return plain_page(code, text)  # a host outside TRUSTED_HOSTS: no link can be built
     try:
         page = render_template("errors/error.html", code=code, title=title(code), message=text)
     except Exception:
@@ -82,11 +84,6 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     )
 
 
-def handle_untrusted_host(error: SecurityError) -> tuple[str, int]:
-    """A Host header outside ``TRUSTED_HOSTS``: no link can be built for it, so the plain page."""
-    return plain_page(400, MESSAGES[400])
-
-
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Any exception that escaped a view: a generic page (the details go to the log)."""
     current_app.logger.exception("Unhandled error")
@@ -96,6 +93,5 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
