@@ -15,6 +15,9 @@ class Config:
 
     ENV_NAME = "production"
     SECRET_KEY: str | None = None
+    # Where the site is served, such as https://supervisor.example.org: the links the app
+    # sends out start with it. Required in production (see supervisor/links.py).
+    BASE_URL: str | None = None
     # Relative SQLite paths live in Flask's instance folder.
     DATABASE_URL = "sqlite:///supervisor.sqlite3"
 

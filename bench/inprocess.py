@@ -60,7 +60,9 @@ class PageCost:
 
 
 def make_app(url: str, secret_key: str) -> Flask:
-    return create_app(ProductionConfig, {"DATABASE_URL": url, "SECRET_KEY": secret_key})
+    """Production settings, serving the test client's own host (``localhost``)."""
+    settings = {"DATABASE_URL": url, "SECRET_KEY": secret_key, "BASE_URL": "http://localhost"}
+    return create_app(ProductionConfig, settings)
 
 
 @contextmanager

@@ -26,7 +26,8 @@ def main() -> None:
     # equally fast, and one version on the slower would look worse.
     os.sched_setaffinity(0, {int(core)})
     requests = [(path, cookie) for _page, path, cookie in json.loads(Path(listing).read_text())]
-    app = create_app(ProductionConfig, {"DATABASE_URL": url, "SECRET_KEY": secret_key})
+    settings = {"DATABASE_URL": url, "SECRET_KEY": secret_key, "BASE_URL": "http://localhost"}
+    app = create_app(ProductionConfig, settings)  # the test client asks for localhost
     client = app.test_client(use_cookies=False)
 
     def get(number: int) -> None:

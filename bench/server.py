@@ -24,13 +24,14 @@ def free_port() -> int:
         return port
 
 
-def server_environment(url: str, secret_key: str) -> dict[str, str]:
+def server_environment(url: str, secret_key: str, base: str) -> dict[str, str]:
     """Production settings; nothing else from the caller's ``SUPERVISOR_*`` variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUPERVISOR_")}
     env.update(
         SUPERVISOR_ENV="production",
         SUPERVISOR_SECRET_KEY=secret_key,
         SUPERVISOR_DATABASE_URL=url,
+        SUPERVISOR_BASE_URL=base,
     )
     return env
 
@@ -46,9 +47,10 @@ def gunicorn(url: str, secret_key: str, log: Path, workers: int = 2) -> Iterator
     """``gunicorn -w 2 wsgi:app`` on a free local port, stopped again afterwards."""
     base = f"http://127.0.0.1:{free_port()}"
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", base[7:], "wsgi:app"]
+    env = server_environment(url, secret_key, base)
     with log.open("w") as output:
         server = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=ROOT, env=server_environment(url, secret_key), stdout=output, stderr=output
+            command, cwd=ROOT, env=env, stdout=output, stderr=output
         )
         try:
             _wait_until_healthy(base, server)

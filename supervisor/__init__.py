@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
+from supervisor import links
 from supervisor.db import ROOT
 from supervisor.tracks import facts
 
@@ -26,6 +27,7 @@ def create_app(
     )
     configure(app, config, overrides)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -42,6 +44,7 @@ def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, A
     app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+    links.configure(app)
 
 
 def _instance_secret_key(app: Flask) -> str:
@@ -57,7 +60,7 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from supervisor import access, authority, security, templating
+    from supervisor import access, authority, request_log, security, templating
     from supervisor import db as database
     from supervisor.auth import sessions
     from supervisor.extensions import csrf, db, login_manager
@@ -72,8 +75,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(access.unauthorized)
     authority.init_app(app)
     security.init_app(app)
+    request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+
+
+def register_converters(app: Flask) -> None:
+    from supervisor import routing
+
+    routing.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+)
 
 from supervisor.extensions import db
 
@@ -22,11 +28,59 @@ MESSAGES = {
     503: "The app is not ready to serve right now.",
 }
 
+# The error page without the app's template: nothing in it can fail.
+PLAIN_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Error {code} · Supervisor</title>
+  <link rel="stylesheet" href="{root}/static/style.css">
+</head>
+<body>
+  <header class="site-header"><a class="brand" href="{root}/">Supervisor</a></header>
+  <main id="main">
+    <section class="card narrow">
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p class="actions-left">
+        <a class="button button-secondary" href="{root}/">Go to the start page</a>
+      </p>
+    </section>
+  </main>
+</body>
+</html>
+"""
+
+
+def title(code: int) -> str:
+    """The error page's heading."""
+    titles = {404: "Page not found", 403: "Not for this profile", 429: "Please wait"}
+    return titles.get(code, "Something went wrong" if code >= 500 else "That didn't work")
+
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
-    """The error page for ``code`` with a plain-words message."""
+    """The error page for ``code`` with a plain-words message.
+
+    Should the page itself fail (the signed-in guardian's row deleted by another request
+    meanwhile, say, so the header cannot show who is signed in), the plain page goes out
+    instead of a second error.
+    """
     text = message or MESSAGES.get(code, "Something went wrong.")
-    return render_template("errors/error.html", code=code, message=text), code
+    if isinstance(request.routing_exception, SecurityError):
+        return plain_page(code, text)  # a host outside TRUSTED_HOSTS: no link can be built
+    try:
+        page = render_template("errors/error.html", code=code, title=title(code), message=text)
+    except Exception:
+        current_app.logger.exception("The error page failed; a plain one was sent")
+        return plain_page(code, text)
+    return page, code
+
+
+def plain_page(code: int, text: str) -> tuple[str, int]:
+    """The error page without templates, links built or the signed-in person."""
+    root = escape(request.script_root)
+    return PLAIN_PAGE.format(code=code, title=title(code), message=escape(text), root=root), code
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:

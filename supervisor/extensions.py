@@ -6,6 +6,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-db = SQLAlchemy()
+# A statement that fails is logged without its parameters: they may be emails or notes.
+db = SQLAlchemy(engine_options={"hide_parameters": True})
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import CheckInSchedule, Track, WalkthroughRun
+from supervisor.models import CheckInSchedule, Family, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
 from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text, weekly_schedule
@@ -502,3 +502,105 @@ def test_printable_agreement_records_who_agreed_when(app, clock, permit):
     # Choosing another arrangement needs the child's agreement again.
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
     assert "not yet by Mo" in text(guardian.get(f"/family/tracks/{track}/agreement"))
+
+
+# --- dates a plan may name ----------------------------------------------------------------
+
+
+def test_schedule_maths_never_runs_off_the_calendar():
+    """A version starting at the calendar's end has no check-ins yet, whatever its rhythm."""
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    today = now.date()
+    for start in (date.max, date(9999, 12, 31) - timedelta(days=3)):
+        for frequency in ("weekly", "fortnightly", "monthly", "days"):
+            for weekday in range(7):
+                plan = [rhythm(frequency, start, weekday=weekday, every=60)]
+                assert schedule.occurrences(plan, LONDON, today, today + timedelta(400)) == []
+                assert schedule.upcoming(plan, LONDON, now) == []
+    edge = [rhythm("monthly", today + timedelta(days=365), weekday=6)]
+    assert days(schedule.upcoming(edge, ZoneInfo("Pacific/Kiritimati"), now, 1)) == [
+        date(2027, 3, 7)
+    ]
+
+
+def propose(permit, **fields):
+    data = weekly_schedule(date(2026, 3, 9), **fields)
+    return permit["guardian"].submit(f"/family/tracks/{permit['track']}/schedule", data=data)
+
+
+OUT_OF_WINDOW = [
+    {"starts_on": "9999-12-31", "weekday": "0"},
+    {"starts_on": "2027-03-03"},
+    {"starts_on": "2025-03-01"},
+    {"fade1_on": "9999-12-31", "fade1_frequency": "fortnightly"},
+    {
+        "fade1_on": "2026-06-01",
+        "fade1_frequency": "fortnightly",
+        "fade2_on": "2027-03-03",
+        "fade2_frequency": "monthly",
+    },
+]
+
+
+def test_schedule_dates_stay_within_a_year_of_today(permit):
+    """Today is 2 March 2026 in the family's zone: a plan names dates a year either side."""
+    guardian, track = permit["guardian"], permit["track"]
+    for fields in OUT_OF_WINDOW:
+        response = propose(permit, **fields)
+        assert response.status_code == 200, fields
+        page = text(response)
+        assert "Choose a date from 2 March 2025 to 2 March 2027." in page
+        for value in fields.values():
+            assert f'value="{value}"' in page, (fields, value)
+    for page in ("/family/", f"/family/tracks/{track}", f"/family/tracks/{track}/schedule"):
+        assert guardian.get(page).status_code == 200
+    assert propose(permit, starts_on="2025-03-02").status_code == 302
+    edges = {"fade1_on": "2026-06-01", "fade1_frequency": "fortnightly"}
+    edges |= {"fade2_on": "2027-03-02", "fade2_frequency": "monthly"}
+    assert propose(permit, **edges).status_code == 302
+    permit["tablet"].submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    page = text(guardian.get(f"/family/tracks/{track}"))
+    assert "Next: 9 Mar 2026, 18:00, 16 Mar 2026, 18:00, 23 Mar 2026, 18:00" in page
+
+
+def test_schedule_window_follows_the_family_time_zone(app, clock, permit):
+    """At 11:00 UTC it is already 3 March on Kiritimati (UTC+14), so the window moves too."""
+    with app.app_context():
+        db.session.execute(sa.update(Family).values(timezone="Pacific/Kiritimati"))
+        db.session.commit()
+    clock.advance(hours=2)
+    Auth(permit["guardian"]).login()
+    assert propose(permit, starts_on="2027-03-03").status_code == 302
+    assert "to 3 March 2027." in text(propose(permit, starts_on="2027-03-04"))
+
+
+def test_a_plan_saved_far_ahead_before_the_window_keeps_pages_working(app, permit):
+    """Plans saved before dates were checked may reach the calendar's end: pages still load."""
+    agree_schedule(permit)
+    with app.app_context():
+        db.session.execute(
+            sa.update(CheckInSchedule).values(effective_from=date(9999, 12, 31), weekday=0)
+        )
+        db.session.commit()
+    guardian, track = permit["guardian"], permit["track"]
+    for page in ("/family/", f"/family/tracks/{track}", f"/family/tracks/{track}/checkins/new"):
+        assert guardian.get(page).status_code == 200, page
+    assert permit["tablet"].get(f"/me/tracks/{track}").status_code == 200
+    response = guardian.submit(
+        f"/family/tracks/{track}/step-back", data={"from_stage": "permit", "reason": "a pause"}
+    )
+    assert response.status_code == 302
+
+
+def test_schedule_time_must_be_exactly_hours_and_minutes(app, permit):
+    """``$`` let a trailing newline through, too long for the five characters stored."""
+    wide = "\uff11\uff18:\uff10\uff10"  # 18:00 in full-width digits
+    for typed in ("18:00\n", "18:00\r\n", "18:00 ", wide, "1800", "24:00", "18:00:00"):
+        response = propose(permit, at_time=typed)
+        assert response.status_code == 200, repr(typed)
+        assert "Use a time like 18:30." in text(response), repr(typed)
+    with app.app_context():
+        assert db.session.scalars(sa.select(CheckInSchedule)).all() == []
+    assert propose(permit, at_time="07:45").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(sa.select(CheckInSchedule.at_time)).all() == ["07:45"]

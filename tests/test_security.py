@@ -83,6 +83,7 @@ def test_production_runs_without_debug_and_needs_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SUPERVISOR_SECRET_KEY"):
         create_app(ProductionConfig, {"DATABASE_URL": "sqlite://"})
     monkeypatch.setenv("SUPERVISOR_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("SUPERVISOR_BASE_URL", "https://supervisor.example")
     app = create_app(ProductionConfig, {"DATABASE_URL": "sqlite://"})
     assert app.debug is False
     assert app.config["SECRET_KEY"] == "from-the-environment"

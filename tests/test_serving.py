@@ -3,7 +3,9 @@ from the environment (security targets 9 and 12 across real worker processes).""
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import Browser
+from bench.browser import Browser, Response
 from tests.conftest import PASSWORD, _fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +31,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+def gunicorn(env: dict[str, str], port: int, *options: str) -> subprocess.Popen[str]:
     """Only the settings given here: no SUPERVISOR_ variable leaks in from outside."""
     outside = {k: v for k, v in os.environ.items() if not k.startswith("SUPERVISOR_")}
     command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     return subprocess.Popen(  # noqa: S603 - a fixed command line
-        [*command, "wsgi:app"],
+        [*command, *options, "wsgi:app"],
         cwd=ROOT,
         env={**outside, "SUPERVISOR_ENV": "production", **env},
         stdout=subprocess.PIPE,
@@ -45,13 +47,17 @@ def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[str]:
 
 @pytest.fixture
 def served(migrated_database: str, tmp_path: Path) -> Iterator[int]:
-    """The app under gunicorn with two workers on a fresh database; yields the port."""
+    """The app under gunicorn with two workers on a fresh database; yields the port.
+
+    gunicorn's access log goes to ``access.log`` in ``tmp_path``.
+    """
     port = free_port()
     env = {
         "SUPERVISOR_SECRET_KEY": "a-key-from-the-environment",
         "SUPERVISOR_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+        "SUPERVISOR_BASE_URL": base(port),
     }
-    process = gunicorn(env, port)
+    process = gunicorn(env, port, "--access-logfile", str(tmp_path / "access.log"))
     try:
         for _ in range(100):
             try:
@@ -77,8 +83,8 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(migrated_database, tmp_p
     assert "Set SUPERVISOR_SECRET_KEY" in output
 
 
-def test_two_workers_share_sessions_and_throttles(served: int):
-    guardian = Browser(base(served))
+def sign_up(guardian: Browser) -> Response:
+    """Sign a new family up through the pages, as test_auth does in process."""
     signup = {
         "name": "Ada",
         "family_name": "The Lovelaces",
@@ -87,7 +93,23 @@ def test_two_workers_share_sessions_and_throttles(served: int):
         "confirm": PASSWORD,
         "csrf_token": guardian.form_token("/signup"),
     }
-    answer = guardian.post("/signup", signup)
+    return guardian.post("/signup", signup)
+
+
+def test_gunicorn_refuses_to_start_without_a_base_url(migrated_database, tmp_path):
+    env = {
+        "SUPERVISOR_SECRET_KEY": "a-key-from-the-environment",
+        "SUPERVISOR_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+    }
+    process = gunicorn(env, free_port())
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Set SUPERVISOR_BASE_URL" in output
+
+
+def test_two_workers_share_sessions_and_throttles(served: int):
+    guardian = Browser(base(served))
+    answer = sign_up(guardian)
     assert answer.status == 302
     # Target 12: the session cookie as production sets it.
     cookie = next(h for h in answer.set_cookies if h.startswith("__Host-session="))
@@ -112,3 +134,32 @@ def test_two_workers_share_sessions_and_throttles(served: int):
 def test_health_under_gunicorn(served: int):
     answer = Browser(base(served)).get("/health")
     assert answer.status == 200 and '"status":"ok"' in answer.body.replace(" ", "")
+
+
+def test_gunicorn_access_log_masks_url_tokens(served: int, tmp_path: Path):
+    """Security target 26, with the ``gunicorn.conf.py`` gunicorn reads from the checkout."""
+    guardian = Browser(base(served))
+    sign_up(guardian)
+    tokens = []
+    for form in ("/family/invites", "/family/calendar"):
+        page = guardian.post(form, {"csrf_token": guardian.form_token("/family/")}).body
+        tokens.append(re.search(r'value="[^"]+/(?:invite|calendar)/([\w-]+)', page).group(1))
+    invite, calendar = tokens
+    assert Browser(base(served)).get(f"/invite/{invite}").status == 200
+    assert Browser(base(served)).get(f"/calendar/{calendar}.ics").status == 200
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    connection.request(
+        "GET", "/static/style.css", headers={"Referer": base(served) + f"/invite/{invite}"}
+    )
+    assert connection.getresponse().status == 200
+    connection.close()
+    log = tmp_path / "access.log"
+    for _ in range(100):  # a worker writes its line once the response has gone
+        if log.read_text().count("/invite/[hidden]") == 2:
+            break
+        time.sleep(0.05)
+    logged = log.read_text()
+    assert '"GET /invite/[hidden] HTTP/1.1" 200' in logged
+    assert '"GET /calendar/[hidden].ics HTTP/1.1" 200' in logged
+    assert f'"{base(served)}/invite/[hidden]"' in logged  # the referring page
+    assert invite not in logged and calendar not in logged

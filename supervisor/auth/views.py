@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -197,9 +197,22 @@ def account() -> str | Response | tuple[str, int]:
 
 
 def _safe_next(target: str | None) -> str:
-    """Follow ``next`` only to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """Follow ``next`` only to a plain path on this site; anything else goes to the family page.
+
+    Browsers drop tabs and newlines from a URL and read ``//host`` and ``/\\host`` as
+    another site; CR or LF would split the header. So the path must start with a single
+    slash and hold no space, backslash or control character, and, decoded once, still
+    start that way and hold no control character.
+    """
+    if target and _plain_path(target) and _plain_path(unquote(target), decoded=True):
+        return target
     return url_for("family.home")
+
+
+def _plain_path(path: str, *, decoded: bool = False) -> bool:
+    """One leading slash, then printable characters (as sent, no space or backslash either)."""
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return False
+    if decoded:
+        return path.isprintable()
+    return all(c.isprintable() and not c.isspace() and c != "\\" for c in path)

@@ -14,7 +14,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from supervisor import audit, authority, clock
+from supervisor import audit, authority, clock, links
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.errors import render_error
@@ -404,7 +404,7 @@ def create_invite() -> str:
         by=guardian,
     )
     db.session.commit()
-    link = url_for("auth.join_family", token=token, _external=True)
+    link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
 

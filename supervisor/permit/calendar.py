@@ -12,7 +12,7 @@ import icalendar
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
-from supervisor import authority, clock, tokens
+from supervisor import authority, clock, links, tokens
 from supervisor.access import current_guardian, guardian_only
 from supervisor.extensions import db
 from supervisor.models import Family, Track
@@ -66,7 +66,7 @@ def new_link() -> str:
         by=guardian,
     )
     db.session.commit()
-    link = url_for("calendar.feed", token=token, _external=True)
+    link = links.absolute_url("calendar.feed", token=token)
     return render_template("permit/calendar_link.html", link=link)
 
 

@@ -18,10 +18,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from supervisor import clock
 from supervisor.auth.forms import strip
 from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
-from supervisor.permit.schedule import FREQUENCIES, WEEKDAYS
+from supervisor.permit.schedule import FREQUENCIES, WEEKDAYS, window
+from supervisor.templating import family_zone
 
 
 class StepForm(FlaskForm):
@@ -69,7 +71,8 @@ class ScheduleForm(FlaskForm):
         default="18:00",
         validators=[
             DataRequired("Give a time."),
-            Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a time like 18:30."),
+            # \Z, not $: "$" also matches before a final newline, one character too many.
+            Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use a time like 18:30."),
         ],
     )
     minutes = IntegerField(
@@ -96,6 +99,14 @@ class ScheduleForm(FlaskForm):
 
     def validate(self, extra_validators: object = None) -> bool:
         valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        earliest, latest = window(clock.now().astimezone(family_zone()).date())
+        for field in (self.starts_on, self.fade1_on, self.fade2_on):
+            if field.data and not earliest <= field.data <= latest:
+                field.errors = [
+                    *field.errors,
+                    f"Choose a date from {earliest:%-d %B %Y} to {latest:%-d %B %Y}.",
+                ]
+                valid = False
         previous = self.starts_on.data
         for on, frequency in (
             (self.fade1_on, self.fade1_frequency),

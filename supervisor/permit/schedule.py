@@ -20,6 +20,8 @@ FREQUENCIES = {
 }
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 GRACE = timedelta(days=1)  # a check-in counts as overdue a day after it was due
+# A plan names dates from a year back to a year ahead: further out is a typo, not a plan.
+WINDOW = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ def suggested_frequency(age: int) -> str:
     return "fortnightly" if age < 16 else "monthly"
 
 
+def window(today: date) -> tuple[date, date]:
+    """The first and last date a plan may name, seen from ``today`` in the family's zone."""
+    return today - WINDOW, today + WINDOW
+
+
 def _on_or_after(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
@@ -56,7 +63,13 @@ def _first_weekday_of_month(year: int, month: int, weekday: int) -> date:
 
 
 def _local_dates(rhythm: Rhythm, start: date, end: date) -> Iterable[date]:
-    """Dates of ``rhythm`` from its start (no earlier than ``start``) up to ``end``."""
+    """Dates of ``rhythm`` from its start (no earlier than ``start``) up to ``end``.
+
+    A rhythm starting after ``end`` has none; stopping there also keeps the steps below from
+    running off the calendar's end for a start near 9999-12-31.
+    """
+    if rhythm.effective_from > end:
+        return
     if rhythm.frequency == "monthly":
         year, month = rhythm.effective_from.year, rhythm.effective_from.month
         while True:
