@@ -558,7 +558,7 @@ def test_schedule_dates_stay_within_a_year_of_today(permit):
     edges = {"fade1_on": "2026-06-01", "fade1_frequency": "fortnightly"}
     edges |= {"fade2_on": "2027-03-02", "fade2_frequency": "monthly"}
     assert propose(permit, **edges).status_code == 302
-    permit["tablet"].submit(f"/me/tracks/{track}/agree", data={"agree": "y"})
+    tap_i_agree(permit["tablet"], track)
     page = text(guardian.get(f"/family/tracks/{track}"))
     assert "Next: 9 Mar 2026, 18:00, 16 Mar 2026, 18:00, 23 Mar 2026, 18:00" in page
 
