@@ -18,6 +18,9 @@ class Config:
     # Where the site is served, such as https://supervisor.example.org: the links the app
     # sends out start with it. Required in production (see supervisor/links.py).
     BASE_URL: str | None = None
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto: the client's
+    # address (sign-up limits count per client) comes from them. 0 trusts no such header.
+    PROXY_HOPS = 0
     # Relative SQLite paths live in Flask's instance folder.
     DATABASE_URL = "sqlite:///supervisor.sqlite3"
 

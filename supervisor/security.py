@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 # Everything comes from this site: no inline script, no other host, no plugins.
@@ -48,6 +49,15 @@ def refuse_nul_characters() -> tuple[str, int] | None:
     return None
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, the client is who they say it is (and the
+    scheme too); without it every visitor would count as the proxy's one address."""
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

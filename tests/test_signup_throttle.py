@@ -120,3 +120,27 @@ def test_daily_upkeep_forgets_counts_whose_window_is_over(app, clock, auth):
     clock.advance(minutes=1)
     assert "Forgot 1 expired" in runner.invoke(args=["supervisor", "daily"]).output
     assert count(app, SignupThrottle) == 0
+
+
+def test_behind_a_trusted_proxy_each_client_counts_apart(migrated_database, tmp_path):
+    """With PROXY_HOPS=1 the client is the proxy's X-Forwarded-For, not the proxy itself;
+    with the default 0 the header is ignored and cannot be used to dodge the limit."""
+    from tests.conftest import _fresh_database_url, make_app
+
+    for hops, counted in ((1, "203.0.113.7"), (0, "127.0.0.1")):
+        (tmp_path / str(hops)).mkdir()
+        url = _fresh_database_url(migrated_database, tmp_path / str(hops))
+        app = make_app(url, PROXY_HOPS=hops)
+        client = app.test_client()
+        client.submit(
+            "/signup",
+            data={"name": "Ann", "family_name": "The Annings", "email": "ann@example.org",
+                  "password": PASSWORD, "confirm": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )  # fmt: skip
+        with app.app_context():
+            clients = db.session.scalars(
+                sa.select(SignupThrottle.address).where(SignupThrottle.scope == "client")
+            ).all()
+            db.engine.dispose()
+        assert clients == [counted], hops
