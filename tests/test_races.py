@@ -105,29 +105,25 @@ def _stage(app: Flask, track_id: int) -> str:
         return db.session.get_one(Track, track_id).stage
 
 
-def test_racing_permit_to_licence_sign_offs_give_one_move_and_a_409(app, workers):
+@pytest.mark.parametrize(
+    ("action", "data", "stage", "to", "kind"),
+    [
+        ("sign-off", {"from_stage": "permit", "override_reason": "race"}, "permit", "licence",
+         "advance"),
+        ("step-back", {"from_stage": "licence", "reason": "Shared a location."}, "licence",
+         "permit", "step_back"),
+    ],
+)  # fmt: skip
+def test_racing_moves_give_one_move_and_a_409(app, workers, action, data, stage, to, kind):
+    """Permit to licence, and licence back to permit: the loser's version is stale."""
     family = start_family(app)
     ada, grace = _both_on(app, family, workers)
     outcomes = []
-    for track_id in _tracks_at(app, family, "permit", ROUNDS):
-        url = f"/family/tracks/{track_id}/sign-off"
-        data = {"from_stage": "permit", "override_reason": "race"}
+    for track_id in _tracks_at(app, family, stage, ROUNDS):
+        url = f"/family/tracks/{track_id}/{action}"
         outcomes.append(tuple(sorted(at_once([(ada, url, data), (grace, url, data)]))))
-        assert _stage(app, track_id) == "licence"
-        assert _moves(app, track_id, "advance") == 1
-    assert set(outcomes) == {(302, 409)}, outcomes
-
-
-def test_racing_step_backs_give_one_move_and_a_409(app, workers):
-    family = start_family(app)
-    ada, grace = _both_on(app, family, workers)
-    outcomes = []
-    for track_id in _tracks_at(app, family, "licence", ROUNDS):
-        url = f"/family/tracks/{track_id}/step-back"
-        data = {"from_stage": "licence", "reason": "Shared a location."}
-        outcomes.append(tuple(sorted(at_once([(ada, url, data), (grace, url, data)]))))
-        assert _stage(app, track_id) == "permit"
-        assert _moves(app, track_id, "step_back") == 1
+        assert _stage(app, track_id) == to
+        assert _moves(app, track_id, kind) == 1
     assert set(outcomes) == {(302, 409)}, outcomes
 
 

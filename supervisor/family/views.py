@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -165,20 +167,7 @@ def approve_change(change_id: int) -> str | Response | tuple[str, int]:
     if proposal.proposed_by_id == guardian.id:
         return render_error(403, "Another guardian has to approve a change you asked for.")
     family = _family_with_guardians(guardian.family_id)
-    try:
-        rules.approve(proposal, guardian, family)
-    except rules.AlreadyDecided:
-        db.session.rollback()
-        return render_error(409, "This change was already approved, refused or withdrawn.")
-    what = rules.describe(proposal.changes, proposal.previous)
-    authority.done(
-        f"family:{family.id} change:{proposal.id}",
-        f"{guardian.name} approved the change: {what}.",
-        by=guardian,
-    )
-    db.session.commit()
-    flash(f"Approved: {what}.", "success")
-    return redirect(url_for("family.settings"))
+    return _close(proposal, lambda: rules.approve(proposal, guardian, family), "approved", "")
 
 
 @bp.post("/settings/changes/<int:change_id>/drop")
@@ -186,21 +175,34 @@ def drop_change(change_id: int) -> str | Response | tuple[str, int]:
     """Refuse a held loosening (another guardian), or withdraw one's own: the rule stays."""
     proposal = family_row_or_404(RuleChange, change_id)
     guardian = current_guardian()
-    own = proposal.proposed_by_id == guardian.id
+    outcome = "withdrawn" if proposal.proposed_by_id == guardian.id else "refused"
+    verb = "withdrew" if outcome == "withdrawn" else "refused"
+    return _close(
+        proposal,
+        lambda: rules.decide(proposal, guardian, outcome),
+        verb,
+        " The rule stays as it was.",
+    )
+
+
+def _close(
+    proposal: RuleChange, decide: Callable[[], None], verb: str, after: str
+) -> str | Response | tuple[str, int]:
+    """Decide a held change once; a guardian who comes second is told it is decided."""
+    guardian = current_guardian()
     try:
-        rules.decide(proposal, guardian, "withdrawn" if own else "refused")
+        decide()
     except rules.AlreadyDecided:
         db.session.rollback()
         return render_error(409, "This change was already approved, refused or withdrawn.")
     what = rules.describe(proposal.changes, proposal.previous)
-    verb = "withdrew" if own else "refused"
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
-        f"{guardian.name} {verb} the change: {what}. The rule stays as it was.",
+        f"{guardian.name} {verb} the change: {what}.{after}",
         by=guardian,
     )
     db.session.commit()
-    flash(f"The rule stays as it was ({what} is {verb}).", "success")
+    flash(f"You {verb} the change: {what}.{after}", "success")
     return redirect(url_for("family.settings"))
 
 
