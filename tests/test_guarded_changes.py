@@ -53,6 +53,7 @@ def audit_actions(app) -> list[str]:
 
 
 def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
+    """Security target 23: the rule stays on until another guardian approves."""
     family = start_family(app)
     ada, grace = family.guardian, add_second_guardian(app, family.guardian)
     ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
@@ -84,6 +85,7 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
 
 
 def test_lowering_the_familys_own_requirements_waits_raising_does_not(app):
+    """Security target 23: lowering the family's own requirements waits too."""
     family = start_family(app)
     ada, grace = family.guardian, add_second_guardian(app, family.guardian)
     strict = {**SETTINGS, "both_guardians_sign": "y", "permit_min_checkins": "10"}
@@ -115,6 +117,7 @@ def test_one_guardian_changes_the_rule_alone_and_it_is_recorded(app):
 
 
 def test_two_guardians_approving_at_once_apply_it_once(app, second_worker):
+    """Security targets 23 and 28: decided once; the second approval gets 409."""
     family = start_family(app)
     ada = family.guardian
     grace = add_second_guardian(app, ada)
@@ -133,6 +136,7 @@ def test_two_guardians_approving_at_once_apply_it_once(app, second_worker):
 
 
 def test_a_birth_date_that_makes_a_child_18_is_a_signed_stage_move(app, clock):
+    """Security targets 3, 5 and 22: a fresh password, a recorded move, told to all."""
     family = start_family(app)
     ada = family.guardian
     add_second_guardian(app, ada)
@@ -176,6 +180,7 @@ def test_eighteen_clears_the_request_and_the_consent(app, clock):
 
 
 def test_unlocking_another_profile_ends_the_previous_session_on_the_server(app):
+    """Security targets 10 and 11: the guardian's row goes, not only the cookie."""
     family = start_family(app)
     tablet = family.tablet  # Mo is unlocked on it
     tablet.submit("/logout")
@@ -234,6 +239,7 @@ def test_joining_is_told_to_every_guardian_and_shown_to_the_child(app, clock):
 
 
 def test_i_agree_binds_to_the_schedule_the_child_was_shown(app, clock):
+    """Security target 24."""
     family = start_family(app)
     guardian, tablet, track = family.guardian, family.tablet, family.track_id
     guardian.submit(
@@ -258,6 +264,7 @@ def test_i_agree_binds_to_the_schedule_the_child_was_shown(app, clock):
 
 
 def test_i_agree_binds_to_the_arrangement_the_child_was_shown(app):
+    """Security target 24."""
     family = start_family(app)
     guardian, tablet, track = family.guardian, family.tablet, family.track_id
     guardian.submit(
