@@ -62,8 +62,10 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     response = ada.submit("/family/settings", data=SETTINGS, follow_redirects=True)
     assert "Another guardian must approve" in text(response)
     assert family_row(app).both_guardians_sign  # the rule stays on
-    assert "asks to change both guardians sign off: on → off" in " ".join(notes_for(app, "Grace"))
+    told = " ".join(notes_for(app, "Grace"))
+    assert "Ada asks to change “both guardians must sign off” from on to off" in told
     assert "Waiting for a second guardian" in text(ada.get("/family/settings"))
+    assert "A change to the family's rules is waiting" in text(grace.get("/family/"))
     (change_id,) = _open_changes(app)
     refused = ada.submit(f"/family/settings/changes/{change_id}/approve")
     assert refused.status_code == 403 and family_row(app).both_guardians_sign
@@ -76,8 +78,10 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     )
     assert approved.status_code == 302
     assert not family_row(app).both_guardians_sign
-    assert "Grace approved the change" in " ".join(notes_for(app, "Ada"))
+    told = " ".join(notes_for(app, "Ada"))
+    assert "Grace approved changing “both guardians must sign off”" in told
     assert "rule_change_approved" in audit_actions(app)
+    assert "A change to the family's rules is waiting" not in text(grace.get("/family/"))
     again = grace.submit(
         f"/family/settings/changes/{change_id}/approve", data={"reauth_password": PASSWORD}
     )
@@ -96,11 +100,11 @@ def test_lowering_the_familys_own_requirements_waits_raising_does_not(app):
     ada.submit("/family/settings", data={**strict, "permit_min_checkins": ""})
     assert family_row(app).permit_min_checkins == 12  # back to 6 waits for Grace
     page = text(grace.get("/family/settings"))
-    assert "check-ins needed to leave the permit: 12 → 6 (the app&#39;s minimum)" in page
+    assert "the check-ins needed to leave the permit from 12 to 6 (the app&#39;s minimum)" in page
     (change_id,) = _open_changes(app)
     assert grace.submit(f"/family/settings/changes/{change_id}/drop").status_code == 302
     assert family_row(app).permit_min_checkins == 12
-    assert "Grace refused the change" in " ".join(notes_for(app, "Ada"))
+    assert "Grace refused changing the check-ins needed" in " ".join(notes_for(app, "Ada"))
     assert _open_changes(app) == []
 
 

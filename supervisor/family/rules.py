@@ -27,11 +27,11 @@ _HELD = next(r for r in PERMIT.requirements if r.kind == "checkins_held").params
 # What the app asks when the family sets nothing stricter.
 APP_MINIMUM = {"permit_min_checkins": _HELD["count"], "permit_min_weeks": _HELD["weeks"]}
 TITLES = {
-    "country": "country",
-    "timezone": "time zone",
-    "both_guardians_sign": "both guardians sign off",
-    "permit_min_checkins": "check-ins needed to leave the permit",
-    "permit_min_weeks": "weeks of check-ins needed to leave the permit",
+    "country": "the country",
+    "timezone": "the time zone",
+    "both_guardians_sign": "“both guardians must sign off”",
+    "permit_min_checkins": "the check-ins needed to leave the permit",
+    "permit_min_weeks": "the weeks of check-ins needed to leave the permit",
 }
 
 
@@ -51,9 +51,9 @@ def shown(setting: str, value: object) -> str:
 
 
 def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
-    """``time zone: Europe/London → Europe/Paris; ...``"""
-    return "; ".join(
-        f"{TITLES[k]}: {shown(k, previous.get(k))} → {shown(k, v)}" for k, v in changes.items()
+    """``the time zone from Europe/London to Europe/Paris and ...``, to follow "change"."""
+    return " and ".join(
+        f"{TITLES[k]} from {shown(k, previous.get(k))} to {shown(k, v)}" for k, v in changes.items()
     )
 
 

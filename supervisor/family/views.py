@@ -57,11 +57,17 @@ bp.before_request(require_guardian)
 def home() -> str:
     """The family's overview: who is in it and what to do next."""
     guardian = current_guardian()
-    # One statement for the family with its children and guardians: a family has a handful
-    # of each, so joining both costs less than a round trip per collection.
-    family = (
-        db.session.scalars(
-            sa.select(Family)
+    # One statement for the family with its children and guardians (a family has a handful
+    # of each, so joining both costs less than a round trip per collection) and how many
+    # loosened rules wait for a second guardian.
+    waiting = (
+        sa.select(sa.func.count(RuleChange.id))
+        .where(RuleChange.family_id == Family.id, RuleChange.decided_at.is_(None))
+        .scalar_subquery()
+    )
+    family, changes_waiting = (
+        db.session.execute(
+            sa.select(Family, waiting)
             .options(sa.orm.joinedload(Family.children), sa.orm.joinedload(Family.guardians))
             .where(Family.id == guardian.family_id)
         )
@@ -105,6 +111,7 @@ def home() -> str:
         progress=queries.progress_by_track(tracks, schedules),
         track_name=operations.track_name,
         notifications=notes,
+        changes_waiting=changes_waiting,
         invites=invites.pending(family.id),
         needs_password=not stepup.is_fresh(),
         months=MONTHS,
@@ -135,8 +142,8 @@ def settings() -> str | Response:
         if outcome.held is not None:
             told.append(
                 f"{guardian.name} asks to change {rules.describe(outcome.held.changes, before)}. "
-                "Another guardian must approve it in Family settings; until then nothing of it "
-                "changes."
+                "That waits for another guardian to approve or refuse it in Family settings; "
+                "until then the rule stays as it is."
             )
             flash(
                 "Another guardian must approve loosening the family's rules; until then they "
@@ -198,11 +205,11 @@ def _close(
     what = rules.describe(proposal.changes, proposal.previous)
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
-        f"{guardian.name} {verb} the change: {what}.{after}",
+        f"{guardian.name} {verb} changing {what}.{after}",
         by=guardian,
     )
     db.session.commit()
-    flash(f"You {verb} the change: {what}.{after}", "success")
+    flash(f"You {verb} changing {what}.{after}", "success")
     return redirect(url_for("family.settings"))
 
 
