@@ -192,3 +192,19 @@ def test_account_page_and_sign_in_failures_add_up_across_workers(
         assert other.login(password=WRONG).status_code == 200
     assert other.login(password=WRONG).status_code == 429
     assert change_password(client, PASSWORD).status_code == 429
+
+
+def test_step_up_passwords_count_and_a_lock_says_how_long(clock, auth, client):
+    """The password typed for a sensitive action is guessed no more freely than at sign-in."""
+    auth.signup()
+    clock.advance(minutes=6)  # the sign-in password is no longer fresh
+    for _ in range(9):
+        wrong = client.submit("/family/export", data={"reauth_password": WRONG})
+        assert wrong.status_code == 401 and "That password isn" in text(wrong)
+    locked = client.submit("/family/export", data={"reauth_password": WRONG})
+    assert locked.status_code == 429
+    assert "Too many failed attempts for this account. Try again in 15 minutes." in text(locked)
+    right = client.submit("/family/export", data={"reauth_password": PASSWORD})
+    assert right.status_code == 429  # no hash is checked while locked
+    auth.logout()
+    assert auth.login().status_code == 429  # and signing in waits too

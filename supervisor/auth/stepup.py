@@ -13,7 +13,7 @@ from flask import current_app, render_template, request
 
 from supervisor import audit, clock, passwords
 from supervisor.access import current_guardian
-from supervisor.auth import sessions, throttle
+from supervisor.auth import accounts, sessions, throttle
 from supervisor.extensions import db
 
 FIELD = "reauth_password"
@@ -26,27 +26,9 @@ def is_fresh() -> bool:
     return verified is not None and clock.now() - verified <= current_app.config["STEP_UP_WINDOW"]
 
 
-def _password_given_now() -> bool | None:
-    """Check a password sent with this request: True/False, or None when none was sent."""
-    password = request.form.get(FIELD)
-    if not password:
-        return None
-    guardian = current_guardian()
-    locked = throttle.locked_until(guardian.email)
-    if locked is None and passwords.verify_secret(guardian.password_hash, password):
-        row = sessions.current()
-        assert row is not None
-        row.password_verified_at = clock.now()
-        audit.record("step_up", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
-        return True
-    if locked is None:
-        throttle.record_failure(guardian.email)
-    audit.record("step_up", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
-    return False
-
-
-def challenge(error: str | None = None) -> tuple[str, int]:
-    """The 401 page that asks for the password and then repeats the original POST."""
+def challenge(error: str | None = None, status: int = 401) -> tuple[str, int]:
+    """The page (401, or 429 while locked) that asks for the password and then repeats the
+    original POST."""
     carried = [
         (key, value)
         for key, value in request.form.items(multi=True)
@@ -54,15 +36,31 @@ def challenge(error: str | None = None) -> tuple[str, int]:
     ]
     return render_template(
         "auth/reauth.html", action=request.path, carried=carried, error=error, field=FIELD
-    ), 401
+    ), status
 
 
 def check() -> tuple[str, int] | None:
-    """``None`` when this POST may go on: the password was typed now or recently enough."""
-    given = _password_given_now()
-    if given is False:
-        db.session.commit()  # keep the failure count and the audit record
-        return challenge("That password isn't right. Try again.")
-    if given is None and not is_fresh():
-        return challenge()
-    return None
+    """``None`` when this POST may go on: the password was typed now or recently enough.
+
+    A password typed here counts against the same throttle as signing in: while the address
+    is locked no hash is checked, and the guardian is told how long to wait.
+    """
+    password = request.form.get(FIELD)
+    if not password:
+        return None if is_fresh() else challenge()
+    guardian = current_guardian()
+    locked = throttle.locked_until(guardian.email)
+    if locked is None and passwords.verify_secret(guardian.password_hash, password):
+        row = sessions.current()
+        assert row is not None
+        row.password_verified_at = clock.now()
+        audit.record("step_up", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+        return None
+    if locked is None:
+        throttle.record_failure(guardian.email)
+        locked = throttle.locked_until(guardian.email)
+    audit.record("step_up", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
+    db.session.commit()  # keep the failure count and the audit record
+    if locked is not None:
+        return challenge(accounts.lockout_message(locked), 429)
+    return challenge("That password isn't right. Try again.")
