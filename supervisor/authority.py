@@ -63,7 +63,7 @@ RULES: dict[str, Rule] = {
     "devices.index": Rule(FRESH, audit="device_enrol", notify=True),
     "devices.revoke": Rule(FRESH, audit="device_revoke", notify=True),
     "calendar.new_link": Rule(FRESH, audit="calendar_link", notify=True),
-    "calendar.revoke": Rule(audit="calendar_revoke", notify=True),
+    "calendar.revoke": Rule(FRESH, audit="calendar_revoke", notify=True),
     # Stage moves: a fresh password, and every guardian hears of it.
     "tracks.sign_off": Rule(FRESH, audit="sign_off", notify=True),
     "tracks.step_back": Rule(FRESH, audit="step_back", notify=True),

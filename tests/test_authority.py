@@ -272,8 +272,8 @@ def test_the_rules_ask_a_fresh_password_wherever_the_issue_says():
     assert {
         "family.create_invite", "family.revoke_invite", "family.birth_date", "family.settings",
         "family.approve_change", "family.export_data", "calendar.new_link", "devices.index",
-        "devices.revoke", "family.delete_child", "family.delete_family", "tracks.sign_off",
-        "tracks.step_back",
+        "devices.revoke", "calendar.revoke", "family.delete_child", "family.delete_family",
+        "tracks.sign_off", "tracks.step_back",
     } <= fresh  # fmt: skip
     assert RULES["auth.account"].proof is Proof.OWN
 
