@@ -113,12 +113,13 @@ def _stage(app: Flask, track_id: int) -> str:
     [
         ("sign-off", {"from_stage": "permit", "override_reason": "race"}, "permit", "licence",
          "advance"),
-        ("step-back", {"from_stage": "licence", "reason": "Shared a location."}, "licence",
-         "permit", "step_back"),
+        ("step-back", {"from_stage": "permit", "reason": "Shared a location."}, "permit",
+         "instruction", "step_back"),
     ],
 )  # fmt: skip
 def test_racing_moves_give_one_move_and_a_409(app, workers, action, data, stage, to, kind):
-    """Permit to licence, and licence back to permit: the loser's version is stale."""
+    """Permit to licence, and permit back to instruction (both end the schedule as they
+    move): the loser's version is stale, and it is told so."""
     family = start_family(app)
     ada, grace = _both_on(app, family, workers)
     outcomes = []
