@@ -2,7 +2,8 @@
 
 A Hypothesis state machine adds tracks, ticks checklists, lets the child ask, signs off
 (with or without an override), declines, steps back, switches who holds the tablet, asks
-for both guardians' signatures and moves the clock. After every step: the stage never
+for both guardians' signatures (and stops asking, which the other guardian approves) and
+moves the clock. After every step: the stage never
 skipped, every transition was signed by a guardian of the family, and replaying the
 history gives the stage the database holds.
 """
@@ -223,6 +224,12 @@ class TrackMachine(RuleBasedStateMachine):
         if both:
             data["both_guardians_sign"] = "y"
         assert self.guardian.client.submit("/family/settings", data=data).status_code == 302
+        if self.both and not both:
+            # Switching the two-key rule off waits for the other guardian's approval.
+            page = self.second.get("/family/settings").get_data(as_text=True)
+            (approve,) = re.findall(r'action="(/family/settings/changes/\d+/approve)"', page)
+            response = self.second.submit(approve, data={"reauth_password": PASSWORD})
+            assert response.status_code == 302
         self.both = both
 
     @rule(days=st.integers(min_value=1, max_value=40))
