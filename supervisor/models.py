@@ -150,6 +150,9 @@ class Invite(Model):
     accepted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("guardian.id", ondelete="SET NULL")
     )
+    # Made while both guardians must sign: it works only once another guardian approves it.
+    needs_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     family: Mapped[Family] = relationship()
     created_by: Mapped[Guardian | None] = relationship(foreign_keys=[created_by_id])

@@ -266,7 +266,9 @@ def _build(app) -> SavedWorld:
             "run_id": db.session.scalars(sa.select(WalkthroughRun.id)).one(),
             "step": 0,
             "moment_id": db.session.scalars(sa.select(LearningMoment.id)).one(),
-            "change_id": db.session.scalars(sa.select(RuleChange.id)).one(),
+            "change_id": db.session.scalars(
+                sa.select(RuleChange.id).order_by(RuleChange.id)
+            ).first(),
         }
         rows = {
             t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]

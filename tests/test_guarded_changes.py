@@ -68,7 +68,8 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     assert "A change to the family's rules is waiting" in text(grace.get("/family/"))
     (change_id,) = _open_changes(app)
     refused = ada.submit(f"/family/settings/changes/{change_id}/approve")
-    assert refused.status_code == 403 and family_row(app).both_guardians_sign
+    assert refused.status_code == 409 and family_row(app).both_guardians_sign
+    assert "Another guardian has to approve a change you asked for." in text(refused)
 
     clock.advance(minutes=6)  # Grace's password is no longer fresh
     stale = grace.submit(f"/family/settings/changes/{change_id}/approve")
@@ -79,7 +80,7 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     assert approved.status_code == 302
     assert not family_row(app).both_guardians_sign
     told = " ".join(notes_for(app, "Ada"))
-    assert "Grace approved changing “both guardians must sign off”" in told
+    assert "Grace approved the request to change “both guardians must sign off”" in told
     assert "rule_change_approved" in audit_actions(app)
     assert "A change to the family's rules is waiting" not in text(grace.get("/family/"))
     again = grace.submit(
@@ -104,8 +105,90 @@ def test_lowering_the_familys_own_requirements_waits_raising_does_not(app):
     (change_id,) = _open_changes(app)
     assert grace.submit(f"/family/settings/changes/{change_id}/drop").status_code == 302
     assert family_row(app).permit_min_checkins == 12
-    assert "Grace refused changing the check-ins needed" in " ".join(notes_for(app, "Ada"))
+    assert "Grace refused the request to change the check-ins needed" in " ".join(
+        notes_for(app, "Ada")
+    )
     assert _open_changes(app) == []
+
+
+def test_a_held_change_is_not_applied_once_its_setting_moved_on(app):
+    """The approver saw "from 12"; a change since then makes the request outdated, not applied."""
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    strict = {**SETTINGS, "both_guardians_sign": "y", "permit_min_checkins": "12"}
+    ada.submit("/family/settings", data=strict)
+    ada.submit("/family/settings", data={**strict, "permit_min_checkins": "8"})  # held
+    ada.submit("/family/settings", data={**strict, "permit_min_checkins": "30"})  # at once
+    (change_id,) = _open_changes(app)
+    response = grace.submit(f"/family/settings/changes/{change_id}/approve")
+    assert response.status_code == 409 and "was not applied" in text(response)
+    assert family_row(app).permit_min_checkins == 30
+    assert _open_changes(app) == []
+
+
+def test_under_two_keys_a_new_guardian_needs_the_other_guardians_approval(app):
+    """Security target 23: one guardian's second account would be a second key in one hand."""
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    ada.submit("/family/settings", data=SETTINGS)  # held for Grace
+    (loosening,) = _open_changes(app)
+    page = text(ada.submit("/family/invites"))
+    assert "works only once another guardian approves it" in " ".join(page.split())
+    path = "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
+    joining = {"name": "Ada 2", "email": "ada.two@example.org", "password": PASSWORD,
+               "confirm": PASSWORD}  # fmt: skip
+    other = app.test_client()
+    waiting = other.submit(path, data=joining)
+    assert waiting.status_code == 403 and "waits for a second guardian" in text(waiting)
+    assert "Ada asks to let a new guardian join the family" in " ".join(notes_for(app, "Grace"))
+    invite_change = next(c for c in _open_changes(app) if c != loosening)
+    assert grace.submit(f"/family/settings/changes/{invite_change}/approve").status_code == 302
+    assert other.submit(path, data=joining).status_code == 302
+    # The newcomer joined after the loosening was asked: not the key that may approve it.
+    late = other.submit(f"/family/settings/changes/{loosening}/approve")
+    assert late.status_code == 409 and "in the family when this was asked" in text(late)
+    assert family_row(app).both_guardians_sign
+
+
+def test_a_refused_invite_never_works(app):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    page = text(ada.submit("/family/invites"))
+    path = "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
+    (change_id,) = _open_changes(app)
+    assert grace.submit(f"/family/settings/changes/{change_id}/drop").status_code == 302
+    gone = app.test_client().get(path)
+    assert gone.status_code == 410 and "not valid" in text(gone)
+
+
+def test_under_two_keys_a_birth_date_that_ends_supervision_waits(app, clock):
+    """Security target 23: ending supervision through a correction takes both keys."""
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    url = f"/family/children/{family.child_id}/birth-date"
+    older = {"birth_year": "2007", "birth_month": "5", "reason": "We typed the wrong year."}
+    held = ada.submit(url, data=older, follow_redirects=True)
+    assert "another guardian must approve it" in text(held)
+    assert _stage(app, family.track_id) == "instruction"
+    assert "Born May 2012" in text(ada.get(f"/family/children/{family.child_id}/edit"))
+    younger = ada.submit(url, data={**older, "birth_year": "2013"})  # no 18: applies at once
+    assert younger.status_code == 302
+    assert "Born May 2013" in text(ada.get(f"/family/children/{family.child_id}/edit"))
+    (change_id,) = _open_changes(app)
+    assert "correct Mo&#39;s birth date from May 2012 to May 2007" in text(
+        grace.get("/family/settings")
+    )
+    response = grace.submit(f"/family/settings/changes/{change_id}/approve")
+    assert response.status_code == 302
+    assert _stage(app, family.track_id) == "licence"
+    with app.app_context():
+        reason = db.session.scalars(
+            sa.select(TrackEvent.reason).where(TrackEvent.kind == "majority")
+        ).one()
+    assert "to May 2007" in reason and "Grace approved" in reason
 
 
 def test_one_guardian_changes_the_rule_alone_and_it_is_recorded(app):

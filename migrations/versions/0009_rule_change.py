@@ -1,4 +1,5 @@
-"""Two-key family rules: a loosening waits for another guardian's approval.
+"""Two-key family rules: a loosening, a new guardian's invite or a birth date that ends
+supervision waits for another guardian's approval.
 
 Revision ID: 0009
 Revises: 0008
@@ -43,8 +44,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rule_change")),
     )
     op.create_index(op.f("ix_rule_change_family_id"), "rule_change", ["family_id"])
+    with op.batch_alter_table("invite", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("needs_approval", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch_op.add_column(sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("invite", schema=None) as batch_op:
+        batch_op.drop_column("approved_at")
+        batch_op.drop_column("needs_approval")
     op.drop_index(op.f("ix_rule_change_family_id"), table_name="rule_change")
     op.drop_table("rule_change")

@@ -132,7 +132,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
     form = JoinFamilyForm()
     if isinstance(found, invites.InviteProblem):
         form.form_errors.append(found.value)
-        return render_template("auth/join.html", form=form, invite=None), 410
+        status = 403 if found is invites.InviteProblem.WAITING else 410
+        return render_template("auth/join.html", form=form, invite=None), status
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         retry_at = signup_throttle.admit(email, request.remote_addr)

@@ -24,9 +24,13 @@ class InviteProblem(Enum):
     UNKNOWN = "This invite link is not valid. Ask the guardian who sent it for a new one."
     USED = "This invite link has already been used. Ask for a new one if you still need to join."
     EXPIRED = "This invite link has expired. Ask the guardian who sent it for a new one."
+    WAITING = (
+        "This invite link waits for a second guardian of the family to approve it. "
+        "Try again once they have."
+    )
 
 
-def create(guardian: Guardian) -> tuple[Invite, str]:
+def create(guardian: Guardian, needs_approval: bool = False) -> tuple[Invite, str]:
     """A new invite for ``guardian``'s family and the token to put in the link."""
     token = tokens.new_token()
     now = clock.now()
@@ -36,6 +40,7 @@ def create(guardian: Guardian) -> tuple[Invite, str]:
         created_by_id=guardian.id,
         created_at=now,
         expires_at=now + current_app.config["INVITE_LIFETIME"],
+        needs_approval=needs_approval,
     )
     db.session.add(invite)
     db.session.flush()
@@ -55,6 +60,8 @@ def find(token: str) -> Invite | InviteProblem:
         return InviteProblem.USED
     if invite.expires_at <= clock.now():
         return InviteProblem.EXPIRED
+    if invite.needs_approval and invite.approved_at is None:
+        return InviteProblem.WAITING
     return invite
 
 
@@ -69,7 +76,12 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
     with db.session.begin_nested():  # an address taken meanwhile leaves the invite unused
         claimed = db.session.execute(
             sa.update(Invite)
-            .where(Invite.id == invite.id, Invite.accepted_at.is_(None), Invite.expires_at > now)
+            .where(
+                Invite.id == invite.id,
+                Invite.accepted_at.is_(None),
+                Invite.expires_at > now,
+                sa.or_(Invite.needs_approval.is_(False), Invite.approved_at.is_not(None)),
+            )
             .values(accepted_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -1,10 +1,13 @@
 """The family's own rules (family settings) and the two-key rule that guards them (target 23).
 
-While a family requires both guardians' signatures, a change that loosens a rule (switching
-that requirement off, or asking fewer check-ins or weeks to leave the permit) is held as a
-``RuleChange`` until another guardian approves it; anything else applies at once. A family
-with one guardian changes everything alone. Every change is audited and told to the others
-by the views, as ``supervisor.authority`` declares.
+While a family requires both guardians' signatures, one guardian alone may not undo it: a
+change that loosens a rule (switching that requirement off, asking fewer check-ins or weeks
+to leave the permit), a new guardian (an invite link, which would be a second key in the
+same hands) and a corrected birth date that ends a child's supervision at 18 are each held
+as a ``RuleChange`` until another guardian, one who was in the family when it was asked,
+approves it. Anything else applies at once. A family with one guardian changes everything
+alone. Every change is audited and told to the others by the views, as
+``supervisor.authority`` declares.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from supervisor import clock
 from supervisor.extensions import db
-from supervisor.models import Family, Guardian, RuleChange
+from supervisor.models import Child, Family, Guardian, Invite, RuleChange
 from supervisor.stages.permit import STAGE as PERMIT
 from supervisor.tracks.platforms import COUNTRIES
 
@@ -39,6 +42,14 @@ class AlreadyDecided(Exception):
     """Another guardian approved, refused or withdrew the change first."""
 
 
+class Outdated(Exception):
+    """The setting changed since the change was asked for: what was asked no longer holds."""
+
+
+INVITE = "invite"  # a held invite link: changes = {"invite": invite id}
+BIRTH_DATE = "birth_date"  # changes = {"birth_date": {"child_id", "name", "year", "month", ...}}
+
+
 def shown(setting: str, value: object) -> str:
     """A setting's value in the family's words."""
     if setting == "both_guardians_sign":
@@ -51,10 +62,30 @@ def shown(setting: str, value: object) -> str:
 
 
 def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
-    """``the time zone from Europe/London to Europe/Paris and ...``, to follow "change"."""
+    """``the time zone from Europe/London to Europe/Paris and ...``, to follow "changed"."""
     return " and ".join(
         f"{TITLES[k]} from {shown(k, previous.get(k))} to {shown(k, v)}" for k, v in changes.items()
     )
+
+
+def asked(proposal: RuleChange) -> str:
+    """What a held change asks for, to follow "asks to": ``change the time zone from ...``."""
+    if INVITE in proposal.changes:
+        return "let a new guardian join the family with an invite link"
+    if BIRTH_DATE in proposal.changes:
+        new, old = proposal.changes[BIRTH_DATE], proposal.previous[BIRTH_DATE]
+        return (
+            f"correct {new['name']}'s birth date from {_month_year(old)} to "  # type: ignore[index]
+            f"{_month_year(new)}, which ends supervision at 18 (“{new['reason']}”)"  # type: ignore[index]
+        )
+    return "change " + describe(proposal.changes, proposal.previous)
+
+
+def _month_year(value: object) -> str:
+    from supervisor.family.forms import MONTHS
+
+    date = dict(value)  # type: ignore[call-overload]
+    return f"{MONTHS[int(date['month']) - 1]} {date['year']}"
 
 
 def _loosens(setting: str, old: object, new: object) -> bool:
@@ -88,19 +119,26 @@ def change(guardian: Guardian, family: Family, wanted: Mapping[str, Value]) -> O
         setattr(family, setting, value)
     proposal = None
     if held:
-        now = clock.now()
         for older in open_changes(family.id):
-            older.decided_at, older.outcome = now, "replaced"
-        proposal = RuleChange(
-            family_id=family.id,
-            proposed_by_id=guardian.id,
-            proposed_at=now,
-            changes=held,
-            previous={k: previous[k] for k in held},
-        )
-        db.session.add(proposal)
+            if not ({INVITE, BIRTH_DATE} & set(older.changes)):
+                older.decided_at, older.outcome = clock.now(), "replaced"
+        proposal = hold(guardian, held, {k: previous[k] for k in held})
     db.session.flush()
     return Outcome(applied, proposal)
+
+
+def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
+    """Keep ``changes`` waiting for another guardian's approval."""
+    proposal = RuleChange(
+        family_id=guardian.family_id,
+        proposed_by_id=guardian.id,
+        proposed_at=clock.now(),
+        changes=changes,
+        previous=previous,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
 
 
 def open_changes(family_id: int) -> list[RuleChange]:
@@ -131,8 +169,63 @@ def decide(proposal: RuleChange, guardian: Guardian, outcome: str) -> None:
     db.session.refresh(proposal)
 
 
+def may_approve(proposal: RuleChange, guardian: Guardian) -> str | None:
+    """Why ``guardian`` may not approve ``proposal`` (``None`` if they may): not their own,
+    and not by someone who joined after it was asked (a key made for the purpose)."""
+    if proposal.proposed_by_id == guardian.id:
+        return "Another guardian has to approve a change you asked for."
+    if guardian.created_at > proposal.proposed_at:
+        return "Only a guardian who was in the family when this was asked can approve it."
+    return None
+
+
 def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
-    """Another guardian's approval: the held values take effect now."""
+    """Another guardian's approval: the held change takes effect now.
+
+    A held setting that changed since it was asked is not applied (``Outdated``): the
+    approver saw "from" values that are no longer true.
+    """
+    settings = {k: v for k, v in proposal.changes.items() if k in SETTINGS}
+    if any(getattr(family, k) != proposal.previous.get(k) for k in settings):
+        decide(proposal, guardian, "outdated")
+        raise Outdated
     decide(proposal, guardian, "approved")
-    for setting, value in proposal.changes.items():
+    for setting, value in settings.items():
         setattr(family, setting, value)
+    if INVITE in proposal.changes:
+        invite = db.session.get(Invite, proposal.changes[INVITE])
+        if invite is not None:
+            invite.approved_at = clock.now()
+    if BIRTH_DATE in proposal.changes:
+        _correct_birth_date(proposal, guardian)
+
+
+def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
+    from supervisor.tracks import operations
+
+    new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+    child = db.session.get(Child, new["child_id"])
+    if child is None:
+        return
+    child.birth_year, child.birth_month = int(new["year"]), int(new["month"])
+    asker = proposal.proposed_by.name if proposal.proposed_by else "A guardian"
+    operations.end_supervision_at_majority(
+        child.family_id,
+        f"{asker} corrected {child.display_name}'s birth date from "
+        f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)} "
+        f"(“{new['reason']}”); {approver.name} approved.",
+    )
+
+
+def drop(proposal: RuleChange, guardian: Guardian, outcome: str) -> None:
+    """Refuse or withdraw ``proposal``: nothing of it happens, and a held invite stops."""
+    decide(proposal, guardian, outcome)
+    if INVITE in proposal.changes:
+        db.session.execute(sa.delete(Invite).where(Invite.id == proposal.changes[INVITE]))
+
+
+def withdraw_invite_changes(family_id: int, invite_id: int, guardian: Guardian) -> None:
+    """An invite cancelled while it waits for approval: its request goes too."""
+    for proposal in open_changes(family_id):
+        if proposal.changes.get(INVITE) == invite_id:
+            decide(proposal, guardian, "withdrawn")

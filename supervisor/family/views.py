@@ -47,9 +47,13 @@ from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
 from supervisor.templating import family_zone, when
 from supervisor.tracks import operations, queries
-from supervisor.tracks.platforms import COUNTRIES
+from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
 
 bp = Blueprint("family", __name__, url_prefix="/family")
+WAITS = (
+    "That waits for another guardian to approve or refuse it in Family settings; until then "
+    "nothing of it happens."
+)
 bp.before_request(require_guardian)
 
 
@@ -140,11 +144,7 @@ def settings() -> str | Response:
             told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
             flash("The family's settings are saved.", "success")
         if outcome.held is not None:
-            told.append(
-                f"{guardian.name} asks to change {rules.describe(outcome.held.changes, before)}. "
-                "That waits for another guardian to approve or refuse it in Family settings; "
-                "until then the rule stays as it is."
-            )
+            told.append(f"{guardian.name} asks to {rules.asked(outcome.held)}. {WAITS}")
             flash(
                 "Another guardian must approve loosening the family's rules; until then they "
                 "stay as they are. They have been told.",
@@ -161,55 +161,59 @@ def settings() -> str | Response:
         "family/settings.html",
         form=form,
         waiting=rules.open_changes(family.id),
-        describe=rules.describe,
+        asked=rules.asked,
         needs_password=not stepup.is_fresh(),
     )
 
 
 @bp.post("/settings/changes/<int:change_id>/approve")
 def approve_change(change_id: int) -> str | Response | tuple[str, int]:
-    """A second guardian approves a held loosening, with their own fresh password."""
+    """A second guardian approves a held change, with their own fresh password."""
     proposal = family_row_or_404(RuleChange, change_id)
     guardian = current_guardian()
-    if proposal.proposed_by_id == guardian.id:
-        return render_error(403, "Another guardian has to approve a change you asked for.")
+    refused = rules.may_approve(proposal, guardian)
+    if refused is not None:
+        return render_error(409, refused)
     family = _family_with_guardians(guardian.family_id)
-    return _close(proposal, lambda: rules.approve(proposal, guardian, family), "approved", "")
+    return _close(proposal, lambda: rules.approve(proposal, guardian, family), "approved")
 
 
 @bp.post("/settings/changes/<int:change_id>/drop")
 def drop_change(change_id: int) -> str | Response | tuple[str, int]:
-    """Refuse a held loosening (another guardian), or withdraw one's own: the rule stays."""
+    """Refuse a held change (another guardian), or withdraw one's own: nothing of it happens."""
     proposal = family_row_or_404(RuleChange, change_id)
     guardian = current_guardian()
     outcome = "withdrawn" if proposal.proposed_by_id == guardian.id else "refused"
     verb = "withdrew" if outcome == "withdrawn" else "refused"
-    return _close(
-        proposal,
-        lambda: rules.decide(proposal, guardian, outcome),
-        verb,
-        " The rule stays as it was.",
-    )
+    return _close(proposal, lambda: rules.drop(proposal, guardian, outcome), verb)
 
 
 def _close(
-    proposal: RuleChange, decide: Callable[[], None], verb: str, after: str
+    proposal: RuleChange, decide: Callable[[], None], verb: str
 ) -> str | Response | tuple[str, int]:
     """Decide a held change once; a guardian who comes second is told it is decided."""
     guardian = current_guardian()
+    what = rules.asked(proposal)
     try:
         decide()
     except rules.AlreadyDecided:
         db.session.rollback()
         return render_error(409, "This change was already approved, refused or withdrawn.")
-    what = rules.describe(proposal.changes, proposal.previous)
+    except rules.Outdated:
+        text = (
+            f"The request to {what} was made when the setting was different, so it was not "
+            "applied. Ask again if it is still wanted."
+        )
+        authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
+        db.session.commit()
+        return render_error(409, text)
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
-        f"{guardian.name} {verb} changing {what}.{after}",
+        f"{guardian.name} {verb} the request to {what}.",
         by=guardian,
     )
     db.session.commit()
-    flash(f"You {verb} changing {what}.{after}", "success")
+    flash(f"You {verb} the request to {what}.", "success")
     return redirect(url_for("family.settings"))
 
 
@@ -277,12 +281,34 @@ def birth_date(child_id: int) -> str | Response:
         form.birth_month.data = str(child.birth_month)
     if form.validate_on_submit():
         guardian = current_guardian()
+        year, month = form.birth_year.data, int(form.birth_month.data)
         old = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
-        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
-        new = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
+        new = f"{MONTHS[month - 1]} {year}"
         if new == old:
             flash("That is the birth date already; nothing was changed.", "info")
             return redirect(url_for("family.home"))
+        family = _family_with_guardians(guardian.family_id)
+        if rules.two_keys_guard(family) and age_now(year, month) >= ADULT:
+            # Ending supervision this way is a second key's decision, like a sign-off.
+            proposal = rules.hold(
+                guardian,
+                {rules.BIRTH_DATE: {"child_id": child.id, "name": child.display_name,
+                                    "year": year, "month": month, "reason": form.reason.data}},
+                {rules.BIRTH_DATE: {"year": child.birth_year, "month": child.birth_month}},
+            )  # fmt: skip
+            authority.done(
+                f"{child.get_id()} {old} -> {new} held",
+                f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                by=guardian,
+            )
+            db.session.commit()
+            flash(
+                f"That makes {child.display_name} 18, which ends supervision: another guardian "
+                "must approve it in Family settings. They have been told.",
+                "info",
+            )
+            return redirect(url_for("family.home"))
+        child.birth_year, child.birth_month = year, month
         because = (
             f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
             f"(“{form.reason.data}”)."
@@ -403,15 +429,22 @@ def delete_family() -> str | Response:
 
 @bp.post("/invites")
 def create_invite() -> str:
-    """Make a one-time invite link for a second guardian and show it once."""
+    """Make a one-time invite link for a second guardian and show it once.
+
+    While both guardians must sign, the link works only once another guardian approves it:
+    a guardian's second account would otherwise be a second key in the same hands.
+    """
     guardian = current_guardian()
-    invite, token = invites.create(guardian)
-    authority.done(
-        f"invite:{invite.id}",
+    held = rules.two_keys_guard(_family_with_guardians(guardian.family_id))
+    invite, token = invites.create(guardian, needs_approval=held)
+    notice = (
         f"{guardian.name} made an invite link for another guardian "
-        f"(it works until {when(invite.expires_at)}).",
-        by=guardian,
+        f"(it works until {when(invite.expires_at)})."
     )
+    if held:
+        proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
+        notice = f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}"
+    authority.done(f"invite:{invite.id}", notice, by=guardian)
     db.session.commit()
     link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
@@ -424,6 +457,7 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     if invite.accepted_at is not None:
         return render_error(409, "This invite link was used already; there is nothing to cancel.")
     guardian = current_guardian()
+    rules.withdraw_invite_changes(guardian.family_id, invite.id, guardian)
     authority.done(
         f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
     )
