@@ -142,5 +142,6 @@ def test_behind_a_trusted_proxy_each_client_counts_apart(migrated_database, tmp_
             clients = db.session.scalars(
                 sa.select(SignupThrottle.address).where(SignupThrottle.scope == "client")
             ).all()
-            db.engine.dispose()
+        with app.app_context():
+            db.engine.dispose()  # after the session above has given its connection back
         assert clients == [counted], hops
