@@ -158,3 +158,31 @@ def test_concurrent_edits_of_a_monitoring_arrangement_never_answer_500(app, work
         assert set(codes) <= {302, 409} and 302 in codes, codes
         with app.app_context():
             assert db.session.get_one(Track, track_id).monitoring in {"follow", "password_known"}
+
+
+def test_two_schedules_proposed_at_once_stay_two_plans(app, workers):
+    """The child's "I agree" names one plan: two proposals at once must not share a number."""
+    from datetime import date
+
+    from supervisor.models import CheckInSchedule
+    from tests.conftest import weekly_schedule
+
+    family = start_family(app)
+    ada, grace = _both_on(app, family, workers)
+    for track_id in _tracks_at(app, family, "permit", ROUNDS):
+        url = f"/family/tracks/{track_id}/schedule"
+        codes = at_once(
+            [
+                (ada, url, weekly_schedule(date(2026, 3, 9))),
+                (grace, url, weekly_schedule(date(2026, 3, 10), at_time="06:30")),
+            ]
+        )
+        assert sorted(codes) == [302, 302], codes
+        with app.app_context():
+            rows = db.session.execute(
+                sa.select(CheckInSchedule.plan, CheckInSchedule.ended_at).where(
+                    CheckInSchedule.track_id == track_id
+                )
+            ).all()
+        assert sorted(plan for plan, _ in rows) == [1, 2]
+        assert [plan for plan, ended in rows if ended is None] == [2]  # the later one waits

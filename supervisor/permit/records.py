@@ -207,7 +207,12 @@ def _state(
 def propose(
     guardian: Guardian, track: Track, versions: list[schedule.Rhythm], minutes: int
 ) -> None:
-    """A new plan (one version, or a fade plan of several), agreed by the guardian now."""
+    """A new plan (one version, or a fade plan of several), agreed by the guardian now.
+
+    The track's row is locked first, so two guardians proposing at the same moment take
+    turns: each plan gets its own number, and the later one replaces the earlier.
+    """
+    db.session.execute(sa.select(Track.id).where(Track.id == track.id).with_for_update())
     plan = (
         db.session.scalar(
             sa.select(sa.func.max(CheckInSchedule.plan)).where(CheckInSchedule.track_id == track.id)
