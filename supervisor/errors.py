@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import (
     Conflict,
     HTTPException,
@@ -93,20 +93,25 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     )
 
 
-# SQLSTATEs of a transaction that lost a race on PostgreSQL: unique violation, serialization
-# failure, deadlock. SQLite's writers take turns, so only its unique constraints can collide.
-CONFLICT_STATES = {"23505", "40001", "40P01"}
+# SQLSTATEs of a transaction that lost a race on PostgreSQL: unique and foreign-key
+# violations (a row taken, or deleted, by another request meanwhile), serialization failure,
+# deadlock. SQLite's writers take turns, so only its constraints can collide.
+CONFLICT_STATES = {"23505", "23503", "40001", "40P01"}
+SQLITE_CONFLICTS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
 
 
 def is_conflict(error: sa.exc.DBAPIError) -> bool:
     """True when a database error means "another request got there first", not a bug."""
     state = getattr(error.orig, "sqlstate", None)
-    return state in CONFLICT_STATES or "UNIQUE constraint failed" in str(error.orig)
+    return state in CONFLICT_STATES or any(text in str(error.orig) for text in SQLITE_CONFLICTS)
 
 
-def handle_conflict(error: StaleDataError | sa.exc.DBAPIError) -> tuple[str, int]:
-    """A write that lost a race: 409 with a plain message. A unique constraint or
-    serialization failure counts as one; any other database error is a 500."""
+def handle_conflict(
+    error: StaleDataError | ObjectDeletedError | sa.exc.DBAPIError,
+) -> tuple[str, int]:
+    """A write that lost a race: 409 with a plain message. A row changed or deleted by
+    another request meanwhile, a unique or foreign-key violation and a serialization failure
+    count as one; any other database error is a 500."""
     if isinstance(error, sa.exc.DBAPIError) and not is_conflict(error):
         return handle_unexpected(error)
     db.session.rollback()
@@ -123,6 +128,7 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StaleDataError, handle_conflict)
+    app.register_error_handler(ObjectDeletedError, handle_conflict)
     app.register_error_handler(sa.exc.IntegrityError, handle_conflict)
     app.register_error_handler(sa.exc.OperationalError, handle_conflict)
     app.register_error_handler(HTTPException, handle_http_error)

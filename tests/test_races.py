@@ -186,3 +186,34 @@ def test_two_schedules_proposed_at_once_stay_two_plans(app, workers):
             ).all()
         assert sorted(plan for plan, _ in rows) == [1, 2]
         assert [plan for plan, ended in rows if ended is None] == [2]  # the later one waits
+
+
+def test_a_row_deleted_by_another_request_meanwhile_is_a_409(app, second_worker):
+    """Security target 28 for deletions: a row gone under a request (or a row whose parent
+    went) gives the conflict page on both databases, never a 500."""
+    from supervisor.models import AuditEvent, Child
+
+    @app.get("/test/write-for-a-deleted-family")
+    def write_for_a_deleted_family() -> str:
+        db.session.add(AuditEvent(family_id=10**6, action="x", outcome="x"))
+        db.session.commit()
+        return "written"
+
+    @app.get("/test/read-a-deleted-child")
+    def read_a_deleted_child() -> str:
+        child = db.session.scalars(sa.select(Child)).one()
+        with second_worker.app_context():  # another worker deletes it meanwhile
+            db.session.execute(sa.delete(Child).where(Child.id == child.id))
+            db.session.commit()
+        db.session.expire(child)
+        return child.display_name
+
+    family = start_family(app)
+    response = family.guardian.get("/test/write-for-a-deleted-family")
+    assert response.status_code == 409, text(response)[:500]
+    assert "Someone else changed this at the same moment" in text(response)
+    # PostgreSQL reads the row again and finds it gone; SQLite's read keeps its snapshot.
+    response = family.guardian.get("/test/read-a-deleted-child")
+    with app.app_context():
+        gone_at_once = db.engine.dialect.name == "postgresql"
+    assert response.status_code == (409 if gone_at_once else 200), text(response)[:500]
