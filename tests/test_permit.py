@@ -17,7 +17,15 @@ from supervisor.extensions import db
 from supervisor.models import CheckInSchedule, Family, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
-from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text, weekly_schedule
+from tests.conftest import (
+    PASSWORD,
+    Auth,
+    add_child,
+    pass_all_lessons,
+    tap_i_agree,
+    text,
+    weekly_schedule,
+)
 
 PIN = "4826"
 FADE_PLAN = {
@@ -392,6 +400,31 @@ def test_calendar_feed_parses_and_revoked_link_is_404(app, permit):
     newest = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
     guardian.submit("/family/calendar/revoke")
     assert app.test_client().get(newest).status_code == 404
+
+
+def test_names_are_one_line_and_the_calendar_survives_any_that_are_not(app, permit):
+    """A crafted form could send a line break in a name: it is saved as a space, and a name
+    saved with one before still gives a calendar that parses."""
+    from supervisor.models import Family
+
+    guardian = permit["guardian"]
+    agree_schedule(permit)
+    other = Auth(app.test_client())
+    other.client.submit(
+        "/signup",
+        data={"name": "Ann\r\nB", "family_name": "Fam\nX", "email": "ann@example.org",
+              "password": PASSWORD, "confirm": PASSWORD},
+    )  # fmt: skip
+    with app.app_context():
+        names = set(db.session.scalars(sa.select(Family.name)))
+        assert "Fam X" in names
+        db.session.execute(sa.update(Family).where(Family.name != "Fam X").values(name="A\nB"))
+        db.session.commit()
+    page = text(guardian.submit("/family/calendar"))
+    path = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert icalendar.Calendar.from_ical(response.data)["X-WR-CALNAME"] == "A B: check-ins"
 
 
 def test_leaving_the_permit_needs_walkthrough_checkins_and_handover(app, clock, permit):

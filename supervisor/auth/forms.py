@@ -16,6 +16,12 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def one_line(value: str | None) -> str | None:
+    """A name or a title is one line: line breaks, tabs and runs of spaces become one space
+    (a browser's text box sends none; a crafted form would break calendars and pages)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def not_common(_form: FlaskForm, field: Field) -> None:
     """Refuse a password that attackers try first, whatever its length."""
     if field.data and common_passwords.is_common(field.data):
@@ -56,7 +62,7 @@ def name_field() -> StringField:
     return StringField(
         "Your name",
         validators=[DataRequired("Tell us your name."), Length(max=100)],
-        filters=[strip],
+        filters=[one_line],
         render_kw={"autocomplete": "name"},
     )
 
@@ -82,7 +88,7 @@ class SignupForm(FlaskForm):
             DataRequired("Give your family a name, such as “The Okafors”."),
             Length(max=100),
         ],
-        filters=[strip],
+        filters=[one_line],
     )
     email = email_field()
     password = new_password_field()

@@ -17,7 +17,7 @@ from wtforms.validators import (
 )
 
 from supervisor import clock
-from supervisor.auth.forms import strip
+from supervisor.auth.forms import one_line
 from supervisor.tracks.platforms import COUNTRIES
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
@@ -43,7 +43,7 @@ class ChildProfileForm(FlaskForm):
         "Name to show",
         validators=[DataRequired("Give the profile a name."), Length(max=40)],
         description="A first name or nickname is enough.",
-        filters=[strip],
+        filters=[one_line],
     )
     avatar = RadioField(
         "Avatar",
@@ -98,7 +98,7 @@ class BirthDateCorrectionForm(BirthDateForm):
         "Why the correction?",
         validators=[DataRequired("Say why, for the other guardians."), Length(max=200)],
         description="The other guardians are told, with the old and the new date.",
-        filters=[strip],
+        filters=[one_line],
     )
 
 
@@ -136,5 +136,5 @@ class ConfirmNameForm(FlaskForm):
     """Typing a name proves a deletion is meant, and for whom."""
 
     name = StringField(
-        "Type the name to confirm", validators=[DataRequired("Type the name.")], filters=[strip]
+        "Type the name to confirm", validators=[DataRequired("Type the name.")], filters=[one_line]
     )

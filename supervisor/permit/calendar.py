@@ -34,7 +34,7 @@ def feed(token: str) -> Response:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//supervisor//check-ins//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{family.name}: check-ins")
+    calendar.add("x-wr-calname", _one_line(f"{family.name}: check-ins"))
     tracks = db.session.scalars(
         sa.select(Track).where(Track.family_id == family.id, Track.stage == "permit")
     )
@@ -44,12 +44,19 @@ def feed(token: str) -> Response:
         for day, moment in state.upcoming:
             event = icalendar.Event()
             event.add("uid", f"checkin-{track.id}-{day.isoformat()}@supervisor")
-            event.add("summary", f"Check-in: {track.child.display_name} · {track_name(track)}")
+            event.add(
+                "summary", _one_line(f"Check-in: {track.child.display_name} · {track_name(track)}")
+            )
             event.add("dtstart", moment)
             event.add("dtend", moment + timedelta(minutes=minutes))
             event.add("dtstamp", clock.now())
             calendar.add_component(event)
     return Response(calendar.to_ical(), mimetype="text/calendar")
+
+
+def _one_line(text: str) -> str:
+    """Calendar lines cannot hold a line break, whatever a name was saved with."""
+    return " ".join(text.split())
 
 
 @bp.post("/family/calendar")

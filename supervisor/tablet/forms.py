@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from supervisor.auth.forms import strip
+from supervisor.auth.forms import one_line
 
 
 def pin_field(label: str) -> PasswordField:
@@ -53,6 +53,6 @@ class DeviceForm(FlaskForm):
             DataRequired("Give the tablet a name, such as “Kitchen tablet”."),
             Length(max=60),
         ],
-        filters=[strip],
+        filters=[one_line],
         default="Family tablet",
     )

@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from supervisor.auth.forms import strip
+from supervisor.auth.forms import one_line, strip
 from supervisor.stages.base import StageKey
 from supervisor.tracks.platforms import PLATFORMS
 
@@ -24,7 +24,7 @@ class AddTrackForm(FlaskForm):
     other_name = StringField(
         "Name of the network (for “Other”)",
         validators=[Optional(), Length(max=40)],
-        filters=[strip],
+        filters=[one_line],
     )
 
     def validate(self, extra_validators: object = None) -> bool:
@@ -80,5 +80,5 @@ class ChecklistItemForm(FlaskForm):
     label = StringField(
         "Add your own item",
         validators=[DataRequired("Write the item."), Length(max=200)],
-        filters=[strip],
+        filters=[one_line],
     )
