@@ -75,7 +75,7 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
     },
-    "family.approve_change": {"POST": (SIGNIN, 403, 302, 404, 403, 403)},
+    "family.approve_change": {"POST": (SIGNIN, 409, 302, 404, 403, 403)},
     "family.drop_change": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
     "family.export_data": {"POST": (SIGNIN, 200, 200, 200, 403, 403)},
     "family.delete_family": {
@@ -138,17 +138,17 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
     },
-    "permit.monitoring": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    "permit.monitoring": {  # the track is at instruction: permit pages say so
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
-    "permit.checkin_schedule": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    "permit.checkin_schedule": {  # the track is at instruction: permit pages say so
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
-    "permit.record_checkin": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    "permit.record_checkin": {  # the track is at instruction: permit pages say so
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
     "permit.add_moment": {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),

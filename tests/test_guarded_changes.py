@@ -392,3 +392,33 @@ def _join(app, inviter: Client, name: str, email: str) -> Client:
     )
     assert response.status_code == 302, text(response)
     return joiner
+
+
+def test_monitoring_and_check_ins_belong_to_the_permit_alone(app):
+    """Before the permit there is no account to look in on; with the licence looking in has
+    ended: neither an arrangement nor a schedule can be set then, and the child is never asked
+    to agree to one."""
+    family = start_family(app)
+    guardian, track = family.guardian, family.track_id
+    pages = ("monitoring", "schedule", "checkins/new")
+    forms = {
+        "monitoring": {"arrangement": "password_known"},
+        "schedule": weekly_schedule(date(2026, 3, 9)),
+        "checkins/new": {"due_on": "2026-03-09", "held": "held"},
+    }
+    for stage in ("instruction", "licence"):
+        if stage == "licence":
+            for from_stage in ("instruction", "permit"):
+                guardian.submit(
+                    f"/family/tracks/{track}/sign-off",
+                    data={"from_stage": from_stage, "override_reason": "Ready."},
+                )
+        for page in pages:
+            url = f"/family/tracks/{track}/{page}"
+            assert guardian.get(url).status_code == 409, (stage, page)
+            refused = guardian.submit(url, data=forms[page])
+            assert refused.status_code == 409, (stage, page)
+            assert "belong to the learner&#39;s permit" in text(refused)
+        with app.app_context():
+            assert db.session.get(Track, track).monitoring is None
+        assert "I agree" not in text(family.tablet.get(f"/me/tracks/{track}"))

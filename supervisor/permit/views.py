@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from supervisor import clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.lessons.content import LESSONS
@@ -19,6 +20,7 @@ from supervisor.permit.forms import CheckInForm, MomentForm, MonitoringForm, Sch
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.permit.summary import permit_view
 from supervisor.permit.walkthroughs import for_platform
+from supervisor.stages.base import StageKey
 from supervisor.templating import family_zone
 from supervisor.tracks import queries
 from supervisor.tracks.operations import track_name
@@ -98,9 +100,11 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
 
 
 @bp.route("/monitoring", methods=["GET", "POST"])
-def monitoring(track_id: int) -> str | Response:
+def monitoring(track_id: int) -> str | Response | tuple[str, int]:
     """Choose how a guardian looks in during the permit."""
     track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
     form = MonitoringForm(arrangement=track.monitoring)
     if form.validate_on_submit():
         if track.monitoring != form.arrangement.data:
@@ -123,9 +127,11 @@ def monitoring(track_id: int) -> str | Response:
 
 
 @bp.route("/schedule", methods=["GET", "POST"])
-def checkin_schedule(track_id: int) -> str | Response:
+def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
     """Agree a check-in rhythm (and a plan to relax it); the child then taps "I agree"."""
     track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
     zone = family_zone()
     state = records.schedule_state(track, zone)
     suggested = schedule.suggested_frequency(
@@ -170,9 +176,11 @@ def checkin_schedule(track_id: int) -> str | Response:
 
 
 @bp.route("/checkins/new", methods=["GET", "POST"])
-def record_checkin(track_id: int) -> str | Response:
+def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
     """Record a check-in: held or skipped, prompts used, notes, learning moments talked."""
     track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
     zone = family_zone()
     state = records.schedule_state(track, zone)
     open_moments = [m for m in records.moments(track) if m.talked_in_id is None]
@@ -250,6 +258,19 @@ def add_moment(track_id: int) -> str | Response:
         flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/moment.html", track, form=form)
+
+
+def _not_at_permit(track: Track) -> tuple[str, int] | None:
+    """Monitoring and check-ins belong to the learner's permit alone: before it there is no
+    account to look in on, and with the licence looking in has ended."""
+    if track.stage == StageKey.PERMIT.value:
+        return None
+    return render_error(
+        409,
+        f"How a guardian looks in and the check-ins belong to the learner's permit; "
+        f"{track.child.display_name}'s {track_name(track)} is at "
+        f"{StageKey(track.stage).title} now.",
+    )
 
 
 def _page(template: str, track: Track, **context: object) -> str:
