@@ -13,6 +13,7 @@ from supervisor.extensions import db
 from supervisor.models import (
     AuditEvent,
     Family,
+    Guardian,
     LoginSession,
     Notification,
     RuleChange,
@@ -422,3 +423,22 @@ def test_monitoring_and_check_ins_belong_to_the_permit_alone(app):
         with app.app_context():
             assert db.session.get(Track, track).monitoring is None
         assert "I agree" not in text(family.tablet.get(f"/me/tracks/{track}"))
+
+
+def test_the_family_tablet_never_signs_anyone_up_or_in_by_invite(app):
+    """Every session on the tablet is the tablet's (short idle limit, ended with it)."""
+    family = start_family(app)
+    link = text(family.guardian.submit("/family/invites")).split('readonly value="')[1]
+    path = "/invite/" + link.split('"')[0].rsplit("/invite/", 1)[1]
+    tablet = family.tablet
+    tablet.submit("/logout")
+    joining = {"name": "Kit", "email": "kit@example.org", "password": PASSWORD,
+               "confirm": PASSWORD}  # fmt: skip
+    for url, data in ((path, joining), ("/signup", {**joining, "family_name": "The Kits"})):
+        response = tablet.submit(url, data=data)
+        assert response.status_code == 302 and response.headers["Location"] == "/who"
+        assert "use your own device" in text(tablet.get("/who"))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 1
+        emails = set(db.session.scalars(sa.select(Guardian.email)))
+    assert "kit@example.org" not in emails

@@ -42,6 +42,8 @@ def index() -> str | Response:
 @not_for_children
 def signup() -> str | Response | tuple[str, int]:
     """Create a family and its first guardian; attempts are limited per address."""
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
     form = SignupForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
@@ -128,6 +130,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
     Attempts count against the same limits as sign-up. Joining ends whatever session this
     browser had, and every other guardian is told.
     """
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
     found = invites.find(token)
     form = JoinFamilyForm()
     if isinstance(found, invites.InviteProblem):
@@ -195,6 +199,19 @@ def account() -> str | Response | tuple[str, int]:
             return render_template("auth/account.html", form=form), 429
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
+
+
+def _on_the_family_tablet() -> Response | None:
+    """A shared tablet opens profiles from its picker only: a session made here by signing
+    up or joining would not be the tablet's (no short idle limit, not ended by revoking it)."""
+    if devices.current() is None:
+        return None
+    flash(
+        "This browser is the family tablet, where everyone opens their profile from this "
+        "page. To create an account or join a family, use your own device.",
+        "info",
+    )
+    return redirect(url_for("tablet.picker"))
 
 
 def _safe_next(target: str | None) -> str:
