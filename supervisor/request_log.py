@@ -13,8 +13,13 @@ import re
 from flask import Flask
 
 MASK = "[hidden]"
-# "/invite/<token>" and "/calendar/<token>.ics", as sent or with the slashes encoded.
-TOKEN_IN_PATH = re.compile(r"((?:/|%2F)(?:invite|calendar)(?:/|%2F))[^/?#&%.\s\"]+", re.I)
+# "/invite/<token>" and "/calendar/<token>.ics", as sent or with the slashes doubled or
+# encoded, and with any of the token's characters percent-encoded: everything up to the next
+# slash, query, fragment or space goes, except a closing ".ics".
+TOKEN_IN_PATH = re.compile(
+    r'((?:/|%2F)(?:invite|calendar)(?:/|%2F)+)[^/?#&\s"]+?(?=\.ics(?![^/?#&\s"])|[/?#&\s"]|$)',
+    re.I,
+)
 
 
 def mask_tokens(text: str) -> str:

@@ -26,6 +26,20 @@ def link_token(client, form_path: str) -> str:
     return match.group(1)
 
 
+def test_tokens_are_masked_however_the_path_spells_them():
+    from supervisor.request_log import mask_tokens
+
+    for path in (
+        "/invite/TOKEN", "/invite//TOKEN", "/invite/%20TOKEN", "/invite/%54OKEN",
+        "/INVITE/TOKEN", "%2Finvite%2FTOKEN", "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
+        "/calendar//TOKEN.ics",
+    ):  # fmt: skip
+        masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')
+        assert "TOKEN" not in masked and "OKEN" not in masked, (path, masked)
+        assert "[hidden]" in masked
+    assert mask_tokens("/family/invites") == "/family/invites"
+
+
 def test_development_server_log_masks_url_tokens(app, auth, client, caplog):
     auth.signup()
     invite = link_token(client, "/family/invites")
