@@ -10,7 +10,7 @@ from supervisor.models import Guardian, Invite
 from tests.conftest import PASSWORD, Auth, snapshot, text
 from tests.test_family import invite_link
 
-COMMON = ["password123", "1234567890", "qwertyuiop", "PassWord123", "QWERTYuiop"]
+COMMON = ["password123", "1234567890", "qwertyuiop", "PassWord123", "QWERTYuiop", " password123 "]
 MESSAGE = "That password is on a list of commonly used passwords; choose another."
 NEW = "a brand new password"
 

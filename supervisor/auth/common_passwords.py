@@ -17,5 +17,5 @@ def _common() -> frozenset[str]:
 
 
 def is_common(password: str) -> bool:
-    """True when ``password`` is on the list, whatever its case."""
-    return password.lower() in _common()
+    """True when ``password`` is on the list, whatever its case and surrounding spaces."""
+    return password.strip().lower() in _common()
