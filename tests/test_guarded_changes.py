@@ -175,9 +175,6 @@ def test_under_two_keys_a_birth_date_that_ends_supervision_waits(app, clock):
     assert "another guardian must approve it" in text(held)
     assert _stage(app, family.track_id) == "instruction"
     assert "Born May 2012" in text(ada.get(f"/family/children/{family.child_id}/edit"))
-    younger = ada.submit(url, data={**older, "birth_year": "2013"})  # no 18: applies at once
-    assert younger.status_code == 302
-    assert "Born May 2013" in text(ada.get(f"/family/children/{family.child_id}/edit"))
     (change_id,) = _open_changes(app)
     assert "correct Mo&#39;s birth date from May 2012 to May 2007" in text(
         grace.get("/family/settings")
@@ -442,3 +439,106 @@ def test_the_family_tablet_never_signs_anyone_up_or_in_by_invite(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 1
         emails = set(db.session.scalars(sa.select(Guardian.email)))
     assert "kit@example.org" not in emails
+
+
+def _invite_path(inviter: Client) -> str:
+    page = text(inviter.submit("/family/invites"))
+    return "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
+
+
+JOINING = {"password": PASSWORD, "confirm": PASSWORD}
+
+
+def test_invite_links_made_before_two_keys_wait_too(app):
+    """However the family comes to need two keys (the rule switched on with two guardians,
+    or a second guardian joining while it is on), older unused links wait for approval."""
+    for order in ("rule after the join", "rule before the join"):
+        with app.app_context():
+            db.session.execute(sa.delete(Family))
+            db.session.commit()
+        family = start_family(app)
+        ada = family.guardian
+        first, spare = _invite_path(ada), _invite_path(ada)
+        if order == "rule before the join":
+            ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+        grace = app.test_client()
+        joined = grace.submit(first, data={**JOINING, "name": "Grace", "email": "g@example.org"})
+        assert joined.status_code == 302, order
+        if order == "rule after the join":
+            ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+        late = app.test_client().submit(
+            spare, data={**JOINING, "name": "Ada 2", "email": "ada.2@example.org"}
+        )
+        assert late.status_code == 403 and "waits for a second guardian" in text(late), order
+        told = " ".join(notes_for(app, "Ada") + notes_for(app, "Grace"))
+        assert "the unused invite link made before" in told, order
+
+
+def test_a_held_birth_date_is_not_applied_once_the_date_moved_on(app):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    url = f"/family/children/{family.child_id}/birth-date"
+    ada.submit(url, data={"birth_year": "2007", "birth_month": "1", "reason": "Typo."})  # held
+    younger = ada.submit(url, data={"birth_year": "2013", "birth_month": "3", "reason": "Really."})
+    assert younger.status_code == 302  # younger only tightens: at once
+    assert "Born March 2013" in text(ada.get(f"/family/children/{family.child_id}/edit"))
+    (change_id,) = _open_changes(app)
+    response = grace.submit(f"/family/settings/changes/{change_id}/approve")
+    assert response.status_code == 409 and "was not applied" in text(response)
+    assert _stage(app, family.track_id) == "instruction"
+
+
+def test_under_two_keys_any_correction_that_makes_a_child_older_waits(app):
+    """Not only to 18: a child made older is supervised for less time."""
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    url = f"/family/children/{family.child_id}/birth-date"
+    held = ada.submit(url, data={"birth_year": "2008", "birth_month": "12", "reason": "Typo."})
+    assert held.status_code == 302
+    assert "Born May 2012" in text(ada.get(f"/family/children/{family.child_id}/edit"))
+    page = text(grace.get("/family/settings"))
+    assert "which brings the end of supervision at 18 closer" in page
+
+
+def test_a_new_profile_is_a_child_under_18(app, clock):
+    """Deleting a child and adding them again as an adult would end supervision at a stroke."""
+    family = start_family(app)
+    adult = {"display_name": "Oli", "avatar": "🦊", "colour": "sky", "birth_year": "2007",
+             "birth_month": "5"}  # fmt: skip
+    refused = family.guardian.submit("/family/children/new", data=adult)
+    assert refused.status_code == 200
+    assert "This app is for children under 18" in text(refused)
+    assert (
+        family.guardian.submit(
+            "/family/children/new", data={**adult, "birth_year": "2008"}
+        ).status_code
+        == 302
+    )  # 17
+
+
+def test_a_held_birth_date_of_a_deleted_child_is_not_applied(app):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    url = f"/family/children/{family.child_id}/birth-date"
+    ada.submit(url, data={"birth_year": "2007", "birth_month": "1", "reason": "Typo."})
+    ada.submit(f"/family/children/{family.child_id}/delete", data={"name": "Mo"})
+    (change_id,) = _open_changes(app)
+    assert grace.submit(f"/family/settings/changes/{change_id}/approve").status_code == 409
+
+
+def test_a_guardian_who_joined_later_sees_why_they_cannot_approve(app):
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    ada.submit("/family/settings", data=SETTINGS)  # held
+    path = _invite_path(ada)
+    (invite_change,) = [c for c in _open_changes(app)][1:]
+    grace.submit(f"/family/settings/changes/{invite_change}/approve")
+    late = app.test_client()
+    late.submit(path, data={**JOINING, "name": "Hal", "email": "hal@example.org"})
+    page = text(late.get("/family/settings"))
+    assert "Only a guardian who was in the family when this was asked" in page
+    assert "Approve the change" not in page

@@ -19,7 +19,7 @@ from supervisor.auth.forms import (
     normalise_email,
 )
 from supervisor.extensions import db
-from supervisor.family import invites
+from supervisor.family import invites, rules
 from supervisor.tablet import devices
 from supervisor.tracks import operations
 
@@ -159,10 +159,12 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
         else:
             sessions.start(guardian)
             inviter = found.created_by.name if found.created_by else "a guardian"
+            held = rules.hold_open_invites(guardian.family_id)
             authority.done(
                 f"invite:{found.id}",
                 f"{guardian.name} ({guardian.email}) joined the family as a guardian, with an "
-                f"invite link made by {inviter}. They can see everything and sign off.",
+                f"invite link made by {inviter}. They can see everything and sign off."
+                + rules.held_invites_notice(held),
                 by=guardian,
             )
             db.session.commit()

@@ -18,7 +18,7 @@ from wtforms.validators import (
 
 from supervisor import clock
 from supervisor.auth.forms import one_line
-from supervisor.tracks.platforms import COUNTRIES
+from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 COLOURS = {
@@ -88,7 +88,19 @@ class BirthDateForm(FlaskForm):
 
 
 class ChildForm(ChildProfileForm, BirthDateForm):
-    """A new child profile: how it looks, and the birth year and month."""
+    """A new child profile: how it looks, and the birth year and month of a child under 18
+    (at 18 supervision ends, so a profile made older would start with nothing to supervise)."""
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        year, month = self.birth_year.data, self.birth_month.data
+        if valid and age_now(year, int(month)) >= ADULT:
+            self.birth_year.errors = [
+                *self.birth_year.errors,
+                f"This app is for children under {ADULT}: at {ADULT} supervision ends.",
+            ]
+            return False
+        return valid
 
 
 class BirthDateCorrectionForm(BirthDateForm):

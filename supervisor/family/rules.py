@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
 from supervisor.extensions import db
 from supervisor.models import Child, Family, Guardian, Invite, RuleChange
 from supervisor.stages.permit import STAGE as PERMIT
-from supervisor.tracks.platforms import COUNTRIES
+from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
 
 Value = str | int | bool | None
 SETTINGS = ("country", "timezone", "both_guardians_sign", "permit_min_checkins", "permit_min_weeks")
@@ -73,10 +73,16 @@ def asked(proposal: RuleChange) -> str:
     if INVITE in proposal.changes:
         return "let a new guardian join the family with an invite link"
     if BIRTH_DATE in proposal.changes:
-        new, old = proposal.changes[BIRTH_DATE], proposal.previous[BIRTH_DATE]
+        new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+        effect = (
+            f"which ends supervision at {ADULT}"
+            if age_now(int(new["year"]), int(new["month"])) >= ADULT
+            else f"which brings the end of supervision at {ADULT} closer"
+        )
         return (
-            f"correct {new['name']}'s birth date from {_month_year(old)} to "  # type: ignore[index]
-            f"{_month_year(new)}, which ends supervision at 18 (“{new['reason']}”)"  # type: ignore[index]
+            f"correct {new['name']}'s birth date from "
+            f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)}, {effect} "
+            f"(“{new['reason']}”)"
         )
     return "change " + describe(proposal.changes, proposal.previous)
 
@@ -186,7 +192,20 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
     approver saw "from" values that are no longer true.
     """
     settings = {k: v for k, v in proposal.changes.items() if k in SETTINGS}
-    if any(getattr(family, k) != proposal.previous.get(k) for k in settings):
+    moved_on = any(getattr(family, k) != proposal.previous.get(k) for k in settings)
+    if BIRTH_DATE in proposal.changes:
+        child = db.session.get(Child, proposal.changes[BIRTH_DATE]["child_id"])  # type: ignore[index]
+        was = dict(proposal.previous[BIRTH_DATE])  # type: ignore[call-overload]
+        moved_on = (
+            moved_on
+            or child is None
+            or (child.birth_year, child.birth_month)
+            != (
+                was["year"],
+                was["month"],
+            )
+        )
+    if moved_on:
         decide(proposal, guardian, "outdated")
         raise Outdated
     decide(proposal, guardian, "approved")
@@ -214,6 +233,46 @@ def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
         f"{asker} corrected {child.display_name}'s birth date from "
         f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)} "
         f"(“{new['reason']}”); {approver.name} approved.",
+    )
+
+
+def hold_open_invites(family_id: int) -> list[RuleChange]:
+    """Once two keys guard the family (the rule switched on, or a second guardian joined
+    while it was on), invite links made before wait for approval like new ones: otherwise
+    an old link would still let one guardian add a second key of their own."""
+    db.session.flush()
+    family = db.session.scalars(
+        sa.select(Family)
+        .options(selectinload(Family.guardians))
+        .where(Family.id == family_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    if not two_keys_guard(family):
+        return []
+    held = []
+    now = clock.now()
+    for invite in db.session.scalars(
+        sa.select(Invite).where(
+            Invite.family_id == family.id,
+            Invite.accepted_at.is_(None),
+            Invite.expires_at > now,
+            Invite.needs_approval.is_(False),
+        )
+    ):
+        invite.needs_approval = True
+        maker = invite.created_by or family.guardians[0]
+        held.append(hold(maker, {INVITE: invite.id}, {}))
+    return held
+
+
+def held_invites_notice(held: list[RuleChange]) -> str:
+    """The sentence that tells the family its older invite links now wait."""
+    if not held:
+        return ""
+    links = "link" if len(held) == 1 else f"{len(held)} links"
+    return (
+        f" Because both guardians now sign off, the unused invite {links} made before "
+        "work only once another guardian approves them in Family settings."
     )
 
 

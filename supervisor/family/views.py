@@ -47,7 +47,7 @@ from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
 from supervisor.templating import family_zone, when
 from supervisor.tracks import operations, queries
-from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
+from supervisor.tracks.platforms import COUNTRIES
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 WAITS = (
@@ -150,9 +150,10 @@ def settings() -> str | Response:
                 "stay as they are. They have been told.",
                 "info",
             )
+        invites_held = rules.hold_open_invites(family.id)
         authority.done(
             f"family:{family.id} {','.join([*outcome.applied, *held])}",
-            " ".join(told),
+            " ".join(told) + rules.held_invites_notice(invites_held),
             by=guardian,
         )
         db.session.commit()
@@ -162,6 +163,7 @@ def settings() -> str | Response:
         form=form,
         waiting=rules.open_changes(family.id),
         asked=rules.asked,
+        may_approve=rules.may_approve,
         needs_password=not stepup.is_fresh(),
     )
 
@@ -288,8 +290,9 @@ def birth_date(child_id: int) -> str | Response:
             flash("That is the birth date already; nothing was changed.", "info")
             return redirect(url_for("family.home"))
         family = _family_with_guardians(guardian.family_id)
-        if rules.two_keys_guard(family) and age_now(year, month) >= ADULT:
-            # Ending supervision this way is a second key's decision, like a sign-off.
+        if rules.two_keys_guard(family) and (year, month) < (child.birth_year, child.birth_month):
+            # An older child is supervised for less time: a second key's decision, like a
+            # sign-off. A correction that makes the child younger only tightens, at once.
             proposal = rules.hold(
                 guardian,
                 {rules.BIRTH_DATE: {"child_id": child.id, "name": child.display_name,
@@ -303,8 +306,8 @@ def birth_date(child_id: int) -> str | Response:
             )
             db.session.commit()
             flash(
-                f"That makes {child.display_name} 18, which ends supervision: another guardian "
-                "must approve it in Family settings. They have been told.",
+                f"That makes {child.display_name} older, so supervision ends sooner: another "
+                "guardian must approve it in Family settings. They have been told.",
                 "info",
             )
             return redirect(url_for("family.home"))
