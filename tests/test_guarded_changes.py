@@ -48,6 +48,16 @@ def notes_for(app, name: str) -> list[str]:
         )
 
 
+def _invite_path(inviter: Client) -> str:
+    """Make an invite link through the page and return its path."""
+    return _path_of(text(inviter.submit("/family/invites")))
+
+
+def _path_of(invite_page: str) -> str:
+    link = invite_page.split('readonly value="')[1].split('"')[0]
+    return "/invite/" + link.rsplit("/invite/", 1)[1]
+
+
 def audit_actions(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
@@ -136,7 +146,7 @@ def test_under_two_keys_a_new_guardian_needs_the_other_guardians_approval(app):
     (loosening,) = _open_changes(app)
     page = text(ada.submit("/family/invites"))
     assert "works only once another guardian approves it" in " ".join(page.split())
-    path = "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
+    path = _path_of(page)
     joining = {"name": "Ada 2", "email": "ada.two@example.org", "password": PASSWORD,
                "confirm": PASSWORD}  # fmt: skip
     other = app.test_client()
@@ -157,7 +167,7 @@ def test_a_refused_invite_never_works(app):
     ada, grace = family.guardian, add_second_guardian(app, family.guardian)
     ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
     page = text(ada.submit("/family/invites"))
-    path = "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
+    path = _path_of(page)
     (change_id,) = _open_changes(app)
     assert grace.submit(f"/family/settings/changes/{change_id}/drop").status_code == 302
     gone = app.test_client().get(path)
@@ -294,8 +304,7 @@ def test_accepting_an_invite_ends_the_browsers_other_session(app):
     outsider = Auth(app.test_client())
     outsider.signup(email="eve@example.org", name="Eve", family="The Outsiders")
     old_cookie = outsider.client.get_cookie("__Host-session").value
-    link = text(family.guardian.submit("/family/invites")).split('readonly value="')[1]
-    path = "/invite/" + link.split('"')[0].rsplit("/invite/", 1)[1]
+    path = _invite_path(family.guardian)
     joined = outsider.client.submit(
         path,
         data={"name": "Eve", "email": "eve.b@example.org", "password": PASSWORD,
@@ -382,10 +391,9 @@ def _stage(app, track_id: int) -> str:
 
 
 def _join(app, inviter: Client, name: str, email: str) -> Client:
-    link = text(inviter.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
     joiner = app.test_client()
     response = joiner.submit(
-        "/invite/" + link.rsplit("/invite/", 1)[1],
+        _invite_path(inviter),
         data={"name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD},
     )
     assert response.status_code == 302, text(response)
@@ -425,8 +433,7 @@ def test_monitoring_and_check_ins_belong_to_the_permit_alone(app):
 def test_the_family_tablet_never_signs_anyone_up_or_in_by_invite(app):
     """Every session on the tablet is the tablet's (short idle limit, ended with it)."""
     family = start_family(app)
-    link = text(family.guardian.submit("/family/invites")).split('readonly value="')[1]
-    path = "/invite/" + link.split('"')[0].rsplit("/invite/", 1)[1]
+    path = _invite_path(family.guardian)
     tablet = family.tablet
     tablet.submit("/logout")
     joining = {"name": "Kit", "email": "kit@example.org", "password": PASSWORD,
@@ -439,11 +446,6 @@ def test_the_family_tablet_never_signs_anyone_up_or_in_by_invite(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 1
         emails = set(db.session.scalars(sa.select(Guardian.email)))
     assert "kit@example.org" not in emails
-
-
-def _invite_path(inviter: Client) -> str:
-    page = text(inviter.submit("/family/invites"))
-    return "/invite/" + page.split('readonly value="')[1].split('"')[0].rsplit("/invite/", 1)[1]
 
 
 JOINING = {"password": PASSWORD, "confirm": PASSWORD}
