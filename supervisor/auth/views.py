@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from supervisor import audit, authority
@@ -47,12 +48,8 @@ def signup() -> str | Response | tuple[str, int]:
     form = SignupForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
-        retry_at = signup_throttle.admit(email, request.remote_addr)
-        if retry_at is not None:
-            audit.record("signup", audit.DENIED, family_id=None, subject=email)
-            db.session.commit()
-            form.form_errors.append(signup_throttle.refusal_message(retry_at))
-            return render_template("auth/signup.html", form=form), 429
+        if (over := _over_the_limit("signup", email, form)) is not None:
+            return render_template("auth/signup.html", form=form), over
         try:
             guardian = accounts.create_family(
                 form.family_name.data, form.name.data, email, form.password.data
@@ -140,12 +137,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/join.html", form=form, invite=None), status
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
-        retry_at = signup_throttle.admit(email, request.remote_addr)
-        if retry_at is not None:
-            audit.record("join_family", audit.DENIED, family_id=None, subject=email)
-            db.session.commit()
-            form.form_errors.append(signup_throttle.refusal_message(retry_at))
-            return render_template("auth/join.html", form=form, invite=found), 429
+        if (over := _over_the_limit("join_family", email, form)) is not None:
+            return render_template("auth/join.html", form=form, invite=found), over
         try:
             guardian = invites.accept(found, form.name.data, email, form.password.data)
         except accounts.EmailTaken:
@@ -201,6 +194,17 @@ def account() -> str | Response | tuple[str, int]:
             return render_template("auth/account.html", form=form), 429
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
+
+
+def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:
+    """Count a sign-up or join attempt; past a limit, 429 with the reason on the form."""
+    retry_at = signup_throttle.admit(email, request.remote_addr)
+    if retry_at is None:
+        return None
+    audit.record(action, audit.DENIED, family_id=None, subject=email)
+    db.session.commit()
+    form.form_errors.append(signup_throttle.refusal_message(retry_at))
+    return 429
 
 
 def _on_the_family_tablet() -> Response | None:
