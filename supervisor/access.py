@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from supervisor import audit
 from supervisor.extensions import db, login_manager
 from supervisor.models import Child, Guardian
+from supervisor.request_log import mask_tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def deny(reason: str) -> None:
             audit.DENIED,
             family_id=current_user.family_id if current_user.is_authenticated else None,
             actor=current_user._get_current_object() if current_user.is_authenticated else None,
-            subject=f"{request.method} {request.path} ({reason})",
+            subject=f"{request.method} {mask_tokens(request.path)} ({reason})",
         )
         db.session.commit()
     abort(403)

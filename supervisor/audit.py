@@ -37,8 +37,3 @@ def record(
             device_id=g.get("device_id"),
         )
     )
-
-
-def guardian_did(action: str, guardian: Guardian, subject: str) -> None:
-    """A guardian's successful action on something of their family (a child, a device...)."""
-    record(action, SUCCESS, family_id=guardian.family_id, actor=guardian, subject=subject)

@@ -3,8 +3,9 @@
 ``access`` says who may reach a route at all; this table says, for every POST endpoint, what
 proof it needs beyond that, which audit action it writes when it succeeds, and whether the
 family's other guardians are told. ``enforce`` applies the proof before any view runs, so a
-view cannot forget it; views call ``done`` to write the declared audit row and notice. A test
-walks the URL map and fails on a POST endpoint missing here, and proves every line.
+view cannot forget it; views call ``done`` to write the declared audit row and notice (sign-in,
+sign-off and the tablet write the same rows in their own operations, with their failures). A
+test walks the URL map and fails on a POST endpoint missing here, and proves every line.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def is_conflict(error: sa.exc.DBAPIError) -> bool:
 
 
 def handle_conflict(
-    error: StaleDataError | ObjectDeletedError | sa.exc.DBAPIError,
+    error: StaleDataError | ObjectDeletedError | sa.exc.NoResultFound | sa.exc.DBAPIError,
 ) -> tuple[str, int]:
     """A write that lost a race: 409 with a plain message. A row changed or deleted by
     another request meanwhile, a unique or foreign-key violation and a serialization failure
@@ -129,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StaleDataError, handle_conflict)
     app.register_error_handler(ObjectDeletedError, handle_conflict)
+    app.register_error_handler(sa.exc.NoResultFound, handle_conflict)
     app.register_error_handler(sa.exc.IntegrityError, handle_conflict)
     app.register_error_handler(sa.exc.OperationalError, handle_conflict)
     app.register_error_handler(HTTPException, handle_http_error)

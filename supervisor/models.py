@@ -45,11 +45,13 @@ class Family(Model):
 
 
 class RuleChange(Model):
-    """A loosening of a two-key family rule, waiting for another guardian's approval.
+    """A request that waits for another guardian's approval under the two-key rule.
 
-    While a family requires two guardians' signatures, switching that off or lowering its own
-    permit requirements is only proposed here; the rule stays as it is until a guardian other
-    than the proposer approves with a fresh password. Decided rows are kept, with who and why.
+    While a family requires two guardians' signatures, switching that off, lowering its own
+    permit requirements, a new guardian's invite link and a birth date that makes a child
+    older are only proposed here (``changes`` says which); nothing of it happens until a
+    guardian other than the proposer approves with a fresh password. Decided rows are kept,
+    with who decided and how.
     """
 
     __tablename__ = "rule_change"

@@ -38,7 +38,8 @@ def add_security_headers(response: Response) -> Response:
 
 def refuse_nul_characters() -> tuple[str, int] | None:
     """No text we store may hold a NUL character (PostgreSQL refuses it): say so, plainly."""
-    if any("\x00" in value for value in request.form.values()) or "\x00" in request.path:
+    values = (value for values in request.form.listvalues() for value in values)
+    if any("\x00" in value for value in values) or "\x00" in request.path:
         from supervisor.errors import render_error
 
         return render_error(

@@ -75,9 +75,9 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     assert family_row(app).both_guardians_sign  # the rule stays on
     told = " ".join(notes_for(app, "Grace"))
     assert "Ada asks to change “both guardians must sign off” from on to off" in told
-    assert "Waiting for a second guardian" in text(ada.get("/family/settings"))
+    assert "Waiting for another guardian" in text(ada.get("/family/settings"))
     dashboard = " ".join(text(grace.get("/family/")).split())
-    assert "A request is waiting for a second guardian's approval" in dashboard
+    assert "A request is waiting for another guardian's approval" in dashboard
     (change_id,) = _open_changes(app)
     refused = ada.submit(f"/family/settings/changes/{change_id}/approve")
     assert refused.status_code == 409 and family_row(app).both_guardians_sign
@@ -94,7 +94,7 @@ def test_two_key_rule_cannot_be_switched_off_by_one_guardian(app, clock):
     told = " ".join(notes_for(app, "Ada"))
     assert "Grace approved the request to change “both guardians must sign off”" in told
     assert "rule_change_approved" in audit_actions(app)
-    assert "second guardian's approval" not in " ".join(text(grace.get("/family/")).split())
+    assert "another guardian's approval" not in " ".join(text(grace.get("/family/")).split())
     again = grace.submit(
         f"/family/settings/changes/{change_id}/approve", data={"reauth_password": PASSWORD}
     )
@@ -152,7 +152,7 @@ def test_under_two_keys_a_new_guardian_needs_the_other_guardians_approval(app):
                "confirm": PASSWORD}  # fmt: skip
     other = app.test_client()
     waiting = other.submit(path, data=joining)
-    assert waiting.status_code == 403 and "waits for a second guardian" in text(waiting)
+    assert waiting.status_code == 403 and "waits for another guardian" in text(waiting)
     assert "Ada asks to let a new guardian join the family" in " ".join(notes_for(app, "Grace"))
     invite_change = next(c for c in _open_changes(app) if c != loosening)
     assert grace.submit(f"/family/settings/changes/{invite_change}/approve").status_code == 302
@@ -472,7 +472,7 @@ def test_invite_links_made_before_two_keys_wait_too(app):
         late = app.test_client().submit(
             spare, data={**JOINING, "name": "Ada 2", "email": "ada.2@example.org"}
         )
-        assert late.status_code == 403 and "waits for a second guardian" in text(late), order
+        assert late.status_code == 403 and "waits for another guardian" in text(late), order
         told = " ".join(notes_for(app, "Ada") + notes_for(app, "Grace"))
         assert "the unused invite link made before" in told, order
 
@@ -545,3 +545,29 @@ def test_a_guardian_who_joined_later_sees_why_they_cannot_approve(app):
     page = text(late.get("/family/settings"))
     assert "Only a guardian who was in the family when this was asked" in page
     assert "Approve the change" not in page
+
+
+def test_the_password_page_never_writes_a_pin_or_password_back(app, clock):
+    """A stale session setting a PIN gets the password page; the new PIN is not on it."""
+    family = start_family(app)
+    clock.advance(minutes=6)
+    url = f"/family/children/{family.child_id}/pin"
+    stale = family.guardian.submit(url, data={"pin": "5937", "confirm": "5937"})
+    assert stale.status_code == 401 and "5937" not in text(stale)
+
+
+def test_a_refused_post_with_a_token_in_its_path_is_audited_without_it(app):
+    family = start_family(app)
+    token = _invite_path(family.guardian).rsplit("/", 1)[1]
+    assert family.tablet.submit(f"/invite/{token}", data={}).status_code == 403
+    with app.app_context():
+        subjects = " ".join(filter(None, db.session.scalars(sa.select(AuditEvent.subject))))
+    assert "/invite/[hidden]" in subjects and token not in subjects
+
+
+def test_a_nul_in_any_value_of_a_field_is_refused(app):
+    family = start_family(app)
+    response = family.guardian.submit(
+        f"/family/tracks/{family.track_id}/checklist/new", data={"label": ["fine", "bad\x00"]}
+    )
+    assert response.status_code == 400

@@ -17,6 +17,8 @@ from supervisor.auth import accounts, sessions, throttle
 from supervisor.extensions import db
 
 FIELD = "reauth_password"
+# Never written back into a page: the token, the password itself, and a PIN being set.
+NOT_CARRIED = {"csrf_token", FIELD, "pin", "confirm", "password", "current_password"}
 
 
 def is_fresh() -> bool:
@@ -30,9 +32,7 @@ def challenge(error: str | None = None, status: int = 401) -> tuple[str, int]:
     """The page (401, or 429 while locked) that asks for the password and then repeats the
     original POST."""
     carried = [
-        (key, value)
-        for key, value in request.form.items(multi=True)
-        if key not in {"csrf_token", FIELD}
+        (key, value) for key, value in request.form.items(multi=True) if key not in NOT_CARRIED
     ]
     return render_template(
         "auth/reauth.html", action=request.path, carried=carried, error=error, field=FIELD
@@ -55,6 +55,7 @@ def check() -> tuple[str, int] | None:
         assert row is not None
         row.password_verified_at = clock.now()
         audit.record("step_up", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+        db.session.commit()  # a refusal or conflict in the view must not undo the password
         return None
     if locked is None:
         throttle.record_failure(guardian.email)

@@ -25,7 +25,7 @@ class InviteProblem(Enum):
     USED = "This invite link has already been used. Ask for a new one if you still need to join."
     EXPIRED = "This invite link has expired. Ask the guardian who sent it for a new one."
     WAITING = (
-        "This invite link waits for a second guardian of the family to approve it. "
+        "This invite link waits for another guardian of the family to approve it. "
         "Try again once they have."
     )
 

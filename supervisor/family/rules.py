@@ -3,7 +3,8 @@
 While a family requires both guardians' signatures, one guardian alone may not undo it: a
 change that loosens a rule (switching that requirement off, asking fewer check-ins or weeks
 to leave the permit), a new guardian (an invite link, which would be a second key in the
-same hands) and a corrected birth date that ends a child's supervision at 18 are each held
+same hands) and a corrected birth date that makes a child older (so supervision ends sooner)
+are each held
 as a ``RuleChange`` until another guardian, one who was in the family when it was asked,
 approves it. Anything else applies at once. A family with one guardian changes everything
 alone. Every change is audited and told to the others by the views, as
@@ -13,6 +14,7 @@ alone. Every change is audited and told to the others by the views, as
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -126,11 +128,17 @@ def change(guardian: Guardian, family: Family, wanted: Mapping[str, Value]) -> O
     proposal = None
     if held:
         for older in open_changes(family.id):
-            if not ({INVITE, BIRTH_DATE} & set(older.changes)):
-                older.decided_at, older.outcome = clock.now(), "replaced"
+            if is_settings_change(older):
+                with suppress(AlreadyDecided):  # decided meanwhile: nothing left to replace
+                    decide(older, guardian, "replaced")
         proposal = hold(guardian, held, {k: previous[k] for k in held})
     db.session.flush()
     return Outcome(applied, proposal)
+
+
+def is_settings_change(proposal: RuleChange) -> bool:
+    """A held change of family settings (not an invite or a birth date)."""
+    return not ({INVITE, BIRTH_DATE} & set(proposal.changes))
 
 
 def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
@@ -148,7 +156,8 @@ def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, obj
 
 
 def open_changes(family_id: int) -> list[RuleChange]:
-    """Changes waiting for a second guardian, oldest first (at most one in practice)."""
+    """Changes waiting for another guardian, oldest first (at most one change of settings,
+    and one per waiting invite link or birth date)."""
     return list(
         db.session.scalars(
             sa.select(RuleChange)
@@ -233,6 +242,7 @@ def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
         f"{asker} corrected {child.display_name}'s birth date from "
         f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)} "
         f"(“{new['reason']}”); {approver.name} approved.",
+        child.id,
     )
 
 
@@ -245,6 +255,7 @@ def hold_open_invites(family_id: int) -> list[RuleChange]:
         sa.select(Family)
         .options(selectinload(Family.guardians))
         .where(Family.id == family_id)
+        .with_for_update(of=Family)
         .execution_options(populate_existing=True)
     ).one()
     if not two_keys_guard(family):
@@ -287,4 +298,5 @@ def withdraw_invite_changes(family_id: int, invite_id: int, guardian: Guardian) 
     """An invite cancelled while it waits for approval: its request goes too."""
     for proposal in open_changes(family_id):
         if proposal.changes.get(INVITE) == invite_id:
-            decide(proposal, guardian, "withdrawn")
+            with suppress(AlreadyDecided):  # decided meanwhile; the invite goes all the same
+                decide(proposal, guardian, "withdrawn")

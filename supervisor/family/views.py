@@ -11,6 +11,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -203,8 +204,9 @@ def _close(
         return render_error(409, "This change was already approved, refused or withdrawn.")
     except rules.Outdated:
         text = (
-            f"The request to {what} was made when the setting was different, so it was not "
-            "applied. Ask again if it is still wanted."
+            f"The request to {what} was made when things stood differently (the setting or the "
+            "date has changed since, or the child's profile is gone), so it was not applied. "
+            "Ask again if it is still wanted."
         )
         authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
         db.session.commit()
@@ -317,7 +319,7 @@ def birth_date(child_id: int) -> str | Response:
             f"(“{form.reason.data}”)."
         )
         authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
-        operations.end_supervision_at_majority(child.family_id, because)
+        operations.end_supervision_at_majority(child.family_id, because, child.id)
         db.session.commit()
         flash(f"{child.display_name}'s birth date is now {new}.", "success")
         return redirect(url_for("family.home"))
@@ -477,11 +479,12 @@ def _current_stage(tracks: list[Track]) -> str:
 
 
 def _family_with_guardians(family_id: int) -> Family:
-    return db.session.scalars(
-        sa.select(Family)
-        .options(sa.orm.selectinload(Family.guardians))
-        .where(Family.id == family_id)
-    ).one()
+    """The family and its guardians; a POST locks the family's row (PostgreSQL) first, so
+    whatever it decides from the two-key rule and the guardians stays true until it commits."""
+    query = sa.select(Family).options(sa.orm.selectinload(Family.guardians))
+    if request.method == "POST":
+        query = query.with_for_update(of=Family).execution_options(populate_existing=True)
+    return db.session.scalars(query.where(Family.id == family_id)).one()
 
 
 def _fill_profile(child: Child, form: ChildProfileForm) -> None:

@@ -210,9 +210,11 @@ def propose(
     """A new plan (one version, or a fade plan of several), agreed by the guardian now.
 
     The track's row is locked first, so two guardians proposing at the same moment take
-    turns: each plan gets its own number, and the later one replaces the earlier.
+    turns: each plan gets its own number, and the later one replaces the earlier. A track
+    that left the permit meanwhile raises ``NotAtPermit``.
     """
-    db.session.execute(sa.select(Track.id).where(Track.id == track.id).with_for_update())
+    if _lock_stage(track) != "permit":
+        raise NotAtPermit
     plan = (
         db.session.scalar(
             sa.select(sa.func.max(CheckInSchedule.plan)).where(CheckInSchedule.track_id == track.id)
@@ -246,6 +248,18 @@ def propose(
         )
 
 
+class NotAtPermit(Exception):
+    """The track left the learner's permit while the request waited for its row."""
+
+
+def _lock_stage(track: Track) -> str:
+    """Lock the track's row (PostgreSQL; SQLite's writers take turns) and read its stage now."""
+    stage: str = db.session.execute(
+        sa.select(Track.stage).where(Track.id == track.id).with_for_update()
+    ).scalar_one()
+    return stage
+
+
 class TermsChanged(Exception):
     """What the child agreed to is no longer what is proposed: a guardian changed it."""
 
@@ -258,7 +272,9 @@ def schedule_terms(version: CheckInSchedule) -> str:
 def child_agrees(child: Child, track: Track, shown: str) -> bool:
     """The child's "I agree" to the plan the page showed (``shown``): it comes into force;
     the one before is kept, ended. ``False`` when nothing waits; ``TermsChanged`` when a
-    guardian proposed something else since the page was shown."""
+    guardian proposed something else since the page was shown. Takes the track's row lock,
+    like ``propose``, so an "I agree" never lands on a plan being replaced."""
+    _lock_stage(track)
     now = clock.now()
     waiting = list(
         db.session.scalars(

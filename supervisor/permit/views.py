@@ -159,7 +159,11 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
                 versions.append(
                     schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
                 )
-        records.propose(current_guardian(), track, versions, form.minutes.data)
+        try:
+            records.propose(current_guardian(), track, versions, form.minutes.data)
+        except records.NotAtPermit:
+            db.session.rollback()
+            return _not_at_permit(family_row_or_404(Track, track_id)) or render_error(409)
         db.session.commit()
         flash(
             f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",

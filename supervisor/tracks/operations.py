@@ -195,7 +195,9 @@ def step_back(guardian: Guardian, track: Track, expected_from: StageKey, reason:
     _move(guardian, track, transition, progress(track))
 
 
-def end_supervision_at_majority(family_id: int | None = None, because: str | None = None) -> int:
+def end_supervision_at_majority(
+    family_id: int | None = None, because: str | None = None, child_id: int | None = None
+) -> int:
     """Every track of every child now 18 or over goes to the licence; returns how many moved.
 
     The same move as a sign-off (history, audit, version check, request and consent cleared),
@@ -213,6 +215,8 @@ def end_supervision_at_majority(family_id: int | None = None, because: str | Non
     )
     if family_id is not None:
         query = query.where(Track.family_id == family_id)
+    if child_id is not None:
+        query = query.where(Track.child_id == child_id)
     moved = 0
     for track in db.session.scalars(query).all():
         child = track.child
