@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from supervisor.extensions import db
 from supervisor.models import (
     AuditEvent,
+    Child,
     Family,
     Guardian,
     LoginSession,
@@ -528,8 +529,27 @@ def test_a_held_birth_date_of_a_deleted_child_is_not_applied(app):
     url = f"/family/children/{family.child_id}/birth-date"
     ada.submit(url, data={"birth_year": "2007", "birth_month": "1", "reason": "Typo."})
     ada.submit(f"/family/children/{family.child_id}/delete", data={"name": "Mo"})
+    birth, removal = _open_changes(app)
+    assert grace.submit(f"/family/settings/changes/{removal}/approve").status_code == 302
+    assert grace.submit(f"/family/settings/changes/{birth}/approve").status_code == 409
+
+
+def test_under_two_keys_removing_a_child_waits(app):
+    """Removed and added again, a child could come back older: that takes both keys too."""
+    family = start_family(app)
+    ada, grace = family.guardian, add_second_guardian(app, family.guardian)
+    ada.submit("/family/settings", data={**SETTINGS, "both_guardians_sign": "y"})
+    held = ada.submit(
+        f"/family/children/{family.child_id}/delete", data={"name": "Mo"}, follow_redirects=True
+    )
+    assert "waits for another guardian" in text(held)
+    with app.app_context():
+        assert db.session.get(Child, family.child_id) is not None
     (change_id,) = _open_changes(app)
-    assert grace.submit(f"/family/settings/changes/{change_id}/approve").status_code == 409
+    assert "remove Mo&#39;s profile and everything in it" in text(grace.get("/family/settings"))
+    assert grace.submit(f"/family/settings/changes/{change_id}/approve").status_code == 302
+    with app.app_context():
+        assert db.session.get(Child, family.child_id) is None
 
 
 def test_a_guardian_who_joined_later_sees_why_they_cannot_approve(app):

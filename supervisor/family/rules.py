@@ -3,8 +3,8 @@
 While a family requires both guardians' signatures, one guardian alone may not undo it: a
 change that loosens a rule (switching that requirement off, asking fewer check-ins or weeks
 to leave the permit), a new guardian (an invite link, which would be a second key in the
-same hands) and a corrected birth date that makes a child older (so supervision ends sooner)
-are each held
+same hands), a corrected birth date that makes a child older (so supervision ends sooner)
+and removing a child (who could come back with another birth date) are each held
 as a ``RuleChange`` until another guardian, one who was in the family when it was asked,
 approves it. Anything else applies at once. A family with one guardian changes everything
 alone. Every change is audited and told to the others by the views, as
@@ -50,6 +50,7 @@ class Outdated(Exception):
 
 INVITE = "invite"  # a held invite link: changes = {"invite": invite id}
 BIRTH_DATE = "birth_date"  # changes = {"birth_date": {"child_id", "name", "year", "month", ...}}
+DELETE_CHILD = "delete_child"  # changes = {"delete_child": {"child_id", "name"}}
 
 
 def shown(setting: str, value: object) -> str:
@@ -74,6 +75,9 @@ def asked(proposal: RuleChange) -> str:
     """What a held change asks for, to follow "asks to": ``change the time zone from ...``."""
     if INVITE in proposal.changes:
         return "let a new guardian join the family with an invite link"
+    if DELETE_CHILD in proposal.changes:
+        name = dict(proposal.changes[DELETE_CHILD])["name"]  # type: ignore[call-overload]
+        return f"remove {name}'s profile and everything in it"
     if BIRTH_DATE in proposal.changes:
         new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
         effect = (
@@ -138,7 +142,7 @@ def change(guardian: Guardian, family: Family, wanted: Mapping[str, Value]) -> O
 
 def is_settings_change(proposal: RuleChange) -> bool:
     """A held change of family settings (not an invite or a birth date)."""
-    return not ({INVITE, BIRTH_DATE} & set(proposal.changes))
+    return not ({INVITE, BIRTH_DATE, DELETE_CHILD} & set(proposal.changes))
 
 
 def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
@@ -226,6 +230,13 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
             invite.approved_at = clock.now()
     if BIRTH_DATE in proposal.changes:
         _correct_birth_date(proposal, guardian)
+    if DELETE_CHILD in proposal.changes:
+        db.session.execute(
+            sa.delete(Child).where(
+                Child.id == proposal.changes[DELETE_CHILD]["child_id"],  # type: ignore[index]
+                Child.family_id == family.id,
+            )
+        )
 
 
 def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:

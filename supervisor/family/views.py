@@ -338,6 +338,26 @@ def delete_child(child_id: int) -> str | Response:
             form.name.errors.append(f"Type the name exactly: {child.display_name}")
         else:
             guardian = current_guardian()
+            if rules.two_keys_guard(_family_with_guardians(guardian.family_id)):
+                # A child removed and added again could come back with another birth date:
+                # under two keys that, and losing the child's history, takes both.
+                proposal = rules.hold(
+                    guardian,
+                    {rules.DELETE_CHILD: {"child_id": child.id, "name": child.display_name}},
+                    {},
+                )
+                authority.done(
+                    f"{child.get_id()} removal held",
+                    f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                    by=guardian,
+                )
+                db.session.commit()
+                flash(
+                    f"Removing {child.display_name}'s profile waits for another guardian's "
+                    "approval in Family settings. They have been told.",
+                    "info",
+                )
+                return redirect(url_for("family.home"))
             authority.done(
                 child.get_id(),
                 f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
