@@ -14,19 +14,21 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from config import TestingConfig
 from supervisor import clock as app_clock
-from supervisor import create_app
+from supervisor import create_app, passwords
 from supervisor import db as database
 from supervisor.db import metadata
 from supervisor.extensions import db
 
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
 PG_SCHEMA = "supervisor_tests"
+PRODUCTION_HASHER = passwords.HASHER
 PASSWORD = "correct horse battery"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
@@ -35,6 +37,21 @@ def with_search_path(url: str, schema: str) -> str:
     """A PostgreSQL URL whose connections use ``schema``, so tests never touch ``public``."""
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_hashing() -> Iterator[None]:
+    """Argon2id at its smallest cost: tests sign in thousands of times, and the production
+    parameters are held by the tests that ask for ``production_hashing``."""
+    passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    yield
+    passwords.HASHER = PRODUCTION_HASHER
+
+
+@pytest.fixture
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hasher the app ships with, for the tests that hold its parameters."""
+    monkeypatch.setattr(passwords, "HASHER", PRODUCTION_HASHER)
 
 
 @pytest.fixture(scope="session")

@@ -206,7 +206,7 @@ def test_session_has_absolute_limit(clock, auth, client):
     assert client.get("/family/").status_code == 302
 
 
-def test_password_hash_is_argon2id_with_owasp_parameters(app, auth):
+def test_password_hash_is_argon2id_with_owasp_parameters(app, auth, production_hashing):
     """Security target 6: argon2id, m>=19 MiB, t>=2, p=1, 16-byte salt."""
     auth.signup()
     stored = guardians(app)[0].password_hash
@@ -219,7 +219,7 @@ def test_password_hash_is_argon2id_with_owasp_parameters(app, auth):
     assert PASSWORD not in stored
 
 
-def test_weaker_hash_is_upgraded_at_login(app, auth):
+def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
     """Security target 6: outdated hashes are re-hashed with current parameters."""
     auth.signup()
     auth.logout()
