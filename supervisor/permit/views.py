@@ -203,7 +203,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         for d in state.recordable
     )
     agenda = records.on_agenda(records.moments(track))
-    form.moments.choices = choices((m.id, m.what_happened[:80]) for m in agenda)
+    form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
     if request.method == "GET" and not state.recordable:
@@ -245,7 +245,7 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
     moments = records.moments(track)
     talked = [m for m in moments if m.id in checkin.moments_talked and m.withdrawn_at is None]
     form.moments.choices = choices(
-        (m.id, m.what_happened[:80]) for m in [*talked, *records.on_agenda(moments)]
+        (m.id, _short(m.what_happened)) for m in [*talked, *records.on_agenda(moments)]
     )
     current = checkin.replaced_at is None
     if current and form.validate_on_submit():
@@ -310,6 +310,13 @@ def _prompt_choices(track: Track, also: list[str] | None = None) -> dict[str, st
     return {**bank, **{f"used-{i}": text for i, text in enumerate(extra)}}
 
 
+def _short(text: str, most: int = 80) -> str:
+    """A moment's words for a checkbox or a notice: whole words, and an ellipsis when cut."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _nothing_to_record(state: records.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
@@ -341,7 +348,7 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
             authority.done(
                 f"moment:{moment.id}",
                 f"{guardian.name} withdrew a learning moment of {track.child.display_name} · "
-                f"{track_name(track)} (“{moment.what_happened[:80]}”): {form.reason.data}",
+                f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
                 by=guardian,
             )
             db.session.commit()
