@@ -130,7 +130,7 @@ def test_a_day_to_come_cannot_be_recorded(app, clock, permit):
     agree_schedule(permit)
     response = guardian.get(f"/family/tracks/{track}/checkins/new", follow_redirects=True)
     page = " ".join(text(response).split())
-    assert "The next is on Monday 9 March: record it on the day or after." in page
+    assert "No check-in is due yet. The next is on Monday 9 March: record it on the day" in page
     assert 'name="due_on"' not in page
     refused = record(permit, "2026-03-09", shared_notes="We will talk about followers.")
     assert refused.status_code == 200

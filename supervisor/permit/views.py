@@ -321,12 +321,13 @@ def _nothing_to_record(state: records.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
         return "There is no agreed check-in to record yet: agree a schedule first."
+    so_far = "Every check-in so far is recorded." if state.covered else "No check-in is due yet."
     if state.upcoming:
         return (
-            f"Every check-in so far is recorded. The next is on "
-            f"{state.upcoming[0][0]:%A %-d %B}: record it on the day or after."
+            f"{so_far} The next is on {state.upcoming[0][0]:%A %-d %B}: "
+            "record it on the day or after."
         )
-    return "Every check-in so far is recorded."
+    return so_far
 
 
 @bp.route("/moments/<int:moment_id>/withdraw", methods=["GET", "POST"])
