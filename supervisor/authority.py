@@ -82,6 +82,9 @@ RULES: dict[str, Rule] = {
     "permit.checkin_schedule": Rule(),
     "permit.record_checkin": Rule(),
     "permit.add_moment": Rule(),
+    # Corrections never erase: the old record stays, and the other guardians hear why.
+    "permit.correct_checkin": Rule(audit="checkin_correct", notify=True),
+    "permit.withdraw_moment": Rule(audit="moment_withdraw", notify=True),
     # The tablet: a guardian's password or a child's PIN on the form itself.
     "tablet.unlock_child": Rule(Proof.OWN, audit="pin_unlock"),
     "tablet.unlock_guardian": Rule(Proof.OWN, audit="tablet_unlock"),

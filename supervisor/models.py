@@ -387,6 +387,18 @@ def _refuse_history_changes(session: sa.orm.Session, _context: object, _instance
     for row in (*session.dirty, *session.deleted):
         if isinstance(row, TrackEvent) and (row in session.deleted or session.is_modified(row)):
             raise HistoryIsAppendOnly(f"track_event {row.id} cannot be changed")
+        if isinstance(row, CheckIn) and (row in session.deleted or _recorded_values_changed(row)):
+            raise HistoryIsAppendOnly(f"checkin {row.id} is corrected by a new record")
+
+
+def _recorded_values_changed(checkin: CheckIn) -> bool:
+    """A check-in's record may only be marked replaced; what it says stays as it was."""
+    state = sa.inspect(checkin)
+    return any(
+        state.attrs[name].history.has_changes()
+        for name in state.mapper.column_attrs.keys()  # noqa: SIM118 - a mapper's own view
+        if name not in {"replaced_at", "version"}
+    )
 
 
 class LessonProgress(Model):
@@ -520,9 +532,25 @@ class CheckInSchedule(Model):
 
 
 class CheckIn(Model):
-    """A check-in a guardian recorded: held or skipped, prompts used, notes, for one due date."""
+    """A check-in a guardian recorded: held or skipped, prompts used, notes, for one due date.
+
+    A correction never changes a record: it adds one that ``replaces`` it (with the reason)
+    and marks the old one ``replaced_at``, so the original stays in the history. One record
+    per due date is current (a partial unique index); ``version`` makes two corrections of
+    the same record racing each other end in a conflict, not two current records.
+    """
 
     __tablename__ = "checkin"
+    __table_args__ = (
+        sa.Index(
+            "uq_checkin_track_id_due_on_current",
+            "track_id",
+            "due_on",
+            unique=True,
+            sqlite_where=sa.text("replaced_at IS NULL"),
+            postgresql_where=sa.text("replaced_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = _family_fk()
@@ -536,6 +564,18 @@ class CheckIn(Model):
     prompts_used: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     shared_notes: Mapped[str | None] = mapped_column(sa.Text)
     private_notes: Mapped[str | None] = mapped_column(sa.Text)
+    # The learning moments this record says were talked through (ids), kept as recorded.
+    moments_talked: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checkin.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # why this record corrects the one before
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    recorded_by: Mapped[Guardian | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
 
 
 class LearningMoment(Model):
@@ -556,3 +596,14 @@ class LearningMoment(Model):
     talked_in_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("checkin.id", ondelete="SET NULL")
     )
+    # Withdrawn (logged by mistake): kept and marked, off the agenda, counted nowhere.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    withdrawn_reason: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    withdrawn_by: Mapped[Guardian | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form

@@ -19,6 +19,7 @@ from supervisor import clock as app_clock
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import (
+    CheckIn,
     Child,
     Device,
     Guardian,
@@ -154,6 +155,14 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
     },
+    "permit.correct_checkin": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
+    "permit.withdraw_moment": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    },
     "permit.agreement": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "child.agreement": {"GET": (SIGNIN, 403, 403, 403, 200, 404)},
     "child.agree_arrangement": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
@@ -250,6 +259,19 @@ def _build(app) -> SavedWorld:
     assert sibling.submit(f"/who/child/{zoe}", data={"pin": "4826"}).status_code == 302
     owner, outsider = Auth(app.test_client()), Auth(app.test_client())
     owner.login()
+    with app.app_context():  # a check-in recorded earlier, for the correction page
+        track = db.session.scalars(sa.select(Track)).one()
+        db.session.add(
+            CheckIn(
+                family_id=track.family_id,
+                track_id=track.id,
+                due_on=WORLD_TIME.date(),
+                held=True,
+                recorded_at=WORLD_TIME,
+                prompts_used=[],
+            )
+        )
+        db.session.commit()
     outsider.signup(email="eve@example.org", name="Eve", family="The Outsiders")
     with app.app_context():
         ids = {
@@ -266,6 +288,7 @@ def _build(app) -> SavedWorld:
             "run_id": db.session.scalars(sa.select(WalkthroughRun.id)).one(),
             "step": 0,
             "moment_id": db.session.scalars(sa.select(LearningMoment.id)).one(),
+            "checkin_id": db.session.scalars(sa.select(CheckIn.id)).one(),
             "change_id": db.session.scalars(
                 sa.select(RuleChange.id).order_by(RuleChange.id)
             ).first(),

@@ -233,6 +233,16 @@ CASES: dict[str, Case] = {
     "permit.add_moment": Case(
         OWNER, {"kind": "overshared", "what_happened": "Posted the school's name.", "lesson": ""}
     ),
+    "permit.correct_checkin": Case(
+        OWNER,
+        {
+            "held": "skipped",
+            "shared_notes": "We moved it to next week.",
+            "reason": "It was recorded by mistake.",
+            "version": "1",
+        },
+    ),
+    "permit.withdraw_moment": Case(OWNER, {"reason": "Logged on the wrong child.", "version": "1"}),
     "tablet.unlock_child": Case(CHILD, {"pin": "4826"}),
     "tablet.unlock_guardian": Case(CHILD, {"password": PASSWORD}),
     "child.request_sign_off": Case(CHILD, {"note": "I know what to share."}, prepare=_ready_to_ask),

@@ -4,7 +4,8 @@ families' data, and deletion that leaves nothing behind in any table."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -78,10 +79,10 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     tablet.client.submit(f"/who/child/{child_id}", data={"pin": "1357"})
     tablet.client.submit(f"/who/child/{child_id}", data={"pin": "4826"})
     tablet.client.submit("/me/lessons/01-anything-posted/0")
-    starts = date.today() + timedelta(days=1)
-    client.submit(
+    starts = datetime.now(ZoneInfo("Europe/London")).date()  # a check-in can only be
+    client.submit(  # recorded once its day has come in the family's zone: today, at 00:00
         f"/family/tracks/{track}/schedule",
-        data=weekly_schedule(starts),
+        data=weekly_schedule(starts, at_time="00:00"),
     )
     tap_i_agree(tablet.client, track)
     response = client.submit(

@@ -271,6 +271,17 @@ def agree_schedule(permit, **overrides):
     return tap_i_agree(tablet, track)
 
 
+def move_to(permit, clock, moment):
+    """The clock jumps to ``moment``; the guardian signs in again and the child unlocks again."""
+    clock.current = moment
+    Auth(permit["guardian"]).login()
+    permit["tablet"].submit("/logout")
+    permit["tablet"].submit(f"/who/child/{permit['child']}", data={"pin": PIN})
+
+
+MONDAY_EVENING = datetime(2026, 3, 9, 19, 0, tzinfo=UTC)  # the first check-in was due at 18:00
+
+
 def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, clock, permit):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
     assert "Watched over together" not in text(tablet.get("/me/"))
@@ -373,6 +384,7 @@ def test_learning_moment_reflection_and_agenda(app, clock, permit):
         f"/me/moments/{moment_id}/reflect",
         data={"reflection": "I didn't know them. Next time I'll check first."},
     )
+    move_to(permit, clock, MONDAY_EVENING)
     agenda = text(guardian.get(f"/family/tracks/{track}/checkins/new"))
     assert "Accepted a follow from a stranger." in agenda
     guardian.submit(
@@ -481,14 +493,16 @@ def test_another_family_cannot_reach_permit_pages(app, permit):
         assert db.session.get(Track, permit["track"]).monitoring is None
 
 
-def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app, permit):
+def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app, clock, permit):
     """Issue 7: the licence ends monitoring and the schedule; both stay in the records."""
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
     agree_schedule(permit)
-    guardian.submit(
+    move_to(permit, clock, MONDAY_EVENING)
+    recorded = guardian.submit(
         f"/family/tracks/{track}/checkins/new", data={"due_on": "2026-03-09", "held": "held"}
     )
+    assert recorded.status_code == 302, text(recorded)
     response = guardian.submit(
         f"/family/tracks/{track}/sign-off",
         data={"from_stage": "permit", "override_reason": "Ready early."},

@@ -48,6 +48,7 @@ def home() -> str:
             .where(
                 LearningMoment.track_id.in_([t.id for t in tracks]),
                 LearningMoment.talked_in_id.is_(None),
+                LearningMoment.withdrawn_at.is_(None),
             )
             .group_by(LearningMoment.track_id)
         ).all()

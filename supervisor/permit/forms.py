@@ -3,6 +3,8 @@ social-media account."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -11,7 +13,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -24,6 +25,7 @@ from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
 from supervisor.permit.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.templating import family_zone
+from supervisor.wtf import CheckboxesField
 
 
 class StepForm(FlaskForm):
@@ -126,14 +128,17 @@ class ScheduleForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
+    """Recording a check-in. The view sets ``recorded`` (due dates with a record) and
+    ``today`` (in the family's zone) so a date that cannot be chosen gets its reason."""
+
     due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
     held = RadioField(
         "Did it happen?",
         choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
         validators=[InputRequired("Say whether it happened.")],
     )
-    prompts = SelectMultipleField("Prompts we used", choices=[])
-    moments = SelectMultipleField("Learning moments we talked through", coerce=int, choices=[])
+    moments = CheckboxesField("Learning moments we talked through", coerce=int, choices=[])
+    prompts = CheckboxesField("Prompts we used", choices=[])
     shared_notes = TextAreaField(
         "Notes the child can read", validators=[Optional(), Length(max=2000)], filters=[strip]
     )
@@ -143,6 +148,101 @@ class CheckInForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         filters=[strip],
     )
+    recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
+    today: date = date.min
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.due_on.errors:
+            self.due_on.errors = [self._why_not(self.due_on.data)]
+        return _held_or_nothing(self) and valid
+
+    def _why_not(self, value: str | None) -> str:
+        """Why a submitted due date is not offered, in words."""
+        try:
+            day = date.fromisoformat(value or "")
+        except ValueError:
+            return "Choose one of the check-ins listed."
+        if day in self.recorded:
+            return recorded_already(day)
+        if day > self.today:
+            return (
+                f"The check-in of {day:%A %-d %B} hasn't come yet: record it on the day or after."
+            )
+        return "Choose one of the check-ins listed."
+
+
+def recorded_already(day: date) -> str:
+    """A second record of one date is refused: the first is corrected instead."""
+    return (
+        f"The check-in of {day:%A %-d %B} is recorded already. To change it, "
+        "correct that record on the track page."
+    )
+
+
+class CorrectCheckInForm(FlaskForm):
+    """A correction of a check-in's record: new values and why (the old record is kept)."""
+
+    held = RadioField(
+        "Did it happen?",
+        choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
+        validators=[InputRequired("Say whether it happened.")],
+    )
+    moments = CheckboxesField("Learning moments we talked through", coerce=int, choices=[])
+    prompts = CheckboxesField("Prompts we used", choices=[])
+    shared_notes = TextAreaField(
+        "Notes the child can read", validators=[Optional(), Length(max=2000)], filters=[strip]
+    )
+    private_notes = TextAreaField(
+        "Notes for guardians only",
+        description="Your child is told that private notes exist.",
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip],
+    )
+    reason = TextAreaField(
+        "Why the correction",
+        description="Everyone who can see this check-in, your child too, reads this reason.",
+        validators=[DataRequired("Say why you are correcting it."), Length(max=500)],
+        filters=[strip],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
+    due_on: date = date.min  # set by the view: a day to come cannot have been held
+    today: date = date.min
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.held.data == "held" and self.due_on > self.today:
+            self.held.errors = [
+                *self.held.errors,
+                f"The check-in of {self.due_on:%A %-d %B} hasn't come yet, so it can't have "
+                "been held. Choose “We skipped it”, or correct it on the day or after.",
+            ]
+            valid = False
+        return _held_or_nothing(self) and valid
+
+
+def _held_or_nothing(form: CheckInForm | CorrectCheckInForm) -> bool:
+    """A skipped check-in used no prompts and talked nothing through: say so, keep the ticks."""
+    if form.held.data == "skipped" and (form.prompts.data or form.moments.data):
+        form.held.errors = [
+            *form.held.errors,
+            "A skipped check-in used no prompts and talked no moments through: untick them, "
+            "or choose “We held it”.",
+        ]
+        return False
+    return True
+
+
+class WithdrawMomentForm(FlaskForm):
+    """Withdrawing a learning moment logged by mistake: it is kept, marked, with the reason."""
+
+    reason = TextAreaField(
+        "Why withdraw it",
+        description="Everyone who can see this moment, your child too, reads this reason.",
+        validators=[DataRequired("Say why you are withdrawing it."), Length(max=500)],
+        filters=[strip],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
 
 
 class MomentForm(FlaskForm):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
 from supervisor.extensions import db
@@ -107,9 +107,9 @@ class ScheduleState:
     since: date | None
     upcoming: list[tuple[date, datetime]]
     overdue: list[date]
-    covered: set[date]
+    covered: set[date]  # due dates with a current record, held or skipped
     unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
-    held: frozenset[date]  # the covered days whose check-in took place
+    held: frozenset[date]  # the covered days whose check-in took place, as recorded after it
 
     @property
     def recent_step(self) -> CheckInSchedule | None:
@@ -122,9 +122,9 @@ class ScheduleState:
 
     @property
     def recordable(self) -> list[date]:
-        """The check-ins a guardian may record now: every unrecorded one, and the next."""
-        nearest = [d for d, _ in self.upcoming[:1] if d not in self.unrecorded]
-        return [*self.unrecorded, *nearest]
+        """The check-ins a guardian may record now: those whose day has come in the family's
+        time zone and that have no record yet (a day to come cannot have been held)."""
+        return self.unrecorded
 
     @property
     def current(self) -> CheckInSchedule | None:
@@ -161,14 +161,26 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
             versions[version.track_id].append(version)
     covered: dict[int, set[date]] = {i: set() for i in ids}
     held: dict[int, set[date]] = {i: set() for i in ids}
-    for track_id, due_on, was_held in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held).where(mine(CheckIn))
+    today = clock.now().astimezone(zone).date()
+    for track_id, due_on, was_held, recorded_at in db.session.execute(
+        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held, CheckIn.recorded_at).where(
+            mine(CheckIn), CheckIn.replaced_at.is_(None)
+        )
     ):
         if track_id in covered:
             covered[track_id].add(due_on)
-            if was_held:
+            if was_held and counts(due_on, recorded_at, today, zone):
                 held[track_id].add(due_on)
     return {i: _state(versions[i], covered[i], frozenset(held[i]), zone) for i in ids}
+
+
+def counts(due_on: date, recorded_at: datetime, today: date, zone: ZoneInfo) -> bool:
+    """A held check-in counts once its day has come and only if it was recorded on or after
+    that day (records made ahead, before dates were checked, count once corrected)."""
+    return due_on <= today and recorded_at.astimezone(zone).date() >= due_on
+
+
+UPCOMING = 3  # how many coming check-ins pages and the calendar list
 
 
 def _state(
@@ -188,15 +200,19 @@ def _state(
     now = clock.now()
     today = now.astimezone(zone).date()
     unrecorded = [
-        day
-        for day, moment in schedule.occurrences(rhythms, zone, since, today)
-        if moment <= now and day not in covered
+        day for day, _ in schedule.occurrences(rhythms, zone, since, today) if day not in covered
     ]
+    ahead = sum(1 for day in covered if day >= today)  # recorded already: not "next" any more
+    upcoming = [
+        item
+        for item in schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
+        if item[0] not in covered
+    ][:UPCOMING]
     return ScheduleState(
         in_force,
         proposed,
         since,
-        schedule.upcoming(rhythms, zone, now),
+        upcoming,
         schedule.overdue(rhythms, zone, since, now, covered),
         covered,
         unrecorded,
@@ -316,6 +332,14 @@ def end_schedule(track: Track) -> None:
 # --- check-ins and learning moments --------------------------------------------------------
 
 
+class AlreadyRecorded(Exception):
+    """That due date has a current record already (perhaps saved a moment ago by another)."""
+
+
+class Changed(Exception):
+    """The record was corrected or withdrawn since the page showed it."""
+
+
 def record_checkin(
     guardian: Guardian,
     track: Track,
@@ -326,6 +350,7 @@ def record_checkin(
     private: str | None,
     talked: list[int],
 ) -> CheckIn:
+    """The one record of ``due_on``; a second (even one racing this) is ``AlreadyRecorded``."""
     checkin = CheckIn(
         family_id=track.family_id,
         track_id=track.id,
@@ -333,40 +358,147 @@ def record_checkin(
         held=held,
         recorded_at=clock.now(),
         recorded_by_id=guardian.id,
-        prompts_used=prompts_used,
+        prompts_used=prompts_used if held else [],
         shared_notes=shared or None,
         private_notes=private or None,
+        moments_talked=talked if held else [],
     )
-    db.session.add(checkin)
-    db.session.flush()
-    if held and talked:
-        db.session.execute(
-            sa.update(LearningMoment)
-            .where(
-                LearningMoment.track_id == track.id,
-                LearningMoment.id.in_(talked),
-                LearningMoment.talked_in_id.is_(None),
-            )
-            .values(talked_in_id=checkin.id)
-        )
+    try:
+        with db.session.begin_nested():
+            db.session.add(checkin)
+    except sa.exc.IntegrityError:
+        raise AlreadyRecorded from None
+    _talk_through(track, checkin)
     return checkin
 
 
-def checkins(track: Track) -> list[CheckIn]:
-    return list(
+def correct_checkin(
+    guardian: Guardian,
+    old: CheckIn,
+    seen_version: int,
+    held: bool,
+    prompts_used: list[str],
+    shared: str | None,
+    private: str | None,
+    talked: list[int],
+    reason: str,
+) -> CheckIn:
+    """A new record replaces ``old``, which stays in the history as it was.
+
+    ``seen_version`` is the version the form showed: a correction made meanwhile raises
+    ``Changed``, and one racing this request fails its version check (a conflict).
+    """
+    if old.replaced_at is not None or old.version != seen_version:
+        raise Changed
+    now = clock.now()
+    old.replaced_at = now
+    db.session.flush()  # UPDATE ... WHERE version = seen: the loser of a race stops here
+    new = CheckIn(
+        family_id=old.family_id,
+        track_id=old.track_id,
+        due_on=old.due_on,
+        held=held,
+        recorded_at=now,
+        recorded_by_id=guardian.id,
+        prompts_used=prompts_used if held else [],
+        shared_notes=shared or None,
+        private_notes=private or None,
+        moments_talked=talked if held else [],
+        replaces_id=old.id,
+        reason=reason,
+    )
+    db.session.add(new)
+    db.session.flush()
+    db.session.execute(
+        sa.update(LearningMoment)
+        .where(LearningMoment.talked_in_id == old.id)
+        .values(talked_in_id=None, version=LearningMoment.version + 1)
+    )
+    _talk_through(db.session.get_one(Track, old.track_id), new)
+    return new
+
+
+def _talk_through(track: Track, checkin: CheckIn) -> None:
+    """Mark the moments a held check-in talked through (open, not withdrawn, this track's)."""
+    if not checkin.moments_talked:
+        return
+    db.session.execute(
+        sa.update(LearningMoment)
+        .where(
+            LearningMoment.track_id == track.id,
+            LearningMoment.id.in_(checkin.moments_talked),
+            LearningMoment.talked_in_id.is_(None),
+            LearningMoment.withdrawn_at.is_(None),
+        )
+        .values(talked_in_id=checkin.id, version=LearningMoment.version + 1)
+    )
+
+
+def withdraw_moment(
+    guardian: Guardian, moment: LearningMoment, seen_version: int, reason: str
+) -> None:
+    """A moment logged by mistake: kept and marked, off the agenda, counted nowhere."""
+    if moment.withdrawn_at is not None or moment.version != seen_version:
+        raise Changed
+    moment.withdrawn_at = clock.now()
+    moment.withdrawn_by_id = guardian.id
+    moment.withdrawn_reason = reason
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class CheckInRecord:
+    """One due date's check-in as it stands, with the records it corrected (newest first)."""
+
+    current: CheckIn
+    earlier: list[CheckIn]
+    counts: bool  # toward leaving the permit: held, and recorded once its day had come
+
+    @property
+    def before_its_day(self) -> bool:
+        """Held, but recorded ahead of its day: it counts only once corrected after it."""
+        return self.current.held and not self.counts
+
+
+def checkins(track: Track, zone: ZoneInfo) -> list[CheckInRecord]:
+    """Every due date's current record, newest date first, each with its history."""
+    rows = list(
         db.session.scalars(
             sa.select(CheckIn)
+            .options(joinedload(CheckIn.recorded_by))
             .where(CheckIn.track_id == track.id)
             .order_by(CheckIn.due_on.desc(), CheckIn.id.desc())
         )
     )
+    by_id = {row.id: row for row in rows}
+    today = clock.now().astimezone(zone).date()
+    found = []
+    for row in rows:
+        if row.replaced_at is not None:
+            continue
+        earlier, step = [], row
+        while step.replaces_id is not None and step.replaces_id in by_id:
+            step = by_id[step.replaces_id]
+            earlier.append(step)
+        found.append(
+            CheckInRecord(
+                row, earlier, row.held and counts(row.due_on, row.recorded_at, today, zone)
+            )
+        )
+    return found
 
 
 def moments(track: Track) -> list[LearningMoment]:
     return list(
         db.session.scalars(
             sa.select(LearningMoment)
+            .options(joinedload(LearningMoment.withdrawn_by))
             .where(LearningMoment.track_id == track.id)
             .order_by(LearningMoment.created_at.desc())
         )
     )
+
+
+def on_agenda(found: list[LearningMoment]) -> list[LearningMoment]:
+    """The moments still to talk through: not talked through yet, not withdrawn."""
+    return [m for m in found if m.talked_in_id is None and m.withdrawn_at is None]

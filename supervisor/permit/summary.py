@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from supervisor import clock
 from supervisor.lessons.content import LESSONS
-from supervisor.models import CheckIn, LearningMoment, Track, WalkthroughRun
+from supervisor.models import LearningMoment, Track, WalkthroughRun
 from supervisor.permit import records
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING, Arrangement
 from supervisor.permit.walkthroughs import Walkthrough, for_platform
@@ -20,13 +20,18 @@ class PermitView:
     stale: bool
     runs: list[WalkthroughRun]
     schedule: records.ScheduleState
-    checkins: list[CheckIn]
+    checkins: list[records.CheckInRecord]
     moments: list[LearningMoment]
     hovering: tuple[str, ...] = HOVERING
 
     @property
     def lessons(self) -> dict[str, object]:
         return LESSONS  # type: ignore[return-value]
+
+    @property
+    def moment_titles(self) -> dict[int, str]:
+        """Each learning moment by id, for the check-ins that talked it through."""
+        return {m.id: m.what_happened for m in self.moments}
 
     @property
     def finished_runs(self) -> list[WalkthroughRun]:
@@ -38,12 +43,13 @@ def permit_view(track: Track) -> PermitView | None:
     if track.stage == "instruction":
         return None
     guide = for_platform(track.platform)
+    zone = family_zone()
     return PermitView(
         arrangement=ARRANGEMENTS.get(track.monitoring or ""),
         guide=guide,
         stale=guide.is_stale(clock.now()),
         runs=records.runs(track),
-        schedule=records.schedule_state(track, family_zone()),
-        checkins=records.checkins(track),
+        schedule=records.schedule_state(track, zone),
+        checkins=records.checkins(track, zone),
         moments=records.moments(track),
     )

@@ -8,15 +8,24 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import clock
+from supervisor import authority, clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.lessons.content import LESSONS
-from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
+from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import records, schedule
-from supervisor.permit.forms import CheckInForm, MomentForm, MonitoringForm, ScheduleForm, StepForm
+from supervisor.permit.forms import (
+    CheckInForm,
+    CorrectCheckInForm,
+    MomentForm,
+    MonitoringForm,
+    ScheduleForm,
+    StepForm,
+    WithdrawMomentForm,
+    recorded_already,
+)
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.permit.summary import permit_view
 from supervisor.permit.walkthroughs import for_platform
@@ -181,44 +190,181 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/checkins/new", methods=["GET", "POST"])
 def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
-    """Record a check-in: held or skipped, prompts used, notes, learning moments talked."""
+    """Record a check-in whose day has come: held or skipped, prompts, notes, moments."""
     track = family_row_or_404(Track, track_id)
     if (wrong_stage := _not_at_permit(track)) is not None:
         return wrong_stage
     zone = family_zone()
     state = records.schedule_state(track, zone)
-    open_moments = [m for m in records.moments(track) if m.talked_in_id is None]
     form = CheckInForm()
-    due = state.recordable
+    form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
     form.due_on.choices = choices(
         (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
-        for d in due
+        for d in state.recordable
     )
-    bank = [p for p in prompts.for_family(track.family_id) if p.stage == track.stage]
-    form.prompts.choices = choices((p.key, p.text) for p in bank[:8])
-    form.moments.choices = choices((m.id, m.what_happened[:80]) for m in open_moments)
-    if not due:
-        flash("There is no agreed check-in to record yet: agree a schedule first.", "info")
+    agenda = records.on_agenda(records.moments(track))
+    form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
+    bank = _prompt_choices(track)
+    form.prompts.choices = choices(bank.items())
+    if request.method == "GET" and not state.recordable:
+        flash(_nothing_to_record(state), "info")
     elif form.validate_on_submit():
-        records.record_checkin(
-            current_guardian(),
-            track,
-            date.fromisoformat(form.due_on.data),
-            form.held.data == "held",
-            [dict(form.prompts.choices)[k] for k in form.prompts.data],
-            form.shared_notes.data,
-            form.private_notes.data,
-            form.moments.data,
-        )
+        try:
+            records.record_checkin(
+                current_guardian(),
+                track,
+                date.fromisoformat(form.due_on.data),
+                form.held.data == "held",
+                [text for key, text in bank.items() if key in form.prompts.data],
+                form.shared_notes.data,
+                form.private_notes.data,
+                form.moments.data,
+            )
+        except records.AlreadyRecorded:  # saved by someone else a moment ago
+            form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
+            return _page("permit/checkin.html", track, form=form, state=state), 409
         db.session.commit()
         flash("The check-in is recorded.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
-    return _page(
-        "permit/checkin.html",
-        track,
-        form=form,
-        state=state,
+    return _page("permit/checkin.html", track, form=form, state=state)
+
+
+@bp.route("/checkins/<int:checkin_id>/correct", methods=["GET", "POST"])
+def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[str, int]:
+    """Correct a check-in's record with a reason: a new record replaces it, the old one stays
+    in the history, and everyone who can see the check-in sees why."""
+    track = family_row_or_404(Track, track_id)
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.track_id != track.id:
+        abort(404)
+    guardian = current_guardian()
+    bank = _prompt_choices(track, also=checkin.prompts_used)
+    form = CorrectCheckInForm(data=_as_form(checkin, bank))
+    form.due_on, form.today = checkin.due_on, clock.now().astimezone(family_zone()).date()
+    form.prompts.choices = choices(bank.items())
+    moments = records.moments(track)
+    talked = [m for m in moments if m.id in checkin.moments_talked and m.withdrawn_at is None]
+    form.moments.choices = choices(
+        (m.id, _short(m.what_happened)) for m in [*talked, *records.on_agenda(moments)]
     )
+    current = checkin.replaced_at is None
+    if current and form.validate_on_submit():
+        try:
+            records.correct_checkin(
+                guardian,
+                checkin,
+                int(form.version.data),
+                form.held.data == "held",
+                [text for key, text in bank.items() if key in form.prompts.data],
+                form.shared_notes.data,
+                form.private_notes.data,
+                form.moments.data,
+                form.reason.data,
+            )
+        except records.Changed:
+            return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
+        authority.done(
+            f"checkin:{checkin.id}",
+            f"{guardian.name} corrected the check-in of {checkin.due_on:%-d %B %Y} for "
+            f"{track.child.display_name} · {track_name(track)}: {form.reason.data}",
+            by=guardian,
+        )
+        db.session.commit()
+        flash("The check-in is corrected. The earlier record stays in its history.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    if not current:
+        return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
+    return _correction_page(track, checkin, form)
+
+
+CORRECTED_MEANWHILE = (
+    "This record was corrected since the page was opened, so your correction was not saved. "
+    "What you typed is still below: look at the track page for the record as it is now."
+)
+
+
+def _correction_page(
+    track: Track, checkin: CheckIn, form: CorrectCheckInForm, error: str | None = None
+) -> str:
+    return _page("permit/correct_checkin.html", track, form=form, checkin=checkin, error=error)
+
+
+def _as_form(checkin: CheckIn, bank: dict[str, str]) -> dict[str, object]:
+    """A record's values as the correction form starts with them."""
+    return {
+        "held": "held" if checkin.held else "skipped",
+        "prompts": [key for key, text in bank.items() if text in checkin.prompts_used],
+        "moments": checkin.moments_talked,
+        "shared_notes": checkin.shared_notes,
+        "private_notes": checkin.private_notes,
+        "version": str(checkin.version),
+    }
+
+
+def _prompt_choices(track: Track, also: list[str] | None = None) -> dict[str, str]:
+    """Prompt key -> text: this stage's first eight, and any a record used besides (a prompt
+    the family has since changed is still offered as it was used)."""
+    stage = [p for p in prompts.for_family(track.family_id) if p.stage == track.stage]
+    bank = {p.key: p.text for p in stage[:8]}
+    extra = [text for text in also or [] if text not in bank.values()]
+    return {**bank, **{f"used-{i}": text for i, text in enumerate(extra)}}
+
+
+def _short(text: str, most: int = 80) -> str:
+    """A moment's words for a checkbox or a notice: whole words, and an ellipsis when cut."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _nothing_to_record(state: records.ScheduleState) -> str:
+    """Why the check-in form offers no date, in words that are true now."""
+    if not state.in_force:
+        return "There is no agreed check-in to record yet: agree a schedule first."
+    so_far = "Every check-in so far is recorded." if state.covered else "No check-in is due yet."
+    if state.upcoming:
+        return (
+            f"{so_far} The next is on {state.upcoming[0][0]:%A %-d %B}: "
+            "record it on the day or after."
+        )
+    return so_far
+
+
+@bp.route("/moments/<int:moment_id>/withdraw", methods=["GET", "POST"])
+def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str, int]:
+    """Withdraw a learning moment logged by mistake: kept and marked with the reason."""
+    track = family_row_or_404(Track, track_id)
+    moment = db.session.get(LearningMoment, moment_id)
+    if moment is None or moment.track_id != track.id:
+        abort(404)
+    guardian = current_guardian()
+    form = WithdrawMomentForm(version=str(moment.version))
+    error = None
+    if moment.withdrawn_at is None and form.validate_on_submit():
+        try:
+            records.withdraw_moment(guardian, moment, int(form.version.data), form.reason.data)
+        except records.Changed:
+            error = CHANGED_MOMENT
+        else:
+            authority.done(
+                f"moment:{moment.id}",
+                f"{guardian.name} withdrew a learning moment of {track.child.display_name} · "
+                f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
+                by=guardian,
+            )
+            db.session.commit()
+            flash("The learning moment is withdrawn. It stays in the records, marked.", "success")
+            return redirect(url_for("tracks.show", track_id=track.id))
+    elif moment.withdrawn_at is not None and request.method == "POST":
+        error = CHANGED_MOMENT
+    page = _page("permit/withdraw_moment.html", track, form=form, moment=moment, error=error)
+    return (page, 409) if error else page
+
+
+CHANGED_MOMENT = (
+    "This learning moment changed since the page was opened (withdrawn, or talked through), "
+    "so nothing was saved. What you typed is still below."
+)
 
 
 @bp.get("/agreement")
