@@ -248,9 +248,30 @@ def test_the_pages_load_their_scripts_from_this_site_under_the_same_policy(app, 
     Auth(client).signup()
     settings = client.get("/family/settings")
     assert scripts(text(settings)) == ["/static/places.js"]
-    assert settings.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    for name in ("places.js",):
+    invite = client.submit("/family/invites")
+    assert scripts(text(invite)) == ["/static/share.js"]
+    calendar = client.submit("/family/calendar")
+    assert scripts(text(calendar)) == ["/static/share.js"]
+    for response in (settings, invite, calendar):
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    for name in ("places.js", "share.js"):
         served = client.get(f"/static/{name}")
         assert served.status_code == 200 and "javascript" in served.headers["Content-Type"]
         assert "http" not in text(served)  # nothing fetched from anywhere else
         served.close()
+
+
+@pytest.mark.parametrize(
+    ("post", "box"), [("/family/invites", "invite-link"), ("/family/calendar", "calendar-link")]
+)
+def test_links_work_without_script_and_the_buttons_wait_for_it(client, post, box):
+    Auth(client).signup()
+    page = text(client.submit(post))
+    assert re.search(
+        rf'<input class="input" id="{box}" type="text" readonly value="https?://', page
+    )
+    tools = re.search(rf'<div class="actions-left link-tools" data-share-for="{box}"[^>]*>', page)
+    assert tools is not None and " hidden" in tools.group(0)  # shown by share.js only
+    assert "data-copy hidden>Copy the link</button>" in page
+    assert "data-share hidden>Share…</button>" in page
+    assert '<p class="copied" role="status" data-copied></p>' in page
