@@ -42,7 +42,7 @@ def _zones() -> dict[str, dict[str, str]]:
 
 def _aliases(listed: set[str]) -> dict[str, str]:
     """Other names of the ``listed`` zones (``Asia/Calcutta``) -> the listed name."""
-    links = {}
+    links: dict[str, str] = {}
     for line in _TZDATA.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
         if line.startswith("L "):
             _, target, alias = line.split()
@@ -70,7 +70,7 @@ def zones_of(country: str | None) -> dict[str, str]:
 
 
 def zone_label(zone: str) -> str:
-    """A zone as a family reads it: ``New York — Eastern (most areas)``, else its raw name."""
+    """A zone as a family reads it: ``New York — Eastern (most areas)``, else its own name."""
     for zones in ZONES.values():
         if zone in zones:
             return zones[zone]

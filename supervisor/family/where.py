@@ -50,6 +50,8 @@ class WhereWeLiveForm(FlaskForm):
         description="Check-in times and dates are shown in this time zone.",
         render_kw=_FOR_THE_SCRIPT,
     )
+    # The family's saved zone when it is not one of its (unchanged) country's zones.
+    saved_elsewhere: str | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +59,7 @@ class WhereWeLiveForm(FlaskForm):
         zones = zones_of(self.country.data)
         placeholder = "Choose a time zone" if zones else "Choose your country first"
         first = [] if len(zones) == 1 else [("", placeholder)]
-        # A family saved before zones followed the country still sees its own zone there.
+        # A family saved before zones followed the country still sees its own zone.
         saved = self.timezone.object_data
         unchanged = self.country.data == self.country.object_data
         self.saved_elsewhere = saved if unchanged and saved and saved not in zones else None
