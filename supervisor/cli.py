@@ -31,7 +31,9 @@ def demo_command() -> None:
     if accounts.email_in_use(email):
         click.echo(f"The demo family exists already: sign in as {email} / {DEMO_PASSWORD}")
         return
-    guardian = accounts.create_family("The Demo Family", "Sam Demo", email, DEMO_PASSWORD)
+    guardian = accounts.create_family(
+        "The Demo Family", "Sam Demo", email, DEMO_PASSWORD, country="GB", timezone="Europe/London"
+    )
     db.session.add_all(
         [
             Child(

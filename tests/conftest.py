@@ -30,6 +30,7 @@ PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
 PG_SCHEMA = "supervisor_tests"
 PRODUCTION_HASHER = passwords.HASHER
 PASSWORD = "correct horse battery"
+UK = {"country": "GB", "timezone": "Europe/London"}  # where a test family lives
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -162,13 +163,20 @@ class Auth:
     client: Client
 
     def signup(
-        self, email: str = "ada@example.org", name: str = "Ada", family: str = "The Lovelaces"
+        self,
+        email: str = "ada@example.org",
+        name: str = "Ada",
+        family: str = "The Lovelaces",
+        **where: str,
     ) -> TestResponse:
+        """Sign up; the family lives in ``country`` and ``timezone`` (the UK unless told)."""
         return self.client.submit(
             "/signup",
             data={
                 "name": name,
                 "family_name": family,
+                **UK,
+                **where,
                 "email": email,
                 "password": PASSWORD,
                 "confirm": PASSWORD,

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher, Type, extract_parameters
 
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, LoginSession
-from tests.conftest import PASSWORD, Auth, text
+from tests.conftest import PASSWORD, UK, Auth, text
 
 
 def guardians(app):
@@ -48,7 +48,7 @@ def test_signup_bad_input_keeps_what_was_typed(app, client):
 
 
 def test_signup_password_rules_are_length_only(app, client):
-    base = {"name": "Ada", "family_name": "L", "email": "a@example.org"}
+    base = {"name": "Ada", "family_name": "L", "email": "a@example.org", **UK}
     too_long = "x" * 129
     response = client.submit("/signup", data={**base, "password": too_long, "confirm": too_long})
     assert "Use 10 to 128 characters" in text(response)
@@ -64,6 +64,7 @@ def test_signup_mismatched_confirmation(app, client):
         data={
             "name": "Ada",
             "family_name": "L",
+            **UK,
             "email": "a@example.org",
             "password": PASSWORD,
             "confirm": PASSWORD + "x",

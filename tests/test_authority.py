@@ -154,6 +154,8 @@ CASES: dict[str, Case] = {
         {
             "name": "Ann",
             "family_name": "The Annings",
+            "country": "NZ",
+            "timezone": "Pacific/Chatham",
             "email": "ann@example.org",
             "password": PASSWORD,
             "confirm": PASSWORD,
@@ -165,7 +167,7 @@ CASES: dict[str, Case] = {
     "auth.account": Case(
         OWNER, {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     ),
-    "family.settings": Case(OWNER, {"country": "GB", "timezone": "Europe/Paris"}),
+    "family.settings": Case(OWNER, {"country": "FR", "timezone": "Europe/Paris"}),
     "family.approve_change": Case(CO_GUARDIAN, prepare=_held_loosening),
     "family.drop_change": Case(CO_GUARDIAN, prepare=_held_loosening),
     "family.create_invite": Case(OWNER, status=200),

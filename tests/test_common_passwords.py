@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from supervisor.extensions import db
 from supervisor.models import Guardian, Invite
-from tests.conftest import PASSWORD, Auth, snapshot, text
+from tests.conftest import PASSWORD, UK, Auth, snapshot, text
 from tests.test_family import invite_link
 
 COMMON = ["password123", "1234567890", "qwertyuiop", "PassWord123", "QWERTYuiop", " password123 "]
@@ -17,7 +17,7 @@ NEW = "a brand new password"
 
 @pytest.mark.parametrize("common", COMMON)
 def test_signup_refuses_a_common_password_and_takes_a_good_one(app, client, common):
-    form = {"name": "Ada", "family_name": "The Lovelaces", "email": "ada@example.org"}
+    form = {"name": "Ada", "family_name": "The Lovelaces", "email": "ada@example.org", **UK}
     before = snapshot(app)
     refused = client.submit("/signup", data={**form, "password": common, "confirm": common})
     page = text(refused)

@@ -19,6 +19,7 @@ from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
 from tests.conftest import (
     PASSWORD,
+    UK,
     Auth,
     add_child,
     pass_all_lessons,
@@ -425,7 +426,7 @@ def test_names_are_one_line_and_the_calendar_survives_any_that_are_not(app, perm
     other.client.submit(
         "/signup",
         data={"name": "Ann\r\nB", "family_name": "Fam\nX", "email": "ann@example.org",
-              "password": PASSWORD, "confirm": PASSWORD},
+              "password": PASSWORD, "confirm": PASSWORD, **UK},
     )  # fmt: skip
     with app.app_context():
         names = set(db.session.scalars(sa.select(Family.name)))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import Browser, Response
-from tests.conftest import PASSWORD, _fresh_database_url
+from tests.conftest import PASSWORD, UK, _fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,6 +88,7 @@ def sign_up(guardian: Browser) -> Response:
     signup = {
         "name": "Ada",
         "family_name": "The Lovelaces",
+        **UK,
         "email": "ada@example.org",
         "password": PASSWORD,
         "confirm": PASSWORD,

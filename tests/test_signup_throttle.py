@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from supervisor.auth.signup_throttle import client_key
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Family, Guardian, Invite, SignupThrottle
-from tests.conftest import PASSWORD, Auth, text
+from tests.conftest import PASSWORD, UK, Auth, text
 from tests.test_family import invite_link
 
 TAKEN = "An account with this email already exists"
@@ -135,7 +135,7 @@ def test_behind_a_trusted_proxy_each_client_counts_apart(migrated_database, tmp_
         client.submit(
             "/signup",
             data={"name": "Ann", "family_name": "The Annings", "email": "ann@example.org",
-                  "password": PASSWORD, "confirm": PASSWORD},
+                  "password": PASSWORD, "confirm": PASSWORD, **UK},
             headers={"X-Forwarded-For": "203.0.113.7"},
         )  # fmt: skip
         with app.app_context():

@@ -46,10 +46,13 @@ def add_guardian(family: Family, name: str, email: str, password: str) -> Guardi
     return guardian
 
 
-def create_family(family_name: str, name: str, email: str, password: str) -> Guardian:
-    """Sign-up: a new family with its first guardian, or neither if the address is taken."""
+def create_family(
+    family_name: str, name: str, email: str, password: str, *, country: str, timezone: str
+) -> Guardian:
+    """Sign-up: a new family, where it lives, with its first guardian, or neither if the
+    address is taken."""
     with db.session.begin_nested():
-        family = Family(name=family_name.strip())
+        family = Family(name=family_name.strip(), country=country, timezone=timezone)
         db.session.add(family)
         db.session.flush()
         return add_guardian(family, name, email, password)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from config import Config
 from supervisor.auth import common_passwords
+from supervisor.family.where import WhereWeLiveForm
 
 
 def strip(value: str | None) -> str | None:
@@ -80,7 +81,9 @@ def email_field() -> EmailField:
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(WhereWeLiveForm):
+    """A new family: its first guardian, its name, and where it lives."""
+
     name = name_field()
     family_name = StringField(
         "Family name",

@@ -52,7 +52,12 @@ def signup() -> str | Response | tuple[str, int]:
             return render_template("auth/signup.html", form=form), over
         try:
             guardian = accounts.create_family(
-                form.family_name.data, form.name.data, email, form.password.data
+                form.family_name.data,
+                form.name.data,
+                email,
+                form.password.data,
+                country=form.country.data,
+                timezone=form.timezone.data,
             )
         except accounts.EmailTaken:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +16,8 @@ from wtforms.validators import (
 
 from supervisor import clock
 from supervisor.auth.forms import one_line
-from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
+from supervisor.family.where import WhereWeLiveForm
+from supervisor.tracks.platforms import ADULT, age_now
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 COLOURS = {
@@ -114,20 +113,9 @@ class BirthDateCorrectionForm(BirthDateForm):
     )
 
 
-def _zone_choices() -> list[SelectChoice]:
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [SelectChoice(zone, zone.replace("_", " ")) for zone in zones]
-
-
-class FamilySettingsForm(FlaskForm):
+class FamilySettingsForm(WhereWeLiveForm):
     """Settings that shape the whole family's experience."""
 
-    country = SelectField(
-        "Country",
-        choices=[SelectChoice(code, name) for code, name in COUNTRIES.items()],
-        description="Minimum ages for some networks depend on the country's law.",
-    )
-    timezone = SelectField("Time zone", choices=_zone_choices())
     both_guardians_sign = BooleanField(
         "Both guardians must sign off before a track moves forward",
         description="With only one guardian in the family, one signature is enough.",

@@ -7,13 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from supervisor import clock
+from supervisor.places import COUNTRIES
 
 PLATFORMS_FILE = Path(__file__).resolve().parent.parent / "content" / "platforms.toml"
-COUNTRIES = {
-    "AU": "Australia", "CA": "Canada", "DE": "Germany", "ES": "Spain", "FR": "France",
-    "IE": "Ireland", "IN": "India", "IT": "Italy", "NL": "Netherlands", "NZ": "New Zealand",
-    "GB": "United Kingdom", "US": "United States", "ZA": "South Africa", "XX": "Another country",
-}  # fmt: skip
 
 
 class ContentError(Exception):

@@ -49,6 +49,7 @@ class Tablet:
         self.checks(self.page)
         self.page.get_by_label("Your name").fill(name)
         self.page.get_by_label("Family name").fill(family)
+        self.page.get_by_label("Country").select_option("GB")
         self.page.get_by_label("Email").fill("ada@example.org")
         self.page.get_by_label("Password", exact=True).fill(PASSWORD)
         self.page.get_by_label("Type the password again").fill(PASSWORD)
