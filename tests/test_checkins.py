@@ -290,7 +290,7 @@ def test_a_withdrawn_moment_is_kept_marked_and_off_the_agenda(app, clock, permit
     log_moment(permit, "Scrolled until midnight.")
     wrong = moment_id(app, "Logged on the wrong child.")
     url = f"/family/tracks/{track}/moments/{wrong}/withdraw"
-    assert "2 learning moment(s) to talk about" in page_of(tablet, "/me/")
+    assert "2 learning moments to talk about" in page_of(tablet, "/me/")
     refused = guardian.submit(url, data={"reason": "", "version": "1"})
     assert refused.status_code == 200 and "Say why you are withdrawing it." in text(refused)
     done = guardian.submit(url, data={"reason": "it was meant for Zoe", "version": "1"})
@@ -301,7 +301,7 @@ def test_a_withdrawn_moment_is_kept_marked_and_off_the_agenda(app, clock, permit
     assert marked in child_page and "Logged on the wrong child." in child_page
     assert "It is not on your agenda and counts nowhere." in child_page
     assert f'action="/me/moments/{wrong}/reflect"' not in child_page
-    assert "1 learning moment(s) to talk about" in page_of(tablet, "/me/")
+    assert "1 learning moment to talk about" in page_of(tablet, "/me/")
     move_to(permit, clock, MONDAY_EVENING)
     html = text(guardian.get(f"/family/tracks/{track}/checkins/new"))
     assert form_values(html, "moments") == [str(moment_id(app, "Scrolled until midnight."))]

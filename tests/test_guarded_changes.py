@@ -271,8 +271,10 @@ def test_eighteen_clears_the_request_and_the_consent(app, clock):
     assert "1 track(s)" in app.test_cli_runner().invoke(args=["supervisor", "daily"]).output
     with app.app_context():
         track = db.session.get(Track, family.track_id)
-        assert track.stage == "licence" and track.monitoring is None
-        assert track.monitoring_child_agreed_at is None and track.requested_at is None
+        assert track.stage == "licence" and track.requested_at is None
+    # The arrangement is kept as the record of what ended; nothing is watched over any more.
+    page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
+    assert "monitoring-sign" not in page and "I agree</button>" not in page
     assert "majority" in audit_actions(app)
 
 

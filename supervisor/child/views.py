@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 
 from supervisor import clock
 from supervisor.access import current_child, require_child
+from supervisor.child import steps
 from supervisor.extensions import db
 from supervisor.models import Guardian, LearningMoment, Track
-from supervisor.permit import records
+from supervisor.permit import agreed, records
 from supervisor.permit.forms import AgreeForm, ReflectionForm
 from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
@@ -54,15 +55,20 @@ def home() -> str:
         ).all()
     )
     schedules = records.schedule_states(tracks, family_zone())
+    progress = queries.progress_by_track(tracks, schedules)
+    child_steps = {t.id: steps.child_steps(progress[t.id], schedules[t.id]) for t in tracks}
     return render_template(
         "child/home.html",
         child=child,
         guardians=guardians,
         tracks=tracks,
-        progress=queries.progress_by_track(tracks, schedules),
+        progress=progress,
+        next_steps={t.id: steps.next_step(child_steps[t.id]) for t in tracks},
         schedules=schedules,
         open_moments=open_moments,
-        arrangements=ARRANGEMENTS,
+        rules=agreed.rules_by_track(tracks),
+        looking={t.id: agreed.looking(t) for t in tracks},
+        connections=CONNECTIONS,
         name=operations.track_name,
     )
 
@@ -118,7 +124,7 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     form = AgreeForm()
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
-    elif not track.monitoring:
+    elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
         flash("There is no arrangement waiting for your “I agree”.", "info")
     elif form.terms.data != track.monitoring:
         return _render(track, error=TERMS_CHANGED), 409
@@ -154,6 +160,10 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
     if moment is None:
         abort(404)
     track = _own_track_or_404(moment.track_id)
+    if moment.withdrawn_at is not None:
+        return _render(track, error="Your guardians withdrew this learning moment."), 409
+    if moment.reflection is not None:
+        return _render(track, error="Your reflection on this moment is already saved."), 409
     form = ReflectionForm()
     if not form.validate_on_submit():
         return _render(track, error="; ".join(form.reflection.errors)), 400
@@ -189,13 +199,15 @@ def _own_track_or_404(track_id: int) -> Track:
 
 
 def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
+    view, permit = queries.track_view(track), permit_view(track)
     return render_template(
         "child/track.html",
-        view=queries.track_view(track),
+        view=view,
+        steps=steps.child_steps(view.progress, permit.schedule if permit else None),
         name=operations.track_name(track),
         form=form or RequestForm(),
         error=error,
-        permit=permit_view(track),
+        permit=permit,
         tips=SELF_MONITORING_TIPS,
         connections=CONNECTIONS,
     )

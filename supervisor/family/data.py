@@ -3,7 +3,9 @@
 Export format (version 1): ``{"format": "supervisor-family-export", "version": 1,
 "exported_at": ISO time, "family_id": id, "tables": {table name: [row, ...]}}`` with one
 object per row, column names as keys, times in ISO 8601 UTC. Secrets (password and PIN
-hashes, token digests) are left out.
+hashes, token digests) are left out, and so are the answers a child tried on the quiz question
+in front of them (``lesson_progress.answers``): the child's page promises guardians never see
+which answers were tried, only the scores.
 """
 
 from __future__ import annotations
@@ -17,10 +19,19 @@ from supervisor import clock
 from supervisor.auth import signup_throttle
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import Child, Family, Guardian, LoginThrottle, PinAttempts, SignupThrottle
+from supervisor.models import (
+    Child,
+    Family,
+    Guardian,
+    LessonProgress,
+    LoginThrottle,
+    PinAttempts,
+    SignupThrottle,
+)
 
 FORMAT = "supervisor-family-export"
 SECRET_COLUMNS = {"password_hash", "pin_hash", "token_hash", "calendar_token_hash"}
+CHILD_ONLY = {LessonProgress.__tablename__: {"answers"}}  # shown to the child alone
 
 
 def _owned(table: sa.Table, family_id: int) -> sa.Select[Any] | None:
@@ -45,11 +56,13 @@ def _plain(value: object) -> object:
 
 
 def export(family_id: int) -> dict[str, Any]:
-    """Every row of every table that belongs to the family, without secrets."""
+    """Every row of every table that belongs to the family, without secrets or what only the
+    child may see."""
     tables = {}
     for table in metadata.sorted_tables:
         query = _owned(table, family_id)
-        columns = [c.name for c in table.columns if c.name not in SECRET_COLUMNS]
+        left_out = SECRET_COLUMNS | CHILD_ONLY.get(table.name, set())
+        columns = [c.name for c in table.columns if c.name not in left_out]
         tables[table.name] = (
             [
                 {name: _plain(row[name]) for name in columns}

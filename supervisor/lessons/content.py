@@ -7,6 +7,7 @@ the file and the field, so adding a lesson is adding a file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,11 @@ TOPICS = {
     "using-well": "Using social media well",
 }
 STAGE_TAGS = ("instruction", "permit", "licence")
+# The player says "Right!" or "Not quite." before an option's explanation, so an explanation
+# that opens with a verdict of its own would read "Right! Right.".
+VERDICT = re.compile(
+    r"(right|yes|correct|exactly|that's it|wrong|no|not quite|not true)[.!,:]", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,12 @@ def load_lesson(path: Path) -> Lesson:
             )
             for j, option in enumerate(entry.get("options") or [])
         )
+        for j, option in enumerate(options):
+            if VERDICT.match(option.explain.replace("\u2019", "'")):
+                raise reader.fail(
+                    f"{where}options[{j}].explain",
+                    "opens with a verdict; the player already says whether it was right",
+                )
         if len(options) < 2:
             raise reader.fail(f"{where}options", "needs at least 2 options")
         if sum(option.correct for option in options) != 1:

@@ -37,7 +37,10 @@ def index() -> str:
             sa.select(LessonProgress).where(LessonProgress.child_id == child.id)
         )
     }
-    upcoming = next((k for k in LESSONS if rows.get(k) is None or not rows[k].completed_at), None)
+    upcoming = next(
+        (k for k in LESSONS if not scoring.passed(k, rows[k].best_score if k in rows else None)),
+        None,
+    )
     return render_template(
         "lessons/index.html",
         lessons=LESSONS,
@@ -87,6 +90,7 @@ def page(key: str, position: int) -> str | Response | tuple[str, int]:
         position=position,
         question=question,
         tried=tried,
+        answered_right=question >= 0 and progress.answered(row, lesson, question),
         row=row,
         error=error,
         pass_mark=scoring.pass_mark(lesson),

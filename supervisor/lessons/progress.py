@@ -42,24 +42,38 @@ def reach(row: LessonProgress, position: int) -> None:
     row.position = max(row.position, position)
 
 
+def answered(row: LessonProgress | None, lesson: Lesson, question: int) -> bool:
+    """Whether ``question`` was answered right in the current attempt: the child got past it."""
+    return row is not None and len(lesson.steps) + question < row.position
+
+
 def answer(row: LessonProgress, lesson: Lesson, question: int, choice: int) -> bool:
-    """Record an answer to ``question``; a right first try adds to the score."""
-    tried = list(row.answers.get(str(question), []))
-    correct = choice == lesson.quiz[question].answer
-    if not tried and correct:
+    """Record an answer to ``question``; a right first try adds to the score.
+
+    Only the wrong options tried on the question on screen are kept, to mark them and explain
+    the last one; they go once it is answered right. Nobody needs to know later which answers
+    a child tried, so nothing else keeps them.
+    """
+    if answered(row, lesson, question):
+        return True  # answered right already: another go changes nothing
+    key = str(question)
+    tried = row.answers.get(key, [])
+    if choice != lesson.quiz[question].answer:
+        row.answers = {**row.answers, key: [*tried, choice]}
+        return False
+    if not tried:
         row.first_try_correct += 1
-    row.answers = {**row.answers, str(question): [*tried, choice]}
-    if correct:
-        reach(row, len(lesson.steps) + question + 1)
-        if row.position >= lesson.length:
-            _finish(row)
-    return correct
+    row.answers = {k: v for k, v in row.answers.items() if k != key}
+    reach(row, len(lesson.steps) + question + 1)
+    if row.position >= lesson.length:
+        _finish(row)
+    return True
 
 
 def retake(row: LessonProgress, lesson: Lesson) -> None:
     """Start the quiz again for a new first-try score (the best one is kept)."""
     row.attempt += 1
-    row.answers = {}
+    row.answers = {}  # wrong tries of an earlier attempt are no one's business
     row.first_try_correct = 0
     row.position = len(lesson.steps)
 

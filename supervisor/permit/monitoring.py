@@ -42,8 +42,10 @@ ARRANGEMENTS = {
     )
 }
 
+# The guardians' promises against hovering, in the words the agreement prints them: the
+# guardians speak ("we"), to the child ("you").
 HOVERING = (
-    "Never post, comment or like on your child's account.",
-    "Don't get involved in their friends' accounts or conversations.",
-    "Use what you see to start a conversation, not to catch them out.",
+    "We will never post, comment or like on your account.",
+    "We will stay out of your friends' accounts and conversations.",
+    "We will use what we see to start a conversation with you, not to catch you out.",
 )

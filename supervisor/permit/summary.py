@@ -1,16 +1,20 @@
-"""Everything a track page shows about the permit, for the guardian and (the same) the child."""
+"""Everything a track page shows about the permit, for the guardian and (the same) the child,
+and the whole family agreement as both print it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from supervisor import clock
 from supervisor.lessons.content import LESSONS
-from supervisor.models import LearningMoment, Track, WalkthroughRun
-from supervisor.permit import records
+from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
+from supervisor.permit import agreed, records
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING, Arrangement
-from supervisor.permit.walkthroughs import Walkthrough, for_platform
+from supervisor.permit.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
+from supervisor.stages.base import StageKey
 from supervisor.templating import family_zone
+from supervisor.tracks.licence_tips import CONNECTIONS
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,72 @@ def permit_view(track: Track) -> PermitView | None:
         return None
     guide = for_platform(track.platform)
     zone = family_zone()
+    at_permit = track.stage == StageKey.PERMIT.value
     return PermitView(
-        arrangement=ARRANGEMENTS.get(track.monitoring or ""),
+        arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
         guide=guide,
         stale=guide.is_stale(clock.now()),
         runs=records.runs(track),
         schedule=records.schedule_state(track, zone),
         checkins=records.checkins(track, zone),
         moments=records.moments(track),
+    )
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    setting: str
+    outcome: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """The whole agreement: every part the family agreed, with who agreed and when."""
+
+    rules: list[agreed.Rule]
+    looking: agreed.Looking | None
+    schedule: list[CheckInSchedule]  # in force, or at the licence the plan it ended
+    schedule_ended_at: datetime | None
+    walkthrough: Walkthrough | None  # of the last finished run
+    walkthrough_finished_at: datetime | None
+    walkthrough_steps: list[StepOutcome]
+    checkins_held: int
+    moments_talked: int
+    connections: list[str]  # at the licence, in the child's own choice
+    permit: PermitView | None
+
+
+def agreement_view(track: Track) -> AgreementView:
+    """What the printable agreement says for ``track`` now."""
+    permit = permit_view(track)
+    at_licence = track.stage == StageKey.LICENCE.value
+    schedule = permit.schedule.in_force if permit and not at_licence else []
+    ended = agreed.ended_schedule(track) if at_licence else []
+    last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None
+    guide = WALKTHROUGHS.get(last_run.walkthrough) if last_run else None
+    steps = [
+        StepOutcome(
+            guide.steps[answer.step].setting if answer.step < len(guide.steps) else "A step",
+            records.OUTCOMES.get(answer.outcome, answer.outcome),
+            answer.note,
+        )
+        for answer in (last_run.answers if last_run and guide else [])
+    ]
+    return AgreementView(
+        rules=agreed.rules_by_track([track])[track.id],
+        looking=agreed.looking(track),
+        schedule=ended or schedule,
+        schedule_ended_at=max((v.ended_at for v in ended if v.ended_at), default=None),
+        walkthrough=guide,
+        walkthrough_finished_at=last_run.finished_at if last_run else None,
+        walkthrough_steps=steps,
+        checkins_held=sum(c.current.held for c in permit.checkins) if permit else 0,
+        moments_talked=sum(1 for m in permit.moments if m.talked_in_id and not m.withdrawn_at)
+        if permit
+        else 0,
+        connections=[CONNECTIONS[key] for key in track.connections if key in CONNECTIONS]
+        if at_licence
+        else [],
+        permit=permit,
     )

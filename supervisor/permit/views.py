@@ -27,11 +27,10 @@ from supervisor.permit.forms import (
     recorded_already,
 )
 from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING
-from supervisor.permit.summary import permit_view
+from supervisor.permit.summary import agreement_view
 from supervisor.permit.walkthroughs import for_platform
 from supervisor.stages.base import StageKey
 from supervisor.templating import family_zone
-from supervisor.tracks import queries
 from supervisor.tracks.operations import track_name
 from supervisor.tracks.platforms import age_now
 from supervisor.wtf import choices
@@ -375,13 +374,13 @@ def agreement(track_id: int) -> str:
 
 def agreement_page(track: Track) -> str:
     """The agreement as both guardian and child print it: the same page for both."""
-    rules = [label for _key, label, ticked in queries.track_view(track).checklist if ticked]
     return _page(
         "permit/agreement.html",
         track,
-        permit=permit_view(track),
-        rules=rules,
+        agreement=agreement_view(track),
+        hovering=HOVERING,
         family=track.child.family,
+        one_year=timedelta(days=365),
     )
 
 

@@ -259,13 +259,15 @@ def _move(
     track.requested_at = None
     track.request_note = None
     _flush_or_conflict()  # the versioned UPDATE first: a lost race stops here
-    if transition.to_stage is not StageKey.PERMIT:
-        # Monitoring belongs to the permit alone: it ends at the licence (or on a step back
-        # to instruction), with the child's consent to it; schedules and check-ins stay in
-        # the records.
+    if transition.to_stage is not StageKey.LICENCE:
+        # A permit entered again needs a new arrangement and a new "I agree". At the licence
+        # the arrangement stays as the record of what the licence ended (the stage says it
+        # is over); schedules and check-ins stay in the records either way.
         track.monitoring = None
         track.monitoring_agreed_at = None
         track.monitoring_child_agreed_at = None
+    if transition.to_stage is not StageKey.PERMIT:
+        # Monitoring belongs to the permit alone: it ends at the licence or on a step back.
         records.end_schedule(track)
         _flush_or_conflict()
     _event(

@@ -1,0 +1,93 @@
+"""A track's requirements in the child's own words: which step is the child's, which is done
+together, and which is the guardians' job (never listed as if it were the child's).
+
+The stage declarations word requirements for guardians ("Guardian checklist ticked"); the
+child's pages read them through here instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from supervisor.permit.records import ScheduleState
+from supervisor.stages import engine
+from supervisor.stages.base import Result
+
+YOU, TOGETHER, GUARDIANS = "you", "together", "guardians"
+WHOSE = {YOU: "Your step", TOGETHER: "Together", GUARDIANS: "Your guardians' step"}
+
+
+@dataclass(frozen=True)
+class ChildStep:
+    whose: str  # YOU, TOGETHER or GUARDIANS
+    title: str
+    met: bool
+    have: int
+    need: int
+    missing: str | None
+
+    @property
+    def whose_title(self) -> str:
+        return WHOSE[self.whose]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
+    status, kind = result.status, result.requirement.kind
+    left = status.need - status.have
+
+    def make(whose: str, title: str, missing: str | None) -> ChildStep:
+        return ChildStep(
+            whose, title, status.met, status.have, status.need, None if status.met else missing
+        )
+
+    if kind == "lessons_passed":
+        return make(YOU, "Pass the quiz of every core lesson", f"{_plural(left, 'lesson')} to pass")
+    if kind == "lessons_discussed":
+        return make(
+            TOGETHER,
+            "Talk every lesson through with your guardians",
+            f"{_plural(left, 'lesson')} to talk through; your guardians tick each one",
+        )
+    if kind == "checklist":
+        return make(
+            GUARDIANS,
+            "Your guardians tick their checklist",
+            f"they tick {_plural(left, 'item')} on their checklist",
+        )
+    if kind == "walkthrough_finished":
+        return make(
+            TOGETHER,
+            "Go through the privacy settings with your guardians",
+            "not finished yet",
+        )
+    if kind == "checkins_held":
+        return make(TOGETHER, "Check-ins with your guardians", status.missing)
+    if kind == "overdue_limit":
+        in_force = schedule is not None and bool(schedule.in_force)
+        if not in_force and schedule is not None and schedule.proposed:
+            return make(YOU, "Agree a check-in schedule", "say “I agree” to the proposed schedule")
+        if not in_force:
+            return make(
+                GUARDIANS,
+                "Agree a check-in schedule",
+                "they propose one; then you say “I agree”",
+            )
+        return make(TOGETHER, "Check-ins on time", status.missing)
+    return make(TOGETHER, result.requirement.label, status.missing)
+
+
+def child_steps(progress: engine.Progress, schedule: ScheduleState | None) -> list[ChildStep]:
+    """Every requirement of the track's next stage, worded for the child."""
+    return [_step(result, schedule) for result in progress.results]
+
+
+def next_step(steps: list[ChildStep]) -> ChildStep | None:
+    """What to do next: the child's own step first, then one done together, then the
+    guardians' (so the child knows what they are waiting for)."""
+    order = (YOU, TOGETHER, GUARDIANS)
+    open_steps = sorted((s for s in steps if not s.met), key=lambda s: order.index(s.whose))
+    return open_steps[0] if open_steps else None

@@ -1,0 +1,122 @@
+"""What a family has agreed for a track, read the same way for the child's page and the
+printable agreement: the rules ticked at every stage so far, the way a guardian looks in and
+the check-in schedule, each with who agreed and when, and what the licence ended.
+
+Rules are checklist ticks: they stay when the stage moves on, so the rules of instruction
+are still part of the agreement at the permit and the licence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from supervisor.models import (
+    CheckInSchedule,
+    ChecklistTick,
+    FamilyChecklistItem,
+    Guardian,
+    Track,
+)
+from supervisor.permit.monitoring import ARRANGEMENTS, Arrangement
+from supervisor.stages import STAGES
+from supervisor.stages.base import StageKey
+
+# Every built-in checklist item of every stage: key -> (stage, label).
+BUILT_IN = {
+    key: (stage.key, label)
+    for stage in STAGES.values()
+    for requirement in stage.requirements
+    if requirement.kind == "checklist"
+    for key, label in requirement.params["items"]
+}
+REMOVED = "A family rule that has since been removed"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One ticked checklist item: a rule the family agreed, at the stage it belongs to."""
+
+    stage: StageKey | None  # None: a family rule removed since
+    label: str
+    ticked_at: datetime
+    ticked_by: str | None  # the guardian's name, if they are still in the family
+
+
+@dataclass(frozen=True)
+class Looking:
+    """The way a guardian looks in: chosen by a guardian, agreed (or not yet) by the child."""
+
+    arrangement: Arrangement
+    chosen_at: datetime | None
+    child_agreed_at: datetime | None
+    ended_at: datetime | None  # the licence ended it
+
+    @property
+    def in_force(self) -> bool:
+        return self.child_agreed_at is not None and self.ended_at is None
+
+
+def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
+    """Every rule ticked on each track, in stage order, with two queries whatever the number
+    of tracks (both by family, so the statement is the same for every family)."""
+    families = sorted({t.family_id for t in tracks})
+    found: dict[int, list[Rule]] = {t.id: [] for t in tracks}
+    if not families:
+        return found
+    own = {
+        FamilyChecklistItem.key_of(item_id): (StageKey(stage), label)
+        for item_id, stage, label in db.session.execute(
+            sa.select(
+                FamilyChecklistItem.id, FamilyChecklistItem.stage, FamilyChecklistItem.label
+            ).where(FamilyChecklistItem.family_id.in_(families))
+        )
+    }
+    ticks = db.session.execute(
+        sa.select(
+            ChecklistTick.track_id, ChecklistTick.item, ChecklistTick.ticked_at, Guardian.name
+        )
+        .outerjoin(Guardian, Guardian.id == ChecklistTick.ticked_by_id)
+        .where(ChecklistTick.family_id.in_(families))
+        .order_by(ChecklistTick.ticked_at, ChecklistTick.item)
+    )
+    by_track: dict[int, list[Rule]] = defaultdict(list)
+    for track_id, item, ticked_at, guardian in ticks:
+        stage, label = BUILT_IN.get(item) or own.get(item) or (None, REMOVED)
+        by_track[track_id].append(Rule(stage, label, ticked_at, guardian))
+    order = [*StageKey, None]
+    for track_id in found:
+        found[track_id] = sorted(by_track[track_id], key=lambda r: order.index(r.stage))
+    return found
+
+
+def looking(track: Track) -> Looking | None:
+    """How a guardian looks in (or, at the licence, looked in until it ended), if chosen."""
+    arrangement = ARRANGEMENTS.get(track.monitoring or "")
+    if arrangement is None:
+        return None
+    ended = track.stage_entered_at if track.stage == StageKey.LICENCE.value else None
+    return Looking(arrangement, track.monitoring_agreed_at, track.monitoring_child_agreed_at, ended)
+
+
+def ended_schedule(track: Track) -> list[CheckInSchedule]:
+    """At the licence: the versions of the last plan both agreed to, which the licence ended."""
+    agreed = list(
+        db.session.scalars(
+            sa.select(CheckInSchedule)
+            .where(
+                CheckInSchedule.track_id == track.id,
+                CheckInSchedule.guardian_agreed_at.is_not(None),
+                CheckInSchedule.child_agreed_at.is_not(None),
+            )
+            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+        )
+    )
+    last = max((v.plan for v in agreed), default=None)
+    return [v for v in agreed if v.plan == last]
+
