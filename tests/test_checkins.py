@@ -301,7 +301,16 @@ def test_a_withdrawn_moment_is_kept_marked_and_off_the_agenda(app, clock, permit
     assert marked in child_page and "Logged on the wrong child." in child_page
     assert "It is not on your agenda and counts nowhere." in child_page
     assert f'action="/me/moments/{wrong}/reflect"' not in child_page
+    late = tablet.submit(f"/me/moments/{wrong}/reflect", data={"reflection": "Sorry."})
+    assert late.status_code == 409 and "Your guardians withdrew this learning moment." in text(late)
     assert "1 learning moment to talk about" in page_of(tablet, "/me/")
+    kept = moment_id(app, "Scrolled until midnight.")
+    first = tablet.submit(f"/me/moments/{kept}/reflect", data={"reflection": "Phone out at nine."})
+    assert first.status_code == 302
+    second = tablet.submit(f"/me/moments/{kept}/reflect", data={"reflection": "Changed it."})
+    assert second.status_code == 409 and "already saved" in text(second)
+    with app.app_context():
+        assert db.session.get_one(LearningMoment, kept).reflection == "Phone out at nine."
     move_to(permit, clock, MONDAY_EVENING)
     html = text(guardian.get(f"/family/tracks/{track}/checkins/new"))
     assert form_values(html, "moments") == [str(moment_id(app, "Scrolled until midnight."))]
