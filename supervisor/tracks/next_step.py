@@ -77,7 +77,7 @@ def next_step(
                 return step
     if not can_sign_off(progress, gate):
         return NextStep("nobody", f"Wait until {gate.from_month}: {child} is certainly "
-                        f"{gate.minimum} then, {gate.platform.name}'s minimum age.")  # fmt: skip
+                        f"{gate.minimum} then, {gate.platform.name}'s minimum age")  # fmt: skip
     title = progress.stage.advances_to.title
     if track.requested_at:
         return NextStep("guardian", f"Answer {child}'s request: sign off {title}",
@@ -94,9 +94,7 @@ def _lesson(key: str) -> str:
     return f"lesson {NUMBERS[key]}, “{LESSONS[key].title}”"
 
 
-def _permit_groundwork(
-    track: Track, child: str, schedule: ScheduleState | None
-) -> NextStep | None:
+def _permit_groundwork(track: Track, child: str, schedule: ScheduleState | None) -> NextStep | None:
     """The first days of a permit: how a guardian looks in, then the schedule, both agreed."""
     if track.monitoring is None:
         return NextStep(
@@ -130,9 +128,7 @@ def _for_requirement(
         talked = snapshot.facts.get("lessons_discussed", frozenset())
         left = [k for k in LESSONS if k not in talked]
         key = next((k for k in left if k in passed), left[0])
-        return NextStep(
-            "guardian", f"Talk {_lesson(key)} through with {child}", f"{lessons}#{key}"
-        )
+        return NextStep("guardian", f"Talk {_lesson(key)} through with {child}", f"{lessons}#{key}")
     if kind == "checklist":
         return NextStep("guardian", "Tick the guardian checklist", _show(track, "checklist"))
     if kind == "walkthrough_finished":
