@@ -59,7 +59,15 @@ def _stage(app: Any, ids: dict[str, Any], stage: str, **values: Any) -> None:
         db.session.commit()
 
 
+def _old_enough(app: Any, ids: dict[str, Any]) -> None:
+    """Mo born May 2012: 13 at the world's time, old enough for Instagram's permit."""
+    with app.app_context():
+        db.session.get_one(Child, ids["child_id"]).birth_year = 2012
+        db.session.commit()
+
+
 def _ready_to_ask(app: Any, ids: dict[str, Any]) -> None:
+    _old_enough(app, ids)
     pass_all_lessons(app, ids["child_id"])
     with app.app_context():
         track = db.session.get_one(Track, ids["track_id"])
@@ -196,7 +204,9 @@ CASES: dict[str, Case] = {
     "devices.revoke": Case(OWNER),
     "calendar.new_link": Case(OWNER, status=200),
     "calendar.revoke": Case(OWNER),
-    "tracks.sign_off": Case(OWNER, {"from_stage": "instruction", "override_reason": "Ready."}),
+    "tracks.sign_off": Case(
+        OWNER, {"from_stage": "instruction", "override_reason": "Ready."}, prepare=_old_enough
+    ),
     "tracks.step_back": Case(
         OWNER,
         {"from_stage": "permit", "reason": "We rushed it."},
@@ -347,6 +357,7 @@ def test_each_route_keeps_its_declared_rule(app, saved_world, endpoint):  # noqa
         after = snapshot(app)
         assert _audit_actions(before, after) == expected_audit
         told = _new_notifications(before, after)
+        assert actor_id is None or actor_id not in told, f"{endpoint} told its own actor"
         if rule.notify:
             assert [g for g in told if g != actor_id], f"{endpoint} told no other guardian"
     finally:

@@ -27,7 +27,7 @@ def grow_family(app, guardian: Auth, children: int, history: int) -> None:
     """``children`` children, each with two tracks and ``history`` sign-off/step-back pairs."""
     client = guardian.client
     for number in range(children):
-        child_id = add_child(client, f"Kid{number}", None)
+        child_id = add_child(client, f"Kid{number}", None, birth_year=2012)
         pass_all_lessons(app, child_id)
         for platform in ("instagram", "youtube"):
             response = client.submit(
@@ -97,7 +97,7 @@ def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
     guardian = Auth(app.test_client())
     guardian.signup()
     client = guardian.client
-    mo = add_child(client, "Mo", PIN)
+    mo = add_child(client, "Mo", PIN, birth_year=2012)
     zoe = add_child(client, "Zoe", "9071")
     pass_all_lessons(app, mo)
     mo_track = int(
@@ -139,7 +139,7 @@ def test_sign_off_request_is_answered_from_the_dashboard_and_cards_show_it(app):
     guardian = Auth(app.test_client())
     guardian.signup()
     client = guardian.client
-    mo = add_child(client, "Mo", PIN)
+    mo = add_child(client, "Mo", PIN, birth_year=2012)
     pass_all_lessons(app, mo)
     track = int(
         client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})

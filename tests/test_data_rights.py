@@ -33,7 +33,7 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     guardian = Auth(app.test_client())
     guardian.signup(email=email, name=name, family=family)
     client = guardian.client
-    child_id = add_child(client, child, "4826")
+    child_id = add_child(client, child, "4826", birth_year=2012)
     pass_all_lessons(app, child_id)
     track = int(
         client.submit(f"/family/children/{child_id}/tracks/new", data={"platform": "tiktok"})

@@ -116,7 +116,7 @@ def test_a_broken_prompt_bank_is_refused(tmp_path):
 def tablet(app, auth, client):
     """A guardian, a child with a PIN, and this client as the tablet with the child unlocked."""
     auth.signup()
-    child_id = add_child(client, "Mo", PIN)
+    child_id = add_child(client, "Mo", PIN, birth_year=2012)
     client.submit("/family/devices/", data={"name": "Tablet"})
     assert client.submit(f"/who/child/{child_id}", data={"pin": PIN}).status_code == 302
     client.child_id = child_id

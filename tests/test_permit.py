@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import CheckInSchedule, Family, Track, WalkthroughRun
+from supervisor.models import CheckInSchedule, Child, Family, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
 from tests.conftest import (
@@ -148,9 +148,10 @@ def test_suggested_frequency_follows_age():
 
 @pytest.fixture
 def permit(app, auth, client, clock):
-    """A child whose Instagram track is at the permit, a guardian client and a tablet client."""
+    """A child whose Instagram track is at the permit, a guardian client and a tablet client
+    (born May 2012: 13 in March 2026, old enough for Instagram's permit)."""
     auth.signup()
-    child_id = add_child(client, "Mo", PIN, birth_year=2013)
+    child_id = add_child(client, "Mo", PIN, birth_year=2012)
     pass_all_lessons(app, child_id)
     response = client.submit(
         f"/family/children/{child_id}/tracks/new", data={"platform": "instagram"}
@@ -290,6 +291,9 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, cloc
     for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
         sign = text(tablet.get(page))
         assert "Watched over together" in sign and "the child opens the account" in sign
+    with app.app_context():  # a 12-year-old now (the permit itself is refused under 13)
+        db.session.get_one(Child, permit["child"]).birth_year = 2013
+        db.session.commit()
     suggested = text(guardian.get(f"/family/tracks/{track}/schedule"))
     assert "we suggest <strong>weekly</strong>" in suggested  # Mo turns 13 in May 2026
     response = guardian.submit(

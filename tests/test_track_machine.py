@@ -64,7 +64,7 @@ class TrackMachine(RuleBasedStateMachine):
         self.app = make_app(url)
         self.guardian = Auth(self.app.test_client())
         self.guardian.signup()
-        self.child_id = add_child(self.guardian.client, "Mo", PIN)
+        self.child_id = add_child(self.guardian.client, "Mo", PIN, birth_year=2012)
         pass_all_lessons(self.app, self.child_id)  # instruction then hangs on the checklist
         self.second = add_second_guardian(self.app, self.guardian.client)
         self.tablet = Auth(self.app.test_client())

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from supervisor.extensions import db
 from supervisor.models import (
     AuditEvent,
+    Guardian,
     HistoryIsAppendOnly,
     Notification,
     Track,
@@ -332,17 +333,25 @@ def test_both_guardians_must_sign_when_the_family_says_so(app, family):
         assert advance.guardian.name == "Grace"
 
 
-def test_every_sign_off_notifies_all_guardians(app, family):
-    """Security target 17."""
-    add_second_guardian(app, family.guardian)
+def test_every_sign_off_tells_the_other_guardians_and_not_the_signer(app, family):
+    """Security target 17: every guardian hears of a sign-off; the one who signed it knows
+    already (their page says so), so only the others get a notification."""
+    second = add_second_guardian(app, family.guardian)
     sign_off(family.guardian, family.track_id, "instruction", override_reason="ok")
     with app.app_context():
-        notes = db.session.scalars(
-            sa.select(Notification).where(Notification.text.like("%signed off%"))
-        ).all()
-        assert len({n.guardian_id for n in notes}) == 2
-    family.guardian.submit("/family/notifications/read")
-    assert "What's new" not in text(family.guardian.get("/family/"))
+        told = {
+            name
+            for name in db.session.scalars(
+                sa.select(Guardian.name)
+                .join(Notification, Notification.guardian_id == Guardian.id)
+                .where(Notification.text.like("%signed off%"))
+            )
+        }
+    assert told == {"Grace"}
+    assert "signed off Mo" not in text(family.guardian.get("/family/"))
+    assert "Ada signed off Mo&#39;s Instagram" in text(second.get("/family/"))
+    second.submit("/family/notifications/read")
+    assert "What's new" not in text(second.get("/family/"))
 
 
 def test_history_rows_cannot_be_changed(app, family):

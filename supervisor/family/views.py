@@ -40,7 +40,6 @@ from supervisor.models import (
     Notification,
     RuleChange,
     Track,
-    TrackEvent,
 )
 from supervisor.permit import records
 from supervisor.stages.base import StageKey
@@ -97,14 +96,9 @@ def home() -> str:
         )
         for child in family.children
     }
-    latest = db.session.scalars(
-        sa.select(TrackEvent)
-        .options(sa.orm.joinedload(TrackEvent.guardian))
-        .where(TrackEvent.family_id == family.id)
-        .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
-        .limit(8)
-    ).all()
+    latest = queries.latest_for(guardian)
     schedules = records.schedule_states(tracks, family_zone())
+    overview = queries.overview(tracks, schedules)
     return render_template(
         "family/home.html",
         family=family,
@@ -113,7 +107,8 @@ def home() -> str:
         latest=latest,
         tracks_by_id={t.id: t for t in tracks},
         tracks_by_child=tracks_by_child,
-        progress=queries.progress_by_track(tracks, schedules),
+        progress={track_id: seen.progress for track_id, seen in overview.items()},
+        overview=overview,
         track_name=operations.track_name,
         notifications=notes,
         changes_waiting=changes_waiting,

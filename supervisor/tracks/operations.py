@@ -28,7 +28,7 @@ from supervisor.notices import notify_guardians
 from supervisor.permit import records
 from supervisor.stages import FIRST, STAGES, engine
 from supervisor.stages.base import StageKey
-from supervisor.tracks import facts
+from supervisor.tracks import age_gate, facts
 from supervisor.tracks.platforms import ADULT, PLATFORMS, age_now
 
 CREATED = "created"
@@ -115,6 +115,8 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
     track = _lock(track)
     current = progress(track)
     engine.check_request(current, already_pending=track.requested_at is not None)
+    if current.stage.advances_to is StageKey.PERMIT and not (gate := age_gate.gate(track)).open:
+        raise engine.Refused(gate.why_for_child())
     track.requested_at = clock.now()
     track.request_note = note.strip() or None
     _event(
@@ -126,9 +128,7 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
         reason=track.request_note,
         requirements=current.as_record(),
     )
-    notify_guardians(
-        track.family_id, f"{child.display_name} asks for sign-off on {track_name(track)}."
-    )
+    # No notification: the dashboard's request card is the notice, and stays until answered.
 
 
 def decline(guardian: Guardian, track: Track, reason: str) -> None:
@@ -156,6 +156,7 @@ def sign_off(
     family = db.session.get_one(Family, track.family_id)
     current = progress(track)
     transition = engine.plan_advance(current, expected_from, override_reason)
+    _check_age(track, transition)
     if family.both_guardians_sign and len(family.guardians) > 1:
         others = _other_signatures(track, guardian)
         _event(
@@ -192,6 +193,7 @@ def sign_off(
 def step_back(guardian: Guardian, track: Track, expected_from: StageKey, reason: str) -> None:
     track = _lock(track)
     transition = engine.plan_step_back(StageKey(track.stage), expected_from, reason)
+    _check_age(track, transition)
     _move(guardian, track, transition, progress(track))
 
 
@@ -229,6 +231,12 @@ def end_supervision_at_majority(
         _move(None, track, engine.plan_majority(StageKey(track.stage), reason), progress(track))
         moved += 1
     return moved
+
+
+def _check_age(track: Track, transition: engine.Transition) -> None:
+    """No way into the permit (sign-off or step back) for a child below the platform's age."""
+    if transition.to_stage is StageKey.PERMIT and not (gate := age_gate.gate(track)).open:
+        raise engine.Refused(gate.why(track.child.display_name))
 
 
 def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
@@ -295,7 +303,7 @@ def _move(
     else:
         verb = "signed off" if transition.kind == engine.ADVANCE else "stepped back"
         text = f"{guardian.name} {verb} {child}'s {name}: now {STAGES[transition.to_stage].title}."
-    notify_guardians(track.family_id, text)
+    notify_guardians(track.family_id, text, skip=guardian)
 
 
 AUDIT_ACTIONS = {

@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from supervisor.extensions import db
-from supervisor.models import Track, TrackEvent
+from supervisor.models import Guardian, Track, TrackEvent
 from supervisor.permit.records import ScheduleState
 from supervisor.stages import STAGES, engine
-from supervisor.stages.base import StageKey
-from supervisor.tracks import facts
+from supervisor.stages.base import StageKey, TrackSnapshot
+from supervisor.tracks import facts, operations
+from supervisor.tracks.age_gate import AgeGate, gate
+from supervisor.tracks.next_step import NextStep, age_missing, can_sign_off, next_step
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class TrackView:
     progress: engine.Progress
     history: list[TrackEvent]
     checklist: list[tuple[str, str, bool]]  # key, label, ticked
+    snapshot: TrackSnapshot
 
 
 def history(track_id: int) -> list[TrackEvent]:
@@ -46,7 +49,7 @@ def track_view(track: Track) -> TrackView:
         if requirement.kind == "checklist"
         for key, label in (*requirement.params["items"], *family_items)
     ]
-    return TrackView(track, engine.progress(snapshot), history(track.id), items)
+    return TrackView(track, engine.progress(snapshot), history(track.id), items, snapshot)
 
 
 def progress_by_track(
@@ -58,3 +61,63 @@ def progress_by_track(
         track_id: engine.progress(snapshot)
         for track_id, snapshot in facts.snapshots(db.session, tracks, schedules).items()
     }
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A track as the dashboard shows it: progress, the age gate and the one next step."""
+
+    progress: engine.Progress
+    gate: AgeGate
+    next_step: NextStep | None
+    missing: list[str]  # in order, the age first while it stands in the way
+
+    @property
+    def can_sign_off(self) -> bool:
+        return can_sign_off(self.progress, self.gate)
+
+
+def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dict[int, Overview]:
+    """Every track's overview from one snapshot load (the page has the schedules already)."""
+    by_id = {t.id: t for t in tracks}
+    found: dict[int, Overview] = {}
+    for track_id, snapshot in facts.snapshots(db.session, tracks, schedules).items():
+        track = by_id[track_id]
+        progress, age = engine.progress(snapshot), gate(track)
+        too_young = age_missing(progress, age, track.child.display_name)
+        found[track_id] = Overview(
+            progress,
+            age,
+            next_step(track, snapshot, progress, age, schedules.get(track_id)),
+            [*([too_young] if too_young else []), *progress.missing],
+        )
+    return found
+
+
+# Kinds of history whose news reaches the other guardians as a notification (and, from the
+# app itself, every guardian): the dashboard shows them under "What's new", not twice.
+NOTIFIED = (operations.SIGNATURE, engine.ADVANCE, engine.STEP_BACK, engine.MAJORITY)
+
+
+def latest_for(guardian: Guardian, limit: int = 8) -> list[TrackEvent]:
+    """The family's latest track history that no other card on ``guardian``'s dashboard shows:
+    not what reached them as a notification, and not an open request (it has its own card)."""
+    told = sa.and_(
+        TrackEvent.kind.in_(NOTIFIED),
+        sa.or_(TrackEvent.guardian_id.is_(None), TrackEvent.guardian_id != guardian.id),
+    )
+    open_request = sa.and_(
+        TrackEvent.kind == operations.REQUEST,
+        Track.requested_at.is_not(None),
+        TrackEvent.at >= Track.requested_at,
+    )
+    return list(
+        db.session.scalars(
+            sa.select(TrackEvent)
+            .join(Track, Track.id == TrackEvent.track_id)
+            .options(joinedload(TrackEvent.guardian))
+            .where(TrackEvent.family_id == guardian.family_id, ~told, ~open_request)
+            .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
+            .limit(limit)
+        )
+    )

@@ -14,7 +14,7 @@ from supervisor.models import Child, FamilyChecklistItem, Track
 from supervisor.permit.summary import permit_view
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey
-from supervisor.tracks import operations, queries
+from supervisor.tracks import age_gate, operations, queries
 from supervisor.tracks.forms import (
     AddTrackForm,
     ChecklistItemForm,
@@ -24,7 +24,7 @@ from supervisor.tracks.forms import (
     TickForm,
 )
 from supervisor.tracks.licence_tips import CONNECTIONS
-from supervisor.tracks.platforms import PLATFORMS, age_now
+from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -159,22 +159,29 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:
     view = queries.track_view(track)
-    platform = PLATFORMS[track.platform]
-    minimum = platform.minimum_age(track.child.family.country)
+    permit = permit_view(track)
+    gate = age_gate.gate(track)
     forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
     forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))
     forms.setdefault("decline_form", DeclineForm())
     forms.setdefault("checklist_form", ChecklistItemForm())
+    too_young = age_missing(view.progress, gate, track.child.display_name)
     return render_template(
         "tracks/show.html",
         view=view,
         name=operations.track_name(track),
-        platform=platform,
-        minimum_age=minimum,
-        age=age_now(track.child.birth_year, track.child.birth_month),
+        platform=gate.platform,
+        gate=gate,
+        in_country=age_gate.in_country,
+        younger_paths=gate.platform.younger_paths(gate.country) if not gate.open else [],
+        missing=[*([too_young] if too_young else []), *view.progress.missing],
+        step=next_step(
+            track, view.snapshot, view.progress, gate, permit.schedule if permit else None
+        ),
+        can_sign_off=can_sign_off(view.progress, gate),
         error=error,
         needs_password=not stepup.is_fresh(),
-        permit=permit_view(track),
+        permit=permit,
         connection_labels=CONNECTIONS,
         one_year=timedelta(days=365),
         **forms,

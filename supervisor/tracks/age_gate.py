@@ -1,0 +1,99 @@
+"""Whether a child is old enough for a platform's learner's permit, and from which month.
+
+The permit is the stage at which the account is made, so a child younger than the platform's
+minimum age in the family's country cannot enter it, whatever the requirements or a
+guardian's reason. Only the birth year and month are stored, so "old enough" means certainly
+old enough: from the month after the birthday month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from supervisor import clock
+from supervisor.models import Track
+from supervisor.tracks.platforms import COUNTRIES, PLATFORMS, Platform
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# Country names as they read after "in" (codes not listed read as their plain name).
+IN_COUNTRY = {
+    "GB": "the United Kingdom", "US": "the United States", "NL": "the Netherlands",
+    "XX": "your country",
+}  # fmt: skip
+
+
+def in_country(code: str) -> str:
+    return IN_COUNTRY.get(code, COUNTRIES.get(code, "your country"))
+
+
+def certainly_from(birth_year: int, birth_month: int, age: int) -> date:
+    """The first day of the first month in which a child born in that month is surely ``age``."""
+    year, month = birth_year + age, birth_month + 1
+    return date(year + 1, 1, 1) if month > 12 else date(year, month, 1)
+
+
+def month_name(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class AgeGate:
+    """A child against one platform's minimum age in the family's country, on a given day."""
+
+    platform: Platform
+    country: str
+    minimum: int
+    age: int  # whole years, a birthday in the current month not yet counted
+    possible_from: date
+
+    @property
+    def open(self) -> bool:
+        return self.age >= self.minimum
+
+    @property
+    def from_month(self) -> str:
+        return month_name(self.possible_from)
+
+    def why(self, child_name: str) -> str:
+        """For guardians: why the permit must wait, and until when."""
+        return (
+            f"{child_name} can't be signed off into the learner's permit for "
+            f"{self.platform.name} yet: {self.platform.name}'s minimum age in "
+            f"{in_country(self.country)} is {self.minimum}, and {child_name} is {self.age}. "
+            f"From {self.from_month} {child_name} is certainly {self.minimum} (the app keeps "
+            "only the birth month and year), and the sign-off becomes possible then."
+        )
+
+    def why_for_child(self) -> str:
+        """For the child, in the second person."""
+        return (
+            f"You can't have the learner's permit for {self.platform.name} yet: its minimum "
+            f"age in {in_country(self.country)} is {self.minimum}. From {self.from_month} "
+            "you are old enough, and you can ask then. Until then, keep learning."
+        )
+
+
+def local_today(zone: str) -> date:
+    return clock.now().astimezone(ZoneInfo(zone)).date()
+
+
+def gate(track: Track, today: date | None = None) -> AgeGate:
+    """The age gate of ``track``'s child for its platform, today in the family's time zone."""
+    child = track.child
+    family = child.family
+    today = today or local_today(family.timezone)
+    platform = PLATFORMS[track.platform]
+    minimum = platform.minimum_age(family.country)
+    age = today.year - child.birth_year - (1 if today.month <= child.birth_month else 0)
+    return AgeGate(
+        platform=platform,
+        country=family.country,
+        minimum=minimum,
+        age=age,
+        possible_from=certainly_from(child.birth_year, child.birth_month, minimum),
+    )
