@@ -77,6 +77,9 @@ def test_a_ten_year_old_is_refused_a_youtube_permit_in_gb_with_the_month(app, cl
     assert stage_of(app, track) == "instruction"
     assert [kind for kind, _, _ in events(app, track)] == ["created"]
 
+    own_page = flat(text(family.tablet.get(f"/me/tracks/{track}")))
+    assert "From June 2028 you are old enough" in own_page  # said before the child asks ...
+    assert f'action="/me/tracks/{track}/request"' not in own_page  # ... and no button to ask
     asked = family.tablet.submit(f"/me/tracks/{track}/request", data={"note": "Please!"})
     assert asked.status_code == 409
     assert "You can't have the learner's permit for YouTube yet" in flat(text(asked))

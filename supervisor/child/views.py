@@ -18,8 +18,9 @@ from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
 from supervisor.permit.views import agreement_page
 from supervisor.stages import engine
+from supervisor.stages.base import StageKey
 from supervisor.templating import family_zone
-from supervisor.tracks import operations, queries
+from supervisor.tracks import age_gate, operations, queries
 from supervisor.tracks.forms import RequestForm
 from supervisor.tracks.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 
@@ -200,9 +201,11 @@ def _own_track_or_404(track_id: int) -> Track:
 
 def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
     view, permit = queries.track_view(track), permit_view(track)
+    to_permit = view.progress.stage.advances_to is StageKey.PERMIT
     return render_template(
         "child/track.html",
         view=view,
+        age_gate=age_gate.gate(track) if to_permit else None,
         steps=steps.child_steps(view.progress, permit.schedule if permit else None),
         name=operations.track_name(track),
         form=form or RequestForm(),
