@@ -78,7 +78,7 @@ def test_signup_asks_the_country_and_offers_its_zones_once_chosen(client):
     assert {"GB", "US", "AU", "JP", "BR", "IS"} <= set(options(page, "country"))
     assert options(page, "timezone") == [""] and "Choose your country first" in page
     # What the country changes, as the content data has it: any country works.
-    assert "set by law in Australia. Any country can be chosen." in page
+    assert "asks for an older age: Australia, " in page and "Any country can be chosen." in page
 
 
 @pytest.mark.parametrize(

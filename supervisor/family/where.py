@@ -27,8 +27,9 @@ def _age_note() -> str:
     if not by_law:
         return "Every network's minimum age comes from its own terms, in every country."
     return (
-        "Minimum ages come from each network's own terms; the app also knows the higher "
-        f"minimum ages set by law in {', '.join(by_law)}. Any country can be chosen."
+        "Minimum ages come from each network's own terms; the app also knows where a "
+        f"country's law or the network asks for an older age: {', '.join(by_law)}. "
+        "Any country can be chosen."
     )
 
 
