@@ -200,7 +200,7 @@ def account() -> str | Response | tuple[str, int]:
 
 @bp.post("/account/details")
 @guardian_only
-def details() -> str | Response:
+def details() -> Response | tuple[str, int]:
     """Change one's own name and sign-in email (with a fresh password); the others are told."""
     guardian = current_guardian()
     form = DetailsForm()
@@ -229,7 +229,7 @@ def details() -> str | Response:
             db.session.commit()
             flash("Your name and email are saved.", "success")
             return redirect(url_for("auth.account"))
-    return _account_page(details_form=form)
+    return _account_page(details_form=form), 400
 
 
 def _account_page(

@@ -42,13 +42,13 @@ def leave() -> str | Response | tuple[str, int]:
     """Leave the family: this guardian's sign-in and sessions end here and now."""
     guardian = current_guardian()
     family = rules.family_with_guardians(guardian.family_id, lock=True)
-    form = LeaveForm()
-    if not form.validate_on_submit():
-        return _page(family, leave_form=form), 400
     try:
         membership.check_not_last(family)
     except membership.LastGuardian:
         return _page(family, error=ONLY_ONE), 409
+    form = LeaveForm()
+    if not form.validate_on_submit():
+        return _page(family, leave_form=form), 400
     authority.done(
         guardian.get_id(),
         f"{guardian.name} left the family: they can no longer sign in to it. What they did "

@@ -170,13 +170,13 @@ def settings() -> str | Response:
 
 
 @bp.post("/settings/name")
-def rename() -> str | Response:
+def rename() -> Response | tuple[str, int]:
     """Rename the family; the other guardians are told the old and the new name."""
     guardian = current_guardian()
     family = _family_with_guardians(guardian.family_id)
     name_form = FamilyNameForm()
     if not name_form.validate_on_submit():
-        return _settings_page(family, name_form=name_form)
+        return _settings_page(family, name_form=name_form), 400
     old = family.name
     if name_form.name.data == old:
         flash("That is the family's name already; nothing was changed.", "info")
