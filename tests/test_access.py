@@ -175,7 +175,7 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "auth.details": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
     "family.rename": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
     "guardians.index": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
-    "guardians.leave": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
+    "guardians.leave": {"POST": (SIGNIN, 400, 400, 409, 403, 403)},  # Eve is her only one
     "guardians.remove": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
     "family_words.index": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
     "family_words.edit_item": {  # a form without the field keeps the wording: nothing changes
