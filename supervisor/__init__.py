@@ -89,7 +89,9 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from supervisor.auth.views import bp as auth_bp
     from supervisor.child.views import bp as child_bp
+    from supervisor.family.guardians import bp as guardians_bp
     from supervisor.family.views import bp as family_bp
+    from supervisor.family.words import bp as family_words_bp
     from supervisor.health import bp as health_bp
     from supervisor.lessons.overview import bp as family_lessons_bp
     from supervisor.lessons.player import bp as lessons_bp
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_bp,
         family_bp,
+        guardians_bp,
+        family_words_bp,
         devices_bp,
         tablet_bp,
         child_bp,

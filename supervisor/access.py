@@ -112,14 +112,18 @@ def current_child() -> Child:
     return child
 
 
-def family_row_or_404(model: type[T], row_id: int) -> T:
-    """A row of the signed-in guardian's family; another family's id is simply not found."""
+def family_row_or_404(model: type[T], row_id: int, *, removed: bool = False) -> T:
+    """A row of the signed-in guardian's family; another family's id is simply not found.
+
+    So is a row the family removed (a track started by mistake, a retired checklist item),
+    unless the caller shows removed rows (``removed``): nothing can act on one by accident.
+    """
     row = db.session.scalar(
         sa.select(model).where(
             model.id == row_id,  # type: ignore[attr-defined]
             model.family_id == current_guardian().family_id,  # type: ignore[attr-defined]
         )
     )
-    if row is None:
+    if row is None or (not removed and getattr(row, "removed_at", None) is not None):
         abort(404)
     return row

@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
     "auth.logout": Rule(audit="logout"),
     "auth.join_family": Rule(audit="join_family", notify=True),
     "auth.account": Rule(Proof.OWN, audit="password_change", notify=True),
+    "auth.details": Rule(FRESH, audit="guardian_details", notify=True),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
     "family.settings": Rule(FRESH, audit="family_settings", notify=True),
     "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True),
@@ -61,6 +62,15 @@ RULES: dict[str, Rule] = {
     "family.export_data": Rule(FRESH, audit="export", notify=True),
     "family.delete_family": Rule(FRESH, audit="family_delete"),  # nobody is left to tell
     "family.read_notifications": Rule(),
+    "family.rename": Rule(audit="family_rename", notify=True),
+    # Who is a guardian: a key of the family comes or goes.
+    "guardians.leave": Rule(FRESH, audit="guardian_leave", notify=True),
+    "guardians.remove": Rule(FRESH, audit="guardian_remove", notify=True),
+    # The family's own checklist is a family rule; its own prompts are only questions.
+    "family_words.edit_item": Rule(FRESH, audit="checklist_item_edit", notify=True),
+    "family_words.remove_item": Rule(FRESH, audit="checklist_item_remove", notify=True),
+    "family_words.edit_prompt": Rule(audit="prompt_edit", notify=True),
+    "family_words.remove_prompt": Rule(audit="prompt_remove", notify=True),
     "devices.index": Rule(FRESH, audit="device_enrol", notify=True),
     "devices.revoke": Rule(FRESH, audit="device_revoke", notify=True),
     "calendar.new_link": Rule(FRESH, audit="calendar_link", notify=True),
@@ -68,6 +78,7 @@ RULES: dict[str, Rule] = {
     # Stage moves: a fresh password, and every guardian hears of it.
     "tracks.sign_off": Rule(FRESH, audit="sign_off", notify=True),
     "tracks.step_back": Rule(FRESH, audit="step_back", notify=True),
+    "tracks.remove": Rule(FRESH, audit="track_remove", notify=True),
     # Everyday work of a guardian: it moves nothing and grants nothing by itself.
     "tracks.add": Rule(),
     "tracks.tick": Rule(),

@@ -36,8 +36,13 @@ class Family(Model):
     permit_min_checkins: Mapped[int | None]
     permit_min_weeks: Mapped[int | None]
 
+    # The guardians in the family now; one who left or was removed keeps their row (their
+    # name stays on what they did) but is no longer one of these.
     guardians: Mapped[list[Guardian]] = relationship(
-        back_populates="family", order_by="Guardian.id", passive_deletes=True
+        primaryjoin="and_(Family.id == Guardian.family_id, Guardian.left_at.is_(None))",
+        back_populates="family",
+        order_by="Guardian.id",
+        passive_deletes=True,
     )
     children: Mapped[list[Child]] = relationship(
         back_populates="family", order_by="Child.id", passive_deletes=True
@@ -87,14 +92,25 @@ class Guardian(Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Set when the guardian left the family or another guardian removed them: the row stays
+    # so that history keeps their name, but their sign-in and email address are gone.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_how: Mapped[str | None] = mapped_column(sa.String(10))  # "left" or "removed"
+    removed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
 
     family: Mapped[Family] = relationship(back_populates="guardians")
+    removed_by: Mapped[Guardian | None] = relationship(remote_side=[id])
 
     # Flask-Login's user protocol.
     is_authenticated = True
-    is_active = True
     is_anonymous = False
     is_guardian = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
 
     def get_id(self) -> str:
         return f"guardian:{self.id}"
@@ -312,6 +328,13 @@ class Track(Model):
     # Licence: ways to stay connected the child chose, and a guardian's yearly refresher.
     connections: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     refresher: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A track started by mistake, removed while still in instruction: kept with its history,
+    # shown to nobody as a current track.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    removed_reason: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship()
@@ -360,6 +383,8 @@ class ChecklistTick(Model):
         sa.ForeignKey("guardian.id", ondelete="SET NULL")
     )
     ticked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # The item's wording when it was ticked: a family's own item may be reworded later.
+    label: Mapped[str | None] = mapped_column(sa.String(200))
 
 
 class Notification(Model):
@@ -385,8 +410,10 @@ class HistoryIsAppendOnly(Exception):
 def _refuse_history_changes(session: sa.orm.Session, _context: object, _instances: object) -> None:
     """History rows are written once; only deleting a child or family removes them (in SQL)."""
     for row in (*session.dirty, *session.deleted):
-        if isinstance(row, TrackEvent) and (row in session.deleted or session.is_modified(row)):
-            raise HistoryIsAppendOnly(f"track_event {row.id} cannot be changed")
+        if isinstance(row, TrackEvent | FamilyWordingChange) and (
+            row in session.deleted or session.is_modified(row)
+        ):
+            raise HistoryIsAppendOnly(f"{row.__tablename__} {row.id} cannot be changed")
         if isinstance(row, CheckIn) and (row in session.deleted or _recorded_values_changed(row)):
             raise HistoryIsAppendOnly(f"checkin {row.id} is corrected by a new record")
 
@@ -441,7 +468,11 @@ class LessonDiscussion(Model):
 
 
 class FamilyChecklistItem(Model):
-    """A checklist item a family added for every track at one stage."""
+    """A checklist item a family added for every track at one stage.
+
+    Removing it retires it (``removed_at``): it stops being a requirement, and the ticks
+    given for it stay. Its earlier wordings are in ``FamilyWordingChange``.
+    """
 
     __tablename__ = "family_checklist_item"
 
@@ -450,6 +481,7 @@ class FamilyChecklistItem(Model):
     stage: Mapped[str] = mapped_column(sa.String(20))
     label: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def key(self) -> str:
@@ -462,7 +494,8 @@ class FamilyChecklistItem(Model):
 
 
 class FamilyPrompt(Model):
-    """A discussion prompt a family wrote for itself."""
+    """A discussion prompt a family wrote for itself; removing it takes it out of the bank
+    (``removed_at``), and check-ins that used it keep its words."""
 
     __tablename__ = "family_prompt"
 
@@ -472,6 +505,33 @@ class FamilyPrompt(Model):
     topic: Mapped[str] = mapped_column(sa.String(30))
     text: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FamilyWordingChange(Model):
+    """One correction of the family's own checklist item or prompt: who, when, why, and the
+    wording before (and after, for an edit). Rows are only ever added."""
+
+    __tablename__ = "family_wording_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    checklist_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("family_checklist_item.id", ondelete="CASCADE"), index=True
+    )
+    prompt_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("family_prompt.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    guardian_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(sa.String(10))  # "edited" or "removed"
+    before: Mapped[str] = mapped_column(sa.String(500))
+    after: Mapped[str | None] = mapped_column(sa.String(500))
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+
+    guardian: Mapped[Guardian | None] = relationship()
 
 
 class WalkthroughRun(Model):

@@ -11,7 +11,9 @@ from supervisor.models import Guardian, Notification
 
 def notify_guardians(family_id: int, text: str, *, skip: Guardian | None = None) -> None:
     """A notification for every guardian of the family but ``skip`` (the one who acted)."""
-    guardian_ids = db.session.scalars(sa.select(Guardian.id).where(Guardian.family_id == family_id))
+    guardian_ids = db.session.scalars(
+        sa.select(Guardian.id).where(Guardian.family_id == family_id, Guardian.left_at.is_(None))
+    )
     now = clock.now()
     db.session.add_all(
         Notification(family_id=family_id, guardian_id=gid, created_at=now, text=text)

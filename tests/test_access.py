@@ -22,6 +22,8 @@ from supervisor.models import (
     CheckIn,
     Child,
     Device,
+    FamilyChecklistItem,
+    FamilyPrompt,
     Guardian,
     Invite,
     LearningMoment,
@@ -178,6 +180,24 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 200, 403, 403),
         "POST": (SIGNIN, 200, 200, 200, 403, 403),
     },
+    # Corrections: an empty form is refused with its message; nothing is changed.
+    "auth.details": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
+    "family.rename": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
+    "guardians.index": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
+    "guardians.leave": {"POST": (SIGNIN, 400, 400, 409, 403, 403)},  # Eve is her only one
+    "guardians.remove": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "family_words.index": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
+    "family_words.edit_item": {  # a form without the field keeps the wording: nothing changes
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 302, 302, 404, 403, 403),
+    },
+    "family_words.remove_item": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "family_words.edit_prompt": {
+        "GET": (SIGNIN, 200, 200, 404, 403, 403),
+        "POST": (SIGNIN, 302, 302, 404, 403, 403),
+    },
+    "family_words.remove_prompt": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "tracks.remove": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
 }
 
 CASES = [
@@ -257,6 +277,13 @@ def _build(app) -> SavedWorld:
     sibling = app.test_client()
     sibling.set_cookie("__Host-device", tablet.client.get_cookie("__Host-device").value)
     assert sibling.submit(f"/who/child/{zoe}", data={"pin": "4826"}).status_code == 302
+    with app.app_context():  # the family's own words, at a stage no track of the world is at
+        family_id = db.session.scalars(sa.select(Child.family_id)).first()
+        db.session.add(FamilyChecklistItem(family_id=family_id, stage="licence", label="Chat"))
+        db.session.add(
+            FamilyPrompt(family_id=family_id, stage="licence", topic="time", text="What now?")
+        )
+        db.session.commit()
     owner, outsider = Auth(app.test_client()), Auth(app.test_client())
     owner.login()
     with app.app_context():  # a check-in recorded earlier, for the correction page
@@ -292,6 +319,8 @@ def _build(app) -> SavedWorld:
             "change_id": db.session.scalars(
                 sa.select(RuleChange.id).order_by(RuleChange.id)
             ).first(),
+            "item_id": db.session.scalars(sa.select(FamilyChecklistItem.id)).one(),
+            "prompt_id": db.session.scalars(sa.select(FamilyPrompt.id)).one(),
         }
         rows = {
             t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]

@@ -137,6 +137,22 @@ def _agreed_schedule(app: Any, ids: dict[str, Any], child_agreed: bool = True) -
         db.session.commit()
 
 
+def _third_guardian(app: Any, ids: dict[str, Any]) -> None:
+    """Cy joined before anything was asked: under two keys, the one who may approve."""
+    with app.app_context():
+        family_id = db.session.get_one(Child, ids["child_id"]).family_id
+        db.session.add(
+            Guardian(
+                family_id=family_id,
+                name="Cy",
+                email="cy@example.org",
+                password_hash="!",
+                created_at=WORLD_TIME - timedelta(days=1),
+            )
+        )
+        db.session.commit()
+
+
 def _lesson_finished(app: Any, ids: dict[str, Any]) -> None:
     pass_all_lessons(app, ids["child_id"])
 
@@ -274,6 +290,17 @@ CASES: dict[str, Case] = {
     "child.reflect": Case(CHILD, {"reflection": "I'll put it down at nine."}),
     "lessons.page": Case(CHILD),
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
+    # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).
+    "auth.details": Case(OWNER, {"name": "Ada Byron", "email": "ada.byron@example.org"}),
+    "family.rename": Case(OWNER, {"name": "The Byrons"}),
+    "guardians.leave": Case(CO_GUARDIAN, {"confirm": "y"}),
+    # Two keys: Bea asks, and Cy (neither the asker nor the one removed) is told to decide.
+    "guardians.remove": Case(CO_GUARDIAN, {"confirm": "y"}, prepare=_third_guardian),
+    "family_words.edit_item": Case(OWNER, {"label": "A monthly chat about it"}),
+    "family_words.remove_item": Case(OWNER, {"reason": "We do this anyway."}),
+    "family_words.edit_prompt": Case(OWNER, {"text": "What would you do now?"}),
+    "family_words.remove_prompt": Case(OWNER, {"reason": "Too vague."}),
+    "tracks.remove": Case(OWNER, {"reason": "Started by mistake: Mo meant YouTube."}),
 }
 
 
@@ -295,7 +322,9 @@ def test_the_rules_ask_a_fresh_password_wherever_the_issue_says():
         "family.create_invite", "family.revoke_invite", "family.birth_date", "family.settings",
         "family.approve_change", "family.export_data", "calendar.new_link", "devices.index",
         "devices.revoke", "calendar.revoke", "family.delete_child", "family.delete_family",
-        "tracks.sign_off", "tracks.step_back",
+        "tracks.sign_off", "tracks.step_back", "auth.details", "guardians.leave",
+        "guardians.remove", "family_words.edit_item", "family_words.remove_item",
+        "tracks.remove",
     } <= fresh  # fmt: skip
     assert RULES["auth.account"].proof is Proof.OWN
 

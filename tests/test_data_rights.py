@@ -58,6 +58,8 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     client.submit(
         "/family/prompts", data={"text": f"{family} prompt?", "stage": "permit", "topic": "time"}
     )
+    own = text(client.get("/family/own/")).split('href="/family/own/prompts/')[1].split('"')[0]
+    client.submit(f"/family/own/prompts/{own}", data={"text": f"{family} prompt, reworded?"})
     link = text(client.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
     joined = Auth(app.test_client()).client.submit(
         "/invite/" + link.rsplit("/invite/", 1)[1],

@@ -66,7 +66,9 @@ def sign_in(email: str, password: str) -> SignInResult:
     locked = throttle.locked_until(email)
     if locked is not None:
         return SignInResult(locked_until=locked)
-    guardian = db.session.scalar(sa.select(Guardian).where(Guardian.email == email))
+    guardian = db.session.scalar(
+        sa.select(Guardian).where(Guardian.email == email, Guardian.left_at.is_(None))
+    )
     if guardian is None:
         passwords.waste_equal_time(password)
     elif passwords.verify_secret(guardian.password_hash, password):
@@ -89,6 +91,18 @@ def how_long(until: datetime) -> str:
     if minutes < 120:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{round(minutes / 60)} hours"
+
+
+def change_details(guardian: Guardian, name: str, email: str) -> None:
+    """Set ``guardian``'s name and email; raises ``EmailTaken`` if another account uses it."""
+    if email != guardian.email and email_in_use(email):
+        raise EmailTaken(email)
+    try:
+        with db.session.begin_nested():  # another account may take the address meanwhile
+            guardian.name = name.strip()
+            guardian.email = email
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
 
 
 def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:

@@ -124,6 +124,13 @@ class PasswordChangeForm(FlaskForm):
     confirm = repeat_password_field()
 
 
+class DetailsForm(FlaskForm):
+    """A guardian's own name and sign-in address."""
+
+    name = name_field()
+    email = email_field()
+
+
 def normalise_email(email: str) -> str:
     """Emails are compared without surrounding spaces and case."""
     return email.strip().lower()

@@ -101,6 +101,8 @@ def load(user_id: str) -> Guardian | Child | None:
     )
     if row is None or row.person.get_id() != user_id or not _on_its_device(row):
         return None
+    if not row.person.is_active:  # a guardian who left: their rows go too, this is the lock
+        return None
     now = clock.now()
     idle = now.timestamp() - float(session.get(SEEN_KEY, 0))
     if (

@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, sign-out, joining a family by invite, and the account page."""
+"""Sign-up, sign-in, sign-out, joining a family by invite, and the account page (password,
+name and email)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from supervisor import audit, authority
 from supervisor.access import current_guardian, guardian_only, not_for_children
-from supervisor.auth import accounts, sessions, signup_throttle
+from supervisor.auth import accounts, sessions, signup_throttle, stepup
 from supervisor.auth.forms import (
+    DetailsForm,
     JoinFamilyForm,
     LoginForm,
     PasswordChangeForm,
@@ -196,9 +198,56 @@ def account() -> str | Response | tuple[str, int]:
         db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
-            return render_template("auth/account.html", form=form), 429
+            return _account_page(form=form), 429
         form.current_password.errors.append("That is not your current password.")
-    return render_template("auth/account.html", form=form)
+    return _account_page(form=form)
+
+
+@bp.post("/account/details")
+@guardian_only
+def details() -> Response | tuple[str, int]:
+    """Change one's own name and sign-in email (with a fresh password); the others are told."""
+    guardian = current_guardian()
+    form = DetailsForm()
+    if form.validate_on_submit():
+        name, email = form.name.data, normalise_email(form.email.data)
+        before = (guardian.name, guardian.email)
+        if (name, email) == before:
+            flash("Your name and email are as they were; nothing was changed.", "info")
+            return redirect(url_for("auth.account"))
+        try:
+            accounts.change_details(guardian, name, email)
+        except accounts.EmailTaken:
+            form.email.errors.append(
+                "Another account already signs in with this email. Use another address."
+            )
+        else:
+            changed = [
+                f"their name from {before[0]} to {name}" if name != before[0] else "",
+                f"their email from {before[1]} to {email}" if email != before[1] else "",
+            ]
+            authority.done(
+                guardian.get_id(),
+                f"{before[0]} changed {' and '.join(c for c in changed if c)}.",
+                by=guardian,
+            )
+            db.session.commit()
+            flash("Your name and email are saved.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(details_form=form), 400
+
+
+def _account_page(
+    form: PasswordChangeForm | None = None, details_form: DetailsForm | None = None
+) -> str:
+    guardian = current_guardian()
+    return render_template(
+        "auth/account.html",
+        form=form or PasswordChangeForm(formdata=None),
+        details_form=details_form
+        or DetailsForm(formdata=None, name=guardian.name, email=guardian.email),
+        needs_password=not stepup.is_fresh(),
+    )
 
 
 def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:

@@ -38,11 +38,15 @@ def home() -> str:
     child = current_child()
     guardians = db.session.execute(
         sa.select(Guardian.name, Guardian.created_at)
-        .where(Guardian.family_id == child.family_id)
+        .where(Guardian.family_id == child.family_id, Guardian.left_at.is_(None))
         .order_by(Guardian.id)
     ).all()
     tracks = list(
-        db.session.scalars(sa.select(Track).where(Track.child_id == child.id).order_by(Track.id))
+        db.session.scalars(
+            sa.select(Track)
+            .where(Track.child_id == child.id, Track.removed_at.is_(None))
+            .order_by(Track.id)
+        )
     )
     open_moments = dict(
         db.session.execute(
@@ -183,6 +187,7 @@ def monitoring_sign() -> dict[str, object]:
     watched = db.session.scalars(
         sa.select(Track).where(
             Track.child_id == current_user.id,
+            Track.removed_at.is_(None),
             Track.stage == "permit",
             Track.monitoring.is_not(None),
         )
@@ -194,7 +199,7 @@ def monitoring_sign() -> dict[str, object]:
 
 def _own_track_or_404(track_id: int) -> Track:
     track = db.session.get(Track, track_id)
-    if track is None or track.child_id != current_child().id:
+    if track is None or track.child_id != current_child().id or track.removed_at is not None:
         abort(404)
     return track
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -15,7 +22,7 @@ from wtforms.validators import (
 )
 
 from supervisor import clock
-from supervisor.auth.forms import one_line
+from supervisor.auth.forms import one_line, strip
 from supervisor.family.where import WhereWeLiveForm
 from supervisor.tracks.platforms import ADULT, age_now
 
@@ -132,9 +139,66 @@ class FamilySettingsForm(WhereWeLiveForm):
     )
 
 
+class FamilyNameForm(FlaskForm):
+    """The family's name, as every guardian sees it (and types it to delete the family)."""
+
+    name = StringField(
+        "Family name",
+        validators=[
+            DataRequired("Give your family a name, such as “The Okafors”."),
+            Length(max=100),
+        ],
+        filters=[one_line],
+    )
+
+
 class ConfirmNameForm(FlaskForm):
     """Typing a name proves a deletion is meant, and for whom."""
 
     name = StringField(
         "Type the name to confirm", validators=[DataRequired("Type the name.")], filters=[one_line]
+    )
+
+
+class ItemWordingForm(FlaskForm):
+    """New words for one of the family's own checklist items."""
+
+    label = StringField(
+        "The item's wording",
+        validators=[DataRequired("Write the item."), Length(max=200)],
+        filters=[one_line],
+    )
+
+
+class PromptWordingForm(FlaskForm):
+    """New words for one of the family's own discussion prompts."""
+
+    text = TextAreaField(
+        "The prompt's wording",
+        validators=[DataRequired("Write the question."), Length(max=500)],
+        filters=[strip],
+    )
+
+
+class RemovalForm(FlaskForm):
+    """Removing something the family wrote: why, for the other guardians and the history."""
+
+    reason = StringField(
+        "Why remove it?",
+        validators=[DataRequired("Say why, for the other guardians."), Length(max=200)],
+        filters=[one_line],
+    )
+
+
+class LeaveForm(FlaskForm):
+    confirm = BooleanField(
+        "I want to leave this family: I will no longer be able to sign in to it",
+        validators=[DataRequired("Tick the box to confirm that you want to leave.")],
+    )
+
+
+class RemoveGuardianForm(FlaskForm):
+    confirm = BooleanField(
+        "Remove this guardian: they will no longer be able to sign in to this family",
+        validators=[DataRequired("Tick the box to confirm the removal.")],
     )

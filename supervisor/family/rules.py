@@ -3,12 +3,13 @@
 While a family requires both guardians' signatures, one guardian alone may not undo it: a
 change that loosens a rule (switching that requirement off, asking fewer check-ins or weeks
 to leave the permit), a new guardian (an invite link, which would be a second key in the
-same hands), a corrected birth date that makes a child older (so supervision ends sooner)
-and removing a child (who could come back with another birth date) are each held
-as a ``RuleChange`` until another guardian, one who was in the family when it was asked,
-approves it. Anything else applies at once. A family with one guardian changes everything
-alone. Every change is audited and told to the others by the views, as
-``supervisor.authority`` declares.
+same hands), a corrected birth date that makes a child older (so supervision ends sooner),
+removing a child (who could come back with another birth date), removing one of the
+family's own checklist items (a requirement fewer) and removing a guardian (a key fewer) are
+each held as a ``RuleChange`` until another guardian, one who was in the family when it was
+asked, approves it; a guardian's own removal is never theirs to decide. Anything else
+applies at once. A family with one guardian changes everything alone. Every change is
+audited and told to the others by the views, as ``supervisor.authority`` declares.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
 from supervisor.extensions import db
-from supervisor.models import Child, Family, Guardian, Invite, RuleChange
+from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
 from supervisor.stages.permit import STAGE as PERMIT
 from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
 
@@ -51,6 +52,10 @@ class Outdated(Exception):
 INVITE = "invite"  # a held invite link: changes = {"invite": invite id}
 BIRTH_DATE = "birth_date"  # changes = {"birth_date": {"child_id", "name", "year", "month", ...}}
 DELETE_CHILD = "delete_child"  # changes = {"delete_child": {"child_id", "name"}}
+# changes = {"remove_checklist_item": {"item_id", "label", "reason"}}
+REMOVE_ITEM = "remove_checklist_item"
+REMOVE_GUARDIAN = "remove_guardian"  # changes = {"remove_guardian": {"guardian_id", "name"}}
+KINDS = {INVITE, BIRTH_DATE, DELETE_CHILD, REMOVE_ITEM, REMOVE_GUARDIAN}
 
 
 def shown(setting: str, value: object) -> str:
@@ -78,6 +83,15 @@ def asked(proposal: RuleChange) -> str:
     if DELETE_CHILD in proposal.changes:
         name = dict(proposal.changes[DELETE_CHILD])["name"]  # type: ignore[call-overload]
         return f"remove {name}'s profile and everything in it"
+    if REMOVE_ITEM in proposal.changes:
+        item = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        return (
+            f"remove “{item['label']}” from the family's checklist, so no track needs it "
+            f"any more (“{item['reason']}”)"
+        )
+    if REMOVE_GUARDIAN in proposal.changes:
+        name = dict(proposal.changes[REMOVE_GUARDIAN])["name"]  # type: ignore[call-overload]
+        return f"remove {name} as a guardian of the family, so they can no longer sign in to it"
     if BIRTH_DATE in proposal.changes:
         new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
         effect = (
@@ -107,6 +121,15 @@ def _loosens(setting: str, old: object, new: object) -> bool:
         floor = APP_MINIMUM[setting]
         return int(new or floor) < int(old or floor)  # type: ignore[call-overload]
     return False
+
+
+def family_with_guardians(family_id: int, *, lock: bool) -> Family:
+    """The family and its guardians; with ``lock`` its row is locked (PostgreSQL) first, so
+    whatever is decided from the two-key rule and the guardians stays true until commit."""
+    query = sa.select(Family).options(selectinload(Family.guardians))
+    if lock:
+        query = query.with_for_update(of=Family).execution_options(populate_existing=True)
+    return db.session.scalars(query.where(Family.id == family_id)).one()
 
 
 def two_keys_guard(family: Family) -> bool:
@@ -142,7 +165,7 @@ def change(guardian: Guardian, family: Family, wanted: Mapping[str, Value]) -> O
 
 def is_settings_change(proposal: RuleChange) -> bool:
     """A held change of family settings (not an invite or a birth date)."""
-    return not ({INVITE, BIRTH_DATE, DELETE_CHILD} & set(proposal.changes))
+    return not (KINDS & set(proposal.changes))
 
 
 def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
@@ -193,9 +216,26 @@ def may_approve(proposal: RuleChange, guardian: Guardian) -> str | None:
     and not by someone who joined after it was asked (a key made for the purpose)."""
     if proposal.proposed_by_id == guardian.id:
         return "Another guardian has to approve a change you asked for."
+    if (refused := may_refuse(proposal, guardian)) is not None:
+        return refused
     if guardian.created_at > proposal.proposed_at:
         return "Only a guardian who was in the family when this was asked can approve it."
     return None
+
+
+def may_refuse(proposal: RuleChange, guardian: Guardian) -> str | None:
+    """Why ``guardian`` may not decide on ``proposal`` at all: their own removal is decided
+    by the other guardians, or the two-key rule would mean nothing."""
+    if removed_guardian_id(proposal) == guardian.id:
+        return "Your own removal is for another guardian to approve or refuse."
+    return None
+
+
+def removed_guardian_id(proposal: RuleChange) -> int | None:
+    """The guardian a held removal is about, if it is one."""
+    if REMOVE_GUARDIAN not in proposal.changes:
+        return None
+    return int(dict(proposal.changes[REMOVE_GUARDIAN])["guardian_id"])  # type: ignore[call-overload]
 
 
 def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
@@ -218,6 +258,14 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
                 was["month"],
             )
         )
+    if REMOVE_ITEM in proposal.changes:
+        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        item = db.session.get(FamilyChecklistItem, wanted["item_id"])
+        moved_on = moved_on or item is None or item.removed_at is not None
+        moved_on = moved_on or (item is not None and item.label != wanted["label"])
+    removed = removed_guardian_id(proposal)
+    if removed is not None:
+        moved_on = moved_on or all(g.id != removed for g in family.guardians)
     if moved_on:
         decide(proposal, guardian, "outdated")
         raise Outdated
@@ -237,6 +285,23 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
                 Child.family_id == family.id,
             )
         )
+    if REMOVE_ITEM in proposal.changes or removed is not None:
+        _apply_removal(proposal, family)
+
+
+def _apply_removal(proposal: RuleChange, family: Family) -> None:
+    """An approved removal of a checklist item or a guardian, in the asker's name."""
+    from supervisor.family import membership, own_words
+
+    asker = next((g for g in family.guardians if g.id == proposal.proposed_by_id), None)
+    if REMOVE_ITEM in proposal.changes:
+        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        item = db.session.get_one(FamilyChecklistItem, wanted["item_id"])
+        own_words.remove_item(proposal.proposed_by_id, item, str(wanted["reason"]))
+    removed = removed_guardian_id(proposal)
+    if removed is not None:
+        target = next(g for g in family.guardians if g.id == removed)
+        membership.end(target, "removed", by=asker)
 
 
 def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:

@@ -30,6 +30,7 @@ from supervisor.family.forms import (
     ChildForm,
     ChildProfileForm,
     ConfirmNameForm,
+    FamilyNameForm,
     FamilySettingsForm,
 )
 from supervisor.lessons import prompts
@@ -78,10 +79,15 @@ def home() -> str:
         .unique()
         .one()
     )
-    tracks = list(
+    every_track = list(
         db.session.scalars(sa.select(Track).where(Track.family_id == family.id).order_by(Track.id))
     )
+    tracks = [t for t in every_track if t.removed_at is None]
     tracks_by_child = {c.id: [t for t in tracks if t.child_id == c.id] for c in family.children}
+    removed_by_child = {
+        c.id: [t for t in every_track if t.child_id == c.id and t.removed_at is not None]
+        for c in family.children
+    }
     notes = db.session.scalars(
         sa.select(Notification)
         .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
@@ -105,8 +111,9 @@ def home() -> str:
         weekly=weekly,
         schedules=schedules,
         latest=latest,
-        tracks_by_id={t.id: t for t in tracks},
+        tracks_by_id={t.id: t for t in every_track},
         tracks_by_child=tracks_by_child,
+        removed_by_child=removed_by_child,
         progress={track_id: seen.progress for track_id, seen in overview.items()},
         overview=overview,
         track_name=operations.track_name,
@@ -154,12 +161,45 @@ def settings() -> str | Response:
         )
         db.session.commit()
         return redirect(url_for("family.settings"))
+    return _settings_page(family, form=form)
+
+
+@bp.post("/settings/name")
+def rename() -> Response | tuple[str, int]:
+    """Rename the family; the other guardians are told the old and the new name."""
+    guardian = current_guardian()
+    family = _family_with_guardians(guardian.family_id)
+    name_form = FamilyNameForm()
+    if not name_form.validate_on_submit():
+        return _settings_page(family, name_form=name_form), 400
+    old = family.name
+    if name_form.name.data == old:
+        flash("That is the family's name already; nothing was changed.", "info")
+        return redirect(url_for("family.settings"))
+    family.name = name_form.name.data
+    authority.done(
+        f"family:{family.id}",
+        f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"Your family is now called “{family.name}”.", "success")
+    return redirect(url_for("family.settings"))
+
+
+def _settings_page(
+    family: Family,
+    form: FamilySettingsForm | None = None,
+    name_form: FamilyNameForm | None = None,
+) -> str:
     return render_template(
         "family/settings.html",
-        form=form,
+        form=form or FamilySettingsForm(formdata=None, obj=family),
+        name_form=name_form or FamilyNameForm(formdata=None, name=family.name),
         waiting=rules.open_changes(family.id),
         asked=rules.asked,
         may_approve=rules.may_approve,
+        may_refuse=rules.may_refuse,
         needs_password=not stepup.is_fresh(),
     )
 
@@ -181,6 +221,9 @@ def drop_change(change_id: int) -> str | Response | tuple[str, int]:
     """Refuse a held change (another guardian), or withdraw one's own: nothing of it happens."""
     proposal = family_row_or_404(RuleChange, change_id)
     guardian = current_guardian()
+    refused = rules.may_refuse(proposal, guardian)
+    if refused is not None:
+        return render_error(409, refused)
     outcome = "withdrawn" if proposal.proposed_by_id == guardian.id else "refused"
     verb = "withdrew" if outcome == "withdrawn" else "refused"
     return _close(proposal, lambda: rules.drop(proposal, guardian, outcome), verb)
@@ -199,9 +242,9 @@ def _close(
         return render_error(409, "This change was already approved, refused or withdrawn.")
     except rules.Outdated:
         text = (
-            f"The request to {what} was made when things stood differently (the setting or the "
-            "date has changed since, or the child's profile is gone), so it was not applied. "
-            "Ask again if it is still wanted."
+            f"The request to {what} was made when things stood differently (what it is about "
+            "has changed since, or is gone), so it was not applied. Ask again if it is still "
+            "wanted."
         )
         authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
         db.session.commit()
@@ -496,10 +539,7 @@ def _current_stage(tracks: list[Track]) -> str:
 def _family_with_guardians(family_id: int) -> Family:
     """The family and its guardians; a POST locks the family's row (PostgreSQL) first, so
     whatever it decides from the two-key rule and the guardians stays true until it commits."""
-    query = sa.select(Family).options(sa.orm.selectinload(Family.guardians))
-    if request.method == "POST":
-        query = query.with_for_update(of=Family).execution_options(populate_existing=True)
-    return db.session.scalars(query.where(Family.id == family_id)).one()
+    return rules.family_with_guardians(family_id, lock=request.method == "POST")
 
 
 def _fill_profile(child: Child, form: ChildProfileForm) -> None:

@@ -13,9 +13,11 @@ from supervisor.models import FamilyPrompt
 
 
 def for_family(family_id: int) -> list[Prompt]:
-    """Every prompt this family can use, the family's own first."""
+    """Every prompt this family can use, the family's own first (not those it removed)."""
     own = db.session.scalars(
-        sa.select(FamilyPrompt).where(FamilyPrompt.family_id == family_id).order_by(FamilyPrompt.id)
+        sa.select(FamilyPrompt)
+        .where(FamilyPrompt.family_id == family_id, FamilyPrompt.removed_at.is_(None))
+        .order_by(FamilyPrompt.id)
     )
     return [*(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own), *PROMPTS]
 

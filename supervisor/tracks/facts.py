@@ -118,7 +118,7 @@ def _ticks(tracks: Sequence[Track]) -> sa.Select[Any]:
 def _family_items(tracks: Sequence[Track]) -> sa.Select[Any]:
     item = FamilyChecklistItem
     return shaped(item.family_id, b=item.label, c=item.stage, n=item.id).where(
-        item.family_id.in_(_family_ids(tracks))
+        item.family_id.in_(_family_ids(tracks)), item.removed_at.is_(None)
     )
 
 

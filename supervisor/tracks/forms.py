@@ -76,6 +76,15 @@ class RequestForm(FlaskForm):
     )
 
 
+class RemoveTrackForm(FlaskForm):
+    reason = TextAreaField(
+        "Why remove it?",
+        validators=[DataRequired("Say why, for the other guardians."), Length(max=500)],
+        filters=[strip],
+        description="The track's history is kept with this reason; it no longer shows as a track.",
+    )
+
+
 class ChecklistItemForm(FlaskForm):
     label = StringField(
         "Add your own item",

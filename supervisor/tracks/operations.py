@@ -1,5 +1,5 @@
 """Everything that changes a track: adding it, ticks, requests, sign-offs, declines, steps
-back, and the end of supervision at 18.
+back, removing one started by mistake, and the end of supervision at 18.
 
 Each operation writes its history row (and audit record and notifications) in the caller's
 transaction; the view (or the daily job) commits once. The engine decides; these functions
@@ -35,6 +35,7 @@ CREATED = "created"
 REQUEST = "request"
 DECLINE = "decline"
 SIGNATURE = "signature"
+REMOVED = "removed"
 
 
 def track_name(track: Track) -> str:
@@ -69,12 +70,17 @@ def _lock(track: Track) -> Track:
     so it decides on what is true now instead of failing on what it read before.
     """
     db.session.flush()
-    return db.session.scalars(
+    locked = db.session.scalars(
         sa.select(Track)
         .where(Track.id == track.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    if locked.removed_at is not None:
+        raise engine.Refused(
+            "This track was removed; nothing on it changes any more.", conflict=True
+        )
+    return locked
 
 
 def add_track(guardian: Guardian, child: Child, platform: str, other_name: str | None) -> Track:
@@ -94,7 +100,29 @@ def add_track(guardian: Guardian, child: Child, platform: str, other_name: str |
     return track
 
 
-def set_tick(guardian: Guardian, track: Track, item: str, ticked: bool) -> None:
+def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
+    """Remove a track started by mistake: only in instruction, before anything was signed
+    off. The row and its history stay (the removal is one more history row); no page shows
+    it as a current track, and nothing on it can change any more."""
+    track = _lock(track)
+    if track.stage != FIRST.value:
+        raise engine.Refused(
+            f"Only a track still in instruction can be removed, and {track_name(track)} is at "
+            f"{STAGES[StageKey(track.stage)].title}: its sign-offs are part of "
+            f"{track.child.display_name}'s record. You can step it back instead.",
+            conflict=True,
+        )
+    track.removed_at = clock.now()
+    track.removed_by_id = guardian.id
+    track.removed_reason = reason
+    track.requested_at = None
+    track.request_note = None
+    _flush_or_conflict()
+    _event(track, REMOVED, guardian, from_stage=track.stage, reason=reason)
+
+
+def set_tick(guardian: Guardian, track: Track, item: str, label: str, ticked: bool) -> None:
+    """Tick or untick ``item``; a tick keeps ``label``, the words it was given for."""
     existing = db.session.get(ChecklistTick, (track.id, item))
     if ticked and existing is None:
         db.session.add(
@@ -104,6 +132,7 @@ def set_tick(guardian: Guardian, track: Track, item: str, ticked: bool) -> None:
                 family_id=track.family_id,
                 ticked_by_id=guardian.id,
                 ticked_at=clock.now(),
+                label=label,
             )
         )
     elif not ticked and existing is not None:
@@ -211,6 +240,7 @@ def end_supervision_at_majority(
         .join(Child, Track.child_id == Child.id)
         .where(
             Track.stage != StageKey.LICENCE.value,
+            Track.removed_at.is_(None),
             Child.birth_year <= clock.now().year - ADULT,
         )
         .order_by(Track.id)
@@ -240,10 +270,14 @@ def _check_age(track: Track, transition: engine.Transition) -> None:
 
 
 def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
-    """Guardians other than ``guardian`` who signed since the track entered its stage."""
+    """Guardians other than ``guardian`` who signed since the track entered its stage (and
+    are guardians still: a signature of one who left is no longer a second key)."""
     return list(
         db.session.scalars(
-            sa.select(TrackEvent.guardian_id).where(
+            sa.select(TrackEvent.guardian_id)
+            .join(Guardian, TrackEvent.guardian_id == Guardian.id)
+            .where(
+                Guardian.left_at.is_(None),
                 TrackEvent.track_id == track.id,
                 TrackEvent.kind == SIGNATURE,
                 TrackEvent.from_stage == track.stage,

@@ -1,4 +1,5 @@
-"""Guardians' track pages: add a track, tick the checklist, sign off, decline, step back."""
+"""Guardians' track pages: add a track, tick the checklist, sign off, decline, step back,
+and remove a track started by mistake."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.extensions import db
@@ -19,6 +21,7 @@ from supervisor.tracks.forms import (
     AddTrackForm,
     ChecklistItemForm,
     DeclineForm,
+    RemoveTrackForm,
     SignOffForm,
     StepBackForm,
     TickForm,
@@ -50,8 +53,45 @@ def add(child_id: int) -> str | Response:
 
 @bp.get("/tracks/<int:track_id>")
 def show(track_id: int) -> str:
-    """A track: its stage, what's missing for the next one, and its whole history."""
-    return _render(family_row_or_404(Track, track_id))
+    """A track: its stage, what's missing for the next one, and its whole history (a removed
+    track: why, and its history)."""
+    track = family_row_or_404(Track, track_id, removed=True)
+    if track.removed_at is not None:
+        return render_template(
+            "tracks/removed.html",
+            track=track,
+            name=operations.track_name(track),
+            events=queries.history(track.id),
+        )
+    return _render(track)
+
+
+@bp.post("/tracks/<int:track_id>/remove")
+def remove(track_id: int) -> str | Response | tuple[str, int]:
+    """Remove a track started by mistake (still in instruction), keeping its history."""
+    track = family_row_or_404(Track, track_id)
+    form = RemoveTrackForm()
+    if not form.validate_on_submit():
+        return _render(track, remove_form=form), 400
+    guardian = current_guardian()
+    try:
+        operations.remove_track(guardian, track, form.reason.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    name, child = operations.track_name(track), track.child.display_name
+    authority.done(
+        f"track:{track.id}",
+        f"{guardian.name} removed {child}'s {name} track, started by mistake "
+        f"(“{form.reason.data}”). Its history is kept.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(
+        f"{child}'s {name} track is removed; {child} no longer sees it. Its history is kept.",
+        "success",
+    )
+    return redirect(url_for("family.home"))
 
 
 @bp.post("/tracks/<int:track_id>/checklist")
@@ -60,9 +100,12 @@ def tick(track_id: int) -> str | Response | tuple[str, int]:
     track = family_row_or_404(Track, track_id)
     form = TickForm()
     view = queries.track_view(track)
-    if not form.validate_on_submit() or form.item.data not in {k for k, _, _ in view.checklist}:
+    labels = {key: label for key, label, _ in view.checklist}
+    if not form.validate_on_submit() or form.item.data not in labels:
         return _render(track, error="That checklist item isn't part of this stage."), 400
-    operations.set_tick(current_guardian(), track, form.item.data, form.ticked.data)
+    operations.set_tick(
+        current_guardian(), track, form.item.data, labels[form.item.data], form.ticked.data
+    )
     db.session.commit()
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
@@ -166,6 +209,7 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
     forms.setdefault("decline_form", DeclineForm())
     forms.setdefault("checklist_form", ChecklistItemForm())
     too_young = age_missing(view.progress, gate, track.child.display_name)
+    forms.setdefault("remove_form", RemoveTrackForm())
     return render_template(
         "tracks/show.html",
         view=view,

@@ -1,0 +1,85 @@
+"""Who is a guardian of the family: leaving it, being removed from it.
+
+A guardian who leaves (or is removed) keeps their row, so every sign-off, tick and note they
+made still shows their name; everything that let them act ends at once: their sessions, their
+sign-in (the password hash goes, and the email address is released so it can open a new
+account), the invite links they made and not used yet, and the requests they had waiting.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import sqlalchemy as sa
+
+from supervisor import clock
+from supervisor.extensions import db
+from supervisor.family import rules
+from supervisor.models import Family, Guardian, Invite, LoginSession
+
+LEFT = "left"
+REMOVED = "removed"
+NO_PASSWORD = "!"  # noqa: S105 - not an Argon2 hash: no password verifies against it
+
+
+class LastGuardian(Exception):
+    """A family cannot be left without a guardian."""
+
+
+def released_email(guardian: Guardian) -> str:
+    """The address kept in place of a former guardian's own (``.invalid`` never delivers)."""
+    return f"former-guardian-{guardian.id}@left.invalid"
+
+
+def end(guardian: Guardian, how: str, *, by: Guardian | None) -> None:
+    """``guardian`` stops being a guardian of their family now (``how``: left or removed)."""
+    now = clock.now()
+    guardian.left_at = now
+    guardian.left_how = how
+    guardian.removed_by_id = by.id if by is not None and how == REMOVED else None
+    guardian.email = released_email(guardian)
+    guardian.password_hash = NO_PASSWORD
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.guardian_id == guardian.id))
+    for proposal in rules.open_changes(guardian.family_id):
+        if guardian.id in (proposal.proposed_by_id, rules.removed_guardian_id(proposal)):
+            with suppress(rules.AlreadyDecided):  # decided meanwhile: nothing to withdraw
+                rules.decide(proposal, by or guardian, "withdrawn")
+    db.session.execute(
+        sa.delete(Invite).where(
+            Invite.family_id == guardian.family_id,
+            Invite.created_by_id == guardian.id,
+            Invite.accepted_at.is_(None),
+        )
+    )
+    db.session.flush()
+
+
+def check_not_last(family: Family) -> None:
+    """Raise ``LastGuardian`` if the family has no other guardian."""
+    if len(family.guardians) <= 1:
+        raise LastGuardian
+
+
+def removal_needs_approval(family: Family) -> bool:
+    """Under two keys, removing a guardian waits for a third one: see ``removal_blocked``."""
+    return rules.two_keys_guard(family)
+
+
+def removal_blocked(family: Family, asker: Guardian, target: Guardian) -> str | None:
+    """Why the removal cannot even be asked for, or ``None``.
+
+    Under two keys only a guardian who is neither the asker nor the one removed may approve.
+    With no such guardian, applying it at once would let one guardian take the family's
+    second key away alone, which is exactly what the rule exists to stop; a request nobody
+    may approve would only wait for ever. So it is refused, and the page says what works.
+    """
+    if not removal_needs_approval(family):
+        return None
+    if any(g.id not in (asker.id, target.id) for g in family.guardians):
+        return None
+    return (
+        f"While both guardians must sign off, removing {target.name} needs another guardian's "
+        f"approval, and the only other guardian is {target.name}. {target.name} can leave the "
+        "family themselves, or agree to switch off “both guardians must sign off” in Family "
+        "settings; after that you can remove them."
+    )
