@@ -3,7 +3,7 @@ record per due date is current, and a learning moment can be withdrawn (kept, ma
 
 Revision ID: 0010_corrections
 Revises: 0009
-Create Date: 2026-12-05 10:00:00
+Create Date: 2026-12-02 01:00:00
 """
 
 from __future__ import annotations
