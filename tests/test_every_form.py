@@ -204,6 +204,8 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
     assert ada.login().status_code == 302
     prompt = {"text": "Who saw it?", "stage": "permit", "topic": "time"}
     moved(owner.submit("/family/prompts", data=prompt))
+    item = {"label": "Phones stay downstairs at night"}  # the family's own rule, at the permit
+    moved(owner.submit(f"/family/tracks/{permit}/checklist/new", data=item))
     moved(
         owner.submit(
             f"/family/tracks/{permit}/checkins/new", data={"due_on": "2026-02-02", "held": "held"}
