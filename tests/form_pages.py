@@ -147,7 +147,9 @@ class Form:
             return (data.get("pin") or data.get("password") or [PASSWORD])[0]
         if kind == "password" or name in SECRET_FIELDS:
             return self._secret(name)
-        if f.value:  # what the page filled in is a valid answer already
+        if f.value and kind in ("text", "textarea"):  # an edit: send new words, to see them
+            return one_line(f)
+        if f.value and kind != "email":  # what the page filled in is a valid answer already
             return f.value
         if kind == "email":
             if self._has("password") and not self._has("confirm"):
