@@ -206,7 +206,7 @@ def test_agreements_in_force_on_the_home_page_and_the_whole_agreement(app, famil
     agreed = home.split("What you have agreed together", 1)[1]
     assert "Nothing yet" not in agreed
     assert (
-        "How your guardians look in: the guardian knows the password and may log in to look. "
+        "How your guardians look in: your guardians know your password and may log in to look. "
         "Your guardian chose it on 2 Mar 2026; you agreed on 2 Mar 2026." in agreed
     )
     assert (
@@ -318,8 +318,8 @@ def test_agreements_in_force_on_the_home_page_and_the_whole_agreement(app, famil
     home = words(tablet.get("/me/"))
     agreed = home.split("What you have agreed together", 1)[1]
     assert (
-        "Your licence since 10 Mar 2026: your guardians stopped looking in (the guardian knows "
-        "the password and may log in to look) and monitored check-ins ended." in agreed
+        "Your licence since 10 Mar 2026: your guardians stopped looking in (your guardians know "
+        "your password and may log in to look) and monitored check-ins ended." in agreed
     )
     assert "Ways to stay connected you chose: A short monthly chat" in agreed
     assert "Your guardians look in:" not in home

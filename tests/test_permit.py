@@ -290,7 +290,8 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, cloc
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
     for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
         sign = text(tablet.get(page))
-        assert "Watched over together" in sign and "the child opens the account" in sign
+        assert "Watched over together" in sign
+        assert "you open the account to show your guardians" in sign
     with app.app_context():  # a 12-year-old now (the permit itself is refused under 13)
         db.session.get_one(Child, permit["child"]).birth_year = 2013
         db.session.commit()

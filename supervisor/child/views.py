@@ -193,7 +193,9 @@ def monitoring_sign() -> dict[str, object]:
         )
     )
     return {
-        "monitored": [(operations.track_name(t), ARRANGEMENTS[t.monitoring].title) for t in watched]
+        "monitored": [
+            (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child) for t in watched
+        ]
     }
 
 

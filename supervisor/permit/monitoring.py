@@ -13,6 +13,8 @@ class Arrangement:
     key: str
     title: str
     explanation: str
+    for_child: str  # the same, said to the child
+    explanation_for_child: str
     caveat: str | None = None
 
 
@@ -24,18 +26,27 @@ ARRANGEMENTS = {
             "The guardian knows the password and may log in to look",
             "The child tells the guardian the password. The guardian may log in to look at the "
             "account, and says when they have. This app never asks for or keeps that password.",
+            "Your guardians know your password and may log in to look",
+            "You tell your guardians the password. They may log in to look at the account, and "
+            "they tell you when they have. This app never asks for or keeps that password.",
         ),
         Arrangement(
             "show_on_request",
             "The child opens the account to show the guardian when asked",
             "The password stays with the child. When the guardian asks, the child opens the "
             "account and they look through it together.",
+            "You open the account to show your guardians when they ask",
+            "The password stays with you. When your guardians ask, you open the account and "
+            "you look through it together.",
         ),
         Arrangement(
             "follow",
             "The guardian follows or friends the account",
             "The guardian follows the child's account from their own and sees what the child "
             "shares with friends.",
+            "Your guardians follow or friend your account",
+            "Your guardians follow your account from their own and see what you share with "
+            "friends.",
             caveat="The weakest of the three for a new user: privacy settings can filter what "
             "a follower sees, so the guardian may miss exactly what matters.",
         ),

@@ -73,7 +73,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     # The child asks for sign-off in their own words.
     tablet.switch_person()
     tablet.open_child("Mo")
-    tablet.click(tablet.link("Instagram"))
+    tablet.click(tablet.link("Instagram", exact=True))
     page.get_by_label("In your own words: why are you ready?").fill("I know what stays private.")
     tablet.click(tablet.button("Ask for sign-off"))
 
@@ -119,7 +119,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     # The child reads both and taps "I agree".
     tablet.switch_person()
     tablet.open_child("Mo")
-    tablet.click(tablet.link("Instagram"))
+    tablet.click(tablet.link("Instagram", exact=True))
     for region, label in (
         ("How a guardian looks in", "I agree to this arrangement"),
         ("Check-ins", "I agree to this schedule"),
@@ -128,13 +128,29 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         tablet.click(tablet.region(region).get_by_role("button", name="I agree"))
     expect(tablet.region("Check-ins")).to_contain_text("Agreed:")
 
-    # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening.
+    # The child's home page names both agreements in force, with their dates.
+    tablet.click(tablet.link("My page", exact=True))
+    agreed = tablet.region("What you have agreed together")
+    expect(agreed).not_to_contain_text("Nothing yet")
+    expect(agreed).to_contain_text("you open the account to show your guardians when they ask")
+    expect(agreed).to_contain_text("Every week")
+
+    # A mistake is logged as a learning moment, to be talked through at the first check-in.
+    tablet.switch_person()
+    tablet.open_guardian()
+    tablet.click(tablet.link(re.compile("^Instagram")))
+    tablet.click(tablet.link("Log a learning moment"))
+    page.get_by_label("What happened").fill("Posted the school's name in a story.")
+    tablet.click(tablet.button(re.compile("^Log (it|the moment)")))
+    tablet.switch_person()
+
+    # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening;
+    # the first ticks a prompt and the learning moment.
     evenings = [datetime(2026, 3, 9, 18, 30, tzinfo=UTC) + timedelta(weeks=w) for w in range(6)]
     evenings += [
         datetime(2026, 4, 27, 18, 30, tzinfo=UTC),
         datetime(2026, 5, 11, 18, 30, tzinfo=UTC),
     ]
-    tablet.switch_person()
     for week, evening in enumerate(evenings):
         # The licence needs 6 check-ins, the first at least 8 weeks before the sign-off.
         clock.current = evening
@@ -146,9 +162,34 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         tablet.click(tablet.link("Record a check-in"))
         page.get_by_label("Which check-in").select_option(label=evening.strftime("%A %-d %B"))
         page.get_by_role("radio", name="We held it").check()
+        if week == 0:
+            moments = page.get_by_role("group", name="Learning moments we talked through")
+            moments.get_by_role("checkbox").first.check()
+            prompts = page.get_by_role("group", name="Prompts we used")
+            prompts.get_by_role("checkbox").first.check()
+            screenshot(page, SHOTS, "checkin")
         page.get_by_label("Notes the child can read").fill(f"Week {week + 1}: all fine.")
         tablet.click(tablet.button("Save the check-in"))
+        tablet.expect_status("The check-in is recorded.")
+        if week == 0:
+            expect(tablet.region("Check-ins")).to_contain_text("Prompts used:")
+            expect(tablet.region("Learning moments")).to_contain_text("Posted the school's name")
+        if week == 1:  # the second one's notes were wrong: corrected, the original kept
+            tablet.click(tablet.link("Correct this check-in").first)
+            page.get_by_label("Notes the child can read").fill("Week 2: we talked about a pop-up.")
+            page.get_by_label(re.compile("^Why")).fill("I mixed it up with week 3.")
+            tablet.click(tablet.button("Save the correction"))
+            expect(tablet.region("Check-ins")).to_contain_text("because I mixed it up with week 3.")
         tablet.switch_person()
+
+    # The child sees the correction, why, and what it said before.
+    tablet.open_child("Mo")
+    tablet.click(tablet.link("Instagram", exact=True))
+    checkins = tablet.region("Check-ins")
+    expect(checkins).to_contain_text("Week 2: we talked about a pop-up.")
+    expect(checkins).to_contain_text("because I mixed it up with week 3.")
+    expect(checkins).to_contain_text("Week 2: all fine.")
+    tablet.switch_person()
 
     # The guardian signs off the licence; the child sees it in their history.
     tablet.open_guardian()
@@ -165,6 +206,12 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         "Our family agreement: Mo on Instagram"
     )
     screenshot(page, SHOTS, "agreement")
+    whole = page.get_by_role("main")
+    expect(whole).to_contain_text("We chose which network fits, and why")
+    expect(whole).to_contain_text("The child opens the account")
+    expect(whole).to_contain_text("Learning moments talked through at a check-in: 1")
+    expect(whole).to_contain_text("Check-ins held so far: 8")
+    expect(whole).to_contain_text("We will never post")
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
     page.get_by_role("button", name="Print this agreement").click()
     assert page.evaluate("window.printed") == 1
@@ -178,7 +225,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     tablet.click(tablet.link("← Back to the track"))
     tablet.switch_person()
     tablet.open_child("Mo")
-    tablet.click(tablet.link("Instagram"))
+    tablet.click(tablet.link("Instagram", exact=True))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Licence")
     expect(tablet.region("History")).to_contain_text("Ada signed off: Learner's permit → Licence.")
     tablet.click(tablet.link("Our family agreement (printable)"))
@@ -191,7 +238,8 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
         page.get_by_role("button", name="Download our data (JSON)").click()
     exported = json.loads(download.value.path().read_text())["tables"]
     assert [row["name"] for row in exported["family"]] == ["The Lovelaces"]
-    assert len(exported["checkin"]) == len(evenings)
+    current = [row for row in exported["checkin"] if row["replaced_at"] is None]
+    assert len(current) == len(evenings) and len(exported["checkin"]) == len(evenings) + 1
     tablet.click(tablet.link("Delete the family…"))
     page.get_by_label("Type the name to confirm").fill("The Lovelaces")
     tablet.click(tablet.button("Delete the family and all its data"))
