@@ -9,6 +9,7 @@ from flask import Flask, g
 from flask_login import current_user
 
 from supervisor import clock
+from supervisor.places import zone_label
 
 
 def family_zone() -> ZoneInfo:
@@ -35,4 +36,5 @@ def when(moment: datetime | None, style: str = "datetime") -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
+    app.add_template_filter(zone_label)
     app.context_processor(lambda: {"now": clock.now()})

@@ -17,6 +17,7 @@ from supervisor.extensions import db
 from supervisor.models import AuditEvent, CheckIn, HistoryIsAppendOnly, LearningMoment
 from supervisor.permit import records
 from tests.conftest import text
+from tests.test_age_gate import primary_buttons
 from tests.test_database import alembic_config, alembic_engine  # noqa: F401 - fixtures
 from tests.test_permit import (
     MONDAY_EVENING,
@@ -191,11 +192,13 @@ def test_recorded_dates_leave_every_next_list(app, clock, permit):
     move_to(permit, clock, datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
     page = page_of(guardian, f"/family/tracks/{track}")
     assert "Next: 9 Mar 2026, 18:00, 16 Mar 2026, 18:00, 23 Mar 2026, 18:00" in page
+    assert "Record a check-in" in primary_buttons(page)  # today's can be recorded
     calendar_page = text(guardian.submit("/family/calendar"))
     feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', calendar_page).group(1)
     assert record(permit, "2026-03-09").status_code == 302
     page = page_of(guardian, f"/family/tracks/{track}")
     assert "Next: 16 Mar 2026, 18:00, 23 Mar 2026, 18:00, 30 Mar 2026, 18:00" in page
+    assert "Record a check-in" in page and "Record a check-in" not in primary_buttons(page)
     assert "Next check-in: 16 Mar 2026, 18:00" in page_of(guardian, "/family/")
     assert "Next check-in: 16 Mar 2026, 18:00" in page_of(tablet, "/me/")
     assert "Next: 16 Mar 2026, 18:00" in page_of(tablet, f"/me/tracks/{track}")

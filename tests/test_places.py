@@ -182,7 +182,7 @@ def test_settings_change_the_country_and_zone_and_tell_the_other_guardian(app, c
         "Europe/London to America/New_York" in notice
         for notice in told
     ), told
-    assert "Time zone: America/New_York" in text(grace.get("/family/"))
+    assert "Time zone: New York — Eastern (most areas)" in text(grace.get("/family/"))
 
 
 def test_settings_refuse_a_zone_of_another_country_and_keep_the_rest(app, client):
