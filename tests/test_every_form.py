@@ -502,7 +502,7 @@ def _send(
     with visit.app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", writes.listen)
-    visitor = {}
+    visitor: dict[str, str] = {}
     if endpoint_of(visit.app, action) in FROM_AN_ADDRESS_OF_ITS_OWN:
         number = next(_addresses)
         visitor = {"REMOTE_ADDR": f"198.18.{number // 250}.{number % 250 + 1}"}
