@@ -25,6 +25,7 @@ function offerZones(places, zones, mine) {
   const list = zones[country.value] || [];
   const has = (zone) => list.some(([z]) => z === zone);
   select.replaceChildren();
+  select.required = list.length > 0;
   if (list.length !== 1) {
     select.add(new Option(list.length ? "Choose a time zone" : "Choose your country first", ""));
   }

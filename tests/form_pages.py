@@ -147,6 +147,8 @@ class Form:
             return (data.get("pin") or data.get("password") or [PASSWORD])[0]
         if kind == "password" or name in SECRET_FIELDS:
             return self._secret(name)
+        if kind == "time" or name.endswith("time"):  # a time of day, prefilled or not
+            return "18:30" if f.value == "18:00" else "18:00"
         if f.value and kind in ("text", "textarea"):  # an edit: send new words, to see them
             return one_line(f)
         if f.value and kind != "email":  # what the page filled in is a valid answer already
@@ -157,8 +159,6 @@ class Form:
             return f"someone{next(_serial)}@example.org"
         if kind == "date":
             return f.attrs.get("min") or (today + timedelta(days=1)).isoformat()
-        if kind == "time" or name.endswith("time"):
-            return "18:00"
         if kind == "number":
             if not f.required and "min" not in f.attrs:
                 return ""

@@ -8,6 +8,7 @@ page; the original stays in the history; bad input gets its message.
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -363,6 +364,15 @@ def test_a_guardian_who_leaves_is_signed_out_and_keeps_their_name_in_the_history
     assert "guardian_leave" in audit_actions(app)
     again = Auth(app.test_client())  # the address is free for a new account
     assert again.signup("grace@example.org", "Grace", "The Hoppers").status_code == 302
+
+
+def test_the_boxes_that_confirm_leaving_and_removing_are_marked_required(app):
+    """Both are refused unticked, so the page says both must be ticked."""
+    family = start_family(app)
+    join(app, family.guardian, "Grace", "grace@example.org")
+    guardians = text(family.guardian.get("/family/guardians/"))
+    boxes = re.findall(r'<input[^>]*\bname="confirm"[^>]*>', guardians)
+    assert len(boxes) == 2 and all(" required" in box for box in boxes), boxes
 
 
 def test_a_guardian_removes_another_whose_sessions_and_links_end(app):

@@ -3,9 +3,10 @@ the form's own choices and submitted, succeeds and leaves a visible effect.
 
 The hostile fuzzer (``test_fuzz_forms.py``) proves bad input never breaks a page; its values
 never pass validation, so it cannot find a page that breaks on *good* input. Here a family
-where every form exists is built once through the pages (two guardians, children at
+where every form exists is built once through the pages (three guardians, children at
 instruction, at the learner's permit and with a licence, a tablet, invites, a calendar link,
-a change waiting for approval, a locked profile). Then, for every GET page of the route table
+a change waiting for approval, a locked profile, a recorded check-in, the family's own
+checklist item and prompt). Then, for every GET page of the route table
 (ids taken from that family), every actor who can open it, and every POST form on it: the
 form is submitted as often as its largest group of choices has options, picking choices not
 yet used first, each submission from the page as it stands. Each form starts from the saved
@@ -19,10 +20,12 @@ been sent once; and every POST endpoint of ``authority.RULES`` is reached by a f
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,9 +40,12 @@ from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.lessons.content import LESSONS
 from supervisor.models import (
+    CheckIn,
     Child,
     Device,
     Family,
+    FamilyChecklistItem,
+    FamilyPrompt,
     Guardian,
     Invite,
     LearningMoment,
@@ -212,6 +218,10 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
         )
     )
     grace = add_second_guardian(app, owner)
+    # A third guardian, so that under two keys removing one has someone else to approve it.
+    third = text(owner.submit("/family/invites")).split('readonly value="')[1].split('"')[0]
+    hal = {"name": "Hal", "email": "hal@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    moved(app.test_client().submit(urlsplit(third).path, data=hal))
     owner.submit("/family/calendar")
     settings = {"country": "GB", "timezone": "Europe/London"}
     moved(owner.submit("/family/settings", data={**settings, "both_guardians_sign": "y"}))
@@ -246,6 +256,11 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
             "guardian_id": list(db.session.scalars(sa.select(Guardian.id).order_by(Guardian.id))),
             "run_id": list(db.session.scalars(sa.select(WalkthroughRun.id))),
             "moment_id": list(db.session.scalars(sa.select(LearningMoment.id))),
+            "checkin_id": list(
+                db.session.scalars(sa.select(CheckIn.id).where(CheckIn.replaced_at.is_(None)))
+            ),
+            "item_id": list(db.session.scalars(sa.select(FamilyChecklistItem.id))),
+            "prompt_id": list(db.session.scalars(sa.select(FamilyPrompt.id))),
             "change_id": list(
                 db.session.scalars(sa.select(RuleChange.id).where(RuleChange.decided_at.is_(None)))
             ),
@@ -392,7 +407,7 @@ FILLED_BY_NAME: dict[str, Callable[[SavedFamily, str], dict[str, str]]] = {
 }
 
 
-def schedule_plan(data: dict[str, list[str]]) -> None:
+def schedule_plan(form: Form, data: dict[str, list[str]]) -> None:
     """A plan to relax the schedule gives a date for each step it chooses, in order."""
     starts = date.fromisoformat(data["starts_on"][0])
     for step, weeks in (("fade1", 4), ("fade2", 8)):
@@ -400,9 +415,30 @@ def schedule_plan(data: dict[str, list[str]]) -> None:
         data[f"{step}_on"] = [(starts + timedelta(weeks=weeks)).isoformat() if chosen else ""]
 
 
+def nothing_ticked_when_skipped(form: Form, data: dict[str, list[str]]) -> None:
+    """A skipped check-in used no prompts and talked no moments through."""
+    if data.get("held") == ["skipped"]:
+        data["moments"], data["prompts"] = [], []
+
+
+def zone_of_the_country(form: Form, data: dict[str, list[str]]) -> None:
+    """The time zone is one of the chosen country's, as the page's script offers them from
+    the select's ``data-zones``: the page's own choice when it is one, else the country's
+    first (most populous) zone; a country's only zone may also be left for the server."""
+    select = next(f for f in form.fields if f.name == "timezone")
+    zones = [zone for zone, _label in json.loads(select.attrs["data-zones"])[data["country"][0]]]
+    sent = data["timezone"][0]
+    if sent not in zones and not (sent == "" and len(zones) == 1):
+        data["timezone"] = [zones[0]]
+
+
 # Rules between fields that no attribute on the page states.
-BETWEEN_FIELDS: dict[str, Callable[[dict[str, list[str]]], None]] = {
+BETWEEN_FIELDS: dict[str, Callable[[Form, dict[str, list[str]]], None]] = {
     "permit.checkin_schedule": schedule_plan,
+    "permit.record_checkin": nothing_ticked_when_skipped,
+    "permit.correct_checkin": nothing_ticked_when_skipped,
+    "auth.signup": zone_of_the_country,
+    "family.settings": zone_of_the_country,
 }
 
 
@@ -427,7 +463,7 @@ def submit_every_option(visit: Visit, actor: str, url: str, form: Form) -> list[
         if endpoint in FILLED_BY_NAME:
             data |= {k: [v] for k, v in FILLED_BY_NAME[endpoint](visit.saved, url).items()}
         if endpoint in BETWEEN_FIELDS:
-            BETWEEN_FIELDS[endpoint](data)
+            BETWEEN_FIELDS[endpoint](current, data)
         sent = {k: v for k, v in data.items() if v != [""] or k in groups}
         problem, shown = _post(visit, actor, url, form.action or url, current, sent)
         label = f"{actor} {url} -> {endpoint} {_shown(sent)}"
@@ -466,8 +502,14 @@ def _send(
     with visit.app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", writes.listen)
+    visitor: dict[str, str] = {}
+    if endpoint_of(visit.app, action) in FROM_AN_ADDRESS_OF_ITS_OWN:
+        number = next(_addresses)
+        visitor = {"REMOTE_ADDR": f"198.18.{number // 250}.{number % 250 + 1}"}
     try:
-        response = visit.client(actor).post(action, data=data, follow_redirects=True)
+        response = visit.client(actor).post(
+            action, data=data, follow_redirects=True, environ_base=visitor
+        )
     finally:
         sa.event.remove(engine, "before_cursor_execute", writes.listen)
     body = text(response)
@@ -492,6 +534,10 @@ def _send(
 
 
 FILLED = {"name"}  # typed to confirm, not to keep
+# Forms each submission of which is a different visitor: the sign-up throttle caps the
+# accounts one client address creates (test_signup_throttle.py), and one per country is more.
+FROM_AN_ADDRESS_OF_ITS_OWN = {"auth.signup"}
+_addresses = count()
 # Buttons that may only open the next page: the effect is that page.
 NAVIGATION = {
     "permit.walkthrough",  # with a walkthrough under way, it carries on where it stopped

@@ -81,6 +81,25 @@ def test_signup_asks_the_country_and_offers_its_zones_once_chosen(client):
     assert "asks for an older age: Australia, " in page and "Any country can be chosen." in page
 
 
+def select_tag(page: str, name: str) -> str:
+    """The opening tag of the select named ``name``, without the script's data."""
+    tag = re.search(rf'<select[^>]*name="{name}"[^>]*>', page)
+    assert tag is not None, f"no select {name}"
+    return re.sub(r'data-[a-z]+="[^"]*"', "", tag.group(0))
+
+
+def test_the_country_and_a_zone_to_choose_are_marked_required(client):
+    """The placeholders "Choose your country" and "Choose a time zone" are not answers: the
+    page says the fields are required, as the server does (before a country, the zone waits)."""
+    page = text(client.get("/signup"))
+    assert " required" in select_tag(page, "country")
+    assert " required" not in select_tag(page, "timezone")
+    asked = text(client.submit("/signup", data={**SIGNUP, "country": "AU", "timezone": ""}))
+    assert "Australia has several time zones: choose yours." in asked
+    assert " required" in select_tag(asked, "country")
+    assert " required" in select_tag(asked, "timezone") and options(asked, "timezone")[0] == ""
+
+
 @pytest.mark.parametrize(
     ("country", "zone", "shown"),
     [

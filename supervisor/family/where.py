@@ -44,7 +44,10 @@ class WhereWeLiveForm(FlaskForm):
     """The country and time zone fields; the zones offered are those of the country sent
     (or, before anything is sent, the family's)."""
 
-    country = SelectField("Country", validate_choice=False, description=_age_note())
+    # Required: "Choose your country" is a placeholder, not an answer (the page says so).
+    country = SelectField(
+        "Country", validate_choice=False, description=_age_note(), render_kw={"required": True}
+    )
     timezone = SelectField(
         "Time zone",
         validate_choice=False,
@@ -68,6 +71,9 @@ class WhereWeLiveForm(FlaskForm):
             label = f"{zone_label(saved)} (as saved; choose one of the list)"
             first.append((saved, label))
         self.timezone.choices = choices([*first, *zones.items()])
+        # Once the country offers zones, "Choose a time zone" is no answer either; before,
+        # the field waits for the country (and the page without script sends it empty).
+        self.timezone.render_kw = {**_FOR_THE_SCRIPT, "required": bool(zones)}
 
     def validate_country(self, field: SelectField) -> None:
         if field.data not in COUNTRIES:
