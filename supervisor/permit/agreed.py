@@ -119,4 +119,3 @@ def ended_schedule(track: Track) -> list[CheckInSchedule]:
     )
     last = max((v.plan for v in agreed), default=None)
     return [v for v in agreed if v.plan == last]
-
