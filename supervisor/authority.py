@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = {
     "family.export_data": Rule(FRESH, audit="export", notify=True),
     "family.delete_family": Rule(FRESH, audit="family_delete"),  # nobody is left to tell
     "family.read_notifications": Rule(),
-    "family.rename": Rule(audit="family_rename", notify=True),
+    "family.rename": Rule(FRESH, audit="family_rename", notify=True),
     # Who is a guardian: a key of the family comes or goes.
     "guardians.leave": Rule(FRESH, audit="guardian_leave", notify=True),
     "guardians.remove": Rule(FRESH, audit="guardian_remove", notify=True),

@@ -83,8 +83,13 @@ def plain_page(code: int, text: str) -> tuple[str, int]:
     return PLAIN_PAGE.format(code=code, title=title(code), message=escape(text), root=root), code
 
 
+class Refusal(Conflict):
+    """A 409 whose description is written for the family; the page shows it as the message."""
+
+
 def handle_http_error(error: HTTPException) -> tuple[str, int]:
-    return render_error(error.code or 500)
+    message = error.description if isinstance(error, Refusal) else None
+    return render_error(error.code or 500, message)
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[str, int]:

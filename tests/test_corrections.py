@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from supervisor.extensions import db
 from supervisor.models import (
     AuditEvent,
+    Device,
     FamilyChecklistItem,
     FamilyPrompt,
     FamilyWordingChange,
@@ -26,7 +27,7 @@ from supervisor.models import (
 )
 from tests.conftest import PASSWORD, Auth, Client, text
 from tests.test_guarded_changes import SETTINGS, notes_for
-from tests.test_tracks import Family, start_family, tick_everything
+from tests.test_tracks import Family, sign_off, start_family, tick_everything
 
 
 def page(response) -> str:
@@ -398,6 +399,41 @@ def test_a_guardian_removes_another_whose_sessions_and_links_end(app):
     assert "guardian_remove" in audit_actions(app)
     again = family.guardian.submit(f"/family/guardians/{grace_id}/remove", data={"confirm": "y"})
     assert again.status_code == 409 and "no longer a guardian" in page(again)
+
+
+def test_the_tablets_a_removed_guardian_set_up_stop_working_and_the_others_are_told(app):
+    """A guardian's own phone marked as the family tablet would still open the picker and,
+    with a PIN, a child's profile: it ends with their membership."""
+    family = start_family(app)
+    grace = join(app, family.guardian, "Grace", "grace@example.org")
+    join(app, family.guardian, "Cy", "cy@example.org")
+    assert grace.submit("/family/devices/", data={"name": "Grace's phone"}).status_code == 302
+    assert "Mo" in text(grace.get("/who"))  # the picker, on her phone
+    grace_id = guardian_id(app, "Grace")
+    removed = family.guardian.submit(f"/family/guardians/{grace_id}/remove", data={"confirm": "y"})
+    assert removed.status_code == 302
+    assert "Mo" not in text(grace.get("/who", follow_redirects=True))
+    unlocked = grace.submit(f"/who/child/{family.child_id}", data={"pin": "4826"})
+    assert unlocked.status_code != 302 and grace.get("/me/").status_code != 200
+    told = " ".join(notes_for(app, "Cy"))
+    assert "“Grace's phone” no longer works as the family tablet: Grace set it up." in told
+    with app.app_context():
+        assert db.session.scalars(sa.select(Device.name)).all() == ["Family tablet"]
+
+
+def test_a_track_once_signed_off_cannot_be_removed_after_a_step_back(app):
+    family = start_family(app)
+    guardian, track = family.guardian, family.track_id
+    assert sign_off(guardian, track, "instruction", override_reason="ready").status_code == 302
+    back = guardian.submit(
+        f"/family/tracks/{track}/step-back", data={"from_stage": "permit", "reason": "too soon"}
+    )
+    assert back.status_code == 302
+    refused = guardian.submit(f"/family/tracks/{track}/remove", data={"reason": "by mistake"})
+    assert refused.status_code == 409
+    assert "was signed off or stepped back before" in page(refused)
+    with app.app_context():
+        assert db.session.get_one(Track, track).removed_at is None
 
 
 def test_under_two_keys_a_guardians_removal_waits_for_a_third_guardian(app):

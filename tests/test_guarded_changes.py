@@ -374,7 +374,7 @@ def test_i_agree_binds_to_the_arrangement_the_child_was_shown(app):
     late = tablet.submit(
         f"/me/tracks/{track}/agree-arrangement", data={"agree": "y", "terms": "follow"}
     )
-    assert late.status_code == 409 and "knows the password" in text(late)
+    assert late.status_code == 409 and "know your password" in text(late)
     with app.app_context():
         assert db.session.get(Track, track).monitoring_child_agreed_at is None
     assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302

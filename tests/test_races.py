@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from supervisor.extensions import db
-from supervisor.models import Family, Guardian, Invite, Track, TrackEvent
+from supervisor.models import Family, Guardian, Invite, RuleChange, Track, TrackEvent
 from tests.conftest import PASSWORD, Client, make_app, text
 from tests.races import at_once
+from tests.test_corrections import guardian_id, join, two_keys
 from tests.test_tracks import add_second_guardian, start_family
 
 ROUNDS = 10
@@ -217,3 +218,61 @@ def test_a_row_deleted_by_another_request_meanwhile_is_a_409(app, second_worker)
     with app.app_context():
         gone_at_once = db.engine.dialect.name == "postgresql"
     assert response.status_code == (409 if gone_at_once else 200), text(response)[:500]
+
+
+def current_guardians(app: Flask) -> list[str]:
+    with app.app_context():
+        query = sa.select(Guardian.name).where(Guardian.left_at.is_(None)).order_by(Guardian.id)
+        return list(db.session.scalars(query))
+
+
+def test_two_guardians_removing_each_other_at_once_leave_one(app):
+    """The guardians are read after the family's lock: the second removal finds its own
+    author gone and is refused, so the family always keeps a guardian."""
+    family = start_family(app)
+    grace = join(app, family.guardian, "Grace", "grace@example.org")
+    ada_id, grace_id = guardian_id(app, "Ada"), guardian_id(app, "Grace")
+    codes = at_once(
+        [
+            (family.guardian, f"/family/guardians/{grace_id}/remove", {"confirm": "y"}),
+            (grace, f"/family/guardians/{ada_id}/remove", {"confirm": "y"}),
+        ]
+    )
+    assert sorted(codes) == [302, 409] and len(current_guardians(app)) == 1
+
+
+def test_removing_the_other_guardian_and_leaving_at_once_keep_one(app):
+    """One guardian in two tabs: remove the other, and leave. One of them must lose."""
+    family = start_family(app)
+    join(app, family.guardian, "Grace", "grace@example.org")
+    grace_id = guardian_id(app, "Grace")
+    codes = at_once(
+        [
+            (family.guardian, f"/family/guardians/{grace_id}/remove", {"confirm": "y"}),
+            (family.guardian, "/family/guardians/leave", {"confirm": "y"}),
+        ]
+    )
+    assert sorted(codes) == [302, 409] and len(current_guardians(app)) == 1
+
+
+def test_approving_each_others_removal_at_once_leaves_two_keys(app):
+    """Three guardians under two keys; Ada asks to remove Grace and Cy. Cy approves Grace's
+    removal while Grace approves Cy's: the approver removed first cannot approve any more."""
+    family = start_family(app)
+    ada = family.guardian
+    grace = join(app, ada, "Grace", "grace@example.org")
+    cy = join(app, ada, "Cy", "cy@example.org")
+    two_keys(ada)
+    for name in ("Grace", "Cy"):
+        url = f"/family/guardians/{guardian_id(app, name)}/remove"
+        assert ada.submit(url, data={"confirm": "y"}).status_code == 302
+    with app.app_context():
+        for_grace, for_cy = db.session.scalars(sa.select(RuleChange.id).order_by(RuleChange.id))
+    codes = at_once(
+        [
+            (cy, f"/family/settings/changes/{for_grace}/approve", {}),
+            (grace, f"/family/settings/changes/{for_cy}/approve", {}),
+        ]
+    )
+    assert sorted(codes) == [302, 409]
+    assert len(current_guardians(app)) == 2

@@ -41,7 +41,7 @@ def index() -> str:
 def leave() -> str | Response | tuple[str, int]:
     """Leave the family: this guardian's sign-in and sessions end here and now."""
     guardian = current_guardian()
-    family = rules.family_with_guardians(guardian.family_id, lock=True)
+    family = rules.family_with_guardians(guardian.family_id, lock=True, actor=guardian)
     try:
         membership.check_not_last(family)
     except membership.LastGuardian:
@@ -71,11 +71,11 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
     """Remove another guardian (held for a third guardian while both must sign off)."""
     target = family_row_or_404(Guardian, guardian_id)
     guardian = current_guardian()
-    family = rules.family_with_guardians(guardian.family_id, lock=True)
+    family = rules.family_with_guardians(guardian.family_id, lock=True, actor=guardian)
     form = RemoveGuardianForm()
     if not form.validate_on_submit():
         return _page(family, remove_form=form, remove_id=target.id), 400
-    if target.left_at is not None:
+    if all(g.id != target.id for g in family.guardians):  # read after the lock
         return _page(family, error=f"{target.name} is no longer a guardian of the family."), 409
     if target.id == guardian.id:
         return _page(

@@ -3,7 +3,9 @@
 A guardian who leaves (or is removed) keeps their row, so every sign-off, tick and note they
 made still shows their name; everything that let them act ends at once: their sessions, their
 sign-in (the password hash goes, and the email address is released so it can open a new
-account), the invite links they made and not used yet, and the requests they had waiting.
+account), the invite links they made and not used yet, the requests they had waiting, and
+the family tablets they set up (a guardian's own phone marked as the tablet would otherwise
+still open the picker and, with a PIN, a child's profile); the other guardians are told.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import sqlalchemy as sa
 from supervisor import clock
 from supervisor.extensions import db
 from supervisor.family import rules
-from supervisor.models import Family, Guardian, Invite, LoginSession
+from supervisor.models import Device, Family, Guardian, Invite, LoginSession
+from supervisor.notices import notify_guardians
 
 LEFT = "left"
 REMOVED = "removed"
@@ -51,7 +54,23 @@ def end(guardian: Guardian, how: str, *, by: Guardian | None) -> None:
             Invite.accepted_at.is_(None),
         )
     )
+    tablets = db.session.scalars(
+        sa.select(Device).where(
+            Device.family_id == guardian.family_id, Device.created_by_id == guardian.id
+        )
+    ).all()
+    for device in tablets:
+        db.session.delete(device)  # its cookie is refused and its sessions end with it
     db.session.flush()
+    if tablets:
+        names = ", ".join(f"“{device.name}”" for device in tablets)
+        notify_guardians(
+            guardian.family_id,
+            f"{names} no longer {'works' if len(tablets) == 1 else 'work'} as the family "
+            f"tablet: {guardian.name} set {'it' if len(tablets) == 1 else 'them'} up. Set a "
+            "tablet up again from Tablets if the family still uses it.",
+            skip=by,
+        )
 
 
 def check_not_last(family: Family) -> None:

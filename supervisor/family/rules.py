@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
+from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
 from supervisor.stages.permit import STAGE as PERMIT
@@ -123,13 +124,26 @@ def _loosens(setting: str, old: object, new: object) -> bool:
     return False
 
 
-def family_with_guardians(family_id: int, *, lock: bool) -> Family:
+def family_with_guardians(
+    family_id: int, *, lock: bool, actor: Guardian | None = None
+) -> Family:
     """The family and its guardians; with ``lock`` its row is locked (PostgreSQL) first, so
-    whatever is decided from the two-key rule and the guardians stays true until commit."""
+    whatever is decided from the two-key rule and the guardians stays true until commit.
+
+    The guardians are read after the lock: an ``actor`` who left or was removed by a request
+    that committed meanwhile is refused (409), so two guardians removing each other at once,
+    or approving each other's removal, cannot both win and leave the family without a key.
+    """
     query = sa.select(Family).options(selectinload(Family.guardians))
     if lock:
         query = query.with_for_update(of=Family).execution_options(populate_existing=True)
-    return db.session.scalars(query.where(Family.id == family_id)).one()
+    family = db.session.scalars(query.where(Family.id == family_id)).one()
+    if lock and actor is not None and all(g.id != actor.id for g in family.guardians):
+        raise Refusal(
+            "You are no longer a guardian of this family: another guardian's change was "
+            "saved first. Nothing of yours was changed."
+        )
+    return family
 
 
 def two_keys_guard(family: Family) -> bool:

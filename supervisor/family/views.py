@@ -539,7 +539,8 @@ def _current_stage(tracks: list[Track]) -> str:
 def _family_with_guardians(family_id: int) -> Family:
     """The family and its guardians; a POST locks the family's row (PostgreSQL) first, so
     whatever it decides from the two-key rule and the guardians stays true until it commits."""
-    return rules.family_with_guardians(family_id, lock=request.method == "POST")
+    locked = request.method == "POST"
+    return rules.family_with_guardians(family_id, lock=locked, actor=current_guardian())
 
 
 def _fill_profile(child: Child, form: ChildProfileForm) -> None:

@@ -76,7 +76,7 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _item_page(item, removal=form), 400
     guardian = current_guardian()
-    family = rules.family_with_guardians(guardian.family_id, lock=True)
+    family = rules.family_with_guardians(guardian.family_id, lock=True, actor=guardian)
     if rules.two_keys_guard(family):
         if any(_removes(c, item) for c in rules.open_changes(family.id)):
             flash("Removing this item already waits for another guardian's approval.", "info")

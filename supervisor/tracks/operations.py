@@ -112,6 +112,19 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
             f"{track.child.display_name}'s record. You can step it back instead.",
             conflict=True,
         )
+    signed = db.session.scalar(
+        sa.select(sa.func.count(TrackEvent.id)).where(
+            TrackEvent.track_id == track.id,
+            TrackEvent.kind.not_in((CREATED, REQUEST, DECLINE)),
+        )
+    )
+    if signed:
+        raise engine.Refused(
+            f"{track_name(track)} was signed off or stepped back before: its sign-offs are part "
+            f"of {track.child.display_name}'s record, so it stays. Only a track that never "
+            "left instruction can be removed as started by mistake.",
+            conflict=True,
+        )
     track.removed_at = clock.now()
     track.removed_by_id = guardian.id
     track.removed_reason = reason
