@@ -418,7 +418,7 @@ def test_the_tablets_a_removed_guardian_set_up_stop_working_and_the_others_are_t
     told = " ".join(notes_for(app, "Cy"))
     assert "“Grace's phone” no longer works as the family tablet: Grace set it up." in told
     with app.app_context():
-        assert db.session.scalars(sa.select(Device.name)).all() == ["Family tablet"]
+        assert db.session.scalars(sa.select(Device.name)).all() == ["Tablet"]
 
 
 def test_a_track_once_signed_off_cannot_be_removed_after_a_step_back(app):
