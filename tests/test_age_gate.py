@@ -204,6 +204,10 @@ def test_the_dashboard_shows_each_item_once_and_nobody_hears_of_their_own_action
     assert ada.count("Grace signed off Mo's Instagram") == 1  # in What's new ...
     assert "Grace signed off: Instruction" not in ada  # ... and not again in the history card
     assert ada.count("I am ready.") == 1  # the answered request, now in the history card
+    assert family.guardian.submit("/family/notifications/read").status_code == 302
+    ada = flat(text(family.guardian.get("/family/")))
+    assert "What's new" not in ada  # read: the sign-off is back in the history card, once
+    assert ada.count("Grace signed off: Instruction") == 1
     own = flat(text(grace.get("/family/")))
     assert "What's new" not in own and "Grace signed off Mo's Instagram" not in own
     assert "Grace signed off: Instruction" in own  # her own move, in the history card

@@ -253,7 +253,7 @@ def test_a_correction_keeps_the_original_and_the_child_sees_why(app, clock, perm
         page_of(tablet, f"/me/tracks/{track}"),
     ):
         assert "Skipped: “We moved it.”" in page
-        assert "Corrected on 10 Mar 2026 by Ada because we mixed up the weeks." in page
+        assert "Corrected on 10 Mar 2026 by Ada because “we mixed up the weeks”" in page
         assert "Original record, 9 Mar 2026 by Ada: Held: “Talked about followers.”" in page
         assert "On the agenda for the next check-in." in page  # no longer talked through
     assert "First note." in page_of(guardian, f"/family/tracks/{track}")
@@ -298,7 +298,7 @@ def test_a_withdrawn_moment_is_kept_marked_and_off_the_agenda(app, clock, permit
     assert refused.status_code == 200 and "Say why you are withdrawing it." in text(refused)
     done = guardian.submit(url, data={"reason": "it was meant for Zoe", "version": "1"})
     assert done.status_code == 302, text(done)
-    marked = "Withdrawn on 2 Mar 2026 by Ada because it was meant for Zoe."
+    marked = "Withdrawn on 2 Mar 2026 by Ada because “it was meant for Zoe”"
     assert marked in page_of(guardian, f"/family/tracks/{track}")
     child_page = page_of(tablet, f"/me/tracks/{track}")
     assert marked in child_page and "Logged on the wrong child." in child_page

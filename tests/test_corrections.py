@@ -108,6 +108,8 @@ def test_rewording_a_checklist_item_keeps_its_ticks_and_the_words_before(app):
         "“Phones off at dinnr” to “Phones off at dinner”" in n for n in notes_for(app, "Grace")
     )
     assert grace.get("/family/own/").status_code == 200
+    agreed = page(family.tablet.get("/me/"))  # the rule as it was ticked, and what it says now
+    assert "<li>Phones off at dinnr (since reworded: “Phones off at dinner”) <span" in agreed
 
 
 def test_a_removed_checklist_item_is_no_longer_required_and_its_tick_stays(app):

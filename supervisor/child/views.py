@@ -190,6 +190,7 @@ def monitoring_sign() -> dict[str, object]:
             Track.removed_at.is_(None),
             Track.stage == "permit",
             Track.monitoring.is_not(None),
+            Track.monitoring_child_agreed_at.is_not(None),  # in force once the child agreed
         )
     )
     return {

@@ -125,7 +125,6 @@ class FamilySettingsForm(WhereWeLiveForm):
 
     both_guardians_sign = BooleanField(
         "Both guardians must sign off before a track moves forward",
-        description="With only one guardian in the family, one signature is enough.",
     )
     permit_min_checkins = IntegerField(
         "Check-ins needed to leave the permit",

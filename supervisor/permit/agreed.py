@@ -70,24 +70,35 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     if not families:
         return found
     own = {
-        FamilyChecklistItem.key_of(item_id): (StageKey(stage), label)
-        for item_id, stage, label in db.session.execute(
+        FamilyChecklistItem.key_of(item_id): (StageKey(stage), label, removed_at is not None)
+        for item_id, stage, label, removed_at in db.session.execute(
             sa.select(
-                FamilyChecklistItem.id, FamilyChecklistItem.stage, FamilyChecklistItem.label
+                FamilyChecklistItem.id,
+                FamilyChecklistItem.stage,
+                FamilyChecklistItem.label,
+                FamilyChecklistItem.removed_at,
             ).where(FamilyChecklistItem.family_id.in_(families))
         )
     }
     ticks = db.session.execute(
         sa.select(
-            ChecklistTick.track_id, ChecklistTick.item, ChecklistTick.ticked_at, Guardian.name
+            ChecklistTick.track_id,
+            ChecklistTick.item,
+            ChecklistTick.label,
+            ChecklistTick.ticked_at,
+            Guardian.name,
         )
         .outerjoin(Guardian, Guardian.id == ChecklistTick.ticked_by_id)
         .where(ChecklistTick.family_id.in_(families))
         .order_by(ChecklistTick.ticked_at, ChecklistTick.item)
     )
     by_track: dict[int, list[Rule]] = defaultdict(list)
-    for track_id, item, ticked_at, guardian in ticks:
-        stage, label = BUILT_IN.get(item) or own.get(item) or (None, REMOVED)
+    for track_id, item, words, ticked_at, guardian in ticks:
+        stage, label, removed = own.get(item) or (*BUILT_IN.get(item, (None, REMOVED)), False)
+        if words and words != label:  # ticked for these words; the item was reworded since
+            label = f"{words} (since reworded: “{label}”)"
+        if removed:
+            label = f"{label} (since removed from the family's checklist)"
         by_track[track_id].append(Rule(stage, label, ticked_at, guardian))
     order = [*StageKey, None]
     for track_id in found:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from supervisor.extensions import db
-from supervisor.models import Guardian, Track, TrackEvent
+from supervisor.models import Guardian, Notification, Track, TrackEvent
 from supervisor.permit.records import ScheduleState
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey, TrackSnapshot
@@ -96,15 +96,29 @@ def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dic
 
 # Kinds of history whose news reaches the other guardians as a notification (and, from the
 # app itself, every guardian): the dashboard shows them under "What's new", not twice.
-NOTIFIED = (operations.SIGNATURE, engine.ADVANCE, engine.STEP_BACK, engine.MAJORITY)
+NOTIFIED = (
+    operations.SIGNATURE,
+    operations.REMOVED,
+    engine.ADVANCE,
+    engine.STEP_BACK,
+    engine.MAJORITY,
+)
 
 
 def latest_for(guardian: Guardian, limit: int = 8) -> list[TrackEvent]:
     """The family's latest track history that no other card on ``guardian``'s dashboard shows:
-    not what reached them as a notification, and not an open request (it has its own card)."""
+    not what is still unread among their notifications, and not an open request (it has its
+    own card). Once read, a notified sign-off is back in the history here."""
+    unread_since = (
+        sa.select(sa.func.min(Notification.created_at))
+        .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
     told = sa.and_(
         TrackEvent.kind.in_(NOTIFIED),
         sa.or_(TrackEvent.guardian_id.is_(None), TrackEvent.guardian_id != guardian.id),
+        unread_since.is_not(None),  # none unread: nothing is shown elsewhere
+        TrackEvent.at >= unread_since,
     )
     open_request = sa.and_(
         TrackEvent.kind == operations.REQUEST,

@@ -179,7 +179,8 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
             page.get_by_label("Notes the child can read").fill("Week 2: we talked about a pop-up.")
             page.get_by_label(re.compile("^Why")).fill("I mixed it up with week 3.")
             tablet.click(tablet.button("Save the correction"))
-            expect(tablet.region("Check-ins")).to_contain_text("because I mixed it up with week 3.")
+            corrected = "because “I mixed it up with week 3.”"
+            expect(tablet.region("Check-ins")).to_contain_text(corrected)
         tablet.switch_person()
 
     # The child sees the correction, why, and what it said before.
@@ -187,7 +188,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     tablet.click(tablet.link("Instagram", exact=True))
     checkins = tablet.region("Check-ins")
     expect(checkins).to_contain_text("Week 2: we talked about a pop-up.")
-    expect(checkins).to_contain_text("because I mixed it up with week 3.")
+    expect(checkins).to_contain_text("because “I mixed it up with week 3.”")
     expect(checkins).to_contain_text("Week 2: all fine.")
     tablet.switch_person()
 
