@@ -175,7 +175,11 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
     moment.reflection = form.reflection.data
     moment.reflected_at = clock.now()
     db.session.commit()
-    flash("Thank you. Your reflection is saved for your next check-in.", "success")
+    flash(
+        "Thank you. Your reflection is saved"
+        + (" for your next check-in." if moment.talked_in_id is None else "."),
+        "success",
+    )
     return redirect(url_for("child.track", track_id=track.id))
 
 
