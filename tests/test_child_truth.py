@@ -207,13 +207,13 @@ def test_agreements_in_force_on_the_home_page_and_the_whole_agreement(app, famil
     assert "Nothing yet" not in agreed
     assert (
         "How your guardians look in: your guardians know your password and may log in to look. "
-        "Your guardian chose it on 2 Mar 2026; you agreed on 2 Mar 2026." in agreed
+        "Your guardians chose it on 2 Mar 2026; you agreed on 2 Mar 2026." in agreed
     )
     assert (
         "Check-ins: Every week, Mondays at 18:00; then from 1 May 2026: Every two weeks, "
         "Mondays at 18:00, about 20 minutes." in agreed
     )
-    assert "Your guardian agreed on 2 Mar 2026; you agreed on 2 Mar 2026." in agreed
+    assert "Your guardians agreed on 2 Mar 2026; you agreed on 2 Mar 2026." in agreed
     assert "We agreed what is never shared" in agreed
     assert "Phones stay downstairs at night (ticked by Ada on 2 Mar 2026)" in agreed
 

@@ -136,7 +136,7 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     else:
         track.monitoring_child_agreed_at = clock.now()
         db.session.commit()
-        flash("You agreed to how your guardian looks in.", "success")
+        flash("You agreed to how your guardians look in.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
 
