@@ -499,6 +499,11 @@ def test_another_family_cannot_reach_permit_pages(app, permit):
         assert db.session.get(Track, permit["track"]).monitoring is None
 
 
+def words(page: str) -> str:
+    """The page's visible words, tags taken out."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
 def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app, clock, permit):
     """Issue 7: the licence ends monitoring and the schedule; both stay in the records."""
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
@@ -519,8 +524,17 @@ def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app,
         assert db.session.get(Track, track).monitoring == "follow"
         versions = db.session.scalars(sa.select(CheckInSchedule)).all()
         assert versions and all(v.ended_at is not None for v in versions)
-    page = text(guardian.get(f"/family/tracks/{track}"))
-    assert "No schedule agreed yet" in page and "Held" in page  # the past check-in is kept
+    page = " ".join(text(guardian.get(f"/family/tracks/{track}")).split())
+    assert "Monitoring has ended" in page and "Check-ins ended with the licence" in page
+    assert "9 March 2026 Held" in words(page)  # the past check-in is kept, read-only
+    assert "Agreed during the permit" not in page  # the ended versions are not "agreed" now
+    for offer in (
+        "the arrangement", "No schedule agreed yet", "the schedule</a>", "Record a check-in",
+        "Go through it together", "Correct this check-in", "Your promises against hovering",
+    ):  # fmt: skip
+        assert offer not in page, offer
+    own = " ".join(text(tablet.get(f"/me/tracks/{track}")).split())
+    assert "9 March 2026 Held" in words(own) and "I agree</button>" not in own
     guardian.submit(
         f"/family/tracks/{track}/step-back",
         data={"from_stage": "licence", "reason": "Shared our address."},

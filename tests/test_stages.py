@@ -123,7 +123,10 @@ def test_checkins_held_counts_and_span_and_family_rules():
     few = evaluate(requirement, snapshot(checkins_held=(weekly[:4], None, None)))
     assert (few.met, few.have, few.need, few.missing) == (False, 4, 6, "2 more check-ins")
     short = evaluate(requirement, snapshot(checkins_held=(weekly, None, None)))
-    assert not short.met and short.missing == "21 more days: check-ins must span 8 weeks"
+    assert (short.met, short.have, short.need) == (False, 6, 6)
+    assert short.missing == (
+        "6 of 6 held; the first was 5 weeks ago, and they must span 8 weeks: 21 more days"
+    )
     spread = tuple(today - timedelta(weeks=w) for w in (0, 1, 2, 4, 6, 8))
     assert evaluate(requirement, snapshot(checkins_held=(spread, None, None))).met
     stricter = evaluate(requirement, snapshot(checkins_held=(spread, 8, None)))

@@ -124,9 +124,7 @@ def _loosens(setting: str, old: object, new: object) -> bool:
     return False
 
 
-def family_with_guardians(
-    family_id: int, *, lock: bool, actor: Guardian | None = None
-) -> Family:
+def family_with_guardians(family_id: int, *, lock: bool, actor: Guardian | None = None) -> Family:
     """The family and its guardians; with ``lock`` its row is locked (PostgreSQL) first, so
     whatever is decided from the two-key rule and the guardians stays true until commit.
 

@@ -3,7 +3,7 @@ learning moments. Operations flush, never commit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -110,6 +110,7 @@ class ScheduleState:
     covered: set[date]  # due dates with a current record, held or skipped
     unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
     held: frozenset[date]  # the covered days whose check-in took place, as recorded after it
+    due: list[tuple[date, datetime]] = field(default_factory=list)  # hour passed, not yet late
 
     @property
     def recent_step(self) -> CheckInSchedule | None:
@@ -208,15 +209,14 @@ def _state(
         for item in schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
         if item[0] not in covered
     ][:UPCOMING]
+    overdue = schedule.overdue(rhythms, zone, since, now, covered)
+    due = [
+        (day, moment)
+        for day, moment in schedule.occurrences(rhythms, zone, since, today)
+        if day not in covered and day not in overdue and moment < now
+    ]
     return ScheduleState(
-        in_force,
-        proposed,
-        since,
-        upcoming,
-        schedule.overdue(rhythms, zone, since, now, covered),
-        covered,
-        unrecorded,
-        held,
+        in_force, proposed, since, upcoming, overdue, covered, unrecorded, held, due
     )
 
 

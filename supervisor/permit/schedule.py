@@ -49,6 +49,15 @@ def suggested_frequency(age: int) -> str:
     return "fortnightly" if age < 16 else "monthly"
 
 
+def why_suggested(age: int) -> str:
+    """Why ``suggested_frequency`` says what it does, true for this child's age band."""
+    if age < 13:
+        return "Children under 13 need the closest guidance"
+    if age < 16:
+        return "At 13 to 15, children need less close guidance than under 13 but more than from 16"
+    return "From 16, children need less guidance than younger ones"
+
+
 def window(today: date) -> tuple[date, date]:
     """The first and last date a plan may name, seen from ``today`` in the family's zone."""
     return today - WINDOW, today + WINDOW

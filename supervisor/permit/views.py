@@ -142,9 +142,8 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
         return wrong_stage
     zone = family_zone()
     state = records.schedule_state(track, zone)
-    suggested = schedule.suggested_frequency(
-        age_now(track.child.birth_year, track.child.birth_month)
-    )
+    age = age_now(track.child.birth_year, track.child.birth_month)
+    suggested = schedule.suggested_frequency(age)
     form = ScheduleForm(
         frequency=suggested, starts_on=clock.now().astimezone(zone).date() + timedelta(days=1)
     )
@@ -184,6 +183,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
         form=form,
         state=state,
         suggested=suggested,
+        why_suggested=schedule.why_suggested(age),
     )
 
 

@@ -101,14 +101,24 @@ def checkins_held(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     if len(held) < need:
         left = need - len(held)
         return Status(False, len(held), need, f"{left} more check-in{'s' if left != 1 else ''}")
-    if span < weeks * 7:
+    if span < weeks * 7:  # enough held, but not yet over long enough: say both, truly
         return Status(
             False,
-            need - 1,
             need,
-            f"{weeks * 7 - span} more days: check-ins must span {weeks} weeks",
+            need,
+            f"{len(held)} of {need} held; the first was {_ago(span)}, and they must span "
+            f"{weeks} weeks: {weeks * 7 - span} more day{'s' if weeks * 7 - span != 1 else ''}",
         )
     return Status(True, need, need)
+
+
+def _ago(days: int) -> str:
+    """``6 weeks ago`` when whole weeks, else ``45 days ago`` (``today`` for none)."""
+    if days == 0:
+        return "today"
+    if days % 7 == 0:
+        return f"{days // 7} week{'s' if days != 7 else ''} ago"
+    return f"{days} day{'s' if days != 1 else ''} ago"
 
 
 @evaluator("overdue_limit")

@@ -9,6 +9,7 @@ a sign-off is the next step only when it can succeed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from flask import url_for
@@ -138,10 +139,8 @@ def _for_requirement(
         )  # fmt: skip
     if kind in ("checkins_held", "overdue_limit") and schedule is not None:
         if schedule.unrecorded:
-            day = schedule.unrecorded[0]
-            late = " (overdue)" if day in schedule.overdue else ""
             return NextStep(
-                "guardian", f"Record the check-in of {day.day} {day:%B}{late}",
+                "guardian", _record_label(schedule),
                 url_for("permit.record_checkin", track_id=track.id), about_checkins=True,
             )  # fmt: skip
         if schedule.upcoming:
@@ -150,3 +149,19 @@ def _for_requirement(
                 "nobody", f"Next check-in with {child}: {when(moment)}", about_checkins=True
             )
     return None
+
+
+def _record_label(schedule: ScheduleState) -> str:
+    """Every check-in whose hour has passed unrecorded, late or due (else the day's one)."""
+    passed = {day for day, _ in schedule.due}
+    days = [d for d in schedule.unrecorded if d in passed or d in schedule.overdue]
+    names = [f"{d.day} {d:%B}{_late(d, schedule, passed)}" for d in days or schedule.unrecorded[:1]]
+    if len(names) == 1:
+        return f"Record the check-in of {names[0]}"
+    return f"Record the check-ins of {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _late(day: date, schedule: ScheduleState, passed: set[date]) -> str:
+    if day in schedule.overdue:
+        return " (overdue)"
+    return " (due, not recorded yet)" if day in passed else ""

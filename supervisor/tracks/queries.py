@@ -76,6 +76,11 @@ class Overview:
     def can_sign_off(self) -> bool:
         return can_sign_off(self.progress, self.gate)
 
+    @property
+    def too_young(self) -> bool:
+        """The age stands in the way: one more unmet condition, so counts match ``missing``."""
+        return self.progress.stage.advances_to is StageKey.PERMIT and not self.gate.open
+
 
 def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dict[int, Overview]:
     """Every track's overview from one snapshot load (the page has the schedules already)."""

@@ -219,6 +219,7 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
         in_country=age_gate.in_country,
         younger_paths=gate.platform.younger_paths(gate.country) if not gate.open else [],
         missing=[*([too_young] if too_young else []), *view.progress.missing],
+        too_young=too_young,
         step=next_step(
             track, view.snapshot, view.progress, gate, permit.schedule if permit else None
         ),
