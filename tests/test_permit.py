@@ -288,6 +288,8 @@ def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, cloc
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
     assert "Watched over together" not in text(tablet.get("/me/"))
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
+    assert "Watched over together" not in text(tablet.get("/me/"))  # until the child agrees
+    assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
     for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
         sign = text(tablet.get(page))
         assert "Watched over together" in sign

@@ -127,11 +127,9 @@ class ScheduleForm(FlaskForm):
         return valid
 
 
-class CheckInForm(FlaskForm):
-    """Recording a check-in. The view sets ``recorded`` (due dates with a record) and
-    ``today`` (in the family's zone) so a date that cannot be chosen gets its reason."""
+class _CheckInRecordForm(FlaskForm):
+    """What a check-in's record says: the fields a record and its correction share."""
 
-    due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
     held = RadioField(
         "Did it happen?",
         choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
@@ -148,14 +146,37 @@ class CheckInForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         filters=[strip],
     )
-    recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
-    today: date = date.min
+    today: date = date.min  # set by the view, in the family's zone
 
     def validate(self, extra_validators: object = None) -> bool:
         valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        return self._held_or_nothing() and valid
+
+    def _held_or_nothing(self) -> bool:
+        """A skipped check-in used no prompts and talked nothing through: say so, keep the
+        ticks."""
+        if self.held.data == "skipped" and (self.prompts.data or self.moments.data):
+            self.held.errors = [
+                *self.held.errors,
+                "A skipped check-in used no prompts and talked no moments through: untick "
+                "them, or choose “We held it”.",
+            ]
+            return False
+        return True
+
+
+class CheckInForm(_CheckInRecordForm):
+    """Recording a check-in. The view sets ``recorded`` (due dates with a record) and
+    ``today`` so a date that cannot be chosen gets its reason."""
+
+    due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
+    recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)
         if self.due_on.errors:
             self.due_on.errors = [self._why_not(self.due_on.data)]
-        return _held_or_nothing(self) and valid
+        return valid
 
     def _why_not(self, value: str | None) -> str:
         """Why a submitted due date is not offered, in words."""
@@ -180,25 +201,9 @@ def recorded_already(day: date) -> str:
     )
 
 
-class CorrectCheckInForm(FlaskForm):
+class CorrectCheckInForm(_CheckInRecordForm):
     """A correction of a check-in's record: new values and why (the old record is kept)."""
 
-    held = RadioField(
-        "Did it happen?",
-        choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
-        validators=[InputRequired("Say whether it happened.")],
-    )
-    moments = CheckboxesField("Learning moments we talked through", coerce=int, choices=[])
-    prompts = CheckboxesField("Prompts we used", choices=[])
-    shared_notes = TextAreaField(
-        "Notes the child can read", validators=[Optional(), Length(max=2000)], filters=[strip]
-    )
-    private_notes = TextAreaField(
-        "Notes for guardians only",
-        description="Your child is told that private notes exist.",
-        validators=[Optional(), Length(max=2000)],
-        filters=[strip],
-    )
     reason = TextAreaField(
         "Why the correction",
         description="Everyone who can see this check-in, your child too, reads this reason.",
@@ -207,10 +212,9 @@ class CorrectCheckInForm(FlaskForm):
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
     due_on: date = date.min  # set by the view: a day to come cannot have been held
-    today: date = date.min
 
     def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        valid = super().validate(extra_validators)
         if self.held.data == "held" and self.due_on > self.today:
             self.held.errors = [
                 *self.held.errors,
@@ -218,19 +222,7 @@ class CorrectCheckInForm(FlaskForm):
                 "been held. Choose “We skipped it”, or correct it on the day or after.",
             ]
             valid = False
-        return _held_or_nothing(self) and valid
-
-
-def _held_or_nothing(form: CheckInForm | CorrectCheckInForm) -> bool:
-    """A skipped check-in used no prompts and talked nothing through: say so, keep the ticks."""
-    if form.held.data == "skipped" and (form.prompts.data or form.moments.data):
-        form.held.errors = [
-            *form.held.errors,
-            "A skipped check-in used no prompts and talked no moments through: untick them, "
-            "or choose “We held it”.",
-        ]
-        return False
-    return True
+        return valid
 
 
 class WithdrawMomentForm(FlaskForm):
