@@ -302,6 +302,7 @@ def test_a_withdrawn_moment_is_kept_marked_and_off_the_agenda(app, clock, permit
     assert marked in page_of(guardian, f"/family/tracks/{track}")
     child_page = page_of(tablet, f"/me/tracks/{track}")
     assert marked in child_page and "Logged on the wrong child." in child_page
+    assert "Logged on 2 Mar 2026 · Spent too long on it" in child_page  # when, and what kind
     assert "It is not on your agenda and counts nowhere." in child_page
     assert f'action="/me/moments/{wrong}/reflect"' not in child_page
     late = tablet.submit(f"/me/moments/{wrong}/reflect", data={"reflection": "Sorry."})

@@ -565,6 +565,11 @@ def test_printable_agreement_records_who_agreed_when(app, clock, permit):
     assert "We will never post, comment or like on your account." in sheet
     child_sheet = " ".join(text(tablet.get(f"/me/tracks/{track}/agreement")).split())
     assert "agreed by Mo 2 Mar 2026, 09:03" in child_sheet
+    assert "Password handover: the child has set a password of their own" in sheet
+    assert "Password handover: you have set a password of your own" in child_sheet
+    home = " ".join(text(tablet.get("/me/")).split())
+    assert "Password handover: you have set a password of your own" in home
+    assert "the child has set" not in home
     with app.test_client().get("/static/style.css") as response:
         css = response.get_data(as_text=True)
     assert "@media print" in css and "@page" in css

@@ -46,6 +46,16 @@ class Rule:
     label: str
     ticked_at: datetime
     ticked_by: str | None  # the guardian's name, if they are still in the family
+    item: str = ""
+
+    @property
+    def for_child(self) -> str:
+        """The rule said to the child: built-in items written about "the child" say "you"."""
+        return SAID_TO_THE_CHILD.get(self.item, self.label)
+
+
+# Built-in checklist items whose words speak of the child; the child's pages say them so.
+SAID_TO_THE_CHILD = {"password_handover": "Password handover: you have set a password of your own"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,7 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
             label = f"{words} (since reworded: “{label}”)"
         if removed:
             label = f"{label} (since removed from the family's checklist)"
-        by_track[track_id].append(Rule(stage, label, ticked_at, guardian))
+        by_track[track_id].append(Rule(stage, label, ticked_at, guardian, item))
     order = [*StageKey, None]
     for track_id in found:
         found[track_id] = sorted(by_track[track_id], key=lambda r: order.index(r.stage))

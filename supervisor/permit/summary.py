@@ -33,6 +33,10 @@ class PermitView:
         return LESSONS  # type: ignore[return-value]
 
     @property
+    def moment_kinds(self) -> dict[str, str]:
+        return records.MOMENT_KINDS
+
+    @property
     def moment_titles(self) -> dict[int, str]:
         """Each learning moment by id, for the check-ins that talked it through."""
         return {m.id: m.what_happened for m in self.moments}
