@@ -566,6 +566,7 @@ def test_printable_agreement_records_who_agreed_when(app, clock, permit):
     child_sheet = " ".join(text(tablet.get(f"/me/tracks/{track}/agreement")).split())
     assert "agreed by Mo 2 Mar 2026, 09:03" in child_sheet
     assert "Password handover: the child has set a password of their own" in sheet
+    assert "Ada: ______" in sheet and "Mo: ______" in sheet  # a line for each who signs
     assert "Password handover: you have set a password of your own" in child_sheet
     home = " ".join(text(tablet.get("/me/")).split())
     assert "Password handover: you have set a password of your own" in home
