@@ -80,10 +80,19 @@ def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
         copy = tmp_path / "test.sqlite3"
         shutil.copy(sa.make_url(template_url).database or "", copy)
         return f"sqlite:///{copy}"
+    # DELETE and setval take a few milliseconds on a test's handful of rows; TRUNCATE takes
+    # about 80 (it replaces every table's files), which over a thousand tests is minutes.
     engine = sa.create_engine(template_url)
-    tables = ", ".join(table.name for table in metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        sequences = connection.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+        ).scalars()
+        connection.exec_driver_sql(
+            "; ".join(
+                [f"DELETE FROM {table.name}" for table in reversed(metadata.sorted_tables)]  # noqa: S608 - names from the metadata
+                + [f"SELECT setval('{name}', 1, false)" for name in sequences]
+            )
+        )
     engine.dispose()
     return template_url
 
