@@ -69,9 +69,9 @@ def zones_of(country: str | None) -> dict[str, str]:
     return ZONES.get(country or "", {})
 
 
+LABELS = {zone: label for zones in ZONES.values() for zone, label in zones.items()}
+
+
 def zone_label(zone: str) -> str:
     """A zone as a family reads it: ``New York — Eastern (most areas)``, else its own name."""
-    for zones in ZONES.values():
-        if zone in zones:
-            return zones[zone]
-    return zone.replace("_", " ")
+    return LABELS.get(zone) or zone.replace("_", " ")

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import CheckInSchedule, Child, Family, Track, WalkthroughRun
+from supervisor.models import CheckIn, CheckInSchedule, Child, Family, Track, WalkthroughRun
 from supervisor.permit import schedule
 from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
 from tests.conftest import (
@@ -537,6 +537,15 @@ def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app,
         assert offer not in page, offer
     own = " ".join(text(tablet.get(f"/me/tracks/{track}")).split())
     assert "9 March 2026 Held" in words(own) and "I agree</button>" not in own
+    with app.app_context():
+        checkin = db.session.scalars(sa.select(CheckIn)).one()
+    corrected = guardian.submit(  # nor by a crafted POST: the permit's records are closed
+        f"/family/tracks/{track}/checkins/{checkin.id}/correct",
+        data={"held": "skipped", "reason": "late", "version": str(checkin.version)},
+    )
+    assert corrected.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
     guardian.submit(
         f"/family/tracks/{track}/step-back",
         data={"from_stage": "licence", "reason": "Shared our address."},

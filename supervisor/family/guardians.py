@@ -83,7 +83,7 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
         ), 409
     if (blocked := membership.removal_blocked(family, guardian, target)) is not None:
         return _page(family, error=blocked), 409
-    if membership.removal_needs_approval(family):
+    if rules.two_keys_guard(family):
         proposal = rules.hold(
             guardian, {rules.REMOVE_GUARDIAN: {"guardian_id": target.id, "name": target.name}}, {}
         )

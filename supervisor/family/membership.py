@@ -79,11 +79,6 @@ def check_not_last(family: Family) -> None:
         raise LastGuardian
 
 
-def removal_needs_approval(family: Family) -> bool:
-    """Under two keys, removing a guardian waits for a third one: see ``removal_blocked``."""
-    return rules.two_keys_guard(family)
-
-
 def removal_blocked(family: Family, asker: Guardian, target: Guardian) -> str | None:
     """Why the removal cannot even be asked for, or ``None``.
 
@@ -92,7 +87,7 @@ def removal_blocked(family: Family, asker: Guardian, target: Guardian) -> str | 
     second key away alone, which is exactly what the rule exists to stop; a request nobody
     may approve would only wait for ever. So it is refused, and the page says what works.
     """
-    if not removal_needs_approval(family):
+    if not rules.two_keys_guard(family):
         return None
     if any(g.id not in (asker.id, target.id) for g in family.guardians):
         return None

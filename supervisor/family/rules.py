@@ -313,7 +313,7 @@ def _apply_removal(proposal: RuleChange, family: Family) -> None:
     removed = removed_guardian_id(proposal)
     if removed is not None:
         target = next(g for g in family.guardians if g.id == removed)
-        membership.end(target, "removed", by=asker)
+        membership.end(target, membership.REMOVED, by=asker)
 
 
 def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
@@ -339,13 +339,7 @@ def hold_open_invites(family_id: int) -> list[RuleChange]:
     while it was on), invite links made before wait for approval like new ones: otherwise
     an old link would still let one guardian add a second key of their own."""
     db.session.flush()
-    family = db.session.scalars(
-        sa.select(Family)
-        .options(selectinload(Family.guardians))
-        .where(Family.id == family_id)
-        .with_for_update(of=Family)
-        .execution_options(populate_existing=True)
-    ).one()
+    family = family_with_guardians(family_id, lock=True)
     if not two_keys_guard(family):
         return []
     held = []

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from supervisor.places import ALIASES, COUNTRIES, ZONES, zone_label, zones_of
+from supervisor.places import ALIASES, COUNTRIES, LABELS, ZONES, zone_label, zones_of
 from supervisor.tracks.platforms import PLATFORMS
 from supervisor.wtf import choices
 
@@ -91,7 +91,7 @@ class WhereWeLiveForm(FlaskForm):
         country = COUNTRIES[self.country.data]
         if not field.data:
             raise ValidationError(f"{country} has several time zones: choose yours.")
-        known = as_saved or any(field.data in z for z in ZONES.values())
+        known = as_saved or field.data in LABELS
         other = zone_label(field.data) if known else "That zone"
         raise ValidationError(
             f"{other} is not a time zone in {country}. Choose one of {country}'s time zones."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from supervisor import clock
 from supervisor.lessons.content import LESSONS
@@ -36,7 +37,7 @@ class PermitView:
     def moment_kinds(self) -> dict[str, str]:
         return records.MOMENT_KINDS
 
-    @property
+    @cached_property
     def moment_titles(self) -> dict[int, str]:
         """Each learning moment by id, for the check-ins that talked it through."""
         return {m.id: m.what_happened for m in self.moments}
@@ -112,7 +113,7 @@ def agreement_view(track: Track) -> AgreementView:
         walkthrough=guide,
         walkthrough_finished_at=last_run.finished_at if last_run else None,
         walkthrough_steps=steps,
-        checkins_held=sum(c.current.held for c in permit.checkins) if permit else 0,
+        checkins_held=sum(c.counts for c in permit.checkins) if permit else 0,
         moments_talked=sum(1 for m in permit.moments if m.talked_in_id and not m.withdrawn_at)
         if permit
         else 0,

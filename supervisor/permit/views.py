@@ -236,6 +236,8 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None or checkin.track_id != track.id:
         abort(404)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
     guardian = current_guardian()
     bank = _prompt_choices(track, also=checkin.prompts_used)
     form = CorrectCheckInForm(data=_as_form(checkin, bank))

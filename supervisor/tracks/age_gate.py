@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from supervisor import clock
 from supervisor.models import Track
-from supervisor.tracks.platforms import COUNTRIES, PLATFORMS, Platform
+from supervisor.tracks.platforms import COUNTRIES, PLATFORMS, Platform, age_now
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -89,7 +89,7 @@ def gate(track: Track, today: date | None = None) -> AgeGate:
     today = today or local_today(family.timezone)
     platform = PLATFORMS[track.platform]
     minimum = platform.minimum_age(family.country)
-    age = today.year - child.birth_year - (1 if today.month <= child.birth_month else 0)
+    age = age_now(child.birth_year, child.birth_month, today)
     return AgeGate(
         platform=platform,
         country=family.country,
