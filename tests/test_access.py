@@ -157,9 +157,9 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
     },
-    "permit.correct_checkin": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    "permit.correct_checkin": {  # at instruction too: a permit's records change in it alone
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
     "permit.withdraw_moment": {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),

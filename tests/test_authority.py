@@ -269,6 +269,7 @@ CASES: dict[str, Case] = {
             "reason": "It was recorded by mistake.",
             "version": "1",
         },
+        prepare=lambda app, ids: _stage(app, ids, "permit"),
     ),
     "permit.withdraw_moment": Case(OWNER, {"reason": "Logged on the wrong child.", "version": "1"}),
     "tablet.unlock_child": Case(CHILD, {"pin": "4826"}),
