@@ -10,17 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from config import Config
 from supervisor.auth import common_passwords
 from supervisor.family.where import WhereWeLiveForm
-
-
-def strip(value: str | None) -> str | None:
-    """Leading and trailing spaces are never meant, except in passwords."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def one_line(value: str | None) -> str | None:
-    """A name or a title is one line: line breaks, tabs and runs of spaces become one space
-    (a browser's text box sends none; a crafted form would break calendars and pages)."""
-    return " ".join(value.split()) if isinstance(value, str) else value
+from supervisor.wtf import one_line, strip
 
 
 def not_common(_form: FlaskForm, field: Field) -> None:

@@ -8,29 +8,12 @@ the file and the field, so adding a lesson is adding a file.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from supervisor.tracks.platforms import ContentError
+from supervisor.content import FOLDER as CONTENT
+from supervisor.content import ContentError, Reader
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-TOPICS = {
-    "public": "Anything posted can become public",
-    "brand": "Personal brand",
-    "messages": "\u201cPrivate\u201d messages",
-    "auditorium": "The auditorium test",
-    "choosing": "Choosing a network",
-    "strangers": "Strangers",
-    "oversharing": "Oversharing",
-    "photos": "Photos",
-    "time": "Time",
-    "scams": "Spam and scams",
-    "kindness": "Kindness and getting help",
-    "policies": "Privacy policies change",
-    "using-well": "Using social media well",
-}
 STAGE_TAGS = ("instruction", "permit", "licence")
 # The player says "Right!" or "Not quite." before an option's explanation, so an explanation
 # that opens with a verdict of its own would read "Right! Right.".
@@ -88,34 +71,17 @@ class Prompt:
     topic: str
 
 
-class _Reader:
-    """Reads fields of one file and names the file and field in every complaint."""
+def load_topics(path: Path = CONTENT / "topics.toml") -> dict[str, str]:
+    """Topic key -> the words a family reads, in the file's order."""
+    reader = Reader(path)
+    return {key: reader.text(reader.data, key) for key in reader.data}
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ContentError(f"{path.name}: not valid TOML ({error})") from error
 
-    def fail(self, field: str, problem: str) -> ContentError:
-        return ContentError(f"{self.path.name}: field {field!r} {problem}")
-
-    def text(self, table: dict[str, Any], field: str, where: str = "") -> str:
-        value = table.get(field)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where + field, "is missing or empty")
-        return value.strip()
-
-    def items(self, table: dict[str, Any], field: str, low: int, high: int) -> list[Any]:
-        value = table.get(field)
-        if not isinstance(value, list) or not low <= len(value) <= high:
-            raise self.fail(field, f"needs {low} to {high} entries")
-        return value
+TOPICS = load_topics()
 
 
 def load_lesson(path: Path) -> Lesson:
-    reader = _Reader(path)
+    reader = Reader(path)
     data = reader.data
     topic = reader.text(data, "topic")
     if topic not in TOPICS:
@@ -173,7 +139,7 @@ def load_lessons(folder: Path = CONTENT / "lessons") -> dict[str, Lesson]:
 
 
 def load_prompts(path: Path = CONTENT / "prompts.toml") -> list[Prompt]:
-    reader = _Reader(path)
+    reader = Reader(path)
     prompts = []
     for i, entry in enumerate(reader.items(reader.data, "prompt", 1, 500)):
         where = f"prompt[{i}]."

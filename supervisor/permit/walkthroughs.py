@@ -6,20 +6,24 @@ so a walkthrough older than ``STALE_AFTER`` tells the family it may be out of da
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
-from supervisor.tracks.platforms import PLATFORMS, ContentError
+from supervisor.content import FOLDER as CONTENT
+from supervisor.content import ContentError, Reader
+from supervisor.tracks.platforms import PLATFORMS
 
-FOLDER = Path(__file__).resolve().parent.parent / "content" / "walkthroughs"
+FOLDER = CONTENT / "walkthroughs"
 STALE_AFTER = timedelta(days=183)  # about six months
 GENERAL = "general"
 
 
 @dataclass(frozen=True)
 class Step:
+    FIELDS: ClassVar = ("setting", "where", "recommended", "why")
+
     setting: str
     where: str
     recommended: str
@@ -40,42 +44,23 @@ class Walkthrough:
 
 def load(path: Path) -> Walkthrough:
     """One walkthrough file; every complaint names the file and the field."""
-
-    def fail(field: str, problem: str) -> ContentError:
-        return ContentError(f"{path.name}: field {field!r} {problem}")
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ContentError(f"{path.name}: not valid TOML ({error})") from error
+    reader = Reader(path)
+    data = reader.data
     if path.stem != GENERAL and path.stem not in PLATFORMS:
-        raise fail("(file name)", f"{path.stem!r} is not a known platform")
-    reviewed = data.get("last_reviewed")
-    if not isinstance(reviewed, date) or isinstance(reviewed, datetime):
-        raise fail("last_reviewed", "must be a date like 2026-06-30")
+        raise reader.fail("(file name)", f"{path.stem!r} is not a known platform")
+    reviewed = reader.day(data, "last_reviewed")
     sources = data.get("sources")
     if (
         not isinstance(sources, list)
         or not sources
         or not all(isinstance(s, str) and s.strip() for s in sources)
     ):
-        raise fail("sources", "must list where the facts come from")
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise fail("title", "is missing or empty")
-    raw_steps = data.get("steps")
-    if not isinstance(raw_steps, list) or not 3 <= len(raw_steps) <= 15:
-        raise fail("steps", "needs 3 to 15 entries")
-    steps = []
-    for i, step in enumerate(raw_steps):
-        values = {}
-        for field in ("setting", "where", "recommended", "why"):
-            value = step.get(field)
-            if not isinstance(value, str) or not value.strip():
-                raise fail(f"steps[{i}].{field}", "is missing or empty")
-            values[field] = value.strip()
-        steps.append(Step(**values))
-    return Walkthrough(path.stem, title.strip(), tuple(sources), reviewed, tuple(steps))
+        raise reader.fail("sources", "must list where the facts come from")
+    steps = tuple(
+        Step(**{field: reader.text(step, field, f"steps[{i}].") for field in Step.FIELDS})
+        for i, step in enumerate(reader.items(data, "steps", 3, 15))
+    )
+    return Walkthrough(path.stem, reader.text(data, "title"), tuple(sources), reviewed, steps)
 
 
 def load_all(folder: Path = FOLDER) -> dict[str, Walkthrough]:

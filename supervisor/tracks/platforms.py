@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from supervisor import clock
+from supervisor.content import FOLDER, ContentError, Reader
 from supervisor.places import COUNTRIES
 
-PLATFORMS_FILE = Path(__file__).resolve().parent.parent / "content" / "platforms.toml"
-
-
-class ContentError(Exception):
-    """A content file is broken; the message names the file and the field."""
+PLATFORMS_FILE = FOLDER / "platforms.toml"
 
 
 @dataclass(frozen=True)
@@ -95,10 +90,9 @@ def _check_facts(platform: Platform) -> str | None:
 
 def load(path: Path = PLATFORMS_FILE) -> dict[str, Platform]:
     """Read and check the platforms file; any problem names the file and the entry."""
-    try:
-        entries = tomllib.loads(path.read_text(encoding="utf-8"))["platform"]
-    except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise ContentError(f"{path.name}: cannot read a [[platform]] list ({error})") from error
+    entries = Reader(path).data.get("platform")
+    if not isinstance(entries, list):
+        raise ContentError(f"{path.name}: no [[platform]] list")
     platforms: dict[str, Platform] = {}
     for number, entry in enumerate(entries, 1):
         where = f"{path.name}: platform #{number}"
@@ -118,12 +112,3 @@ def load(path: Path = PLATFORMS_FILE) -> dict[str, Platform]:
 
 PLATFORMS = load()
 
-
-ADULT = 18  # at this age supervision ends on every track, whatever its stage
-
-
-def age_now(birth_year: int, birth_month: int, today: date | None = None) -> int:
-    """Whole years of age on ``today`` (the clock's date unless given), counting a birthday
-    in the current month as not yet reached."""
-    today = today or clock.now().date()
-    return today.year - birth_year - (1 if today.month <= birth_month else 0)
