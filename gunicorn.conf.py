@@ -2,7 +2,6 @@
 
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
-
 from supervisor.request_log import MASK_TOKENS
 
 

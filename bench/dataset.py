@@ -32,17 +32,16 @@ import sqlalchemy as sa
 import supervisor.models  # noqa: F401 - registers every table on the metadata
 from supervisor import db as database
 from supervisor import passwords, tokens
-from supervisor.family.forms import AVATARS, COLOURS
-from supervisor.lessons.content import LESSONS, PROMPTS
+from supervisor.content.lessons import LESSONS, PROMPTS
+from supervisor.content.licence_tips import CONNECTIONS
+from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.content.platforms import PLATFORMS
+from supervisor.content.walkthroughs import for_platform
 from supervisor.lessons.scoring import pass_mark
-from supervisor.permit import schedule
-from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.records import MOMENT_KINDS
-from supervisor.permit.walkthroughs import for_platform
-from supervisor.stages import STAGES, instruction, permit
+from supervisor.stages import STAGES, instruction, permit, schedule
 from supervisor.stages.base import Requirement, StageKey
-from supervisor.tracks.licence_tips import CONNECTIONS
-from supervisor.tracks.platforms import PLATFORMS
+from supervisor.web.forms.family import AVATARS, COLOURS
 
 PASSWORD = "bench-password-1234"  # noqa: S105 - every bench guardian's password, not a secret
 PIN = "4826"

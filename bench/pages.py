@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from bench.browser import sign_in_guardian, unlock_child
-from supervisor.lessons.content import LESSONS
+from supervisor.content.lessons import LESSONS
 from supervisor.models import Guardian, LessonProgress, Track
 
 STAGE_RANK = {"licence": 0, "permit": 1, "instruction": 2}

@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import links
 from supervisor.db import ROOT
 from supervisor.tracks import facts
+from supervisor.web import links
 
 
 def create_app(
@@ -60,11 +60,11 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from supervisor import access, authority, request_log, security, templating
     from supervisor import db as database
-    from supervisor.auth import sessions
+    from supervisor.accounts import sessions
     from supervisor.extensions import csrf, db, login_manager
     from supervisor.tablet import devices
+    from supervisor.web import access, authority, request_log, security, templating
 
     db.init_app(app)
     database.drop_async_teardown(app)
@@ -81,25 +81,25 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_converters(app: Flask) -> None:
-    from supervisor import routing
+    from supervisor.web import routing
 
     routing.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from supervisor.auth.views import bp as auth_bp
-    from supervisor.child.views import bp as child_bp
-    from supervisor.family.guardians import bp as guardians_bp
-    from supervisor.family.views import bp as family_bp
-    from supervisor.family.words import bp as family_words_bp
-    from supervisor.health import bp as health_bp
-    from supervisor.lessons.overview import bp as family_lessons_bp
-    from supervisor.lessons.player import bp as lessons_bp
-    from supervisor.permit.calendar import bp as calendar_bp
-    from supervisor.permit.views import bp as permit_bp
-    from supervisor.tablet.manage import bp as devices_bp
-    from supervisor.tablet.views import bp as tablet_bp
-    from supervisor.tracks.views import bp as tracks_bp
+    from supervisor.web.auth import bp as auth_bp
+    from supervisor.web.family.calendar import bp as calendar_bp
+    from supervisor.web.family.devices import bp as devices_bp
+    from supervisor.web.family.family import bp as family_bp
+    from supervisor.web.family.family_lessons import bp as family_lessons_bp
+    from supervisor.web.family.family_words import bp as family_words_bp
+    from supervisor.web.family.guardians import bp as guardians_bp
+    from supervisor.web.family.permit import bp as permit_bp
+    from supervisor.web.family.tracks import bp as tracks_bp
+    from supervisor.web.health import bp as health_bp
+    from supervisor.web.me.child import bp as child_bp
+    from supervisor.web.me.lessons import bp as lessons_bp
+    from supervisor.web.tablet import bp as tablet_bp
 
     for blueprint in (
         auth_bp,

@@ -24,7 +24,7 @@ def upgrade_command() -> None:
 @group.command("demo")
 def demo_command() -> None:
     """Create a demo family with two children and print how to sign in."""
-    from supervisor.auth import accounts
+    from supervisor.accounts import operations as accounts
     from supervisor.models import Child
 
     email = "demo@example.org"
@@ -61,7 +61,7 @@ def demo_command() -> None:
 @group.command("daily")
 def daily_command() -> None:
     """Daily upkeep: end supervision for children who have turned 18; forget old sign-up counts."""
-    from supervisor.auth import signup_throttle
+    from supervisor.accounts import signup_throttle
     from supervisor.tracks import operations
 
     moved = operations.end_supervision_at_majority()

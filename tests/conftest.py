@@ -244,7 +244,7 @@ def add_child(client: Client, name: str, pin: str | None = "4826", birth_year: i
 
 def pass_all_lessons(app: Flask, child_id: int) -> None:
     """Record every lesson as passed and talked through (for tests about later steps)."""
-    from supervisor.lessons.content import LESSONS
+    from supervisor.content.lessons import LESSONS
     from supervisor.models import Child, LessonDiscussion, LessonProgress
 
     with app.app_context():

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from supervisor.content import ContentError, platforms
+from supervisor.content.platforms import PLATFORMS
 from supervisor.extensions import db
 from supervisor.models import Notification, Track
-from supervisor.tracks import platforms
 from supervisor.tracks.age_gate import certainly_from
-from supervisor.tracks.platforms import PLATFORMS, ContentError
 from tests.conftest import PASSWORD, Auth, text
 from tests.test_tracks import (
     add_second_guardian,

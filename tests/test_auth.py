@@ -236,11 +236,11 @@ def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
 
 def test_email_taken_between_check_and_insert_is_a_form_error(app, auth, client, monkeypatch):
     """A sign-up racing another one for the same address gets the message, not a 500."""
-    from supervisor.auth import accounts
+    from supervisor.accounts import operations
 
     auth.signup()
     auth.logout()
-    monkeypatch.setattr(accounts, "email_in_use", lambda email: False)
+    monkeypatch.setattr(operations, "email_in_use", lambda email: False)
     response = auth.signup(family="Racing family")
     assert response.status_code == 200
     assert "An account with this email already exists" in text(response)

@@ -1,6 +1,6 @@
 """Every state-changing route against its declared rule (security targets 3, 17 and 22).
 
-``supervisor.authority.RULES`` says, for each POST endpoint, whether it needs a fresh
+``supervisor.web.authority.RULES`` says, for each POST endpoint, whether it needs a fresh
 password, which audit action it writes and whether the other guardians are told. Here every
 endpoint is submitted once with valid input, as the person it is for would fill it in: a
 stale session on a fresh-password route gets 401 and nothing is written; then (with the
@@ -20,7 +20,6 @@ import sqlalchemy as sa
 
 from supervisor import clock as app_clock
 from supervisor import tokens
-from supervisor.authority import RULES, Proof
 from supervisor.extensions import db
 from supervisor.models import (
     AuditEvent,
@@ -36,6 +35,7 @@ from supervisor.models import (
 )
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
+from supervisor.web.authority import RULES, Proof
 from tests.conftest import PASSWORD, FakeClock, pass_all_lessons, snapshot, text, weekly_schedule
 from tests.test_access import (
     ANON,

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from supervisor.content.lessons import LESSONS
+from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
-from supervisor.lessons.content import LESSONS
 from supervisor.models import LearningMoment
-from supervisor.permit.walkthroughs import for_platform
 from tests.conftest import Auth, add_child, tap_i_agree, text
 
 PIN = "4826"

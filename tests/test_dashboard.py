@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from supervisor import clock as app_clock
+from supervisor.content.lessons import LESSONS
 from supervisor.extensions import db
-from supervisor.lessons.content import LESSONS
 from supervisor.models import (
     CheckIn,
     ChecklistTick,

@@ -35,10 +35,10 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from supervisor import clock as app_clock
-from supervisor.authority import RULES
+from supervisor.content.lessons import LESSONS
+from supervisor.content.walkthroughs import WALKTHROUGHS
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.lessons.content import LESSONS
 from supervisor.models import (
     CheckIn,
     Child,
@@ -52,7 +52,7 @@ from supervisor.models import (
     RuleChange,
     WalkthroughRun,
 )
-from supervisor.permit.walkthroughs import WALKTHROUGHS
+from supervisor.web.authority import RULES
 from tests.conftest import (
     PASSWORD,
     Auth,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from supervisor.content import ContentError
+from supervisor.content.lessons import LESSONS, PROMPTS, TOPICS, load_lesson, load_prompts
 from supervisor.extensions import db
-from supervisor.lessons.content import LESSONS, PROMPTS, TOPICS, load_lesson, load_prompts
 from supervisor.models import LessonProgress
-from supervisor.tracks.platforms import ContentError
 from tests.conftest import Auth, add_child, text
 
 PIN = "4826"

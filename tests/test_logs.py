@@ -27,7 +27,7 @@ def link_token(client, form_path: str) -> str:
 
 
 def test_tokens_are_masked_however_the_path_spells_them():
-    from supervisor.request_log import mask_tokens
+    from supervisor.web.request_log import mask_tokens
 
     for path in (
         "/invite/TOKEN", "/invite//TOKEN", "/invite/%20TOKEN", "/invite/%54OKEN",

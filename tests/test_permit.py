@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 
+from supervisor.content.walkthroughs import WALKTHROUGHS, for_platform
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import CheckIn, CheckInSchedule, Child, Family, Track, WalkthroughRun
-from supervisor.permit import schedule
-from supervisor.permit.walkthroughs import WALKTHROUGHS, for_platform
+from supervisor.stages import schedule
 from tests.conftest import (
     PASSWORD,
     UK,

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from supervisor.content.places import ALIASES, COUNTRIES, ZONES, zone_label, zones_of
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, Notification
-from supervisor.places import ALIASES, COUNTRIES, ZONES, zone_label, zones_of
-from supervisor.security import CONTENT_SECURITY_POLICY
+from supervisor.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD, Auth, snapshot, text
 from tests.test_tracks import add_second_guardian
 

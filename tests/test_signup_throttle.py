@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from supervisor.auth.signup_throttle import client_key
+from supervisor.accounts.signup_throttle import client_key
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Family, Guardian, Invite, SignupThrottle
 from tests.conftest import PASSWORD, UK, Auth, text

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.models import WalkthroughRun
-from supervisor.permit.walkthroughs import for_platform
 from tests.conftest import Auth, tap_i_agree, text
 from tests.test_age_gate import add_track, section
 from tests.test_permit import PIN, agree_schedule, move_to, permit  # noqa: F401  (fixture)

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervisor import clock
-from supervisor.auth import signup_throttle
+from supervisor.accounts import signup_throttle
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import (

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from supervisor import clock, tokens
-from supervisor.auth import accounts
+from supervisor.accounts import operations
 from supervisor.extensions import db
 from supervisor.models import Guardian, Invite
 
@@ -87,7 +87,7 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise AlreadyUsed
-        guardian = accounts.add_guardian(invite.family, name, email, password)
+        guardian = operations.add_guardian(invite.family, name, email, password)
         invite.accepted_by_id = guardian.id
     return guardian
 

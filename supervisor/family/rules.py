@@ -9,7 +9,7 @@ family's own checklist items (a requirement fewer) and removing a guardian (a ke
 each held as a ``RuleChange`` until another guardian, one who was in the family when it was
 asked, approves it; a guardian's own removal is never theirs to decide. Anything else
 applies at once. A family with one guardian changes everything alone. Every change is
-audited and told to the others by the views, as ``supervisor.authority`` declares.
+audited and told to the others by the views, as ``supervisor.web.authority`` declares.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
+from supervisor.content.platforms import COUNTRIES
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
+from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
-from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
 
 Value = str | int | bool | None
 SETTINGS = ("country", "timezone", "both_guardians_sign", "permit_min_checkins", "permit_min_weeks")
@@ -109,7 +110,7 @@ def asked(proposal: RuleChange) -> str:
 
 
 def _month_year(value: object) -> str:
-    from supervisor.family.forms import MONTHS
+    from supervisor.web.forms.family import MONTHS
 
     date = dict(value)  # type: ignore[call-overload]
     return f"{MONTHS[int(date['month']) - 1]} {date['year']}"

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from supervisor.content.lessons import PROMPTS, Prompt
 from supervisor.extensions import db
-from supervisor.lessons.content import PROMPTS, Prompt
 from supervisor.models import FamilyPrompt
 
 

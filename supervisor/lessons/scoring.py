@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from supervisor.lessons.content import LESSONS, Lesson
+from supervisor.content.lessons import LESSONS, Lesson
 
 PASS_SHARE = 0.6
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from supervisor.content.monitoring import ARRANGEMENTS, Arrangement
 from supervisor.extensions import db
 from supervisor.models import (
     CheckInSchedule,
@@ -23,7 +24,6 @@ from supervisor.models import (
     Guardian,
     Track,
 )
-from supervisor.permit.monitoring import ARRANGEMENTS, Arrangement
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 

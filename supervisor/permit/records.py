@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
+from supervisor.content.walkthroughs import Walkthrough, for_platform
 from supervisor.extensions import db
 from supervisor.models import (
     CheckIn,
@@ -22,8 +23,7 @@ from supervisor.models import (
     WalkthroughAnswer,
     WalkthroughRun,
 )
-from supervisor.permit import schedule
-from supervisor.permit.walkthroughs import Walkthrough, for_platform
+from supervisor.stages import schedule
 
 OUTCOMES = {"done": "Done", "different": "We chose differently", "not_found": "Couldn't find it"}
 MOMENT_KINDS = {

@@ -8,14 +8,14 @@ from datetime import datetime
 from functools import cached_property
 
 from supervisor import clock
-from supervisor.lessons.content import LESSONS
+from supervisor.content.lessons import LESSONS
+from supervisor.content.licence_tips import CONNECTIONS
+from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
+from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import agreed, records
-from supervisor.permit.monitoring import ARRANGEMENTS, HOVERING, Arrangement
-from supervisor.permit.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
 from supervisor.stages.base import StageKey
-from supervisor.templating import family_zone
-from supervisor.tracks.licence_tips import CONNECTIONS
+from supervisor.web.templating import family_zone
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Stage 1, instruction: lessons and talks before any account exists."""
 
-from supervisor.lessons.content import LESSONS
+from supervisor.content.lessons import LESSONS
 from supervisor.stages.base import Requirement, Stage, StageKey
 
 CHECKLIST = (

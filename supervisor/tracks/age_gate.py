@@ -13,8 +13,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from supervisor import clock
+from supervisor.content.platforms import COUNTRIES, PLATFORMS, Platform
 from supervisor.models import Track
-from supervisor.tracks.platforms import COUNTRIES, PLATFORMS, Platform, age_now
+from supervisor.stages.ages import age_now
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

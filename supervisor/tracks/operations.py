@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervisor import audit, clock
+from supervisor.content.platforms import PLATFORMS
 from supervisor.extensions import db
 from supervisor.models import (
     ChecklistTick,
@@ -27,9 +28,9 @@ from supervisor.models import (
 from supervisor.notices import notify_guardians
 from supervisor.permit import records
 from supervisor.stages import FIRST, STAGES, engine
+from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, facts
-from supervisor.tracks.platforms import ADULT, PLATFORMS, age_now
 
 CREATED = "created"
 REQUEST = "request"

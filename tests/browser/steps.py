@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from supervisor.lessons.content import LESSONS
+from supervisor.content.lessons import LESSONS
 from tests.browser.checks import PageChecks
 from tests.conftest import PASSWORD
 

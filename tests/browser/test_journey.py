@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from supervisor.content.lessons import LESSONS
 from supervisor.extensions import db
-from supervisor.lessons.content import LESSONS
 from supervisor.models import Family
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.steps import Tablet, screenshot

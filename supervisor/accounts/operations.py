@@ -1,0 +1,122 @@
+"""Operations on guardian accounts. They flush but never commit: the view owns the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from supervisor import clock, passwords
+from supervisor.accounts import throttle
+from supervisor.extensions import db
+from supervisor.models import Family, Guardian
+
+
+class EmailTaken(Exception):
+    """Another guardian already signs in with this email address."""
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    guardian: Guardian | None = None
+    locked_until: datetime | None = None
+
+
+def email_in_use(email: str) -> bool:
+    return db.session.scalar(sa.select(Guardian.id).where(Guardian.email == email)) is not None
+
+
+def add_guardian(family: Family, name: str, email: str, password: str) -> Guardian:
+    """Create a guardian in ``family``; raises ``EmailTaken`` if the address is used."""
+    if email_in_use(email):
+        raise EmailTaken(email)
+    guardian = Guardian(
+        family_id=family.id,
+        name=name.strip(),
+        email=email,
+        password_hash=passwords.hash_secret(password),
+    )
+    try:
+        with db.session.begin_nested():  # a sign-up racing this one may take the address
+            db.session.add(guardian)
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
+    return guardian
+
+
+def create_family(
+    family_name: str, name: str, email: str, password: str, *, country: str, timezone: str
+) -> Guardian:
+    """Sign-up: a new family, where it lives, with its first guardian, or neither if the
+    address is taken."""
+    with db.session.begin_nested():
+        family = Family(name=family_name.strip(), country=country, timezone=timezone)
+        db.session.add(family)
+        db.session.flush()
+        return add_guardian(family, name, email, password)
+
+
+def sign_in(email: str, password: str) -> SignInResult:
+    """Check a sign-in attempt, counting failures per address.
+
+    Unknown addresses cost as much time as known ones and fail the same way.
+    """
+    locked = throttle.locked_until(email)
+    if locked is not None:
+        return SignInResult(locked_until=locked)
+    guardian = db.session.scalar(
+        sa.select(Guardian).where(Guardian.email == email, Guardian.left_at.is_(None))
+    )
+    if guardian is None:
+        passwords.waste_equal_time(password)
+    elif passwords.verify_secret(guardian.password_hash, password):
+        throttle.clear(email)
+        if passwords.needs_rehash(guardian.password_hash):
+            guardian.password_hash = passwords.hash_secret(password)
+        return SignInResult(guardian=guardian)
+    throttle.record_failure(email)
+    return SignInResult(locked_until=throttle.locked_until(email))
+
+
+def lockout_message(locked_until: datetime) -> str:
+    """What a guardian locked out by failed sign-ins is told."""
+    return f"Too many failed attempts for this account. Try again in {how_long(locked_until)}."
+
+
+def how_long(until: datetime) -> str:
+    """How long until ``until``, in minutes below two hours and in hours from there."""
+    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"
+
+
+def change_details(guardian: Guardian, name: str, email: str) -> None:
+    """Set ``guardian``'s name and email; raises ``EmailTaken`` if another account uses it."""
+    if email != guardian.email and email_in_use(email):
+        raise EmailTaken(email)
+    try:
+        with db.session.begin_nested():  # another account may take the address meanwhile
+            guardian.name = name.strip()
+            guardian.email = email
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
+
+
+def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:
+    """Set a new password if ``current`` is right; the caller ends the other sessions.
+
+    A wrong ``current`` counts against the same throttle as signing in, so a session holder
+    cannot guess the password here instead; while the address is locked no hash is checked.
+    The result carries the guardian when the password changed.
+    """
+    locked = throttle.locked_until(guardian.email)
+    if locked is not None:
+        return SignInResult(locked_until=locked)
+    if not passwords.verify_secret(guardian.password_hash, current):
+        throttle.record_failure(guardian.email)
+        return SignInResult(locked_until=throttle.locked_until(guardian.email))
+    guardian.password_hash = passwords.hash_secret(new)
+    return SignInResult(guardian=guardian)

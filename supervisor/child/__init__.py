@@ -1,1 +1,0 @@
-"""The child's own pages on the family tablet."""

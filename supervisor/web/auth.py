@@ -1,0 +1,298 @@
+"""Sign-up, sign-in, sign-out, joining a family by invite, and the account page (password,
+name and email)."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from supervisor import audit
+from supervisor.accounts import operations as accounts
+from supervisor.accounts import sessions, signup_throttle
+from supervisor.extensions import db
+from supervisor.family import invites, rules
+from supervisor.tablet import devices
+from supervisor.tracks import operations
+from supervisor.web import authority, stepup
+from supervisor.web.access import current_guardian, guardian_only, not_for_children
+from supervisor.web.forms.auth import (
+    DetailsForm,
+    JoinFamilyForm,
+    LoginForm,
+    PasswordChangeForm,
+    SignupForm,
+    normalise_email,
+)
+
+bp = Blueprint("auth", __name__)
+
+EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or use another address."
+
+
+@bp.get("/")
+def index() -> str | Response:
+    """Everyone to their own start: family page, child page, the tablet's picker, or welcome."""
+    if current_user.is_authenticated:
+        return redirect(url_for("family.home" if current_user.is_guardian else "child.home"))
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
+    return render_template("auth/welcome.html")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@not_for_children
+def signup() -> str | Response | tuple[str, int]:
+    """Create a family and its first guardian; attempts are limited per address."""
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        if (over := _over_the_limit("signup", email, form)) is not None:
+            return render_template("auth/signup.html", form=form), over
+        try:
+            guardian = accounts.create_family(
+                form.family_name.data,
+                form.name.data,
+                email,
+                form.password.data,
+                country=form.country.data,
+                timezone=form.timezone.data,
+            )
+        except accounts.EmailTaken:
+            audit.record("signup", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
+            sessions.start(guardian)
+            audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+            db.session.commit()
+            flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
+            return redirect(url_for("family.home"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@not_for_children
+def login() -> str | Response | tuple[str, int]:
+    """Sign a guardian in; repeated failures for one address are slowed down.
+
+    On the family tablet everyone starts from the picker instead.
+    """
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        result = accounts.sign_in(email, form.password.data)
+        guardian = result.guardian
+        audit.record(
+            "login",
+            audit.SUCCESS if guardian else audit.FAILURE,
+            family_id=guardian.family_id if guardian else None,
+            actor=guardian,
+            subject=None if guardian else email,
+        )
+        if guardian is not None:
+            sessions.start(guardian)
+            operations.end_supervision_at_majority(guardian.family_id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()  # keep the failure count and the audit record
+        if result.locked_until is not None:
+            form.form_errors.append(accounts.lockout_message(result.locked_until))
+            return render_template("auth/login.html", form=form), 429
+        form.form_errors.append("That email and password don't match an account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out (or "Switch person" on the tablet): the session ends on the server."""
+    if current_user.is_authenticated:
+        audit.record(
+            "logout",
+            audit.SUCCESS,
+            family_id=current_user.family_id,
+            actor=current_user._get_current_object(),
+        )
+    sessions.end()
+    db.session.commit()
+    if devices.current() is not None:
+        return redirect(url_for("tablet.picker"))
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@not_for_children
+def join_family(token: str) -> str | Response | tuple[str, int]:
+    """Join a family from a guardian's invite link, choosing one's own password.
+
+    Attempts count against the same limits as sign-up. Joining ends whatever session this
+    browser had, and every other guardian is told.
+    """
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
+    found = invites.find(token)
+    form = JoinFamilyForm()
+    if isinstance(found, invites.InviteProblem):
+        form.form_errors.append(found.value)
+        status = 403 if found is invites.InviteProblem.WAITING else 410
+        return render_template("auth/join.html", form=form, invite=None), status
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        if (over := _over_the_limit("join_family", email, form)) is not None:
+            return render_template("auth/join.html", form=form, invite=found), over
+        try:
+            guardian = invites.accept(found, form.name.data, email, form.password.data)
+        except accounts.EmailTaken:
+            audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
+            db.session.commit()  # keep the count and the audit record
+            form.email.errors.append(EMAIL_TAKEN)
+        except invites.AlreadyUsed:
+            db.session.commit()  # keep the count
+            form.form_errors.append(invites.InviteProblem.USED.value)
+            return render_template("auth/join.html", form=form, invite=None), 409
+        else:
+            sessions.start(guardian)
+            inviter = found.created_by.name if found.created_by else "a guardian"
+            held = rules.hold_open_invites(guardian.family_id)
+            authority.done(
+                f"invite:{found.id}",
+                f"{guardian.name} ({guardian.email}) joined the family as a guardian, with an "
+                f"invite link made by {inviter}. They can see everything and sign off."
+                + rules.held_invites_notice(held),
+                by=guardian,
+            )
+            db.session.commit()
+            flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
+            return redirect(url_for("family.home"))
+    return render_template("auth/join.html", form=form, invite=found)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@guardian_only
+def account() -> str | Response | tuple[str, int]:
+    """Change one's password; every other session of the account ends.
+
+    Wrong current passwords count against the sign-in throttle of the account's address.
+    """
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        guardian = current_guardian()
+        result = accounts.change_password(guardian, form.current_password.data, form.password.data)
+        if result.guardian is not None:
+            sessions.end_others(guardian)
+            authority.done(
+                guardian.get_id(),
+                f"{guardian.name} changed their password; their other devices were signed out.",
+                by=guardian,
+            )
+            db.session.commit()
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("family.home"))
+        audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
+        db.session.commit()  # keep the failure count and the audit record
+        if result.locked_until is not None:
+            form.form_errors.append(accounts.lockout_message(result.locked_until))
+            return _account_page(form=form), 429
+        form.current_password.errors.append("That is not your current password.")
+    return _account_page(form=form)
+
+
+@bp.post("/account/details")
+@guardian_only
+def details() -> Response | tuple[str, int]:
+    """Change one's own name and sign-in email (with a fresh password); the others are told."""
+    guardian = current_guardian()
+    form = DetailsForm()
+    if form.validate_on_submit():
+        name, email = form.name.data, normalise_email(form.email.data)
+        before = (guardian.name, guardian.email)
+        if (name, email) == before:
+            flash("Your name and email are as they were; nothing was changed.", "info")
+            return redirect(url_for("auth.account"))
+        try:
+            accounts.change_details(guardian, name, email)
+        except accounts.EmailTaken:
+            form.email.errors.append(
+                "Another account already signs in with this email. Use another address."
+            )
+        else:
+            changed = [
+                f"their name from {before[0]} to {name}" if name != before[0] else "",
+                f"their email from {before[1]} to {email}" if email != before[1] else "",
+            ]
+            authority.done(
+                guardian.get_id(),
+                f"{before[0]} changed {' and '.join(c for c in changed if c)}.",
+                by=guardian,
+            )
+            db.session.commit()
+            flash("Your name and email are saved.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(details_form=form), 400
+
+
+def _account_page(
+    form: PasswordChangeForm | None = None, details_form: DetailsForm | None = None
+) -> str:
+    guardian = current_guardian()
+    return render_template(
+        "auth/account.html",
+        form=form or PasswordChangeForm(formdata=None),
+        details_form=details_form
+        or DetailsForm(formdata=None, name=guardian.name, email=guardian.email),
+        needs_password=not stepup.is_fresh(),
+    )
+
+
+def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:
+    """Count a sign-up or join attempt; past a limit, 429 with the reason on the form."""
+    retry_at = signup_throttle.admit(email, request.remote_addr)
+    if retry_at is None:
+        return None
+    audit.record(action, audit.DENIED, family_id=None, subject=email)
+    db.session.commit()
+    form.form_errors.append(signup_throttle.refusal_message(retry_at))
+    return 429
+
+
+def _on_the_family_tablet() -> Response | None:
+    """A shared tablet opens profiles from its picker only: a session made here by signing
+    up or joining would not be the tablet's (no short idle limit, not ended by revoking it)."""
+    if devices.current() is None:
+        return None
+    flash(
+        "This browser is the family tablet, where everyone opens their profile from this "
+        "page. To create an account or join a family, use your own device.",
+        "info",
+    )
+    return redirect(url_for("tablet.picker"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a plain path on this site; anything else goes to the family page.
+
+    Browsers drop tabs and newlines from a URL and read ``//host`` and ``/\\host`` as
+    another site; CR or LF would split the header. So the path must start with a single
+    slash and hold no space, backslash or control character, and, decoded once, still
+    start that way and hold no control character.
+    """
+    if target and _plain_path(target) and _plain_path(unquote(target), decoded=True):
+        return target
+    return url_for("family.home")
+
+
+def _plain_path(path: str, *, decoded: bool = False) -> bool:
+    """One leading slash, then printable characters (as sent, no space or backslash either)."""
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return False
+    if decoded:
+        return path.isprintable()
+    return all(c.isprintable() and not c.isspace() and c != "\\" for c in path)

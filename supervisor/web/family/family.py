@@ -1,0 +1,549 @@
+"""The family page: children, guardians and invites. Guardians only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from supervisor import audit, clock
+from supervisor.content.platforms import COUNTRIES
+from supervisor.errors import render_error
+from supervisor.extensions import db
+from supervisor.family import data, invites, rules
+from supervisor.lessons import prompts
+from supervisor.models import (
+    Child,
+    Family,
+    Invite,
+    Notification,
+    RuleChange,
+    Track,
+)
+from supervisor.permit import records
+from supervisor.stages.base import StageKey
+from supervisor.tablet import pins
+from supervisor.tracks import operations, reads
+from supervisor.web import authority, links, stepup
+from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.family import (
+    COLOURS,
+    MONTHS,
+    BirthDateCorrectionForm,
+    ChildForm,
+    ChildProfileForm,
+    ConfirmNameForm,
+    FamilyNameForm,
+    FamilySettingsForm,
+)
+from supervisor.web.forms.tablet import SetPinForm
+from supervisor.web.templating import family_zone, when
+
+bp = Blueprint("family", __name__, url_prefix="/family")
+WAITS = (
+    "That waits for another guardian to approve or refuse it in Family settings; until then "
+    "nothing of it happens."
+)
+bp.before_request(require_guardian)
+
+
+@bp.get("/")
+def home() -> str:
+    """The family's overview: who is in it and what to do next."""
+    guardian = current_guardian()
+    # One statement for the family with its children and guardians (a family has a handful
+    # of each, so joining both costs less than a round trip per collection) and how many
+    # loosened rules wait for a second guardian.
+    waiting = (
+        sa.select(sa.func.count(RuleChange.id))
+        .where(RuleChange.family_id == Family.id, RuleChange.decided_at.is_(None))
+        .scalar_subquery()
+    )
+    family, changes_waiting = (
+        db.session.execute(
+            sa.select(Family, waiting)
+            .options(sa.orm.joinedload(Family.children), sa.orm.joinedload(Family.guardians))
+            .where(Family.id == guardian.family_id)
+        )
+        .unique()
+        .one()
+    )
+    every_track = list(
+        db.session.scalars(sa.select(Track).where(Track.family_id == family.id).order_by(Track.id))
+    )
+    tracks = [t for t in every_track if t.removed_at is None]
+    tracks_by_child = {c.id: [t for t in tracks if t.child_id == c.id] for c in family.children}
+    removed_by_child = {
+        c.id: [t for t in every_track if t.child_id == c.id and t.removed_at is not None]
+        for c in family.children
+    }
+    notes = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc())
+        .limit(20)
+    ).all()
+    bank = prompts.for_family(family.id)
+    now = clock.now()
+    weekly = {
+        child.id: prompts.of_the_week(
+            bank, _current_stage(tracks_by_child[child.id]), child.id, now
+        )
+        for child in family.children
+    }
+    latest = reads.latest_for(guardian)
+    schedules = records.schedule_states(tracks, family_zone())
+    overview = reads.overview(tracks, schedules)
+    return render_template(
+        "family/home.html",
+        family=family,
+        weekly=weekly,
+        schedules=schedules,
+        latest=latest,
+        tracks_by_id={t.id: t for t in every_track},
+        tracks_by_child=tracks_by_child,
+        removed_by_child=removed_by_child,
+        progress={track_id: seen.progress for track_id, seen in overview.items()},
+        overview=overview,
+        track_name=operations.track_name,
+        notifications=notes,
+        changes_waiting=changes_waiting,
+        invites=invites.pending(family.id),
+        needs_password=not stepup.is_fresh(),
+        months=MONTHS,
+        countries=COUNTRIES,
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | Response:
+    """Country (minimum ages), time zone, and whether an advance needs two guardians.
+
+    While two guardians must sign, a change that loosens a rule waits for the other one.
+    """
+    guardian = current_guardian()
+    family = _family_with_guardians(guardian.family_id)
+    form = FamilySettingsForm(obj=family)
+    if form.validate_on_submit():
+        before = {k: getattr(family, k) for k in rules.SETTINGS}
+        outcome = rules.change(guardian, family, {k: form[k].data for k in rules.SETTINGS})
+        held = outcome.held.changes if outcome.held is not None else {}
+        if not outcome.applied and not held:
+            flash("Nothing was changed.", "info")
+            return redirect(url_for("family.settings"))
+        told = []
+        if outcome.applied:
+            told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
+            flash("The family's settings are saved.", "success")
+        if outcome.held is not None:
+            told.append(f"{guardian.name} asks to {rules.asked(outcome.held)}. {WAITS}")
+            flash(
+                "Another guardian must approve loosening the family's rules; until then they "
+                "stay as they are. They have been told.",
+                "info",
+            )
+        invites_held = rules.hold_open_invites(family.id)
+        authority.done(
+            f"family:{family.id} {','.join([*outcome.applied, *held])}",
+            " ".join(told) + rules.held_invites_notice(invites_held),
+            by=guardian,
+        )
+        db.session.commit()
+        return redirect(url_for("family.settings"))
+    return _settings_page(family, form=form)
+
+
+@bp.post("/settings/name")
+def rename() -> Response | tuple[str, int]:
+    """Rename the family; the other guardians are told the old and the new name."""
+    guardian = current_guardian()
+    family = _family_with_guardians(guardian.family_id)
+    name_form = FamilyNameForm()
+    if not name_form.validate_on_submit():
+        return _settings_page(family, name_form=name_form), 400
+    old = family.name
+    if name_form.name.data == old:
+        flash("That is the family's name already; nothing was changed.", "info")
+        return redirect(url_for("family.settings"))
+    family.name = name_form.name.data
+    authority.done(
+        f"family:{family.id}",
+        f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"Your family is now called “{family.name}”.", "success")
+    return redirect(url_for("family.settings"))
+
+
+def _settings_page(
+    family: Family,
+    form: FamilySettingsForm | None = None,
+    name_form: FamilyNameForm | None = None,
+) -> str:
+    return render_template(
+        "family/settings.html",
+        form=form or FamilySettingsForm(formdata=None, obj=family),
+        name_form=name_form or FamilyNameForm(formdata=None, name=family.name),
+        waiting=rules.open_changes(family.id),
+        asked=rules.asked,
+        may_approve=rules.may_approve,
+        may_refuse=rules.may_refuse,
+        needs_password=not stepup.is_fresh(),
+    )
+
+
+@bp.post("/settings/changes/<int:change_id>/approve")
+def approve_change(change_id: int) -> str | Response | tuple[str, int]:
+    """A second guardian approves a held change, with their own fresh password."""
+    proposal = family_row_or_404(RuleChange, change_id)
+    guardian = current_guardian()
+    refused = rules.may_approve(proposal, guardian)
+    if refused is not None:
+        return render_error(409, refused)
+    family = _family_with_guardians(guardian.family_id)
+    return _close(proposal, lambda: rules.approve(proposal, guardian, family), "approved")
+
+
+@bp.post("/settings/changes/<int:change_id>/drop")
+def drop_change(change_id: int) -> str | Response | tuple[str, int]:
+    """Refuse a held change (another guardian), or withdraw one's own: nothing of it happens."""
+    proposal = family_row_or_404(RuleChange, change_id)
+    guardian = current_guardian()
+    refused = rules.may_refuse(proposal, guardian)
+    if refused is not None:
+        return render_error(409, refused)
+    outcome = "withdrawn" if proposal.proposed_by_id == guardian.id else "refused"
+    verb = "withdrew" if outcome == "withdrawn" else "refused"
+    return _close(proposal, lambda: rules.drop(proposal, guardian, outcome), verb)
+
+
+def _close(
+    proposal: RuleChange, decide: Callable[[], None], verb: str
+) -> str | Response | tuple[str, int]:
+    """Decide a held change once; a guardian who comes second is told it is decided."""
+    guardian = current_guardian()
+    what = rules.asked(proposal)
+    try:
+        decide()
+    except rules.AlreadyDecided:
+        db.session.rollback()
+        return render_error(409, "This change was already approved, refused or withdrawn.")
+    except rules.Outdated:
+        text = (
+            f"The request to {what} was made when things stood differently (what it is about "
+            "has changed since, or is gone), so it was not applied. Ask again if it is still "
+            "wanted."
+        )
+        authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
+        db.session.commit()
+        return render_error(409, text)
+    authority.done(
+        f"family:{guardian.family_id} change:{proposal.id}",
+        f"{guardian.name} {verb} the request to {what}.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"You {verb} the request to {what}.", "success")
+    return redirect(url_for("family.settings"))
+
+
+@bp.post("/notifications/read")
+def read_notifications() -> Response:
+    """Mark this guardian's notifications as read."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.guardian_id == current_guardian().id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+    db.session.commit()
+    return redirect(url_for("family.home"))
+
+
+@bp.route("/children/new", methods=["GET", "POST"])
+def add_child() -> str | Response:
+    """Add a child profile."""
+    form = ChildForm()
+    if form.validate_on_submit():
+        guardian = current_guardian()
+        child = Child(family_id=guardian.family_id)
+        _fill_profile(child, form)
+        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
+        db.session.add(child)
+        db.session.flush()
+        authority.done(
+            child.get_id(),
+            f"{guardian.name} added {child.display_name}'s profile "
+            f"(born {MONTHS[child.birth_month - 1]} {child.birth_year}).",
+            by=guardian,
+        )
+        db.session.commit()
+        flash(f"{child.display_name}'s profile is ready.", "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/child_form.html", form=form, child=None, colours=COLOURS)
+
+
+@bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
+def edit_child(child_id: int) -> str | Response:
+    """Change how a child's profile looks: name, avatar, colour."""
+    child = family_row_or_404(Child, child_id)
+    form = ChildProfileForm(obj=child)
+    if form.validate_on_submit():
+        _fill_profile(child, form)
+        authority.done(child.get_id(), by=current_guardian())
+        db.session.commit()
+        flash(f"{child.display_name}'s profile is saved.", "success")
+        return redirect(url_for("family.home"))
+    return render_template(
+        "family/child_form.html", form=form, child=child, colours=COLOURS, months=MONTHS
+    )
+
+
+@bp.route("/children/<int:child_id>/birth-date", methods=["GET", "POST"])
+def birth_date(child_id: int) -> str | Response:
+    """Correct a child's birth year or month: it changes their age, and at 18 ends supervision.
+
+    So it needs a fresh password, says why, keeps the old date in the audit log and the
+    notice, and a child it makes 18 moves to the licence with that reason in their history.
+    """
+    child = family_row_or_404(Child, child_id)
+    form = BirthDateCorrectionForm(obj=child)
+    if not form.is_submitted():
+        form.birth_month.data = str(child.birth_month)
+    if form.validate_on_submit():
+        guardian = current_guardian()
+        year, month = form.birth_year.data, int(form.birth_month.data)
+        old = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
+        new = f"{MONTHS[month - 1]} {year}"
+        if new == old:
+            flash("That is the birth date already; nothing was changed.", "info")
+            return redirect(url_for("family.home"))
+        family = _family_with_guardians(guardian.family_id)
+        if rules.two_keys_guard(family) and (year, month) < (child.birth_year, child.birth_month):
+            # An older child is supervised for less time: a second key's decision, like a
+            # sign-off. A correction that makes the child younger only tightens, at once.
+            proposal = rules.hold(
+                guardian,
+                {rules.BIRTH_DATE: {"child_id": child.id, "name": child.display_name,
+                                    "year": year, "month": month, "reason": form.reason.data}},
+                {rules.BIRTH_DATE: {"year": child.birth_year, "month": child.birth_month}},
+            )  # fmt: skip
+            authority.done(
+                f"{child.get_id()} {old} -> {new} held",
+                f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                by=guardian,
+            )
+            db.session.commit()
+            flash(
+                f"That makes {child.display_name} older, so supervision ends sooner: another "
+                "guardian must approve it in Family settings. They have been told.",
+                "info",
+            )
+            return redirect(url_for("family.home"))
+        child.birth_year, child.birth_month = year, month
+        because = (
+            f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
+            f"(“{form.reason.data}”)."
+        )
+        authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
+        operations.end_supervision_at_majority(child.family_id, because, child.id)
+        db.session.commit()
+        flash(f"{child.display_name}'s birth date is now {new}.", "success")
+        return redirect(url_for("family.home"))
+    return render_template(
+        "family/birth_date.html", form=form, child=child, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.route("/children/<int:child_id>/delete", methods=["GET", "POST"])
+def delete_child(child_id: int) -> str | Response:
+    """Remove a child profile and all of the child's data, after the password and their name."""
+    child = family_row_or_404(Child, child_id)
+    form = ConfirmNameForm()
+    if form.validate_on_submit():
+        if form.name.data != child.display_name:
+            form.name.errors.append(f"Type the name exactly: {child.display_name}")
+        else:
+            guardian = current_guardian()
+            if rules.two_keys_guard(_family_with_guardians(guardian.family_id)):
+                # A child removed and added again could come back with another birth date:
+                # under two keys that, and losing the child's history, takes both.
+                proposal = rules.hold(
+                    guardian,
+                    {rules.DELETE_CHILD: {"child_id": child.id, "name": child.display_name}},
+                    {},
+                )
+                authority.done(
+                    f"{child.get_id()} removal held",
+                    f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                    by=guardian,
+                )
+                db.session.commit()
+                flash(
+                    f"Removing {child.display_name}'s profile waits for another guardian's "
+                    "approval in Family settings. They have been told.",
+                    "info",
+                )
+                return redirect(url_for("family.home"))
+            authority.done(
+                child.get_id(),
+                f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
+                by=guardian,
+            )
+            db.session.delete(child)
+            db.session.commit()
+            flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
+            return redirect(url_for("family.home"))
+    return render_template(
+        "family/child_delete.html", child=child, form=form, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.route("/children/<int:child_id>/pin", methods=["GET", "POST"])
+def set_pin(child_id: int) -> str | Response:
+    """Choose the PIN a child unlocks their profile with on the family tablet."""
+    child = family_row_or_404(Child, child_id)
+    form = SetPinForm()
+    if form.validate_on_submit():
+        problem = pins.problem_with(form.pin.data, child)
+        if problem is None:
+            pins.set_pin(child, form.pin.data)
+            guardian = current_guardian()
+            authority.done(
+                child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
+            )
+            db.session.commit()
+            flash(f"{child.display_name}'s PIN is set.", "success")
+            return redirect(url_for("family.home"))
+        form.pin.errors.append(problem)
+    return render_template(
+        "family/set_pin.html", form=form, child=child, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.post("/children/<int:child_id>/unlock")
+def unlock_profile(child_id: int) -> Response:
+    """Open a profile locked by wrong PINs (the guardian has just typed their password)."""
+    child = family_row_or_404(Child, child_id)
+    pins.reset(child)
+    guardian = current_guardian()
+    authority.done(
+        child.get_id(),
+        f"{guardian.name} opened {child.display_name}'s profile again after wrong PINs.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"{child.display_name}'s profile is open again.", "success")
+    return redirect(url_for("family.home"))
+
+
+@bp.post("/export")
+def export_data() -> Response:
+    """Download everything the family has stored, as one JSON file."""
+    guardian = current_guardian()
+    authority.done(
+        f"family:{guardian.family_id}",
+        f"{guardian.name} downloaded the family's data, guardians' private notes included.",
+        by=guardian,
+    )
+    payload = data.export(guardian.family_id)
+    db.session.commit()
+    response = jsonify(payload)
+    response.headers["Content-Disposition"] = 'attachment; filename="family-data.json"'
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete_family() -> str | Response:
+    """Delete the whole family and all its data, after the password and the family's name."""
+    family = db.session.get_one(Family, current_guardian().family_id)
+    form = ConfirmNameForm()
+    if form.validate_on_submit():
+        if form.name.data != family.name:
+            form.name.errors.append(f"Type the family's name exactly: {family.name}")
+        else:
+            audit.record(
+                "family_delete",
+                audit.SUCCESS,
+                family_id=None,
+                actor=current_guardian(),
+                subject=f"family:{family.id}",
+            )
+            data.delete_family(family.id)
+            db.session.commit()
+            session.clear()
+            flash("Your family and everything in it are deleted.", "success")
+            return redirect(url_for("auth.index"))
+    return render_template(
+        "family/delete.html", family=family, form=form, needs_password=not stepup.is_fresh()
+    )
+
+
+@bp.post("/invites")
+def create_invite() -> str:
+    """Make a one-time invite link for a second guardian and show it once.
+
+    While both guardians must sign, the link works only once another guardian approves it:
+    a guardian's second account would otherwise be a second key in the same hands.
+    """
+    guardian = current_guardian()
+    held = rules.two_keys_guard(_family_with_guardians(guardian.family_id))
+    invite, token = invites.create(guardian, needs_approval=held)
+    notice = (
+        f"{guardian.name} made an invite link for another guardian "
+        f"(it works until {when(invite.expires_at)})."
+    )
+    if held:
+        proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
+        notice = f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}"
+    authority.done(f"invite:{invite.id}", notice, by=guardian)
+    db.session.commit()
+    link = links.absolute_url("auth.join_family", token=token)
+    return render_template("family/invite_link.html", invite=invite, link=link)
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
+    """Cancel an invite link that has not been used."""
+    invite = family_row_or_404(Invite, invite_id)
+    if invite.accepted_at is not None:
+        return render_error(409, "This invite link was used already; there is nothing to cancel.")
+    guardian = current_guardian()
+    rules.withdraw_invite_changes(guardian.family_id, invite.id, guardian)
+    authority.done(
+        f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
+    )
+    db.session.delete(invite)
+    db.session.commit()
+    flash("The invite link no longer works.", "success")
+    return redirect(url_for("family.home"))
+
+
+def _current_stage(tracks: list[Track]) -> str:
+    """The earliest stage among a child's tracks: what their talks should be about now."""
+    order = [key.value for key in StageKey]
+    return min((t.stage for t in tracks), key=order.index, default=StageKey.INSTRUCTION.value)
+
+
+def _family_with_guardians(family_id: int) -> Family:
+    """The family and its guardians; a POST locks the family's row (PostgreSQL) first, so
+    whatever it decides from the two-key rule and the guardians stays true until it commits."""
+    locked = request.method == "POST"
+    return rules.family_with_guardians(family_id, lock=locked, actor=current_guardian())
+
+
+def _fill_profile(child: Child, form: ChildProfileForm) -> None:
+    child.display_name = form.display_name.data.strip()
+    child.avatar = form.avatar.data
+    child.colour = form.colour.data

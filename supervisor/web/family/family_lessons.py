@@ -1,0 +1,96 @@
+"""Guardians' side of instruction: each child's lessons, the "we talked it through" tick,
+and the discussion-prompt bank with the family's own prompts."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.content.lessons import LESSONS, TOPICS
+from supervisor.extensions import db
+from supervisor.lessons import prompts, scoring
+from supervisor.models import Child, FamilyPrompt, LessonDiscussion, LessonProgress
+from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.lessons import DiscussedForm, FamilyPromptForm
+
+bp = Blueprint("family_lessons", __name__, url_prefix="/family")
+bp.before_request(require_guardian)
+
+
+@bp.get("/children/<int:child_id>/lessons")
+def child_lessons(child_id: int) -> str:
+    """A child's lessons: done or not, first-try scores, prompts, and the discussed tick."""
+    child = family_row_or_404(Child, child_id)
+    rows = {
+        r.lesson: r
+        for r in db.session.scalars(
+            sa.select(LessonProgress).where(LessonProgress.child_id == child.id)
+        )
+    }
+    discussed = {
+        d.lesson: d
+        for d in db.session.scalars(
+            sa.select(LessonDiscussion).where(LessonDiscussion.child_id == child.id)
+        )
+    }
+    return render_template(
+        "lessons/child_overview.html",
+        child=child,
+        lessons=LESSONS,
+        rows=rows,
+        discussed=discussed,
+        passed=scoring.passed,
+        pass_mark=scoring.pass_mark,
+    )
+
+
+@bp.post("/children/<int:child_id>/lessons/<key>/discussed")
+def discussed(child_id: int, key: str) -> Response:
+    """Tick or untick "we talked this lesson through"."""
+    child = family_row_or_404(Child, child_id)
+    if key not in LESSONS:
+        abort(404)
+    form = DiscussedForm()
+    existing = db.session.get(LessonDiscussion, (child.id, key))
+    if form.validate_on_submit():
+        if form.ticked.data and existing is None:
+            db.session.add(
+                LessonDiscussion(
+                    child_id=child.id,
+                    lesson=key,
+                    family_id=child.family_id,
+                    ticked_by_id=current_guardian().id,
+                    ticked_at=clock.now(),
+                )
+            )
+        elif not form.ticked.data and existing is not None:
+            db.session.delete(existing)
+        db.session.commit()
+    return redirect(url_for("family_lessons.child_lessons", child_id=child.id, _anchor=key))
+
+
+@bp.route("/prompts", methods=["GET", "POST"])
+def prompt_bank() -> str | Response:
+    """Every discussion prompt by stage and topic, and a form to add the family's own."""
+    family_id = current_guardian().family_id
+    form = FamilyPromptForm()
+    if form.validate_on_submit():
+        db.session.add(
+            FamilyPrompt(
+                family_id=family_id,
+                stage=form.stage.data,
+                topic=form.topic.data,
+                text=form.text.data,
+                created_at=clock.now(),
+            )
+        )
+        db.session.commit()
+        flash("Your prompt is in the bank.", "success")
+        return redirect(url_for("family_lessons.prompt_bank"))
+    everything = sorted(prompts.for_family(family_id), key=lambda p: (p.stage, p.topic))
+    grouped = [(stage, list(items)) for stage, items in groupby(everything, key=lambda p: p.stage)]
+    return render_template("lessons/prompts.html", grouped=grouped, topics=TOPICS, form=form)

@@ -1,0 +1,184 @@
+"""Pages to reword or remove the family's own checklist items and discussion prompts.
+
+A checklist item is a requirement for every track at its stage, so changing one is a family
+rule: a fresh password, an audit row and a notice. Removing one asks for less, so under two
+keys it waits for another guardian, like asking fewer check-ins; rewording applies at once.
+A prompt is only a question to talk about: rewording or removing it is audited and told.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from supervisor.content.lessons import TOPICS
+from supervisor.extensions import db
+from supervisor.family import own_words, rules
+from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
+from supervisor.stages.base import StageKey
+from supervisor.web import authority, stepup
+from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.family.family import WAITS
+from supervisor.web.forms.family import ItemWordingForm, PromptWordingForm, RemovalForm
+
+bp = Blueprint("family_words", __name__, url_prefix="/family/own")
+bp.before_request(require_guardian)
+
+
+@bp.get("/")
+def index() -> str:
+    """Everything the family wrote itself, current and removed, with every change."""
+    family_id = current_guardian().family_id
+    waiting = {
+        int(dict(c.changes[rules.REMOVE_ITEM])["item_id"])  # type: ignore[call-overload]
+        for c in rules.open_changes(family_id)
+        if rules.REMOVE_ITEM in c.changes
+    }
+    return render_template(
+        "family/own_words.html",
+        words=own_words.of_family(family_id),
+        waiting=waiting,
+        stage_title=lambda stage: StageKey(stage).title,
+        topics=TOPICS,
+    )
+
+
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+def edit_item(item_id: int) -> str | Response:
+    """Reword a checklist item: ticks already given stay, with the words they were given for."""
+    item = family_row_or_404(FamilyChecklistItem, item_id)
+    form = ItemWordingForm(obj=item)
+    if form.validate_on_submit():
+        if form.label.data == item.label:
+            flash("That is the item's wording already; nothing was changed.", "info")
+            return redirect(url_for("family_words.index"))
+        guardian, old = current_guardian(), item.label
+        own_words.edit_item(guardian, item, form.label.data)
+        authority.done(
+            f"checklist_item:{item.id}",
+            f"{guardian.name} reworded the family's checklist item for every track at "
+            f"{StageKey(item.stage).title} from “{old}” to “{item.label}”. Ticks already given "
+            "stay.",
+            by=guardian,
+        )
+        db.session.commit()
+        flash("The checklist item is reworded for every track.", "success")
+        return redirect(url_for("family_words.index"))
+    return _item_page(item, form=form)
+
+
+@bp.post("/items/<int:item_id>/remove")
+def remove_item(item_id: int) -> str | Response | tuple[str, int]:
+    """Remove a checklist item: no track needs it any more (under two keys, once approved)."""
+    item = family_row_or_404(FamilyChecklistItem, item_id)
+    form = RemovalForm()
+    if not form.validate_on_submit():
+        return _item_page(item, removal=form), 400
+    guardian = current_guardian()
+    family = rules.family_with_guardians(guardian.family_id, lock=True, actor=guardian)
+    if rules.two_keys_guard(family):
+        if any(_removes(c, item) for c in rules.open_changes(family.id)):
+            flash("Removing this item already waits for another guardian's approval.", "info")
+            return redirect(url_for("family_words.index"))
+        wanted = {"item_id": item.id, "label": item.label, "reason": form.reason.data}
+        proposal = rules.hold(guardian, {rules.REMOVE_ITEM: wanted}, {})
+        authority.done(
+            f"checklist_item:{item.id} removal held",
+            f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+            by=guardian,
+        )
+        db.session.commit()
+        flash(
+            "Removing a checklist item asks less of every track, so it waits for another "
+            "guardian's approval in Family settings. They have been told.",
+            "info",
+        )
+        return redirect(url_for("family_words.index"))
+    own_words.remove_item(guardian.id, item, form.reason.data)
+    authority.done(
+        f"checklist_item:{item.id}",
+        f"{guardian.name} removed “{item.label}” from the family's checklist "
+        f"(“{form.reason.data}”): no track needs it any more. Ticks already given stay in "
+        "the history.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(f"“{item.label}” is no longer on your checklist.", "success")
+    return redirect(url_for("family_words.index"))
+
+
+@bp.route("/prompts/<int:prompt_id>", methods=["GET", "POST"])
+def edit_prompt(prompt_id: int) -> str | Response:
+    """Reword one of the family's prompts; check-ins that used it keep the words they used."""
+    prompt = family_row_or_404(FamilyPrompt, prompt_id)
+    form = PromptWordingForm(obj=prompt)
+    if form.validate_on_submit():
+        if form.text.data == prompt.text:
+            flash("That is the prompt's wording already; nothing was changed.", "info")
+            return redirect(url_for("family_words.index"))
+        guardian, old = current_guardian(), prompt.text
+        own_words.edit_prompt(guardian, prompt, form.text.data)
+        authority.done(
+            f"prompt:{prompt.id}",
+            f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
+            by=guardian,
+        )
+        db.session.commit()
+        flash("The prompt is reworded.", "success")
+        return redirect(url_for("family_words.index"))
+    return _prompt_page(prompt, form=form)
+
+
+@bp.post("/prompts/<int:prompt_id>/remove")
+def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
+    """Take one of the family's prompts out of the bank."""
+    prompt = family_row_or_404(FamilyPrompt, prompt_id)
+    form = RemovalForm()
+    if not form.validate_on_submit():
+        return _prompt_page(prompt, removal=form), 400
+    guardian = current_guardian()
+    own_words.remove_prompt(guardian, prompt, form.reason.data)
+    authority.done(
+        f"prompt:{prompt.id}",
+        f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",
+        by=guardian,
+    )
+    db.session.commit()
+    flash("The prompt is out of the bank. Check-ins that used it keep its words.", "success")
+    return redirect(url_for("family_words.index"))
+
+
+def _removes(proposal: RuleChange, item: FamilyChecklistItem) -> bool:
+    wanted = proposal.changes.get(rules.REMOVE_ITEM)
+    return isinstance(wanted, dict) and wanted.get("item_id") == item.id
+
+
+def _item_page(
+    item: FamilyChecklistItem,
+    form: ItemWordingForm | None = None,
+    removal: RemovalForm | None = None,
+) -> str:
+    family = rules.family_with_guardians(item.family_id, lock=False)
+    return render_template(
+        "family/own_item.html",
+        item=item,
+        stage_title=StageKey(item.stage).title,
+        form=form or ItemWordingForm(formdata=None, obj=item),
+        removal=removal or RemovalForm(formdata=None),
+        two_keys=rules.two_keys_guard(family),
+        needs_password=not stepup.is_fresh(),
+    )
+
+
+def _prompt_page(
+    prompt: FamilyPrompt,
+    form: PromptWordingForm | None = None,
+    removal: RemovalForm | None = None,
+) -> str:
+    return render_template(
+        "family/own_prompt.html",
+        prompt=prompt,
+        stage_title=StageKey(prompt.stage).title,
+        form=form or PromptWordingForm(formdata=None, obj=prompt),
+        removal=removal or RemovalForm(formdata=None),
+    )

@@ -1,0 +1,431 @@
+"""Guardians' permit pages for a track: the walkthrough, the monitoring arrangement, the
+check-in schedule, check-ins and learning moments."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.content.lessons import LESSONS
+from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
+from supervisor.content.walkthroughs import for_platform
+from supervisor.errors import render_error
+from supervisor.extensions import db
+from supervisor.lessons import prompts
+from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
+from supervisor.permit import records
+from supervisor.permit.summary import agreement_view
+from supervisor.stages import schedule
+from supervisor.stages.ages import age_now
+from supervisor.stages.base import StageKey
+from supervisor.tracks.operations import track_name
+from supervisor.web import authority
+from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.fields import choices
+from supervisor.web.forms.permit import (
+    CheckInForm,
+    CorrectCheckInForm,
+    MomentForm,
+    MonitoringForm,
+    ScheduleForm,
+    StepForm,
+    WithdrawMomentForm,
+    recorded_already,
+)
+from supervisor.web.templating import family_zone
+
+bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
+bp.before_request(require_guardian)
+
+
+bp.add_app_template_global(records.schedule_terms, "schedule_terms")
+
+
+@bp.app_template_global("rhythm_text")
+def rhythm_text(version: CheckInSchedule) -> str:
+    """A schedule version in words, for guardian and child pages alike."""
+    return records.rhythm(version).describe()
+
+
+@bp.route("/walkthrough", methods=["GET", "POST"])
+def walkthrough(track_id: int) -> str | Response:
+    """The platform's privacy walkthrough: earlier runs, and start or carry on."""
+    track = family_row_or_404(Track, track_id)
+    guide = for_platform(track.platform)
+    runs = records.runs(track)
+    open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
+    if request.method == "POST":  # start a new run, or carry on with the open one
+        run = open_run or records.start_run(track)
+        db.session.commit()
+        return redirect(
+            url_for(
+                "permit.walkthrough_step",
+                track_id=track.id,
+                run_id=run.id,
+                step=min(len(run.answers), len(guide.steps) - 1),
+            )
+        )
+    return _page(
+        "permit/walkthrough.html",
+        track,
+        guide=guide,
+        runs=runs,
+        open_run=open_run,
+        stale=guide.is_stale(clock.now()),
+        outcomes=records.OUTCOMES,
+    )
+
+
+@bp.route("/walkthrough/<int:run_id>/<int:step>", methods=["GET", "POST"])
+def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | tuple[str, int]:
+    """One setting: where to find it, what we recommend, why; and how it went."""
+    track = family_row_or_404(Track, track_id)
+    run = db.session.get(WalkthroughRun, run_id)
+    guide = for_platform(track.platform)
+    if run is None or run.track_id != track.id or not 0 <= step < len(guide.steps):
+        abort(404)
+    saved = next((a for a in run.answers if a.step == step), None)
+    form = StepForm(obj=saved)
+    if form.validate_on_submit():
+        records.answer_step(run, guide, step, form.outcome.data, form.note.data)
+        db.session.commit()
+        if step + 1 < len(guide.steps):
+            return redirect(
+                url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
+            )
+        flash("Walkthrough finished. Well done, both of you.", "success")
+        return redirect(url_for("permit.walkthrough", track_id=track.id))
+    return _page(
+        "permit/step.html",
+        track,
+        guide=guide,
+        run=run,
+        step=step,
+        form=form,
+        stale=guide.is_stale(clock.now()),
+    )
+
+
+@bp.route("/monitoring", methods=["GET", "POST"])
+def monitoring(track_id: int) -> str | Response | tuple[str, int]:
+    """Choose how a guardian looks in during the permit."""
+    track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
+    form = MonitoringForm(arrangement=track.monitoring)
+    if form.validate_on_submit():
+        if track.monitoring != form.arrangement.data:
+            track.monitoring_child_agreed_at = None  # a new arrangement needs a new "I agree"
+        track.monitoring = form.arrangement.data
+        track.monitoring_agreed_at = clock.now()
+        db.session.commit()
+        flash(
+            "The arrangement is saved. Your child sees it on every page of their profile.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return _page(
+        "permit/monitoring.html",
+        track,
+        form=form,
+        arrangements=ARRANGEMENTS,
+        hovering=HOVERING,
+    )
+
+
+@bp.route("/schedule", methods=["GET", "POST"])
+def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
+    """Agree a check-in rhythm (and a plan to relax it); the child then taps "I agree"."""
+    track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
+    zone = family_zone()
+    state = records.schedule_state(track, zone)
+    age = age_now(track.child.birth_year, track.child.birth_month)
+    suggested = schedule.suggested_frequency(age)
+    form = ScheduleForm(
+        frequency=suggested, starts_on=clock.now().astimezone(zone).date() + timedelta(days=1)
+    )
+    if form.validate_on_submit():
+        every = (form.every_days.data or 0) if form.frequency.data == "days" else 0
+        versions = [
+            schedule.Rhythm(
+                form.frequency.data,
+                every,
+                form.weekday.data,
+                form.at_time.data,
+                form.starts_on.data,
+            )
+        ]
+        for on, frequency in (
+            (form.fade1_on.data, form.fade1_frequency.data),
+            (form.fade2_on.data, form.fade2_frequency.data),
+        ):
+            if on:
+                versions.append(
+                    schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
+                )
+        try:
+            records.propose(current_guardian(), track, versions, form.minutes.data)
+        except records.NotAtPermit:
+            db.session.rollback()
+            return _not_at_permit(family_row_or_404(Track, track_id)) or render_error(409)
+        db.session.commit()
+        flash(
+            f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return _page(
+        "permit/schedule.html",
+        track,
+        form=form,
+        state=state,
+        suggested=suggested,
+        why_suggested=schedule.why_suggested(age),
+    )
+
+
+@bp.route("/checkins/new", methods=["GET", "POST"])
+def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
+    """Record a check-in whose day has come: held or skipped, prompts, notes, moments."""
+    track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
+    zone = family_zone()
+    state = records.schedule_state(track, zone)
+    form = CheckInForm()
+    form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
+    form.due_on.choices = choices(
+        (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
+        for d in state.recordable
+    )
+    agenda = records.on_agenda(records.moments(track))
+    form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
+    bank = _prompt_choices(track)
+    form.prompts.choices = choices(bank.items())
+    if request.method == "GET" and not state.recordable:
+        flash(_nothing_to_record(state), "info")
+    elif form.validate_on_submit():
+        try:
+            records.record_checkin(
+                current_guardian(),
+                track,
+                date.fromisoformat(form.due_on.data),
+                form.held.data == "held",
+                [text for key, text in bank.items() if key in form.prompts.data],
+                form.shared_notes.data,
+                form.private_notes.data,
+                form.moments.data,
+            )
+        except records.AlreadyRecorded:  # saved by someone else a moment ago
+            form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
+            return _page("permit/checkin.html", track, form=form, state=state), 409
+        db.session.commit()
+        flash("The check-in is recorded.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return _page("permit/checkin.html", track, form=form, state=state)
+
+
+@bp.route("/checkins/<int:checkin_id>/correct", methods=["GET", "POST"])
+def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[str, int]:
+    """Correct a check-in's record with a reason: a new record replaces it, the old one stays
+    in the history, and everyone who can see the check-in sees why."""
+    track = family_row_or_404(Track, track_id)
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.track_id != track.id:
+        abort(404)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
+    guardian = current_guardian()
+    bank = _prompt_choices(track, also=checkin.prompts_used)
+    form = CorrectCheckInForm(data=_as_form(checkin, bank))
+    form.due_on, form.today = checkin.due_on, clock.now().astimezone(family_zone()).date()
+    form.prompts.choices = choices(bank.items())
+    moments = records.moments(track)
+    talked = [m for m in moments if m.id in checkin.moments_talked and m.withdrawn_at is None]
+    form.moments.choices = choices(
+        (m.id, _short(m.what_happened)) for m in [*talked, *records.on_agenda(moments)]
+    )
+    current = checkin.replaced_at is None
+    if current and form.validate_on_submit():
+        try:
+            records.correct_checkin(
+                guardian,
+                checkin,
+                int(form.version.data),
+                form.held.data == "held",
+                [text for key, text in bank.items() if key in form.prompts.data],
+                form.shared_notes.data,
+                form.private_notes.data,
+                form.moments.data,
+                form.reason.data,
+            )
+        except records.Changed:
+            return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
+        authority.done(
+            f"checkin:{checkin.id}",
+            f"{guardian.name} corrected the check-in of {checkin.due_on:%-d %B %Y} for "
+            f"{track.child.display_name} · {track_name(track)}: {form.reason.data}",
+            by=guardian,
+        )
+        db.session.commit()
+        flash("The check-in is corrected. The earlier record stays in its history.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    if not current:
+        return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
+    return _correction_page(track, checkin, form)
+
+
+CORRECTED_MEANWHILE = (
+    "This record was corrected since the page was opened, so your correction was not saved. "
+    "What you typed is still below: look at the track page for the record as it is now."
+)
+
+
+def _correction_page(
+    track: Track, checkin: CheckIn, form: CorrectCheckInForm, error: str | None = None
+) -> str:
+    return _page("permit/correct_checkin.html", track, form=form, checkin=checkin, error=error)
+
+
+def _as_form(checkin: CheckIn, bank: dict[str, str]) -> dict[str, object]:
+    """A record's values as the correction form starts with them."""
+    return {
+        "held": "held" if checkin.held else "skipped",
+        "prompts": [key for key, text in bank.items() if text in checkin.prompts_used],
+        "moments": checkin.moments_talked,
+        "shared_notes": checkin.shared_notes,
+        "private_notes": checkin.private_notes,
+        "version": str(checkin.version),
+    }
+
+
+def _prompt_choices(track: Track, also: list[str] | None = None) -> dict[str, str]:
+    """Prompt key -> text: this stage's first eight, and any a record used besides (a prompt
+    the family has since changed is still offered as it was used)."""
+    stage = [p for p in prompts.for_family(track.family_id) if p.stage == track.stage]
+    bank = {p.key: p.text for p in stage[:8]}
+    extra = [text for text in also or [] if text not in bank.values()]
+    return {**bank, **{f"used-{i}": text for i, text in enumerate(extra)}}
+
+
+def _short(text: str, most: int = 80) -> str:
+    """A moment's words for a checkbox or a notice: whole words, and an ellipsis when cut."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _nothing_to_record(state: records.ScheduleState) -> str:
+    """Why the check-in form offers no date, in words that are true now."""
+    if not state.in_force:
+        return "There is no agreed check-in to record yet: agree a schedule first."
+    so_far = "Every check-in so far is recorded." if state.covered else "No check-in is due yet."
+    if state.upcoming:
+        return (
+            f"{so_far} The next is on {state.upcoming[0][0]:%A %-d %B}: "
+            "record it on the day or after."
+        )
+    return so_far
+
+
+@bp.route("/moments/<int:moment_id>/withdraw", methods=["GET", "POST"])
+def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str, int]:
+    """Withdraw a learning moment logged by mistake: kept and marked with the reason."""
+    track = family_row_or_404(Track, track_id)
+    moment = db.session.get(LearningMoment, moment_id)
+    if moment is None or moment.track_id != track.id:
+        abort(404)
+    guardian = current_guardian()
+    form = WithdrawMomentForm(version=str(moment.version))
+    error = None
+    if moment.withdrawn_at is None and form.validate_on_submit():
+        try:
+            records.withdraw_moment(guardian, moment, int(form.version.data), form.reason.data)
+        except records.Changed:
+            error = CHANGED_MOMENT
+        else:
+            authority.done(
+                f"moment:{moment.id}",
+                f"{guardian.name} withdrew a learning moment of {track.child.display_name} · "
+                f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
+                by=guardian,
+            )
+            db.session.commit()
+            flash("The learning moment is withdrawn. It stays in the records, marked.", "success")
+            return redirect(url_for("tracks.show", track_id=track.id))
+    elif moment.withdrawn_at is not None and request.method == "POST":
+        error = CHANGED_MOMENT
+    page = _page("permit/withdraw_moment.html", track, form=form, moment=moment, error=error)
+    return (page, 409) if error else page
+
+
+CHANGED_MOMENT = (
+    "This learning moment changed since the page was opened (withdrawn, or talked through), "
+    "so nothing was saved. What you typed is still below."
+)
+
+
+@bp.get("/agreement")
+def agreement(track_id: int) -> str:
+    """The printable family agreement for this track."""
+    return agreement_page(family_row_or_404(Track, track_id))
+
+
+def agreement_page(track: Track) -> str:
+    """The agreement as both guardian and child print it: the same page for both."""
+    return _page(
+        "permit/agreement.html",
+        track,
+        agreement=agreement_view(track),
+        hovering=HOVERING,
+        family=track.child.family,
+        one_year=timedelta(days=365),
+    )
+
+
+@bp.route("/moments/new", methods=["GET", "POST"])
+def add_moment(track_id: int) -> str | Response:
+    """Log a mistake as a learning moment (never a score); the child adds their reflection."""
+    track = family_row_or_404(Track, track_id)
+    form = MomentForm()
+    form.lesson.choices = choices(
+        [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
+    )
+    if form.validate_on_submit():
+        db.session.add(
+            LearningMoment(
+                family_id=track.family_id,
+                track_id=track.id,
+                kind=form.kind.data,
+                what_happened=form.what_happened.data,
+                lesson=form.lesson.data or None,
+                created_at=clock.now(),
+            )
+        )
+        db.session.commit()
+        flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return _page("permit/moment.html", track, form=form)
+
+
+def _not_at_permit(track: Track) -> tuple[str, int] | None:
+    """Monitoring and check-ins belong to the learner's permit alone: before it there is no
+    account to look in on, and with the licence looking in has ended."""
+    if track.stage == StageKey.PERMIT.value:
+        return None
+    return render_error(
+        409,
+        f"How a guardian looks in and the check-ins belong to the learner's permit; "
+        f"{track.child.display_name}'s {track_name(track)} is at "
+        f"{StageKey(track.stage).title} now.",
+    )
+
+
+def _page(template: str, track: Track, **context: object) -> str:
+    """A permit page: every one names the child and the track it belongs to."""
+    return render_template(template, track=track, name=track_name(track), **context)

@@ -1,0 +1,232 @@
+"""Guardians' track pages: add a track, tick the checklist, sign off, decline, step back,
+and remove a track started by mistake."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from supervisor.content.licence_tips import CONNECTIONS
+from supervisor.extensions import db
+from supervisor.models import Child, FamilyChecklistItem, Track
+from supervisor.permit.summary import permit_view
+from supervisor.stages import STAGES, engine
+from supervisor.stages.base import StageKey
+from supervisor.tracks import age_gate, operations, reads
+from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
+from supervisor.web import authority, stepup
+from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.tracks import (
+    AddTrackForm,
+    ChecklistItemForm,
+    DeclineForm,
+    RemoveTrackForm,
+    SignOffForm,
+    StepBackForm,
+    TickForm,
+)
+
+bp = Blueprint("tracks", __name__, url_prefix="/family")
+bp.before_request(require_guardian)
+
+
+@bp.route("/children/<int:child_id>/tracks/new", methods=["GET", "POST"])
+def add(child_id: int) -> str | Response:
+    """Start a track for a social network the child wants to use."""
+    child = family_row_or_404(Child, child_id)
+    form = AddTrackForm()
+    if form.validate_on_submit():
+        track = operations.add_track(
+            current_guardian(), child, form.platform.data, form.other_name.data
+        )
+        db.session.commit()
+        flash(
+            f"{child.display_name} starts {operations.track_name(track)} with instruction.",
+            "success",
+        )
+        return redirect(url_for("tracks.show", track_id=track.id))
+    return render_template("tracks/add.html", form=form, child=child)
+
+
+@bp.get("/tracks/<int:track_id>")
+def show(track_id: int) -> str:
+    """A track: its stage, what's missing for the next one, and its whole history (a removed
+    track: why, and its history)."""
+    track = family_row_or_404(Track, track_id, removed=True)
+    if track.removed_at is not None:
+        return render_template(
+            "tracks/removed.html",
+            track=track,
+            name=operations.track_name(track),
+            events=reads.history(track.id),
+        )
+    return _render(track)
+
+
+@bp.post("/tracks/<int:track_id>/remove")
+def remove(track_id: int) -> str | Response | tuple[str, int]:
+    """Remove a track started by mistake (still in instruction), keeping its history."""
+    track = family_row_or_404(Track, track_id)
+    form = RemoveTrackForm()
+    if not form.validate_on_submit():
+        return _render(track, remove_form=form), 400
+    guardian = current_guardian()
+    try:
+        operations.remove_track(guardian, track, form.reason.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    name, child = operations.track_name(track), track.child.display_name
+    authority.done(
+        f"track:{track.id}",
+        f"{guardian.name} removed {child}'s {name} track, started by mistake "
+        f"(“{form.reason.data}”). Its history is kept.",
+        by=guardian,
+    )
+    db.session.commit()
+    flash(
+        f"{child}'s {name} track is removed; {child} no longer sees it. Its history is kept.",
+        "success",
+    )
+    return redirect(url_for("family.home"))
+
+
+@bp.post("/tracks/<int:track_id>/checklist")
+def tick(track_id: int) -> str | Response | tuple[str, int]:
+    """Tick or untick a checklist item of the track's current stage."""
+    track = family_row_or_404(Track, track_id)
+    form = TickForm()
+    view = reads.track_view(track)
+    labels = {key: label for key, label, _ in view.checklist}
+    if not form.validate_on_submit() or form.item.data not in labels:
+        return _render(track, error="That checklist item isn't part of this stage."), 400
+    operations.set_tick(
+        current_guardian(), track, form.item.data, labels[form.item.data], form.ticked.data
+    )
+    db.session.commit()
+    return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
+
+
+@bp.post("/tracks/<int:track_id>/checklist/new")
+def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
+    """Add the family's own checklist item for every track at this track's stage."""
+    track = family_row_or_404(Track, track_id)
+    form = ChecklistItemForm()
+    if not form.validate_on_submit():
+        return _render(track, checklist_form=form), 400
+    db.session.add(
+        FamilyChecklistItem(family_id=track.family_id, stage=track.stage, label=form.label.data)
+    )
+    db.session.commit()
+    flash("Your checklist item is added for every track at this stage.", "success")
+    return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
+
+
+@bp.post("/tracks/<int:track_id>/refresher")
+def refresher(track_id: int) -> Response:
+    """Switch the yearly refresher reminder on or off for a licence."""
+    track = family_row_or_404(Track, track_id)
+    track.refresher = request.form.get("on") == "y"
+    db.session.commit()
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/sign-off")
+def sign_off(track_id: int) -> str | Response | tuple[str, int]:
+    """Move the track one stage forward (with the password typed recently)."""
+    track = family_row_or_404(Track, track_id)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        return _render(track, sign_off_form=form), 400
+    try:
+        result = operations.sign_off(
+            current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
+        )
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(
+            family_row_or_404(Track, track_id), error=refused.reason, sign_off_form=form
+        ), 409 if refused.conflict else 422
+    db.session.commit()
+    if result.advanced:
+        flash(
+            f"Signed off: {track.child.display_name} now has "
+            f"{STAGES[StageKey(track.stage)].title} for {operations.track_name(track)}.",
+            "success",
+        )
+    else:
+        flash(f"Your signature is recorded. Waiting for {result.waiting_for}.", "info")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/step-back")
+def step_back(track_id: int) -> str | Response | tuple[str, int]:
+    """Move the track one stage back, with a reason the child reads."""
+    track = family_row_or_404(Track, track_id)
+    form = StepBackForm()
+    if not form.validate_on_submit():
+        return _render(track, step_back_form=form), 400
+    try:
+        operations.step_back(
+            current_guardian(), track, StageKey(form.from_stage.data), form.reason.data
+        )
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(
+            family_row_or_404(Track, track_id), error=refused.reason, step_back_form=form
+        ), 409 if refused.conflict else 422
+    db.session.commit()
+    flash(f"Stepped back to {STAGES[StageKey(track.stage)].title}.", "success")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/decline")
+def decline(track_id: int) -> str | Response | tuple[str, int]:
+    """Answer a child's request with "not yet" and a reason they will read."""
+    track = family_row_or_404(Track, track_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render(track, decline_form=form), 400
+    try:
+        operations.decline(current_guardian(), track, form.reason.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    db.session.commit()
+    flash("Your answer is on the track's history for your child to read.", "success")
+    return redirect(url_for("tracks.show", track_id=track.id))
+
+
+def _render(track: Track, error: str | None = None, **forms: object) -> str:
+    view = reads.track_view(track)
+    permit = permit_view(track)
+    gate = age_gate.gate(track)
+    forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
+    forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))
+    forms.setdefault("decline_form", DeclineForm())
+    forms.setdefault("checklist_form", ChecklistItemForm())
+    too_young = age_missing(view.progress, gate, track.child.display_name)
+    forms.setdefault("remove_form", RemoveTrackForm())
+    return render_template(
+        "tracks/show.html",
+        view=view,
+        name=operations.track_name(track),
+        platform=gate.platform,
+        gate=gate,
+        in_country=age_gate.in_country,
+        younger_paths=gate.platform.younger_paths(gate.country) if not gate.open else [],
+        missing=[*([too_young] if too_young else []), *view.progress.missing],
+        too_young=too_young,
+        step=next_step(
+            track, view.snapshot, view.progress, gate, permit.schedule if permit else None
+        ),
+        can_sign_off=can_sign_off(view.progress, gate),
+        error=error,
+        needs_password=not stepup.is_fresh(),
+        permit=permit,
+        connection_labels=CONNECTIONS,
+        one_year=timedelta(days=365),
+        **forms,
+    )

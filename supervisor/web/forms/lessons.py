@@ -1,0 +1,28 @@
+"""Forms for lessons and prompts."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from supervisor.content.lessons import STAGE_TAGS, TOPICS
+from supervisor.stages.base import StageKey
+from supervisor.web.forms.fields import strip
+
+
+class DiscussedForm(FlaskForm):
+    ticked = BooleanField()
+
+
+class FamilyPromptForm(FlaskForm):
+    text = TextAreaField(
+        "Your prompt",
+        validators=[DataRequired("Write the question."), Length(max=500)],
+        filters=[strip],
+    )
+    stage = SelectField(
+        "For which stage", choices=[SelectChoice(s, StageKey(s).title) for s in STAGE_TAGS]
+    )
+    topic = SelectField("Topic", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])

@@ -1,0 +1,263 @@
+"""Forms for the learner's permit. None of them has, or will ever have, a password field for a
+social-media account."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from supervisor import clock
+from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
+from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
+from supervisor.web.forms.fields import CheckboxesField, strip
+from supervisor.web.templating import family_zone
+
+
+class StepForm(FlaskForm):
+    outcome = RadioField(
+        "How did it go?",
+        choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
+        validators=[InputRequired("Choose how this step went.")],
+    )
+    note = TextAreaField(
+        "Note (what you chose instead, or where you looked)",
+        validators=[Optional(), Length(max=500)],
+        filters=[strip],
+    )
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.outcome.data == "different" and not self.note.data:
+            self.note.errors = [*self.note.errors, "Write what you chose instead."]
+            return False
+        return valid
+
+
+class MonitoringForm(FlaskForm):
+    arrangement = RadioField(
+        "How will a guardian look in?",
+        choices=[SelectChoice(a.key, a.title) for a in ARRANGEMENTS.values()],
+        validators=[InputRequired("Choose one of the three.")],
+    )
+
+
+class ScheduleForm(FlaskForm):
+    frequency = SelectField(
+        "How often", choices=[SelectChoice(k, v) for k, v in FREQUENCIES.items()]
+    )
+    every_days = IntegerField(
+        "Every how many days (for “Every few days”)",
+        default=10,
+        validators=[Optional(), NumberRange(2, 60, "Between 2 and 60 days.")],
+    )
+    weekday = SelectField(
+        "Preferred day", coerce=int, choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)]
+    )
+    at_time = StringField(
+        "Time",
+        default="18:00",
+        validators=[
+            DataRequired("Give a time."),
+            # \Z, not $: "$" also matches before a final newline, one character too many.
+            Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use a time like 18:30."),
+        ],
+    )
+    minutes = IntegerField(
+        "Expected length (minutes)",
+        default=20,
+        validators=[
+            InputRequired("How long, roughly?"),
+            NumberRange(5, 180, "Between 5 and 180 minutes."),
+        ],
+    )
+    starts_on = DateField("Starting", validators=[InputRequired("Choose a start date.")])
+    fade1_on = DateField("Then, from", validators=[Optional()])
+    fade1_frequency = SelectField(
+        "then check in",
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
+    )
+    fade2_on = DateField("And from", validators=[Optional()])
+    fade2_frequency = SelectField(
+        "and then check in",
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
+    )
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        earliest, latest = window(clock.now().astimezone(family_zone()).date())
+        for field in (self.starts_on, self.fade1_on, self.fade2_on):
+            if field.data and not earliest <= field.data <= latest:
+                field.errors = [
+                    *field.errors,
+                    f"Choose a date from {earliest:%-d %B %Y} to {latest:%-d %B %Y}.",
+                ]
+                valid = False
+        previous = self.starts_on.data
+        for on, frequency in (
+            (self.fade1_on, self.fade1_frequency),
+            (self.fade2_on, self.fade2_frequency),
+        ):
+            if bool(on.data) != bool(frequency.data):
+                on.errors = [*on.errors, "Give both a date and how often, or neither."]
+                valid = False
+            elif on.data and previous and on.data <= previous:
+                on.errors = [*on.errors, "Each step of the plan must come after the one before."]
+                valid = False
+            previous = on.data or previous
+        if self.frequency.data == "days" and not self.every_days.data:
+            self.every_days.errors = [*self.every_days.errors, "Say every how many days."]
+            valid = False
+        return valid
+
+
+class _CheckInRecordForm(FlaskForm):
+    """What a check-in's record says: the fields a record and its correction share."""
+
+    held = RadioField(
+        "Did it happen?",
+        choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
+        validators=[InputRequired("Say whether it happened.")],
+    )
+    moments = CheckboxesField("Learning moments we talked through", coerce=int, choices=[])
+    prompts = CheckboxesField("Prompts we used", choices=[])
+    shared_notes = TextAreaField(
+        "Notes the child can read", validators=[Optional(), Length(max=2000)], filters=[strip]
+    )
+    private_notes = TextAreaField(
+        "Notes for guardians only",
+        description="Your child is told that private notes exist.",
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip],
+    )
+    today: date = date.min  # set by the view, in the family's zone
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        return self._held_or_nothing() and valid
+
+    def _held_or_nothing(self) -> bool:
+        """A skipped check-in used no prompts and talked nothing through: say so, keep the
+        ticks."""
+        if self.held.data == "skipped" and (self.prompts.data or self.moments.data):
+            self.held.errors = [
+                *self.held.errors,
+                "A skipped check-in used no prompts and talked no moments through: untick "
+                "them, or choose “We held it”.",
+            ]
+            return False
+        return True
+
+
+class CheckInForm(_CheckInRecordForm):
+    """Recording a check-in. The view sets ``recorded`` (due dates with a record) and
+    ``today`` so a date that cannot be chosen gets its reason."""
+
+    due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
+    recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.due_on.errors:
+            self.due_on.errors = [self._why_not(self.due_on.data)]
+        return valid
+
+    def _why_not(self, value: str | None) -> str:
+        """Why a submitted due date is not offered, in words."""
+        try:
+            day = date.fromisoformat(value or "")
+        except ValueError:
+            return "Choose one of the check-ins listed."
+        if day in self.recorded:
+            return recorded_already(day)
+        if day > self.today:
+            return (
+                f"The check-in of {day:%A %-d %B} hasn't come yet: record it on the day or after."
+            )
+        return "Choose one of the check-ins listed."
+
+
+def recorded_already(day: date) -> str:
+    """A second record of one date is refused: the first is corrected instead."""
+    return (
+        f"The check-in of {day:%A %-d %B} is recorded already. To change it, "
+        "correct that record on the track page."
+    )
+
+
+class CorrectCheckInForm(_CheckInRecordForm):
+    """A correction of a check-in's record: new values and why (the old record is kept)."""
+
+    reason = TextAreaField(
+        "Why the correction",
+        description="Everyone who can see this check-in, your child too, reads this reason.",
+        validators=[DataRequired("Say why you are correcting it."), Length(max=500)],
+        filters=[strip],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
+    due_on: date = date.min  # set by the view: a day to come cannot have been held
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.held.data == "held" and self.due_on > self.today:
+            self.held.errors = [
+                *self.held.errors,
+                f"The check-in of {self.due_on:%A %-d %B} hasn't come yet, so it can't have "
+                "been held. Choose “We skipped it”, or correct it on the day or after.",
+            ]
+            valid = False
+        return valid
+
+
+class WithdrawMomentForm(FlaskForm):
+    """Withdrawing a learning moment logged by mistake: it is kept, marked, with the reason."""
+
+    reason = TextAreaField(
+        "Why withdraw it",
+        description="Everyone who can see this moment, your child too, reads this reason.",
+        validators=[DataRequired("Say why you are withdrawing it."), Length(max=500)],
+        filters=[strip],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
+
+
+class MomentForm(FlaskForm):
+    kind = SelectField(
+        "What kind of moment", choices=[SelectChoice(k, v) for k, v in MOMENT_KINDS.items()]
+    )
+    what_happened = TextAreaField(
+        "What happened",
+        validators=[DataRequired("Say what happened."), Length(max=2000)],
+        filters=[strip],
+    )
+    lesson = SelectField("A lesson to revisit", choices=[])
+
+
+class ReflectionForm(FlaskForm):
+    reflection = TextAreaField(
+        "In your own words: what happened, and what would you do next time?",
+        validators=[DataRequired("Write a sentence or two."), Length(max=2000)],
+        filters=[strip],
+    )
+
+
+class AgreeForm(FlaskForm):
+    """A child's "I agree", naming the version of the terms the page showed (target 24)."""
+
+    agree = BooleanField("I agree", validators=[DataRequired("Tick “I agree” to agree.")])
+    terms = HiddenField(validators=[DataRequired(), Length(max=40)])

@@ -1,0 +1,98 @@
+"""Where a family lives: its country (for minimum ages) and one of that country's time zones.
+
+Sign-up and the family settings ask the same two questions. The time zones offered are the
+chosen country's own; without script, changing the country and saving shows that country's
+zones with a message, and a zone of another country is refused with a clear message. With
+script (``static/places.js``) the zones follow the country as it changes, and the device's
+zone is preselected where it belongs to the country.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from supervisor.content.places import ALIASES, COUNTRIES, LABELS, ZONES, zone_label, zones_of
+from supervisor.content.platforms import PLATFORMS
+from supervisor.web.forms.fields import choices
+
+
+def _age_note() -> str:
+    """What the country changes, in words that stay true as the content data changes."""
+    by_law = sorted({COUNTRIES[c] for p in PLATFORMS.values() for c in p.min_age_by_country})
+    if not by_law:
+        return "Every network's minimum age comes from its own terms, in every country."
+    return (
+        "Minimum ages come from each network's own terms; the app also knows where a "
+        f"country's law or the network asks for an older age: {', '.join(by_law)}. "
+        "Any country can be chosen."
+    )
+
+
+# What the script needs to offer each country's zones and to recognise the device's zone.
+_FOR_THE_SCRIPT = {
+    "data-zones": json.dumps({c: list(z.items()) for c, z in ZONES.items()}, ensure_ascii=False),
+    "data-aliases": json.dumps(ALIASES),
+}
+
+
+class WhereWeLiveForm(FlaskForm):
+    """The country and time zone fields; the zones offered are those of the country sent
+    (or, before anything is sent, the family's)."""
+
+    # Required: "Choose your country" is a placeholder, not an answer (the page says so).
+    country = SelectField(
+        "Country", validate_choice=False, description=_age_note(), render_kw={"required": True}
+    )
+    timezone = SelectField(
+        "Time zone",
+        validate_choice=False,
+        description="Check-in times and dates are shown in this time zone.",
+        render_kw=_FOR_THE_SCRIPT,
+    )
+    # The family's saved zone when it is not one of its (unchanged) country's zones.
+    saved_elsewhere: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = choices([("", "Choose your country"), *COUNTRIES.items()])
+        zones = zones_of(self.country.data)
+        placeholder = "Choose a time zone" if zones else "Choose your country first"
+        first = [] if len(zones) == 1 else [("", placeholder)]
+        # A family saved before zones followed the country still sees its own zone.
+        saved = self.timezone.object_data
+        unchanged = self.country.data == self.country.object_data
+        self.saved_elsewhere = saved if unchanged and saved and saved not in zones else None
+        if self.saved_elsewhere:
+            label = f"{zone_label(saved)} (as saved; choose one of the list)"
+            first.append((saved, label))
+        self.timezone.choices = choices([*first, *zones.items()])
+        # Once the country offers zones, "Choose a time zone" is no answer either; before,
+        # the field waits for the country (and the page without script sends it empty).
+        self.timezone.render_kw = {**_FOR_THE_SCRIPT, "required": bool(zones)}
+
+    def validate_country(self, field: SelectField) -> None:
+        if field.data not in COUNTRIES:
+            raise ValidationError("Choose your country from the list.")
+
+    def validate_timezone(self, field: SelectField) -> None:
+        """One of the country's zones; a country with one zone needs no choice."""
+        zones = zones_of(self.country.data)
+        if not zones or field.data in zones:
+            return  # without a country, its own message says what to do
+        as_saved = field.data == self.saved_elsewhere
+        if len(zones) == 1 and not as_saved:
+            field.data = next(iter(zones))
+            return
+        country = COUNTRIES[self.country.data]
+        if not field.data:
+            raise ValidationError(f"{country} has several time zones: choose yours.")
+        known = as_saved or field.data in LABELS
+        other = zone_label(field.data) if known else "That zone"
+        raise ValidationError(
+            f"{other} is not a time zone in {country}. Choose one of {country}'s time zones."
+        )

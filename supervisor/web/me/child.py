@@ -1,0 +1,228 @@
+"""A child's pages on the tablet: their tracks, what guardians can see, asking for sign-off."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
+from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.extensions import db
+from supervisor.models import Guardian, LearningMoment, Track
+from supervisor.permit import agreed, records
+from supervisor.permit.summary import permit_view
+from supervisor.stages import engine
+from supervisor.stages.base import StageKey
+from supervisor.tracks import age_gate, operations, reads
+from supervisor.web.access import current_child, require_child
+from supervisor.web.family.permit import agreement_page
+from supervisor.web.forms.permit import AgreeForm, ReflectionForm
+from supervisor.web.forms.tracks import RequestForm
+from supervisor.web.me import steps
+from supervisor.web.templating import family_zone
+
+bp = Blueprint("child", __name__, url_prefix="/me")
+TERMS_CHANGED = (
+    "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
+    "Read the new version below, and agree again if you do."
+)
+bp.before_request(require_child)
+
+
+@bp.get("/")
+def home() -> str:
+    """The child's start page, with the plain list of what their guardians can see."""
+    child = current_child()
+    guardians = db.session.execute(
+        sa.select(Guardian.name, Guardian.created_at)
+        .where(Guardian.family_id == child.family_id, Guardian.left_at.is_(None))
+        .order_by(Guardian.id)
+    ).all()
+    tracks = list(
+        db.session.scalars(
+            sa.select(Track)
+            .where(Track.child_id == child.id, Track.removed_at.is_(None))
+            .order_by(Track.id)
+        )
+    )
+    open_moments = dict(
+        db.session.execute(
+            sa.select(LearningMoment.track_id, sa.func.count())
+            .where(
+                LearningMoment.track_id.in_([t.id for t in tracks]),
+                LearningMoment.talked_in_id.is_(None),
+                LearningMoment.withdrawn_at.is_(None),
+            )
+            .group_by(LearningMoment.track_id)
+        ).all()
+    )
+    schedules = records.schedule_states(tracks, family_zone())
+    progress = reads.progress_by_track(tracks, schedules)
+    child_steps = {t.id: steps.child_steps(progress[t.id], schedules[t.id]) for t in tracks}
+    return render_template(
+        "child/home.html",
+        child=child,
+        guardians=guardians,
+        tracks=tracks,
+        progress=progress,
+        next_steps={t.id: steps.next_step(child_steps[t.id]) for t in tracks},
+        schedules=schedules,
+        open_moments=open_moments,
+        rules=agreed.rules_by_track(tracks),
+        looking={t.id: agreed.looking(t) for t in tracks},
+        connections=CONNECTIONS,
+        name=operations.track_name,
+    )
+
+
+@bp.get("/tracks/<int:track_id>")
+def track(track_id: int) -> str:
+    """One of the child's tracks: stage, what's missing, history, and the request button."""
+    return _render(_own_track_or_404(track_id))
+
+
+@bp.post("/tracks/<int:track_id>/request")
+def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
+    """Ask the guardians for sign-off, in the child's own words."""
+    track = _own_track_or_404(track_id)
+    form = RequestForm()
+    if not form.validate_on_submit():
+        return _render(track, form), 400
+    try:
+        operations.request_sign_off(current_child(), track, form.note.data)
+    except engine.Refused as refused:
+        db.session.rollback()
+        return _render(_own_track_or_404(track_id), form, refused.reason), 409
+    db.session.commit()
+    flash("Your request is on its way to your guardians.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/agree")
+def agree_schedule(track_id: int) -> Response | tuple[str, int]:
+    """The child's own "I agree" to the proposed check-in schedule the page showed."""
+    track = _own_track_or_404(track_id)
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        flash("Tick “I agree” first.", "info")
+        return redirect(url_for("child.track", track_id=track.id))
+    try:
+        agreed = records.child_agrees(current_child(), track, form.terms.data)
+    except records.TermsChanged:
+        db.session.rollback()
+        return _render(track, error=TERMS_CHANGED), 409
+    if agreed:
+        db.session.commit()
+        flash("You agreed. The schedule is in force now.", "success")
+    else:
+        flash("There is no schedule waiting for your “I agree”.", "info")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/agree-arrangement")
+def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
+    """The child's own "I agree" to the way of looking in the page showed."""
+    track = _own_track_or_404(track_id)
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        flash("Tick “I agree” first.", "info")
+    elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
+        flash("There is no arrangement waiting for your “I agree”.", "info")
+    elif form.terms.data != track.monitoring:
+        return _render(track, error=TERMS_CHANGED), 409
+    else:
+        track.monitoring_child_agreed_at = clock.now()
+        db.session.commit()
+        flash("You agreed to how your guardians look in.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/tracks/<int:track_id>/connections")
+def choose_connections(track_id: int) -> Response:
+    """With a licence, the child chooses (or drops) ways to stay connected with the family."""
+    track = _own_track_or_404(track_id)
+    chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
+    if track.stage == "licence":
+        track.connections = chosen
+        db.session.commit()
+        flash("Saved. You can change this any time.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.get("/tracks/<int:track_id>/agreement")
+def agreement(track_id: int) -> str:
+    """The printable family agreement, exactly as the guardians see it."""
+    return agreement_page(_own_track_or_404(track_id))
+
+
+@bp.post("/moments/<int:moment_id>/reflect")
+def reflect(moment_id: int) -> str | Response | tuple[str, int]:
+    """The child's own reflection on a learning moment."""
+    moment = db.session.get(LearningMoment, moment_id)
+    if moment is None:
+        abort(404)
+    track = _own_track_or_404(moment.track_id)
+    if moment.withdrawn_at is not None:
+        return _render(track, error="Your guardians withdrew this learning moment."), 409
+    if moment.reflection is not None:
+        return _render(track, error="Your reflection on this moment is already saved."), 409
+    form = ReflectionForm()
+    if not form.validate_on_submit():
+        return _render(track, error="; ".join(form.reflection.errors)), 400
+    moment.reflection = form.reflection.data
+    moment.reflected_at = clock.now()
+    db.session.commit()
+    flash(
+        "Thank you. Your reflection is saved"
+        + (" for your next check-in." if moment.talked_in_id is None else "."),
+        "success",
+    )
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.app_context_processor
+def monitoring_sign() -> dict[str, object]:
+    """On every page of a child's profile: the apps being watched over, and how (no secrets)."""
+    if not (current_user.is_authenticated and not current_user.is_guardian):
+        return {}
+    watched = db.session.scalars(
+        sa.select(Track).where(
+            Track.child_id == current_user.id,
+            Track.removed_at.is_(None),
+            Track.stage == "permit",
+            Track.monitoring.is_not(None),
+            Track.monitoring_child_agreed_at.is_not(None),  # in force once the child agreed
+        )
+    )
+    return {
+        "monitored": [
+            (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child) for t in watched
+        ]
+    }
+
+
+def _own_track_or_404(track_id: int) -> Track:
+    track = db.session.get(Track, track_id)
+    if track is None or track.child_id != current_child().id or track.removed_at is not None:
+        abort(404)
+    return track
+
+
+def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
+    view, permit = reads.track_view(track), permit_view(track)
+    to_permit = view.progress.stage.advances_to is StageKey.PERMIT
+    return render_template(
+        "child/track.html",
+        view=view,
+        age_gate=age_gate.gate(track) if to_permit else None,
+        steps=steps.child_steps(view.progress, permit.schedule if permit else None),
+        name=operations.track_name(track),
+        form=form or RequestForm(),
+        error=error,
+        permit=permit,
+        tips=SELF_MONITORING_TIPS,
+        connections=CONNECTIONS,
+    )
