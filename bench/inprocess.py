@@ -19,7 +19,7 @@ from flask import Flask
 
 from bench.pages import Page, Session
 from config import ProductionConfig
-from supervisor import create_app
+from supervisor.app import create_app
 from supervisor.extensions import db
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path[0] = os.getcwd()  # the checkout under test, not the folder of this file
 
 from config import ProductionConfig  # noqa: E402
-from supervisor import create_app  # noqa: E402
+from supervisor.app import create_app  # noqa: E402
 
 
 def main() -> None:

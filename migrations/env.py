@@ -22,7 +22,7 @@ def _connectable() -> sa.Engine | sa.Connection:
     given = attributes.get("connection") or attributes.get("engine")
     if given is not None:
         return given
-    from supervisor import create_app
+    from supervisor.app import create_app
     from supervisor.extensions import db
 
     with create_app().app_context():

@@ -21,8 +21,9 @@ from werkzeug.test import TestResponse
 
 from config import TestingConfig
 from supervisor import clock as app_clock
-from supervisor import create_app, passwords
 from supervisor import db as database
+from supervisor import passwords
+from supervisor.app import create_app
 from supervisor.db import metadata
 from supervisor.extensions import db
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from config import ProductionConfig
-from supervisor import create_app
+from supervisor.app import create_app
 from supervisor.extensions import db
 from tests.conftest import Auth, Client, text
 

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
-from supervisor import _instance_secret_key, create_app
+from supervisor.app import _instance_secret_key, create_app
 from tests.conftest import text
 
 

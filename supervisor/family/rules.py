@@ -25,6 +25,7 @@ from supervisor import clock
 from supervisor.content.platforms import COUNTRIES
 from supervisor.errors import Refusal
 from supervisor.extensions import db
+from supervisor.local_time import month_year
 from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
@@ -110,10 +111,8 @@ def asked(proposal: RuleChange) -> str:
 
 
 def _month_year(value: object) -> str:
-    from supervisor.web.forms.family import MONTHS
-
     date = dict(value)  # type: ignore[call-overload]
-    return f"{MONTHS[int(date['month']) - 1]} {date['year']}"
+    return month_year(int(date["year"]), int(date["month"]))
 
 
 def _loosens(setting: str, old: object, new: object) -> bool:

@@ -12,10 +12,10 @@ from supervisor.content.lessons import LESSONS
 from supervisor.content.licence_tips import CONNECTIONS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
 from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
+from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import agreed, records
 from supervisor.stages.base import StageKey
-from supervisor.web.templating import family_zone
 
 
 @dataclass(frozen=True)

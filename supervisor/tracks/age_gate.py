@@ -14,13 +14,10 @@ from zoneinfo import ZoneInfo
 
 from supervisor import clock
 from supervisor.content.platforms import COUNTRIES, PLATFORMS, Platform
+from supervisor.local_time import month_name
 from supervisor.models import Track
 from supervisor.stages.ages import age_now
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 # Country names as they read after "in" (codes not listed read as their plain name).
 IN_COUNTRY = {
     "GB": "the United Kingdom", "US": "the United States", "NL": "the Netherlands",
@@ -36,10 +33,6 @@ def certainly_from(birth_year: int, birth_month: int, age: int) -> date:
     """The first day of the first month in which a child born in that month is surely ``age``."""
     year, month = birth_year + age, birth_month + 1
     return date(year + 1, 1, 1) if month > 12 else date(year, month, 1)
-
-
-def month_name(day: date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from typing import Literal
 from flask import url_for
 
 from supervisor.content.lessons import LESSONS
+from supervisor.local_time import when
 from supervisor.models import Track
 from supervisor.permit.records import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.tracks.age_gate import AgeGate
-from supervisor.web.templating import when
 
 Who = Literal["guardian", "child", "nobody"]
 NUMBERS = {key: number for number, key in enumerate(LESSONS, 1)}

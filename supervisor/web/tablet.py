@@ -13,11 +13,11 @@ from supervisor.accounts import operations as accounts
 from supervisor.accounts import sessions
 from supervisor.errors import render_error
 from supervisor.extensions import db
+from supervisor.local_time import when
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tracks import operations
 from supervisor.web.forms.tablet import PasswordUnlockForm, PinUnlockForm
-from supervisor.web.templating import when
 
 bp = Blueprint("tablet", __name__)
 

@@ -23,6 +23,7 @@ from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.family import data, invites, rules
 from supervisor.lessons import prompts
+from supervisor.local_time import MONTHS, family_zone, when
 from supervisor.models import (
     Child,
     Family,
@@ -39,7 +40,6 @@ from supervisor.web import authority, links, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.family import (
     COLOURS,
-    MONTHS,
     BirthDateCorrectionForm,
     ChildForm,
     ChildProfileForm,
@@ -48,7 +48,6 @@ from supervisor.web.forms.family import (
     FamilySettingsForm,
 )
 from supervisor.web.forms.tablet import SetPinForm
-from supervisor.web.templating import family_zone, when
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 WAITS = (

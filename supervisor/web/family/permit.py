@@ -15,6 +15,7 @@ from supervisor.content.walkthroughs import for_platform
 from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.lessons import prompts
+from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import records
 from supervisor.permit.summary import agreement_view
@@ -35,7 +36,6 @@ from supervisor.web.forms.permit import (
     WithdrawMomentForm,
     recorded_already,
 )
-from supervisor.web.templating import family_zone
 
 bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)

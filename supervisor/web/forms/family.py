@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from supervisor import clock
+from supervisor.local_time import MONTHS
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.web.forms.fields import one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
@@ -35,10 +36,6 @@ COLOURS = {
     "plum": "Plum",
     "slate": "Slate",
 }
-MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 OLDEST_AGE = 19
 
 

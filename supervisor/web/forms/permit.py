@@ -21,10 +21,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from supervisor import clock
 from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.local_time import family_zone
 from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.web.forms.fields import CheckboxesField, strip
-from supervisor.web.templating import family_zone
 
 
 class StepForm(FlaskForm):

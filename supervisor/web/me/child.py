@@ -11,6 +11,7 @@ from supervisor import clock
 from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.extensions import db
+from supervisor.local_time import family_zone
 from supervisor.models import Guardian, LearningMoment, Track
 from supervisor.permit import agreed, records
 from supervisor.permit.summary import permit_view
@@ -22,7 +23,6 @@ from supervisor.web.family.permit import agreement_page
 from supervisor.web.forms.permit import AgreeForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
 from supervisor.web.me import steps
-from supervisor.web.templating import family_zone
 
 bp = Blueprint("child", __name__, url_prefix="/me")
 TERMS_CHANGED = (

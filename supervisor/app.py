@@ -1,0 +1,135 @@
+"""The app factory: configuration, extensions, blueprints, error pages and commands."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, Config
+from supervisor import cli, errors
+from supervisor import db as database
+from supervisor.accounts import sessions
+from supervisor.db import ROOT
+from supervisor.extensions import csrf, db, login_manager
+from supervisor.tablet import devices
+from supervisor.tracks import facts
+from supervisor.web import (
+    access,
+    auth,
+    authority,
+    health,
+    links,
+    request_log,
+    routing,
+    security,
+    tablet,
+    templating,
+)
+from supervisor.web.family import (
+    calendar,
+    family,
+    family_lessons,
+    family_words,
+    guardians,
+    permit,
+    tracks,
+)
+from supervisor.web.family import devices as device_pages
+from supervisor.web.me import child, lessons
+
+
+def create_app(
+    config: type[Config] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Build the app: configuration first, then extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, config, overrides)
+    register_extensions(app)
+    register_converters(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    facts.check_complete()
+    return app
+
+
+def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, Any] | None) -> None:
+    """Class defaults, then ``SUPERVISOR_*`` environment variables, then explicit overrides."""
+    config = config or CONFIGS[os.environ.get("SUPERVISOR_ENV", "production")]
+    app.config.from_object(config)
+    app.config.from_prefixed_env("SUPERVISOR")
+    app.config.update(overrides or {})
+    app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    links.configure(app)
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Outside production, a key generated once and kept in the instance folder."""
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("Set SUPERVISOR_SECRET_KEY: production never makes up its own key.")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    database.drop_async_teardown(app)
+    database.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(sessions.load)
+    login_manager.unauthorized_handler(access.unauthorized)
+    authority.init_app(app)
+    security.init_app(app)
+    request_log.init_app(app)
+    devices.init_app(app)
+    templating.init_app(app)
+
+
+def register_converters(app: Flask) -> None:
+    routing.init_app(app)
+
+
+BLUEPRINTS = (
+    auth,
+    family,
+    guardians,
+    family_words,
+    device_pages,
+    tablet,
+    child,
+    tracks,
+    lessons,
+    family_lessons,
+    permit,
+    calendar,
+    health,
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    cli.init_app(app)
