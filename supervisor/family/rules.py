@@ -26,7 +26,7 @@ from supervisor.content.platforms import COUNTRIES
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.local_time import month_year
-from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
+from supervisor.models import Family, Guardian, Invite, RuleChange
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
 
@@ -104,13 +104,14 @@ def asked(proposal: RuleChange) -> str:
         )
         return (
             f"correct {new['name']}'s birth date from "
-            f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)}, {effect} "
+            f"{month_year_of(proposal.previous[BIRTH_DATE])} to {month_year_of(new)}, {effect} "
             f"(“{new['reason']}”)"
         )
     return "change " + describe(proposal.changes, proposal.previous)
 
 
-def _month_year(value: object) -> str:
+def month_year_of(value: object) -> str:
+    """A birth date held in a change, as it reads: ``August 2014``."""
     date = dict(value)  # type: ignore[call-overload]
     return month_year(int(date["year"]), int(date["month"]))
 
@@ -248,90 +249,6 @@ def removed_guardian_id(proposal: RuleChange) -> int | None:
     if REMOVE_GUARDIAN not in proposal.changes:
         return None
     return int(dict(proposal.changes[REMOVE_GUARDIAN])["guardian_id"])  # type: ignore[call-overload]
-
-
-def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
-    """Another guardian's approval: the held change takes effect now.
-
-    A held setting that changed since it was asked is not applied (``Outdated``): the
-    approver saw "from" values that are no longer true.
-    """
-    settings = {k: v for k, v in proposal.changes.items() if k in SETTINGS}
-    moved_on = any(getattr(family, k) != proposal.previous.get(k) for k in settings)
-    if BIRTH_DATE in proposal.changes:
-        child = db.session.get(Child, proposal.changes[BIRTH_DATE]["child_id"])  # type: ignore[index]
-        was = dict(proposal.previous[BIRTH_DATE])  # type: ignore[call-overload]
-        moved_on = (
-            moved_on
-            or child is None
-            or (child.birth_year, child.birth_month)
-            != (
-                was["year"],
-                was["month"],
-            )
-        )
-    if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
-        item = db.session.get(FamilyChecklistItem, wanted["item_id"])
-        moved_on = moved_on or item is None or item.removed_at is not None
-        moved_on = moved_on or (item is not None and item.label != wanted["label"])
-    removed = removed_guardian_id(proposal)
-    if removed is not None:
-        moved_on = moved_on or all(g.id != removed for g in family.guardians)
-    if moved_on:
-        decide(proposal, guardian, "outdated")
-        raise Outdated
-    decide(proposal, guardian, "approved")
-    for setting, value in settings.items():
-        setattr(family, setting, value)
-    if INVITE in proposal.changes:
-        invite = db.session.get(Invite, proposal.changes[INVITE])
-        if invite is not None:
-            invite.approved_at = clock.now()
-    if BIRTH_DATE in proposal.changes:
-        _correct_birth_date(proposal, guardian)
-    if DELETE_CHILD in proposal.changes:
-        db.session.execute(
-            sa.delete(Child).where(
-                Child.id == proposal.changes[DELETE_CHILD]["child_id"],  # type: ignore[index]
-                Child.family_id == family.id,
-            )
-        )
-    if REMOVE_ITEM in proposal.changes or removed is not None:
-        _apply_removal(proposal, family)
-
-
-def _apply_removal(proposal: RuleChange, family: Family) -> None:
-    """An approved removal of a checklist item or a guardian, in the asker's name."""
-    from supervisor.family import membership, own_words
-
-    asker = next((g for g in family.guardians if g.id == proposal.proposed_by_id), None)
-    if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
-        item = db.session.get_one(FamilyChecklistItem, wanted["item_id"])
-        own_words.remove_item(proposal.proposed_by_id, item, str(wanted["reason"]))
-    removed = removed_guardian_id(proposal)
-    if removed is not None:
-        target = next(g for g in family.guardians if g.id == removed)
-        membership.end(target, membership.REMOVED, by=asker)
-
-
-def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
-    from supervisor.tracks import operations
-
-    new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
-    child = db.session.get(Child, new["child_id"])
-    if child is None:
-        return
-    child.birth_year, child.birth_month = int(new["year"]), int(new["month"])
-    asker = proposal.proposed_by.name if proposal.proposed_by else "A guardian"
-    operations.end_supervision_at_majority(
-        child.family_id,
-        f"{asker} corrected {child.display_name}'s birth date from "
-        f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)} "
-        f"(“{new['reason']}”); {approver.name} approved.",
-        child.id,
-    )
 
 
 def hold_open_invites(family_id: int) -> list[RuleChange]:

@@ -21,7 +21,7 @@ from supervisor import audit, clock
 from supervisor.content.platforms import COUNTRIES
 from supervisor.errors import render_error
 from supervisor.extensions import db
-from supervisor.family import data, invites, rules
+from supervisor.family import approval, data, invites, rules
 from supervisor.lessons import prompts
 from supervisor.local_time import MONTHS, family_zone, when
 from supervisor.models import (
@@ -212,7 +212,7 @@ def approve_change(change_id: int) -> str | Response | tuple[str, int]:
     if refused is not None:
         return render_error(409, refused)
     family = _family_with_guardians(guardian.family_id)
-    return _close(proposal, lambda: rules.approve(proposal, guardian, family), "approved")
+    return _close(proposal, lambda: approval.approve(proposal, guardian, family), "approved")
 
 
 @bp.post("/settings/changes/<int:change_id>/drop")
