@@ -1,4 +1,4 @@
-"""Template helpers: times in the family's own time zone."""
+"""Template helpers: times in the family's own time zone, and the stages by name."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from supervisor import clock
 from supervisor.places import zone_label
+from supervisor.stages.base import StageKey
 
 
 def family_zone() -> ZoneInfo:
@@ -38,3 +39,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(zone_label)
     app.context_processor(lambda: {"now": clock.now()})
+    # Pages compare a track's stage with ``StageKey.PERMIT`` and name it by ``stage.label``.
+    app.add_template_global(StageKey, "StageKey")

@@ -20,7 +20,6 @@ from supervisor.family.forms import ItemWordingForm, PromptWordingForm, RemovalF
 from supervisor.family.views import WAITS
 from supervisor.lessons.content import TOPICS
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
-from supervisor.stages.base import StageKey
 
 bp = Blueprint("family_words", __name__, url_prefix="/family/own")
 bp.before_request(require_guardian)
@@ -39,7 +38,6 @@ def index() -> str:
         "family/own_words.html",
         words=own_words.of_family(family_id),
         waiting=waiting,
-        stage_title=lambda stage: StageKey(stage).title,
         topics=TOPICS,
     )
 
@@ -58,7 +56,7 @@ def edit_item(item_id: int) -> str | Response:
         authority.done(
             f"checklist_item:{item.id}",
             f"{guardian.name} reworded the family's checklist item for every track at "
-            f"{StageKey(item.stage).title} from “{old}” to “{item.label}”. Ticks already given "
+            f"{item.stage.label} from “{old}” to “{item.label}”. Ticks already given "
             "stay.",
             by=guardian,
         )
@@ -163,7 +161,6 @@ def _item_page(
     return render_template(
         "family/own_item.html",
         item=item,
-        stage_title=StageKey(item.stage).title,
         form=form or ItemWordingForm(formdata=None, obj=item),
         removal=removal or RemovalForm(formdata=None),
         two_keys=rules.two_keys_guard(family),
@@ -179,7 +176,6 @@ def _prompt_page(
     return render_template(
         "family/own_prompt.html",
         prompt=prompt,
-        stage_title=StageKey(prompt.stage).title,
         form=form or PromptWordingForm(formdata=None, obj=prompt),
         removal=removal or RemovalForm(formdata=None),
     )

@@ -3,8 +3,6 @@ and the discussion-prompt bank with the family's own prompts."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
@@ -16,6 +14,7 @@ from supervisor.lessons import prompts, scoring
 from supervisor.lessons.content import LESSONS, TOPICS
 from supervisor.lessons.forms import DiscussedForm, FamilyPromptForm
 from supervisor.models import Child, FamilyPrompt, LessonDiscussion, LessonProgress
+from supervisor.stages.base import StageKey
 
 bp = Blueprint("family_lessons", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -91,6 +90,7 @@ def prompt_bank() -> str | Response:
         db.session.commit()
         flash("Your prompt is in the bank.", "success")
         return redirect(url_for("family_lessons.prompt_bank"))
-    everything = sorted(prompts.for_family(family_id), key=lambda p: (p.stage, p.topic))
-    grouped = [(stage, list(items)) for stage, items in groupby(everything, key=lambda p: p.stage)]
+    everything = sorted(prompts.for_family(family_id), key=lambda p: p.topic)
+    by_stage = [(stage, [p for p in everything if p.stage == stage]) for stage in StageKey]
+    grouped = [(stage, items) for stage, items in by_stage if items]
     return render_template("lessons/prompts.html", grouped=grouped, topics=TOPICS, form=form)
