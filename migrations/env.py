@@ -35,8 +35,34 @@ def run_migrations_online() -> None:
         _run(connectable)
         return
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _run_without_foreign_key_actions(connection)
+        else:
+            _run(connection)
+            connection.commit()
+
+
+def _run_without_foreign_key_actions(connection: sa.Connection) -> None:
+    """Migrate SQLite with foreign keys off, and check them before committing.
+
+    SQLite's batch mode copies a table and drops the old one; with foreign keys on, that
+    DROP deletes the rows first, and their ON DELETE CASCADE and SET NULL would erase or
+    forget every row referring to them (a track's whole history). The switch works only
+    outside a transaction, so it goes to the driver before SQLAlchemy begins one.
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None and not connection.in_transaction()
+    was_on = driver.execute("PRAGMA foreign_keys").fetchone()[0]
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
         _run(connection)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"the migration left rows referring to nothing: {broken}")
         connection.commit()
+    finally:
+        connection.rollback()  # nothing left to undo after a commit; after a failure, all
+        driver.execute(f"PRAGMA foreign_keys={'ON' if was_on else 'OFF'}")
 
 
 def _run(connection: sa.Connection) -> None:

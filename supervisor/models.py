@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervisor import clock
 from supervisor.db import Model, UTCDateTime
+from supervisor.stages.base import StageKey
+from supervisor.stages.events import EventKind
 
 
 def _family_fk() -> Mapped[int]:
     return mapped_column(sa.ForeignKey("family.id", ondelete="CASCADE"), index=True)
+
+
+def _stored(enum: type[StrEnum], column: str) -> sa.Enum:
+    """A column of ``enum``'s members: VARCHAR(20) holding a member's value (today's words,
+    "permit" or "step_back"), kept to those values by a CHECK constraint named after the
+    column; reads hand back the member itself. Not a native enum, so that SQLite and
+    PostgreSQL store it alike (see migration 0012_stage_enums)."""
+    return sa.Enum(
+        enum,
+        name=column,
+        values_callable=lambda members: [member.value for member in members],
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        validate_strings=True,
+    )
 
 
 class Family(Model):
@@ -316,7 +335,7 @@ class Track(Model):
     child_id: Mapped[int] = mapped_column(sa.ForeignKey("child.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(sa.String(30))
     other_name: Mapped[str | None] = mapped_column(sa.String(40))
-    stage: Mapped[str] = mapped_column(sa.String(20))
+    stage: Mapped[StageKey] = mapped_column(_stored(StageKey, "stage"))
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -355,9 +374,9 @@ class TrackEvent(Model):
     family_id: Mapped[int] = _family_fk()
     track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(sa.String(20))
-    from_stage: Mapped[str | None] = mapped_column(sa.String(20))
-    to_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    kind: Mapped[EventKind] = mapped_column(_stored(EventKind, "kind"))
+    from_stage: Mapped[StageKey | None] = mapped_column(_stored(StageKey, "from_stage"))
+    to_stage: Mapped[StageKey | None] = mapped_column(_stored(StageKey, "to_stage"))
     actor: Mapped[str] = mapped_column(sa.String(40))
     guardian_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("guardian.id", ondelete="SET NULL")
@@ -367,6 +386,10 @@ class TrackEvent(Model):
     requirements: Mapped[list[dict[str, object]] | None] = mapped_column(sa.JSON)
 
     guardian: Mapped[Guardian | None] = relationship()
+
+    def sentence(self, who: str) -> str:
+        """This row as people read it, in ``EventKind``'s words; ``who`` names the actor."""
+        return self.kind.sentence(who, self.from_stage, self.to_stage, self.reason, self.override)
 
 
 class ChecklistTick(Model):
@@ -478,7 +501,7 @@ class FamilyChecklistItem(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = _family_fk()
-    stage: Mapped[str] = mapped_column(sa.String(20))
+    stage: Mapped[StageKey] = mapped_column(_stored(StageKey, "stage"))
     label: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -501,7 +524,7 @@ class FamilyPrompt(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = _family_fk()
-    stage: Mapped[str] = mapped_column(sa.String(20))
+    stage: Mapped[StageKey] = mapped_column(_stored(StageKey, "stage"))
     topic: Mapped[str] = mapped_column(sa.String(30))
     text: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

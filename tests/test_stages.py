@@ -10,8 +10,6 @@ import pytest
 from supervisor.stages import STAGES, StageDeclarationError, instruction, licence, permit, validate
 from supervisor.stages.base import Requirement, StageKey, TrackSnapshot
 from supervisor.stages.engine import (
-    ADVANCE,
-    STEP_BACK,
     Refused,
     check_request,
     plan_advance,
@@ -19,6 +17,7 @@ from supervisor.stages.engine import (
     progress,
     replay,
 )
+from supervisor.stages.events import EventKind
 from supervisor.stages.kinds import EVALUATORS, evaluate, evaluator
 from supervisor.tracks import facts
 
@@ -183,7 +182,7 @@ def test_advance_needs_every_requirement_or_a_reason():
     assert not refused.value.conflict
     override = plan_advance(not_ready, StageKey.INSTRUCTION, "  We did it all on paper.  ")
     assert (override.kind, override.to_stage, override.override, override.reason) == (
-        ADVANCE,
+        EventKind.ADVANCE,
         StageKey.PERMIT,
         True,
         "We did it all on paper.",
@@ -208,7 +207,7 @@ def test_step_back_needs_a_reason_and_somewhere_to_go():
         plan_step_back(StageKey.PERMIT, StageKey.PERMIT, "   ")
     back = plan_step_back(StageKey.LICENCE, StageKey.LICENCE, "Posted our address.")
     assert (back.kind, back.to_stage, back.reason) == (
-        STEP_BACK,
+        EventKind.STEP_BACK,
         StageKey.PERMIT,
         "Posted our address.",
     )
@@ -233,9 +232,42 @@ def test_request_only_when_ready_and_once():
 
 def test_replay_follows_history_and_rejects_jumps():
     i, p, lic = StageKey.INSTRUCTION, StageKey.PERMIT, StageKey.LICENCE
+    forward, back = EventKind.ADVANCE, EventKind.STEP_BACK
     assert replay([]) is i
-    assert replay([(ADVANCE, i, p), (ADVANCE, p, lic), (STEP_BACK, lic, p)]) is p
+    assert replay([(forward, i, p), (forward, p, lic), (back, lic, p)]) is p
+    assert replay([(EventKind.MAJORITY, i, lic)]) is lic
     with pytest.raises(ValueError, match="jumps"):
-        replay([(ADVANCE, i, lic)])
+        replay([(forward, i, lic)])
     with pytest.raises(ValueError, match="jumps"):
-        replay([(ADVANCE, i, p), (ADVANCE, i, p)])
+        replay([(forward, i, p), (forward, i, p)])
+
+
+def test_stages_are_named_in_one_place():
+    """Pages, flashes and notifications name a stage by its label; the value is stored."""
+    assert [(key.value, key.label, key.number) for key in StageKey] == [
+        ("instruction", "Instruction", 1),
+        ("permit", "Learner's permit", 2),
+        ("licence", "Licence", 3),
+    ]
+
+
+def test_every_history_kind_is_told_in_a_sentence():
+    i, p, lic = StageKey.INSTRUCTION, StageKey.PERMIT, StageKey.LICENCE
+    told = {kind: kind.sentence("Ada", lic, p, "Ready.", True) for kind in EventKind}
+    assert told == {
+        EventKind.CREATED: "Ada started this track at Learner's permit.",
+        EventKind.REQUEST: "Ada asked for sign-off: “Ready.”",
+        EventKind.DECLINE: "Ada said not yet: “Ready.”",
+        EventKind.SIGNATURE: "Ada signed for Learner's permit and waited for a second guardian.",
+        EventKind.ADVANCE: "Ada signed off: Licence → Learner's permit. Not everything was "
+        "done; the reason given: “Ready.”",
+        EventKind.STEP_BACK: "Ada stepped back: Licence → Learner's permit. Reason: “Ready.”",
+        EventKind.MAJORITY: "Ready. Supervision ended: Licence → Learner's permit.",
+        EventKind.REMOVED: "Ada removed this track, started by mistake: “Ready.”",
+    }
+    started = EventKind.CREATED.sentence("Ada", None, i, None)
+    assert started == "Ada started this track at Instruction."
+    assert EventKind.REQUEST.sentence("Mo", i, p, None) == "Mo asked for sign-off"
+    assert EventKind.ADVANCE.sentence("Ada", i, p, None) == (
+        "Ada signed off: Instruction → Learner's permit."
+    )

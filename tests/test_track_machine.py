@@ -30,6 +30,7 @@ from supervisor.extensions import db
 from supervisor.models import Guardian, Track, TrackEvent
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey
+from supervisor.stages.events import EventKind
 from tests.conftest import (
     PASSWORD,
     Auth,
@@ -261,13 +262,11 @@ class TrackMachine(RuleBasedStateMachine):
                     .where(TrackEvent.track_id == track.id)
                     .order_by(TrackEvent.id)
                 ).all()
-                moves = [r for r in rows if r.kind in (engine.ADVANCE, engine.STEP_BACK)]
+                moves = [r for r in rows if r.kind in (EventKind.ADVANCE, EventKind.STEP_BACK)]
                 assert all(r.guardian_id in family_guardians for r in moves)
                 assert all(r.actor.startswith("guardian:") for r in moves)
-                replayed = engine.replay(
-                    [(r.kind, StageKey(r.from_stage), StageKey(r.to_stage)) for r in moves]
-                )
-                assert replayed.value == track.stage == self.model[track.id]["stage"].value
+                replayed = engine.replay([(r.kind, r.from_stage, r.to_stage) for r in moves])
+                assert replayed is track.stage is self.model[track.id]["stage"]
 
     def teardown(self) -> None:
         if hasattr(self, "app"):

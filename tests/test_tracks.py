@@ -21,6 +21,7 @@ from supervisor.models import (
 )
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey
+from supervisor.stages.events import EventKind
 from tests.conftest import PASSWORD, Auth, Client, add_child, pass_all_lessons, text
 
 PIN = "4826"
@@ -56,12 +57,12 @@ def family(app) -> Family:
     return start_family(app)
 
 
-def stage_of(app, track_id: int) -> str:
+def stage_of(app, track_id: int) -> StageKey:
     with app.app_context():
         return db.session.get(Track, track_id).stage
 
 
-def events(app, track_id: int) -> list[tuple[str, str | None, str | None]]:
+def events(app, track_id: int) -> list[tuple[EventKind, StageKey | None, StageKey | None]]:
     with app.app_context():
         rows = db.session.execute(
             sa.select(TrackEvent.kind, TrackEvent.from_stage, TrackEvent.to_stage)
@@ -438,11 +439,11 @@ def test_history_replays_to_the_current_stage(app, family):
         data={"from_stage": "licence", "reason": "Shared a location."},
     )
     transitions = [
-        (kind, StageKey(f), StageKey(t))
+        (kind, f, t)
         for kind, f, t in events(app, family.track_id)
-        if kind in (engine.ADVANCE, engine.STEP_BACK)
+        if kind in (EventKind.ADVANCE, EventKind.STEP_BACK)
     ]
-    assert engine.replay(transitions).value == stage_of(app, family.track_id) == "permit"
+    assert engine.replay(transitions) is stage_of(app, family.track_id) is StageKey.PERMIT
 
 
 def test_licence_page_tips_connections_and_refresher(app, family):
@@ -470,7 +471,11 @@ def test_at_eighteen_supervision_ends_on_every_track(app, clock):
     clock.advance(days=92)  # 2 June 2026: 18
     Auth(family.guardian).login()
     assert stage_of(app, family.track_id) == "licence"
-    assert events(app, family.track_id)[-1] == ("majority", "instruction", "licence")
+    assert events(app, family.track_id)[-1] == (
+        EventKind.MAJORITY,
+        StageKey.INSTRUCTION,
+        StageKey.LICENCE,
+    )
     assert "Mo is 18: supervision of Instagram has ended" in text(family.guardian.get("/family/"))
     tablet = family.tablet
     tablet.submit("/logout")
@@ -478,8 +483,8 @@ def test_at_eighteen_supervision_ends_on_every_track(app, clock):
     page = text(tablet.get(f"/me/tracks/{family.track_id}"))
     assert "Mo turned 18. Supervision ended" in page
     transitions = [
-        (k, StageKey(f), StageKey(t))
+        (k, f, t)
         for k, f, t in events(app, family.track_id)
-        if k in (engine.ADVANCE, engine.STEP_BACK, engine.MAJORITY)
+        if k in (EventKind.ADVANCE, EventKind.STEP_BACK, EventKind.MAJORITY)
     ]
     assert engine.replay(transitions) is StageKey.LICENCE

@@ -67,7 +67,7 @@ class Lesson:
 class Prompt:
     key: str
     text: str
-    stage: str
+    stage: str  # one of STAGE_TAGS: a ``StageKey``'s value (a family's own prompt: the key)
     topic: str
 
 

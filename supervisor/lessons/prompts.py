@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from supervisor.content.lessons import PROMPTS, Prompt
 from supervisor.extensions import db
 from supervisor.models import FamilyPrompt
+from supervisor.stages.base import StageKey
 
 
 def for_family(family_id: int) -> list[Prompt]:
@@ -22,7 +23,7 @@ def for_family(family_id: int) -> list[Prompt]:
     return [*(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own), *PROMPTS]
 
 
-def of_the_week(prompts: Sequence[Prompt], stage: str, child_id: int, now: datetime) -> Prompt:
+def of_the_week(prompts: Sequence[Prompt], stage: StageKey, child_id: int, now: datetime) -> Prompt:
     """A prompt suited to ``stage`` that stays the same all week and differs between children."""
     suited = [p for p in prompts if p.stage == stage] or list(prompts)
     year, week, _ = now.isocalendar()

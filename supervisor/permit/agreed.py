@@ -80,7 +80,7 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     if not families:
         return found
     own = {
-        FamilyChecklistItem.key_of(item_id): (StageKey(stage), label, removed_at is not None)
+        FamilyChecklistItem.key_of(item_id): (stage, label, removed_at is not None)
         for item_id, stage, label, removed_at in db.session.execute(
             sa.select(
                 FamilyChecklistItem.id,
@@ -121,7 +121,7 @@ def looking(track: Track) -> Looking | None:
     arrangement = ARRANGEMENTS.get(track.monitoring or "")
     if arrangement is None:
         return None
-    ended = track.stage_entered_at if track.stage == StageKey.LICENCE.value else None
+    ended = track.stage_entered_at if track.stage is StageKey.LICENCE else None
     return Looking(arrangement, track.monitoring_agreed_at, track.monitoring_child_agreed_at, ended)
 
 

@@ -24,6 +24,7 @@ from supervisor.models import (
     WalkthroughRun,
 )
 from supervisor.stages import schedule
+from supervisor.stages.base import StageKey
 
 OUTCOMES = {"done": "Done", "different": "We chose differently", "not_found": "Couldn't find it"}
 MOMENT_KINDS = {
@@ -229,7 +230,7 @@ def propose(
     turns: each plan gets its own number, and the later one replaces the earlier. A track
     that left the permit meanwhile raises ``NotAtPermit``.
     """
-    if _lock_stage(track) != "permit":
+    if _lock_stage(track) is not StageKey.PERMIT:
         raise NotAtPermit
     plan = (
         db.session.scalar(
@@ -268,12 +269,11 @@ class NotAtPermit(Exception):
     """The track left the learner's permit while the request waited for its row."""
 
 
-def _lock_stage(track: Track) -> str:
+def _lock_stage(track: Track) -> StageKey:
     """Lock the track's row (PostgreSQL; SQLite's writers take turns) and read its stage now."""
-    stage: str = db.session.execute(
+    return db.session.execute(
         sa.select(Track.stage).where(Track.id == track.id).with_for_update()
     ).scalar_one()
-    return stage
 
 
 class TermsChanged(Exception):

@@ -49,11 +49,11 @@ class PermitView:
 
 def permit_view(track: Track) -> PermitView | None:
     """The permit records of ``track``, or ``None`` before the permit."""
-    if track.stage == "instruction":
+    if track.stage is StageKey.INSTRUCTION:
         return None
     guide = for_platform(track.platform)
     zone = family_zone()
-    at_permit = track.stage == StageKey.PERMIT.value
+    at_permit = track.stage is StageKey.PERMIT
     return PermitView(
         arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
         guide=guide,
@@ -92,7 +92,7 @@ class AgreementView:
 def agreement_view(track: Track) -> AgreementView:
     """What the printable agreement says for ``track`` now."""
     permit = permit_view(track)
-    at_licence = track.stage == StageKey.LICENCE.value
+    at_licence = track.stage is StageKey.LICENCE
     schedule = permit.schedule.in_force if permit and not at_licence else []
     ended = agreed.ended_schedule(track) if at_licence else []
     last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None

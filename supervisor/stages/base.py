@@ -15,21 +15,27 @@ from typing import Any
 
 
 class StageKey(StrEnum):
-    """A track's stage, in order. The value is what the database stores."""
+    """A track's stage, in order. The value is what the database stores (and the export and
+    the forms say); ``label`` is the one name people read for it, on every page."""
 
     INSTRUCTION = "instruction"
     PERMIT = "permit"
     LICENCE = "licence"
 
     @property
-    def title(self) -> str:
-        return {"instruction": "Instruction", "permit": "Learner's permit", "licence": "Licence"}[
-            self.value
-        ]
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
 
     @property
     def number(self) -> int:
         return list(StageKey).index(self) + 1
+
+
+_STAGE_LABELS = {
+    StageKey.INSTRUCTION: "Instruction",
+    StageKey.PERMIT: "Learner's permit",
+    StageKey.LICENCE: "Licence",
+}
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,6 @@ class Stage:
     requirements: tuple[Requirement, ...]
     advances_to: StageKey | None
     steps_back_to: StageKey | None
-
-    @property
-    def title(self) -> str:
-        return self.key.title
 
 
 Evaluator = Callable[[Requirement, TrackSnapshot], Status]

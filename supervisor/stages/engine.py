@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 from supervisor.stages import FIRST, STAGES
 from supervisor.stages.base import Result, Stage, StageKey, TrackSnapshot
+from supervisor.stages.events import EventKind
 from supervisor.stages.kinds import evaluate
-
-ADVANCE = "advance"
-STEP_BACK = "step_back"
-MAJORITY = "majority"  # at 18 every track goes straight to the licence
 
 
 class Refused(Exception):
@@ -67,7 +64,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class Transition:
-    kind: str
+    kind: EventKind  # ADVANCE, STEP_BACK or MAJORITY
     from_stage: StageKey
     to_stage: StageKey
     override: bool
@@ -82,7 +79,7 @@ def progress(snapshot: TrackSnapshot) -> Progress:
 def _check_current(current: StageKey, expected_from: StageKey) -> None:
     if current != expected_from:
         raise Refused(
-            f"This track is already at {current.title}; the page you used was out of date.",
+            f"This track is already at {current.label}; the page you used was out of date.",
             conflict=True,
         )
 
@@ -98,7 +95,9 @@ def plan_advance(
     reason = (override_reason or "").strip() or None
     if not current.ready and reason is None:
         raise Refused("Not everything is done yet: " + "; ".join(current.missing) + ".")
-    return Transition(ADVANCE, current.stage.key, target, override=not current.ready, reason=reason)
+    return Transition(
+        EventKind.ADVANCE, current.stage.key, target, override=not current.ready, reason=reason
+    )
 
 
 def plan_step_back(current: StageKey, expected_from: StageKey, reason: str | None) -> Transition:
@@ -111,14 +110,16 @@ def plan_step_back(current: StageKey, expected_from: StageKey, reason: str | Non
         )
     if not (reason or "").strip():
         raise Refused("Write the reason for stepping back; your child will read it.")
-    return Transition(STEP_BACK, current, target, override=False, reason=(reason or "").strip())
+    return Transition(
+        EventKind.STEP_BACK, current, target, override=False, reason=(reason or "").strip()
+    )
 
 
 def plan_majority(current: StageKey, reason: str) -> Transition:
     """At 18 a track goes straight to the licence, from any earlier stage, with no sign-off."""
     if current is StageKey.LICENCE:
         raise Refused("This track has its licence already.", conflict=True)
-    return Transition(MAJORITY, current, StageKey.LICENCE, override=False, reason=reason)
+    return Transition(EventKind.MAJORITY, current, StageKey.LICENCE, override=False, reason=reason)
 
 
 def check_request(current: Progress, already_pending: bool) -> None:
@@ -131,14 +132,16 @@ def check_request(current: Progress, already_pending: bool) -> None:
         raise Refused("Not quite yet: " + "; ".join(current.missing) + ".")
 
 
-def replay(transitions: Iterable[tuple[str, StageKey, StageKey]]) -> StageKey:
+def replay(transitions: Iterable[tuple[EventKind, StageKey, StageKey]]) -> StageKey:
     """The stage a history of (kind, from, to) transitions leads to, checking each step."""
     stage = FIRST
     for kind, from_stage, to_stage in transitions:
-        if kind == MAJORITY:
+        if kind is EventKind.MAJORITY:
             expected: StageKey | None = StageKey.LICENCE
+        elif kind is EventKind.ADVANCE:
+            expected = STAGES[stage].advances_to
         else:
-            expected = STAGES[stage].advances_to if kind == ADVANCE else STAGES[stage].steps_back_to
+            expected = STAGES[stage].steps_back_to
         if from_stage != stage or to_stage != expected:
             raise ValueError(f"history jumps from {stage} via {kind} to {to_stage}")
         stage = to_stage

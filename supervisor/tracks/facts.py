@@ -233,7 +233,7 @@ def snapshots(
     now = clock.now()
     return {
         track.id: TrackSnapshot(
-            stage=StageKey(track.stage),
+            stage=track.stage,
             entered_at=track.stage_entered_at,
             now=now,
             facts={  # only its own stage's kinds: the same snapshot, read alone or with others
@@ -247,9 +247,9 @@ def snapshots(
 
 
 @cache
-def _kinds_of(stage: str) -> frozenset[str]:
+def _kinds_of(stage: StageKey) -> frozenset[str]:
     """The requirement kinds a stage needs facts for (fixed when the stages are declared)."""
-    return frozenset(r.kind for r in STAGES[StageKey(stage)].requirements)
+    return frozenset(r.kind for r in STAGES[stage].requirements)
 
 
 def _queried_facts(

@@ -27,16 +27,11 @@ from supervisor.models import (
 )
 from supervisor.notices import notify_guardians
 from supervisor.permit import records
-from supervisor.stages import FIRST, STAGES, engine
+from supervisor.stages import FIRST, engine
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.base import StageKey
+from supervisor.stages.events import EventKind
 from supervisor.tracks import age_gate, facts
-
-CREATED = "created"
-REQUEST = "request"
-DECLINE = "decline"
-SIGNATURE = "signature"
-REMOVED = "removed"
 
 
 def track_name(track: Track) -> str:
@@ -50,7 +45,9 @@ def progress(track: Track) -> engine.Progress:
 SYSTEM = "system"  # the actor of what the app does by itself (the end of supervision at 18)
 
 
-def _event(track: Track, kind: str, actor: Guardian | Child | None, **fields: object) -> TrackEvent:
+def _event(
+    track: Track, kind: EventKind, actor: Guardian | Child | None, **fields: object
+) -> TrackEvent:
     event = TrackEvent(
         family_id=track.family_id,
         track_id=track.id,
@@ -91,13 +88,13 @@ def add_track(guardian: Guardian, child: Child, platform: str, other_name: str |
         child_id=child.id,
         platform=platform,
         other_name=(other_name or "").strip() or None if platform == "other" else None,
-        stage=FIRST.value,
+        stage=FIRST,
         stage_entered_at=now,
         created_at=now,
     )
     db.session.add(track)
     db.session.flush()
-    _event(track, CREATED, guardian, to_stage=FIRST.value)
+    _event(track, EventKind.CREATED, guardian, to_stage=FIRST)
     return track
 
 
@@ -106,17 +103,17 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
     off. The row and its history stay (the removal is one more history row); no page shows
     it as a current track, and nothing on it can change any more."""
     track = _lock(track)
-    if track.stage != FIRST.value:
+    if track.stage is not FIRST:
         raise engine.Refused(
             f"Only a track still in instruction can be removed, and {track_name(track)} is at "
-            f"{STAGES[StageKey(track.stage)].title}: its sign-offs are part of "
+            f"{track.stage.label}: its sign-offs are part of "
             f"{track.child.display_name}'s record. You can step it back instead.",
             conflict=True,
         )
     signed = db.session.scalar(
         sa.select(sa.func.count(TrackEvent.id)).where(
             TrackEvent.track_id == track.id,
-            TrackEvent.kind.not_in((CREATED, REQUEST, DECLINE)),
+            TrackEvent.kind.not_in((EventKind.CREATED, EventKind.REQUEST, EventKind.DECLINE)),
         )
     )
     if signed:
@@ -132,7 +129,7 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
     track.requested_at = None
     track.request_note = None
     _flush_or_conflict()
-    _event(track, REMOVED, guardian, from_stage=track.stage, reason=reason)
+    _event(track, EventKind.REMOVED, guardian, from_stage=track.stage, reason=reason)
 
 
 def set_tick(guardian: Guardian, track: Track, item: str, label: str, ticked: bool) -> None:
@@ -164,7 +161,7 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
     track.request_note = note.strip() or None
     _event(
         track,
-        REQUEST,
+        EventKind.REQUEST,
         child,
         from_stage=track.stage,
         to_stage=current.stage.advances_to,
@@ -182,7 +179,7 @@ def decline(guardian: Guardian, track: Track, reason: str) -> None:
         raise engine.Refused("Write a reason; your child will read it.")
     track.requested_at = None
     track.request_note = None
-    _event(track, DECLINE, guardian, from_stage=track.stage, reason=reason.strip())
+    _event(track, EventKind.DECLINE, guardian, from_stage=track.stage, reason=reason.strip())
 
 
 @dataclass(frozen=True)
@@ -204,10 +201,10 @@ def sign_off(
         others = _other_signatures(track, guardian)
         _event(
             track,
-            SIGNATURE,
+            EventKind.SIGNATURE,
             guardian,
             from_stage=track.stage,
-            to_stage=transition.to_stage.value,
+            to_stage=transition.to_stage,
             reason=transition.reason,
             override=transition.override,
             requirements=current.as_record(),
@@ -235,7 +232,7 @@ def sign_off(
 
 def step_back(guardian: Guardian, track: Track, expected_from: StageKey, reason: str) -> None:
     track = _lock(track)
-    transition = engine.plan_step_back(StageKey(track.stage), expected_from, reason)
+    transition = engine.plan_step_back(track.stage, expected_from, reason)
     _check_age(track, transition)
     _move(guardian, track, transition, progress(track))
 
@@ -253,7 +250,7 @@ def end_supervision_at_majority(
         sa.select(Track)
         .join(Child, Track.child_id == Child.id)
         .where(
-            Track.stage != StageKey.LICENCE.value,
+            Track.stage != StageKey.LICENCE,
             Track.removed_at.is_(None),
             Child.birth_year <= clock.now().year - ADULT,
         )
@@ -269,10 +266,10 @@ def end_supervision_at_majority(
         if age_now(child.birth_year, child.birth_month) < ADULT:
             continue
         track = _lock(track)
-        if track.stage == StageKey.LICENCE.value:
+        if track.stage is StageKey.LICENCE:
             continue  # a sign-off got there while this waited
         reason = because or f"{child.display_name} turned {ADULT}."
-        _move(None, track, engine.plan_majority(StageKey(track.stage), reason), progress(track))
+        _move(None, track, engine.plan_majority(track.stage, reason), progress(track))
         moved += 1
     return moved
 
@@ -293,7 +290,7 @@ def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
             .where(
                 Guardian.left_at.is_(None),
                 TrackEvent.track_id == track.id,
-                TrackEvent.kind == SIGNATURE,
+                TrackEvent.kind == EventKind.SIGNATURE,
                 TrackEvent.from_stage == track.stage,
                 TrackEvent.at >= track.stage_entered_at,
                 TrackEvent.guardian_id != guardian.id,
@@ -310,7 +307,7 @@ def _move(
 ) -> None:
     """The one write path of a stage change; ``guardian`` is ``None`` when the app moves it."""
     now = clock.now()
-    track.stage = transition.to_stage.value
+    track.stage = transition.to_stage
     track.stage_entered_at = now
     track.requested_at = None
     track.request_note = None
@@ -330,8 +327,8 @@ def _move(
         track,
         transition.kind,
         guardian,
-        from_stage=transition.from_stage.value,
-        to_stage=transition.to_stage.value,
+        from_stage=transition.from_stage,
+        to_stage=transition.to_stage,
         reason=transition.reason,
         override=transition.override,
         requirements=current.as_record(),
@@ -349,15 +346,15 @@ def _move(
             f"{child} is {ADULT}: supervision of {name} has ended, as the law and this app expect."
         )
     else:
-        verb = "signed off" if transition.kind == engine.ADVANCE else "stepped back"
-        text = f"{guardian.name} {verb} {child}'s {name}: now {STAGES[transition.to_stage].title}."
+        verb = "signed off" if transition.kind is EventKind.ADVANCE else "stepped back"
+        text = f"{guardian.name} {verb} {child}'s {name}: now {transition.to_stage.label}."
     notify_guardians(track.family_id, text, skip=guardian)
 
 
 AUDIT_ACTIONS = {
-    engine.ADVANCE: "sign_off",
-    engine.STEP_BACK: "step_back",
-    engine.MAJORITY: "majority",
+    EventKind.ADVANCE: "sign_off",
+    EventKind.STEP_BACK: "step_back",
+    EventKind.MAJORITY: "majority",
 }
 
 

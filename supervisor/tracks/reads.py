@@ -13,7 +13,8 @@ from supervisor.models import Guardian, Notification, Track, TrackEvent
 from supervisor.permit.records import ScheduleState
 from supervisor.stages import STAGES, engine
 from supervisor.stages.base import StageKey, TrackSnapshot
-from supervisor.tracks import facts, operations
+from supervisor.stages.events import EventKind
+from supervisor.tracks import facts
 from supervisor.tracks.age_gate import AgeGate, gate
 from supervisor.tracks.next_step import NextStep, age_missing, can_sign_off, next_step
 
@@ -45,7 +46,7 @@ def track_view(track: Track) -> TrackView:
     ticked, family_items = snapshot.facts.get("checklist", (frozenset(), ()))
     items = [
         (key, label, key in ticked)
-        for requirement in STAGES[StageKey(track.stage)].requirements
+        for requirement in STAGES[track.stage].requirements
         if requirement.kind == "checklist"
         for key, label in (*requirement.params["items"], *family_items)
     ]
@@ -102,11 +103,11 @@ def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dic
 # Kinds of history whose news reaches the other guardians as a notification (and, from the
 # app itself, every guardian): the dashboard shows them under "What's new", not twice.
 NOTIFIED = (
-    operations.SIGNATURE,
-    operations.REMOVED,
-    engine.ADVANCE,
-    engine.STEP_BACK,
-    engine.MAJORITY,
+    EventKind.SIGNATURE,
+    EventKind.REMOVED,
+    EventKind.ADVANCE,
+    EventKind.STEP_BACK,
+    EventKind.MAJORITY,
 )
 
 
@@ -126,7 +127,7 @@ def latest_for(guardian: Guardian, limit: int = 8) -> list[TrackEvent]:
         TrackEvent.at >= unread_since,
     )
     open_request = sa.and_(
-        TrackEvent.kind == operations.REQUEST,
+        TrackEvent.kind == EventKind.REQUEST,
         Track.requested_at.is_not(None),
         TrackEvent.at >= Track.requested_at,
     )

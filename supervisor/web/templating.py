@@ -1,4 +1,5 @@
-"""Template helpers: times in the family's own time zone, zones by their readable names."""
+"""Template helpers: times in the family's own time zone, zones by their readable names, and
+the stages by name."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from flask import Flask
 from supervisor import clock
 from supervisor.content.places import zone_label
 from supervisor.local_time import when
+from supervisor.stages.base import StageKey
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(zone_label)
     app.context_processor(lambda: {"now": clock.now()})
+    # Pages compare a track's stage with ``StageKey.PERMIT`` and name it by ``stage.label``.
+    app.add_template_global(StageKey, "StageKey")

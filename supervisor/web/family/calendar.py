@@ -16,6 +16,7 @@ from supervisor import clock, tokens
 from supervisor.extensions import db
 from supervisor.models import Family, Track
 from supervisor.permit import records
+from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
 from supervisor.web import authority, links
 from supervisor.web.access import current_guardian, guardian_only
@@ -37,7 +38,7 @@ def feed(token: str) -> Response:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _one_line(f"{family.name}: check-ins"))
     tracks = db.session.scalars(
-        sa.select(Track).where(Track.family_id == family.id, Track.stage == "permit")
+        sa.select(Track).where(Track.family_id == family.id, Track.stage == StageKey.PERMIT)
     )
     for track in tracks:
         state = records.schedule_state(track, zone)

@@ -529,10 +529,9 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("family.home"))
 
 
-def _current_stage(tracks: list[Track]) -> str:
+def _current_stage(tracks: list[Track]) -> StageKey:
     """The earliest stage among a child's tracks: what their talks should be about now."""
-    order = [key.value for key in StageKey]
-    return min((t.stage for t in tracks), key=order.index, default=StageKey.INSTRUCTION.value)
+    return min((t.stage for t in tracks), key=list(StageKey).index, default=StageKey.INSTRUCTION)
 
 
 def _family_with_guardians(family_id: int) -> Family:

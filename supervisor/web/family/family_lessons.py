@@ -3,8 +3,6 @@ and the discussion-prompt bank with the family's own prompts."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
@@ -14,6 +12,7 @@ from supervisor.content.lessons import LESSONS, TOPICS
 from supervisor.extensions import db
 from supervisor.lessons import prompts, scoring
 from supervisor.models import Child, FamilyPrompt, LessonDiscussion, LessonProgress
+from supervisor.stages.base import StageKey
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.lessons import DiscussedForm, FamilyPromptForm
 
@@ -91,6 +90,7 @@ def prompt_bank() -> str | Response:
         db.session.commit()
         flash("Your prompt is in the bank.", "success")
         return redirect(url_for("family_lessons.prompt_bank"))
-    everything = sorted(prompts.for_family(family_id), key=lambda p: (p.stage, p.topic))
-    grouped = [(stage, list(items)) for stage, items in groupby(everything, key=lambda p: p.stage)]
+    everything = sorted(prompts.for_family(family_id), key=lambda p: p.topic)
+    by_stage = [(stage, [p for p in everything if p.stage == stage]) for stage in StageKey]
+    grouped = [(stage, items) for stage, items in by_stage if items]
     return render_template("lessons/prompts.html", grouped=grouped, topics=TOPICS, form=form)

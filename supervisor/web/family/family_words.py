@@ -15,7 +15,6 @@ from supervisor.content.lessons import TOPICS
 from supervisor.extensions import db
 from supervisor.family import own_words, rules
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
-from supervisor.stages.base import StageKey
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.family.family import WAITS
@@ -38,7 +37,6 @@ def index() -> str:
         "family/own_words.html",
         words=own_words.of_family(family_id),
         waiting=waiting,
-        stage_title=lambda stage: StageKey(stage).title,
         topics=TOPICS,
     )
 
@@ -57,7 +55,7 @@ def edit_item(item_id: int) -> str | Response:
         authority.done(
             f"checklist_item:{item.id}",
             f"{guardian.name} reworded the family's checklist item for every track at "
-            f"{StageKey(item.stage).title} from “{old}” to “{item.label}”. Ticks already given "
+            f"{item.stage.label} from “{old}” to “{item.label}”. Ticks already given "
             "stay.",
             by=guardian,
         )
@@ -162,7 +160,6 @@ def _item_page(
     return render_template(
         "family/own_item.html",
         item=item,
-        stage_title=StageKey(item.stage).title,
         form=form or ItemWordingForm(formdata=None, obj=item),
         removal=removal or RemovalForm(formdata=None),
         two_keys=rules.two_keys_guard(family),
@@ -178,7 +175,6 @@ def _prompt_page(
     return render_template(
         "family/own_prompt.html",
         prompt=prompt,
-        stage_title=StageKey(prompt.stage).title,
         form=form or PromptWordingForm(formdata=None, obj=prompt),
         removal=removal or RemovalForm(formdata=None),
     )

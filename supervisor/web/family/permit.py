@@ -416,13 +416,13 @@ def add_moment(track_id: int) -> str | Response:
 def _not_at_permit(track: Track) -> tuple[str, int] | None:
     """Monitoring and check-ins belong to the learner's permit alone: before it there is no
     account to look in on, and with the licence looking in has ended."""
-    if track.stage == StageKey.PERMIT.value:
+    if track.stage is StageKey.PERMIT:
         return None
     return render_error(
         409,
         f"How a guardian looks in and the check-ins belong to the learner's permit; "
         f"{track.child.display_name}'s {track_name(track)} is at "
-        f"{StageKey(track.stage).title} now.",
+        f"{track.stage.label} now.",
     )
 
 

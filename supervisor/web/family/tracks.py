@@ -12,8 +12,7 @@ from supervisor.content.licence_tips import CONNECTIONS
 from supervisor.extensions import db
 from supervisor.models import Child, FamilyChecklistItem, Track
 from supervisor.permit.summary import permit_view
-from supervisor.stages import STAGES, engine
-from supervisor.stages.base import StageKey
+from supervisor.stages import engine
 from supervisor.tracks import age_gate, operations, reads
 from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
 from supervisor.web import authority, stepup
@@ -142,7 +141,7 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, sign_off_form=form), 400
     try:
         result = operations.sign_off(
-            current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
+            current_guardian(), track, form.from_stage.data, form.override_reason.data
         )
     except engine.Refused as refused:
         db.session.rollback()
@@ -153,7 +152,7 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
     if result.advanced:
         flash(
             f"Signed off: {track.child.display_name} now has "
-            f"{STAGES[StageKey(track.stage)].title} for {operations.track_name(track)}.",
+            f"{track.stage.label} for {operations.track_name(track)}.",
             "success",
         )
     else:
@@ -169,16 +168,14 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, step_back_form=form), 400
     try:
-        operations.step_back(
-            current_guardian(), track, StageKey(form.from_stage.data), form.reason.data
-        )
+        operations.step_back(current_guardian(), track, form.from_stage.data, form.reason.data)
     except engine.Refused as refused:
         db.session.rollback()
         return _render(
             family_row_or_404(Track, track_id), error=refused.reason, step_back_form=form
         ), 409 if refused.conflict else 422
     db.session.commit()
-    flash(f"Stepped back to {STAGES[StageKey(track.stage)].title}.", "success")
+    flash(f"Stepped back to {track.stage.label}.", "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 

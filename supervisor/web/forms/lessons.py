@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from supervisor.content.lessons import STAGE_TAGS, TOPICS
+from supervisor.content.lessons import TOPICS
 from supervisor.stages.base import StageKey
 from supervisor.web.forms.fields import strip
 
@@ -23,6 +23,8 @@ class FamilyPromptForm(FlaskForm):
         filters=[strip],
     )
     stage = SelectField(
-        "For which stage", choices=[SelectChoice(s, StageKey(s).title) for s in STAGE_TAGS]
+        "For which stage",
+        choices=[SelectChoice(stage, stage.label) for stage in StageKey],
+        coerce=StageKey,
     )
     topic = SelectField("Topic", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])

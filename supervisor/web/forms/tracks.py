@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from supervisor.content.platforms import PLATFORMS
 from supervisor.stages.base import StageKey
 from supervisor.web.forms.fields import one_line, strip
-
-STAGE_VALUES = [key.value for key in StageKey]
 
 
 class AddTrackForm(FlaskForm):
@@ -35,8 +33,25 @@ class AddTrackForm(FlaskForm):
         return valid
 
 
-def _stage_field() -> HiddenField:
-    return HiddenField(validators=[AnyOf(STAGE_VALUES, message="Reload the page and try again.")])
+RELOAD = "Reload the page and try again."
+
+
+class StageField(HiddenField):
+    """The stage the page showed, read back as a ``StageKey``; anything else asks for a reload."""
+
+    data: StageKey | None  # type: ignore[assignment]
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0]:  # none at all: ``InputRequired`` says so
+            try:
+                self.data = StageKey(valuelist[0])
+            except ValueError:
+                self.data = None
+                raise ValueError(RELOAD) from None
+
+
+def _stage_field() -> StageField:
+    return StageField(validators=[InputRequired(RELOAD)])
 
 
 def _reason_field(label: str, required: bool) -> TextAreaField:

@@ -129,7 +129,11 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     form = AgreeForm()
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
-    elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
+    elif (
+        not track.monitoring
+        or track.stage is not StageKey.PERMIT
+        or track.monitoring_child_agreed_at
+    ):
         flash("There is no arrangement waiting for your “I agree”.", "info")
     elif form.terms.data != track.monitoring:
         return _render(track, error=TERMS_CHANGED), 409
@@ -145,7 +149,7 @@ def choose_connections(track_id: int) -> Response:
     """With a licence, the child chooses (or drops) ways to stay connected with the family."""
     track = _own_track_or_404(track_id)
     chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
-    if track.stage == "licence":
+    if track.stage is StageKey.LICENCE:
         track.connections = chosen
         db.session.commit()
         flash("Saved. You can change this any time.", "success")
@@ -192,7 +196,7 @@ def monitoring_sign() -> dict[str, object]:
         sa.select(Track).where(
             Track.child_id == current_user.id,
             Track.removed_at.is_(None),
-            Track.stage == "permit",
+            Track.stage == StageKey.PERMIT,
             Track.monitoring.is_not(None),
             Track.monitoring_child_agreed_at.is_not(None),  # in force once the child agreed
         )
