@@ -537,7 +537,7 @@ class FamilyMaker:
             f"guardian:{signer}",
             subject=f"track:{plan.id} {before.value}->{after.value}",
         )
-        self.notify(at, f"A guardian signed off {child.name}'s {name}: now {after.title}.")
+        self.notify(at, f"A guardian signed off {child.name}'s {name}: now {after.label}.")
 
     def make_ticks(self, plan: TrackPlan) -> None:
         """Checklist items ticked for every stage the track left, some for the current one."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from supervisor.auth.forms import strip
 from supervisor.lessons.content import STAGE_TAGS, TOPICS
 from supervisor.stages.base import StageKey
+from supervisor.wtf import SelectChoice
 
 
 class DiscussedForm(FlaskForm):
@@ -23,6 +23,6 @@ class FamilyPromptForm(FlaskForm):
         filters=[strip],
     )
     stage = SelectField(
-        "For which stage", choices=[SelectChoice(s, StageKey(s).title) for s in STAGE_TAGS]
+        "For which stage", choices=[SelectChoice(s, StageKey(s).label) for s in STAGE_TAGS]
     )
     topic = SelectField("Topic", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])

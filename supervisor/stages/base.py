@@ -22,7 +22,9 @@ class StageKey(StrEnum):
     LICENCE = "licence"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
+        """The stage's name in words (not ``title``: that is ``str.title``, which a
+        ``StrEnum`` keeps)."""
         return {"instruction": "Instruction", "permit": "Learner's permit", "licence": "Licence"}[
             self.value
         ]
@@ -80,7 +82,7 @@ class Stage:
 
     @property
     def title(self) -> str:
-        return self.key.title
+        return self.key.label
 
 
 Evaluator = Callable[[Requirement, TrackSnapshot], Status]

@@ -82,7 +82,7 @@ def progress(snapshot: TrackSnapshot) -> Progress:
 def _check_current(current: StageKey, expected_from: StageKey) -> None:
     if current != expected_from:
         raise Refused(
-            f"This track is already at {current.title}; the page you used was out of date.",
+            f"This track is already at {current.label}; the page you used was out of date.",
             conflict=True,
         )
 

@@ -79,7 +79,7 @@ def next_step(
     if not can_sign_off(progress, gate):
         return NextStep("nobody", f"Wait until {gate.from_month}: {child} is certainly "
                         f"{gate.minimum} then, {gate.platform.name}'s minimum age")  # fmt: skip
-    title = progress.stage.advances_to.title
+    title = progress.stage.advances_to.label
     if track.requested_at:
         return NextStep("guardian", f"Answer {child}'s request: sign off {title}",
                         _show(track, "signoff-heading"), signs_off=True)  # fmt: skip
