@@ -1,4 +1,4 @@
-# `make run` starts the app on SQLite; `make test` runs the linter and the tests.
+# `make run` starts the app on SQLite; `make test` runs the linter, the type checker and the tests.
 # Both create .venv and install the locked dependencies (with hashes) the first time.
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,6 +18,7 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # Re-resolve the lock files after changing dependencies in pyproject.toml.

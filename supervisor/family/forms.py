@@ -11,7 +11,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -25,6 +24,7 @@ from supervisor import clock
 from supervisor.auth.forms import one_line, strip
 from supervisor.family.where import WhereWeLiveForm
 from supervisor.tracks.platforms import ADULT, age_now
+from supervisor.wtf import ExtraValidators, SelectChoice
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 COLOURS = {
@@ -97,10 +97,10 @@ class ChildForm(ChildProfileForm, BirthDateForm):
     """A new child profile: how it looks, and the birth year and month of a child under 18
     (at 18 supervision ends, so a profile made older would start with nothing to supervise)."""
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         year, month = self.birth_year.data, self.birth_month.data
-        if valid and age_now(year, int(month)) >= ADULT:
+        if valid and year is not None and age_now(year, int(month)) >= ADULT:
             self.birth_year.errors = [
                 *self.birth_year.errors,
                 f"This app is for children under {ADULT}: at {ADULT} supervision ends.",

@@ -17,16 +17,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
+from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.models import Child, Family, FamilyChecklistItem, Guardian, Invite, RuleChange
+from supervisor.places import COUNTRIES
 from supervisor.stages.permit import STAGE as PERMIT
-from supervisor.tracks.platforms import ADULT, COUNTRIES, age_now
+from supervisor.tracks.platforms import ADULT, age_now
 
 Value = str | int | bool | None
 SETTINGS = ("country", "timezone", "both_guardians_sign", "permit_min_checkins", "permit_min_weeks")
@@ -59,6 +62,15 @@ REMOVE_GUARDIAN = "remove_guardian"  # changes = {"remove_guardian": {"guardian_
 KINDS = {INVITE, BIRTH_DATE, DELETE_CHILD, REMOVE_ITEM, REMOVE_GUARDIAN}
 
 
+def details(parts: Mapping[str, object], kind: str) -> dict[str, Any]:
+    """What a held change keeps under ``kind`` in its ``changes`` or ``previous``, such as a
+    birth date's ``{"child_id", "name", "year", "month", ...}`` (JSON: values of any kind)."""
+    part = parts[kind]
+    if not isinstance(part, dict):
+        raise TypeError(f"{kind} of a held change is a {type(part).__name__}, not an object")
+    return part
+
+
 def shown(setting: str, value: object) -> str:
     """A setting's value in the family's words."""
     if setting == "both_guardians_sign":
@@ -82,45 +94,43 @@ def asked(proposal: RuleChange) -> str:
     if INVITE in proposal.changes:
         return "let a new guardian join the family with an invite link"
     if DELETE_CHILD in proposal.changes:
-        name = dict(proposal.changes[DELETE_CHILD])["name"]  # type: ignore[call-overload]
+        name = details(proposal.changes, DELETE_CHILD)["name"]
         return f"remove {name}'s profile and everything in it"
     if REMOVE_ITEM in proposal.changes:
-        item = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        item = details(proposal.changes, REMOVE_ITEM)
         return (
             f"remove “{item['label']}” from the family's checklist, so no track needs it "
             f"any more (“{item['reason']}”)"
         )
     if REMOVE_GUARDIAN in proposal.changes:
-        name = dict(proposal.changes[REMOVE_GUARDIAN])["name"]  # type: ignore[call-overload]
+        name = details(proposal.changes, REMOVE_GUARDIAN)["name"]
         return f"remove {name} as a guardian of the family, so they can no longer sign in to it"
     if BIRTH_DATE in proposal.changes:
-        new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+        new, was = details(proposal.changes, BIRTH_DATE), details(proposal.previous, BIRTH_DATE)
         effect = (
             f"which ends supervision at {ADULT}"
             if age_now(int(new["year"]), int(new["month"])) >= ADULT
             else f"which brings the end of supervision at {ADULT} closer"
         )
         return (
-            f"correct {new['name']}'s birth date from "
-            f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)}, {effect} "
-            f"(“{new['reason']}”)"
+            f"correct {new['name']}'s birth date from {_month_year(was)} to {_month_year(new)}, "
+            f"{effect} (“{new['reason']}”)"
         )
     return "change " + describe(proposal.changes, proposal.previous)
 
 
-def _month_year(value: object) -> str:
+def _month_year(date: Mapping[str, Any]) -> str:
     from supervisor.family.forms import MONTHS
 
-    date = dict(value)  # type: ignore[call-overload]
     return f"{MONTHS[int(date['month']) - 1]} {date['year']}"
 
 
-def _loosens(setting: str, old: object, new: object) -> bool:
+def _loosens(setting: str, old: Value, new: Value) -> bool:
     if setting == "both_guardians_sign":
         return bool(old) and not new
     if setting in APP_MINIMUM:
         floor = APP_MINIMUM[setting]
-        return int(new or floor) < int(old or floor)  # type: ignore[call-overload]
+        return int(new or floor) < int(old or floor)
     return False
 
 
@@ -180,14 +190,16 @@ def is_settings_change(proposal: RuleChange) -> bool:
     return not (KINDS & set(proposal.changes))
 
 
-def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
+def hold(
+    guardian: Guardian, changes: Mapping[str, object], previous: Mapping[str, object]
+) -> RuleChange:
     """Keep ``changes`` waiting for another guardian's approval."""
     proposal = RuleChange(
         family_id=guardian.family_id,
         proposed_by_id=guardian.id,
         proposed_at=clock.now(),
-        changes=changes,
-        previous=previous,
+        changes=dict(changes),
+        previous=dict(previous),
     )
     db.session.add(proposal)
     db.session.flush()
@@ -218,7 +230,7 @@ def decide(proposal: RuleChange, guardian: Guardian, outcome: str) -> None:
         .values(decided_at=clock.now(), decided_by_id=guardian.id, outcome=outcome)
         .execution_options(synchronize_session=False)
     )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(won) != 1:
         raise AlreadyDecided
     db.session.refresh(proposal)
 
@@ -247,7 +259,7 @@ def removed_guardian_id(proposal: RuleChange) -> int | None:
     """The guardian a held removal is about, if it is one."""
     if REMOVE_GUARDIAN not in proposal.changes:
         return None
-    return int(dict(proposal.changes[REMOVE_GUARDIAN])["guardian_id"])  # type: ignore[call-overload]
+    return int(details(proposal.changes, REMOVE_GUARDIAN)["guardian_id"])
 
 
 def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
@@ -259,8 +271,8 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
     settings = {k: v for k, v in proposal.changes.items() if k in SETTINGS}
     moved_on = any(getattr(family, k) != proposal.previous.get(k) for k in settings)
     if BIRTH_DATE in proposal.changes:
-        child = db.session.get(Child, proposal.changes[BIRTH_DATE]["child_id"])  # type: ignore[index]
-        was = dict(proposal.previous[BIRTH_DATE])  # type: ignore[call-overload]
+        child = db.session.get(Child, details(proposal.changes, BIRTH_DATE)["child_id"])
+        was = details(proposal.previous, BIRTH_DATE)
         moved_on = (
             moved_on
             or child is None
@@ -271,7 +283,7 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
             )
         )
     if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        wanted = details(proposal.changes, REMOVE_ITEM)
         item = db.session.get(FamilyChecklistItem, wanted["item_id"])
         moved_on = moved_on or item is None or item.removed_at is not None
         moved_on = moved_on or (item is not None and item.label != wanted["label"])
@@ -293,7 +305,7 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
     if DELETE_CHILD in proposal.changes:
         db.session.execute(
             sa.delete(Child).where(
-                Child.id == proposal.changes[DELETE_CHILD]["child_id"],  # type: ignore[index]
+                Child.id == details(proposal.changes, DELETE_CHILD)["child_id"],
                 Child.family_id == family.id,
             )
         )
@@ -307,7 +319,7 @@ def _apply_removal(proposal: RuleChange, family: Family) -> None:
 
     asker = next((g for g in family.guardians if g.id == proposal.proposed_by_id), None)
     if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        wanted = details(proposal.changes, REMOVE_ITEM)
         item = db.session.get_one(FamilyChecklistItem, wanted["item_id"])
         own_words.remove_item(proposal.proposed_by_id, item, str(wanted["reason"]))
     removed = removed_guardian_id(proposal)
@@ -319,7 +331,7 @@ def _apply_removal(proposal: RuleChange, family: Family) -> None:
 def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
     from supervisor.tracks import operations
 
-    new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+    new = details(proposal.changes, BIRTH_DATE)
     child = db.session.get(Child, new["child_id"])
     if child is None:
         return
@@ -328,7 +340,7 @@ def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
     operations.end_supervision_at_majority(
         child.family_id,
         f"{asker} corrected {child.display_name}'s birth date from "
-        f"{_month_year(proposal.previous[BIRTH_DATE])} to {_month_year(new)} "
+        f"{_month_year(details(proposal.previous, BIRTH_DATE))} to {_month_year(new)} "
         f"(“{new['reason']}”); {approver.name} approved.",
         child.id,
     )

@@ -21,6 +21,7 @@ from supervisor.family.views import WAITS
 from supervisor.lessons.content import TOPICS
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
 from supervisor.stages.base import StageKey
+from supervisor.wtf import required
 
 bp = Blueprint("family_words", __name__, url_prefix="/family/own")
 bp.before_request(require_guardian)
@@ -31,7 +32,7 @@ def index() -> str:
     """Everything the family wrote itself, current and removed, with every change."""
     family_id = current_guardian().family_id
     waiting = {
-        int(dict(c.changes[rules.REMOVE_ITEM])["item_id"])  # type: ignore[call-overload]
+        int(rules.details(c.changes, rules.REMOVE_ITEM)["item_id"])
         for c in rules.open_changes(family_id)
         if rules.REMOVE_ITEM in c.changes
     }
@@ -39,7 +40,7 @@ def index() -> str:
         "family/own_words.html",
         words=own_words.of_family(family_id),
         waiting=waiting,
-        stage_title=lambda stage: StageKey(stage).title,
+        stage_title=lambda stage: StageKey(stage).label,
         topics=TOPICS,
     )
 
@@ -54,11 +55,11 @@ def edit_item(item_id: int) -> str | Response:
             flash("That is the item's wording already; nothing was changed.", "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), item.label
-        own_words.edit_item(guardian, item, form.label.data)
+        own_words.edit_item(guardian, item, required(form.label.data))
         authority.done(
             f"checklist_item:{item.id}",
             f"{guardian.name} reworded the family's checklist item for every track at "
-            f"{StageKey(item.stage).title} from “{old}” to “{item.label}”. Ticks already given "
+            f"{StageKey(item.stage).label} from “{old}” to “{item.label}”. Ticks already given "
             "stay.",
             by=guardian,
         )
@@ -95,7 +96,7 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
             "info",
         )
         return redirect(url_for("family_words.index"))
-    own_words.remove_item(guardian.id, item, form.reason.data)
+    own_words.remove_item(guardian.id, item, required(form.reason.data))
     authority.done(
         f"checklist_item:{item.id}",
         f"{guardian.name} removed “{item.label}” from the family's checklist "
@@ -118,7 +119,7 @@ def edit_prompt(prompt_id: int) -> str | Response:
             flash("That is the prompt's wording already; nothing was changed.", "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), prompt.text
-        own_words.edit_prompt(guardian, prompt, form.text.data)
+        own_words.edit_prompt(guardian, prompt, required(form.text.data))
         authority.done(
             f"prompt:{prompt.id}",
             f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
@@ -138,7 +139,7 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _prompt_page(prompt, removal=form), 400
     guardian = current_guardian()
-    own_words.remove_prompt(guardian, prompt, form.reason.data)
+    own_words.remove_prompt(guardian, prompt, required(form.reason.data))
     authority.done(
         f"prompt:{prompt.id}",
         f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",
@@ -163,7 +164,7 @@ def _item_page(
     return render_template(
         "family/own_item.html",
         item=item,
-        stage_title=StageKey(item.stage).title,
+        stage_title=StageKey(item.stage).label,
         form=form or ItemWordingForm(formdata=None, obj=item),
         removal=removal or RemovalForm(formdata=None),
         two_keys=rules.two_keys_guard(family),
@@ -179,7 +180,7 @@ def _prompt_page(
     return render_template(
         "family/own_prompt.html",
         prompt=prompt,
-        stage_title=StageKey(prompt.stage).title,
+        stage_title=StageKey(prompt.stage).label,
         form=form or PromptWordingForm(formdata=None, obj=prompt),
         removal=removal or RemovalForm(formdata=None),
     )

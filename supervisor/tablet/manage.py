@@ -12,6 +12,7 @@ from supervisor.extensions import db
 from supervisor.models import Device
 from supervisor.tablet import devices
 from supervisor.tablet.forms import DeviceForm
+from supervisor.wtf import required
 
 bp = Blueprint("devices", __name__, url_prefix="/family/devices")
 bp.before_request(require_guardian)
@@ -23,7 +24,7 @@ def index() -> str | Response:
     guardian = current_guardian()
     form = DeviceForm()
     if form.validate_on_submit():
-        device, token = devices.enrol(guardian, form.name.data)
+        device, token = devices.enrol(guardian, required(form.name.data))
         authority.done(
             f"device:{device.id}",
             f"{guardian.name} made a browser the family tablet “{device.name}”: children can "

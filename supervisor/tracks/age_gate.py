@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from supervisor import clock
 from supervisor.models import Track
-from supervisor.tracks.platforms import COUNTRIES, PLATFORMS, Platform, age_now
+from supervisor.places import COUNTRIES
+from supervisor.tracks.platforms import PLATFORMS, Platform, age_now
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

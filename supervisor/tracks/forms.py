@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from supervisor.auth.forms import one_line, strip
 from supervisor.stages.base import StageKey
 from supervisor.tracks.platforms import PLATFORMS
+from supervisor.wtf import ExtraValidators, SelectChoice
 
 STAGE_VALUES = [key.value for key in StageKey]
 
@@ -27,8 +27,8 @@ class AddTrackForm(FlaskForm):
         filters=[one_line],
     )
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         if self.platform.data == "other" and not self.other_name.data:
             self.other_name.errors = [*self.other_name.errors, "Type the name of the network."]
             return False

@@ -28,6 +28,7 @@ from supervisor.tracks.forms import (
 )
 from supervisor.tracks.licence_tips import CONNECTIONS
 from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
+from supervisor.wtf import required
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -75,7 +76,7 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, remove_form=form), 400
     guardian = current_guardian()
     try:
-        operations.remove_track(guardian, track, form.reason.data)
+        operations.remove_track(guardian, track, required(form.reason.data))
     except engine.Refused as refused:
         db.session.rollback()
         return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
@@ -143,7 +144,10 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, sign_off_form=form), 400
     try:
         result = operations.sign_off(
-            current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
+            current_guardian(),
+            track,
+            StageKey(required(form.from_stage.data)),
+            form.override_reason.data,
         )
     except engine.Refused as refused:
         db.session.rollback()
@@ -171,7 +175,10 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, step_back_form=form), 400
     try:
         operations.step_back(
-            current_guardian(), track, StageKey(form.from_stage.data), form.reason.data
+            current_guardian(),
+            track,
+            StageKey(required(form.from_stage.data)),
+            required(form.reason.data),
         )
     except engine.Refused as refused:
         db.session.rollback()
@@ -191,7 +198,7 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, decline_form=form), 400
     try:
-        operations.decline(current_guardian(), track, form.reason.data)
+        operations.decline(current_guardian(), track, required(form.reason.data))
     except engine.Refused as refused:
         db.session.rollback()
         return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
