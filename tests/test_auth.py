@@ -2,17 +2,60 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type, extract_parameters
 
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, LoginSession
-from tests.conftest import PASSWORD, UK, Auth, text
+from tests.conftest import PASSWORD, UK, Auth, _fresh_database_url, make_app, text
 
 
 def guardians(app):
     with app.app_context():
         return db.session.scalars(sa.select(Guardian)).all()
+
+
+@pytest.fixture
+def configured_lengths(migrated_database, tmp_path, monkeypatch):
+    """The app deployed with SUPERVISOR_PASSWORD_MIN_LENGTH=16 and _MAX_LENGTH=24."""
+    monkeypatch.setenv("SUPERVISOR_PASSWORD_MIN_LENGTH", "16")
+    monkeypatch.setenv("SUPERVISOR_PASSWORD_MAX_LENGTH", "24")
+    app = make_app(_fresh_database_url(migrated_database, tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_configured_password_lengths_hold_at_sign_up_and_password_change(configured_lengths):
+    app = configured_lengths
+    assert app.config["PASSWORD_MIN_LENGTH"] == 16
+    client = app.test_client()
+    base = {"name": "Ada", "family_name": "L", "email": "a@example.org", **UK}
+    page = text(client.get("/signup"))
+    assert 'maxlength="24" minlength="16"' in page
+    for refused in ("a" * 15, "a" * 25):  # 10 to 128 would take both
+        response = client.submit("/signup", data={**base, "password": refused, "confirm": refused})
+        assert response.status_code == 200
+        assert "Use 16 to 24 characters" in text(response)
+    assert guardians(app) == []
+    chosen = "a" * 16
+    response = client.submit("/signup", data={**base, "password": chosen, "confirm": chosen})
+    assert response.status_code == 302
+    assert len(guardians(app)) == 1
+
+    def change(new):
+        return client.submit(
+            "/account", data={"current_password": chosen, "password": new, "confirm": new}
+        )
+
+    for refused in ("b" * 15, "b" * 25):
+        response = change(refused)
+        assert response.status_code == 200
+        assert "Use 16 to 24 characters" in text(response)
+    assert change("b" * 24).status_code == 302
+    Auth(client).logout()
+    assert Auth(client).login("a@example.org", "b" * 24).status_code == 302
 
 
 def test_signup_creates_family_and_signs_in(app, auth, client):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from supervisor.auth.forms import one_line
+from supervisor.auth.forms import PasswordLength, one_line
 
 
 def pin_field(label: str) -> PasswordField:
@@ -32,7 +32,7 @@ class PinUnlockForm(FlaskForm):
 class PasswordUnlockForm(FlaskForm):
     password = PasswordField(
         "Your password",
-        validators=[InputRequired("Type your password."), Length(max=128)],
+        validators=[InputRequired("Type your password."), PasswordLength(new=False)],
         render_kw={"autocomplete": "current-password"},
     )
 
