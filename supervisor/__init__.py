@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import links
+from supervisor import links, passwords
 from supervisor.db import ROOT
 from supervisor.tracks import facts
 
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     from supervisor.extensions import csrf, db, login_manager
     from supervisor.tablet import devices
 
+    passwords.init_app(app)
     db.init_app(app)
     database.drop_async_teardown(app)
     database.init_app(app)

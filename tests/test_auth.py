@@ -6,6 +6,8 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type, extract_parameters
 
+from config import Config, ProductionConfig
+from supervisor import passwords
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, LoginSession
 from tests.conftest import PASSWORD, UK, Auth, _fresh_database_url, make_app, text
@@ -250,9 +252,18 @@ def test_session_has_absolute_limit(clock, auth, client):
     assert client.get("/family/").status_code == 302
 
 
-def test_password_hash_is_argon2id_with_owasp_parameters(app, auth, production_hashing):
+def test_shipped_hashing_costs_are_owasps_argon2id_minimum():
+    """OWASP Password Storage Cheat Sheet: Argon2id at m=19456 (19 MiB), t=2, p=1; production
+    takes them from ``Config`` as they are."""
+    for config in (Config, ProductionConfig):
+        assert (config.ARGON2_MEMORY_COST, config.ARGON2_TIME_COST) == (19456, 2)
+        assert config.ARGON2_PARALLELISM == 1
+
+
+def test_password_hash_is_argon2id_with_owasp_parameters(production_hashing):
     """Security target 6: argon2id, m>=19 MiB, t>=2, p=1, 16-byte salt."""
-    auth.signup()
+    app = production_hashing
+    Auth(app.test_client()).signup()
     stored = guardians(app)[0].password_hash
     assert stored.startswith("$argon2id$v=19$")
     parameters = extract_parameters(stored)
@@ -263,8 +274,10 @@ def test_password_hash_is_argon2id_with_owasp_parameters(app, auth, production_h
     assert PASSWORD not in stored
 
 
-def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
+def test_weaker_hash_is_upgraded_at_login(production_hashing):
     """Security target 6: outdated hashes are re-hashed with current parameters."""
+    app = production_hashing
+    auth = Auth(app.test_client())
     auth.signup()
     auth.logout()
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
@@ -275,6 +288,30 @@ def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
     assert auth.login().status_code == 302
     stored = guardians(app)[0].password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_hashes_verify_whatever_the_configured_costs(app, auth, production_hashing):
+    """argon2 reads the costs from the hash: lowering or raising the settings locks nobody out.
+    A hash made at the shipped costs signs in on an app configured cheaper, and the other way
+    round, each made again at the app's own costs."""
+    cheap, shipped = app, production_hashing
+    for made_on, signs_in_on in ((shipped, cheap), (cheap, shipped)):
+        with made_on.app_context():
+            made = passwords.hash_secret(PASSWORD)
+        with signs_in_on.app_context():
+            assert passwords.verify_secret(made, PASSWORD)
+            assert not passwords.verify_secret(made, "not the password")
+            assert passwords.needs_rehash(made)
+            assert not passwords.needs_rehash(passwords.hash_secret(PASSWORD))
+    auth.signup()
+    auth.logout()
+    with shipped.app_context():
+        strong = passwords.hash_secret(PASSWORD)
+    with app.app_context():
+        db.session.scalars(sa.select(Guardian)).one().password_hash = strong
+        db.session.commit()
+    assert auth.login().status_code == 302
+    assert "m=8,t=1,p=1" in guardians(app)[0].password_hash
 
 
 def test_email_taken_between_check_and_insert_is_a_form_error(app, auth, client, monkeypatch):
