@@ -1,8 +1,8 @@
-"""Template helpers: times in the family's own time zone."""
+"""Template helpers: times in the family's own time zone, and spans of time in words."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g
@@ -34,7 +34,17 @@ def when(moment: datetime | None, style: str = "datetime") -> str:
     return local.strftime(formats[style])
 
 
+def duration(span: timedelta) -> str:
+    """``5 minutes``, ``1 minute`` (at least), ``12 hours``: minutes below two hours, hours
+    from there, as a lock's wait or a setting's window is told."""
+    minutes = max(1, round(span.total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
+    app.add_template_filter(duration)
     app.add_template_filter(zone_label)
     app.context_processor(lambda: {"now": clock.now()})

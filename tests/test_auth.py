@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -229,6 +231,19 @@ def test_password_change_needs_current_password(auth, client):
     assert "That is not your current password" in text(response)
     auth.logout()
     assert auth.login().status_code == 302
+
+
+def test_the_password_window_a_page_tells_is_the_configured_one(app, clock, auth, client):
+    """STEP_UP_WINDOW decides when a sensitive form asks for the password again, and the form
+    says how long it is."""
+    app.config["STEP_UP_WINDOW"] = timedelta(minutes=10)
+    auth.signup()
+    clock.advance(minutes=6)
+    assert 'name="reauth_password' not in text(client.get("/account"))
+    clock.advance(minutes=5)
+    page = text(client.get("/account"))
+    assert 'name="reauth_password' in page
+    assert "typed in the last 10 minutes." in page
 
 
 def test_idle_session_expires_on_the_server(clock, auth, client):
