@@ -1,4 +1,4 @@
-# `make run` starts the app on SQLite; `make test` runs the linters, the import contracts and the tests.
+# `make run` starts the app on SQLite; `make test` runs the linter, the import contracts, the type checker and the tests.
 # Both create .venv and install the locked dependencies (with hashes) the first time.
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,6 +19,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # Re-resolve the lock files after changing dependencies in pyproject.toml.

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import cli, errors
+from supervisor import cli, errors, passwords
 from supervisor import db as database
 from supervisor.accounts import sessions
 from supervisor.db import ROOT
@@ -87,6 +87,7 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    passwords.init_app(app)
     db.init_app(app)
     database.drop_async_teardown(app)
     database.init_app(app)

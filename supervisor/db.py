@@ -94,6 +94,14 @@ def insert_if_missing(session: orm.Session, model: type[Model], **values: Any) -
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. ``Session.execute`` is typed as returning a
+    plain ``Result``; for these statements it is a ``CursorResult``, which has the count."""
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError(f"{type(result).__name__} of a statement that is no UPDATE or DELETE")
+    return result.rowcount
+
+
 def alembic_config(engine: sa.Engine | None = None) -> AlembicConfig:
     """Alembic's configuration for this project, optionally bound to an engine."""
     config = AlembicConfig(str(ROOT / "alembic.ini"))

@@ -6,7 +6,7 @@ everywhere.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
@@ -47,3 +47,12 @@ def when(moment: datetime | None, style: str = "datetime") -> str:
     local = moment.astimezone(family_zone())
     formats = {"datetime": "%-d %b %Y, %H:%M", "date": "%-d %b %Y", "time": "%H:%M"}
     return local.strftime(formats[style])
+
+
+def duration(span: timedelta) -> str:
+    """``5 minutes``, ``1 minute`` (at least), ``12 hours``: minutes below two hours, hours
+    from there, as a lock's wait or a setting's window is told."""
+    minutes = max(1, round(span.total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"

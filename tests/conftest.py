@@ -14,23 +14,21 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from config import TestingConfig
+from config import Config, TestingConfig
 from supervisor import clock as app_clock
 from supervisor import db as database
-from supervisor import passwords
 from supervisor.app import create_app
 from supervisor.db import metadata
 from supervisor.extensions import db
 
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
 PG_SCHEMA = "supervisor_tests"
-PRODUCTION_HASHER = passwords.HASHER
 PASSWORD = "correct horse battery"
+HASHING_COSTS = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
 UK = {"country": "GB", "timezone": "Europe/London"}  # where a test family lives
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
@@ -39,21 +37,6 @@ def with_search_path(url: str, schema: str) -> str:
     """A PostgreSQL URL whose connections use ``schema``, so tests never touch ``public``."""
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def quick_hashing() -> Iterator[None]:
-    """Argon2id at its smallest cost: tests sign in thousands of times, and the production
-    parameters are held by the tests that ask for ``production_hashing``."""
-    passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    yield
-    passwords.HASHER = PRODUCTION_HASHER
-
-
-@pytest.fixture
-def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hasher the app ships with, for the tests that hold its parameters."""
-    monkeypatch.setattr(passwords, "HASHER", PRODUCTION_HASHER)
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +107,21 @@ def make_app(url: str, **overrides: Any) -> Flask:
 @pytest.fixture
 def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(_fresh_database_url(migrated_database, tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def production_hashing(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app that hashes at the costs the app ships with (``Config``'s; the test config's
+    are the smallest), for the tests that hold them."""
+    folder = tmp_path / "production-hashing"  # beside the ``app`` fixture's database
+    folder.mkdir()
+    app = make_app(
+        _fresh_database_url(migrated_database, folder),
+        **{name: getattr(Config, name) for name in HASHING_COSTS},
+    )
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -2,17 +2,64 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type, extract_parameters
 
+from config import Config, ProductionConfig
+from supervisor import passwords
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, LoginSession
-from tests.conftest import PASSWORD, UK, Auth, text
+from tests.conftest import PASSWORD, UK, Auth, _fresh_database_url, make_app, text
 
 
 def guardians(app):
     with app.app_context():
         return db.session.scalars(sa.select(Guardian)).all()
+
+
+@pytest.fixture
+def configured_lengths(migrated_database, tmp_path, monkeypatch):
+    """The app deployed with SUPERVISOR_PASSWORD_MIN_LENGTH=16 and _MAX_LENGTH=24."""
+    monkeypatch.setenv("SUPERVISOR_PASSWORD_MIN_LENGTH", "16")
+    monkeypatch.setenv("SUPERVISOR_PASSWORD_MAX_LENGTH", "24")
+    app = make_app(_fresh_database_url(migrated_database, tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_configured_password_lengths_hold_at_sign_up_and_password_change(configured_lengths):
+    app = configured_lengths
+    assert app.config["PASSWORD_MIN_LENGTH"] == 16
+    client = app.test_client()
+    base = {"name": "Ada", "family_name": "L", "email": "a@example.org", **UK}
+    page = text(client.get("/signup"))
+    assert 'maxlength="24" minlength="16"' in page
+    for refused in ("a" * 15, "a" * 25):  # 10 to 128 would take both
+        response = client.submit("/signup", data={**base, "password": refused, "confirm": refused})
+        assert response.status_code == 200
+        assert "Use 16 to 24 characters" in text(response)
+    assert guardians(app) == []
+    chosen = "a" * 16
+    response = client.submit("/signup", data={**base, "password": chosen, "confirm": chosen})
+    assert response.status_code == 302
+    assert len(guardians(app)) == 1
+
+    def change(new):
+        return client.submit(
+            "/account", data={"current_password": chosen, "password": new, "confirm": new}
+        )
+
+    for refused in ("b" * 15, "b" * 25):
+        response = change(refused)
+        assert response.status_code == 200
+        assert "Use 16 to 24 characters" in text(response)
+    assert change("b" * 24).status_code == 302
+    Auth(client).logout()
+    assert Auth(client).login("a@example.org", "b" * 24).status_code == 302
 
 
 def test_signup_creates_family_and_signs_in(app, auth, client):
@@ -186,6 +233,19 @@ def test_password_change_needs_current_password(auth, client):
     assert auth.login().status_code == 302
 
 
+def test_the_password_window_a_page_tells_is_the_configured_one(app, clock, auth, client):
+    """STEP_UP_WINDOW decides when a sensitive form asks for the password again, and the form
+    says how long it is."""
+    app.config["STEP_UP_WINDOW"] = timedelta(minutes=10)
+    auth.signup()
+    clock.advance(minutes=6)
+    assert 'name="reauth_password' not in text(client.get("/account"))
+    clock.advance(minutes=5)
+    page = text(client.get("/account"))
+    assert 'name="reauth_password' in page
+    assert "typed in the last 10 minutes." in page
+
+
 def test_idle_session_expires_on_the_server(clock, auth, client):
     """Security target 11: 30 idle minutes on a guardian's own browser end the session."""
     auth.signup()
@@ -207,9 +267,18 @@ def test_session_has_absolute_limit(clock, auth, client):
     assert client.get("/family/").status_code == 302
 
 
-def test_password_hash_is_argon2id_with_owasp_parameters(app, auth, production_hashing):
+def test_shipped_hashing_costs_are_owasps_argon2id_minimum():
+    """OWASP Password Storage Cheat Sheet: Argon2id at m=19456 (19 MiB), t=2, p=1; production
+    takes them from ``Config`` as they are."""
+    for config in (Config, ProductionConfig):
+        assert (config.ARGON2_MEMORY_COST, config.ARGON2_TIME_COST) == (19456, 2)
+        assert config.ARGON2_PARALLELISM == 1
+
+
+def test_password_hash_is_argon2id_with_owasp_parameters(production_hashing):
     """Security target 6: argon2id, m>=19 MiB, t>=2, p=1, 16-byte salt."""
-    auth.signup()
+    app = production_hashing
+    Auth(app.test_client()).signup()
     stored = guardians(app)[0].password_hash
     assert stored.startswith("$argon2id$v=19$")
     parameters = extract_parameters(stored)
@@ -220,8 +289,10 @@ def test_password_hash_is_argon2id_with_owasp_parameters(app, auth, production_h
     assert PASSWORD not in stored
 
 
-def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
+def test_weaker_hash_is_upgraded_at_login(production_hashing):
     """Security target 6: outdated hashes are re-hashed with current parameters."""
+    app = production_hashing
+    auth = Auth(app.test_client())
     auth.signup()
     auth.logout()
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
@@ -232,6 +303,30 @@ def test_weaker_hash_is_upgraded_at_login(app, auth, production_hashing):
     assert auth.login().status_code == 302
     stored = guardians(app)[0].password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_hashes_verify_whatever_the_configured_costs(app, auth, production_hashing):
+    """argon2 reads the costs from the hash: lowering or raising the settings locks nobody out.
+    A hash made at the shipped costs signs in on an app configured cheaper, and the other way
+    round, each made again at the app's own costs."""
+    cheap, shipped = app, production_hashing
+    for made_on, signs_in_on in ((shipped, cheap), (cheap, shipped)):
+        with made_on.app_context():
+            made = passwords.hash_secret(PASSWORD)
+        with signs_in_on.app_context():
+            assert passwords.verify_secret(made, PASSWORD)
+            assert not passwords.verify_secret(made, "not the password")
+            assert passwords.needs_rehash(made)
+            assert not passwords.needs_rehash(passwords.hash_secret(PASSWORD))
+    auth.signup()
+    auth.logout()
+    with shipped.app_context():
+        strong = passwords.hash_secret(PASSWORD)
+    with app.app_context():
+        db.session.scalars(sa.select(Guardian)).one().password_hash = strong
+        db.session.commit()
+    assert auth.login().status_code == 302
+    assert "m=8,t=1,p=1" in guardians(app)[0].password_hash
 
 
 def test_email_taken_between_check_and_insert_is_a_form_error(app, auth, client, monkeypatch):

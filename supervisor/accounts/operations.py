@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from supervisor import clock, passwords
 from supervisor.accounts import throttle
 from supervisor.extensions import db
+from supervisor.local_time import duration
 from supervisor.models import Family, Guardian
 
 
@@ -87,10 +88,7 @@ def lockout_message(locked_until: datetime) -> str:
 
 def how_long(until: datetime) -> str:
     """How long until ``until``, in minutes below two hours and in hours from there."""
-    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
-    if minutes < 120:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{round(minutes / 60)} hours"
+    return duration(until - clock.now())
 
 
 def change_details(guardian: Guardian, name: str, email: str) -> None:

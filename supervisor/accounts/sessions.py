@@ -82,7 +82,8 @@ def end_others(guardian: Guardian) -> None:
 
 def current() -> LoginSession | None:
     """The live session row of this request (set by ``load``)."""
-    return g.get("login_session")
+    row: LoginSession | None = g.get("login_session")
+    return row
 
 
 def load(user_id: str) -> Guardian | Child | None:
@@ -122,12 +123,14 @@ def load(user_id: str) -> Guardian | Child | None:
 
 def idle_limit(row: LoginSession) -> timedelta:
     """Children get longer than a guardian on the shared tablet, who must not be left open."""
-    config = current_app.config
     if row.child_id is not None:
-        return config["CHILD_IDLE_TIMEOUT"]
-    if row.device_id is not None:
-        return config["TABLET_GUARDIAN_IDLE_TIMEOUT"]
-    return config["GUARDIAN_IDLE_TIMEOUT"]
+        setting = "CHILD_IDLE_TIMEOUT"
+    elif row.device_id is not None:
+        setting = "TABLET_GUARDIAN_IDLE_TIMEOUT"
+    else:
+        setting = "GUARDIAN_IDLE_TIMEOUT"
+    limit: timedelta = current_app.config[setting]
+    return limit
 
 
 def _on_its_device(row: LoginSession) -> bool:

@@ -18,7 +18,7 @@ from flask import current_app
 
 from supervisor import clock
 from supervisor.accounts import operations
-from supervisor.db import insert_if_missing
+from supervisor.db import insert_if_missing, rows_changed
 from supervisor.extensions import db
 from supervisor.models import SignupThrottle
 
@@ -86,7 +86,7 @@ def forget_expired() -> int:
             for scope in LIMITS
         )
     )
-    return db.session.execute(sa.delete(SignupThrottle).where(expired)).rowcount
+    return rows_changed(db.session.execute(sa.delete(SignupThrottle).where(expired)))
 
 
 def _limit(scope: str) -> tuple[int, timedelta]:

@@ -77,7 +77,7 @@ def _check_facts(platform: Platform) -> str | None:
     needed = set(platform.min_age_by_country) | ({"min_age"} if platform.min_age else set())
     if missing := needed - covered:
         return f"no [[platform.source]] covers {sorted(missing)}"
-    dated = [*platform.source, *platform.younger]
+    dated: list[Source | YoungerPath] = [*platform.source, *platform.younger]
     if any(not isinstance(fact.checked, date) for fact in dated):
         return "every source needs `checked` as a date (YYYY-MM-DD)"
     countries = set(platform.min_age_by_country).union(

@@ -19,6 +19,7 @@ from supervisor.family.rules import (
     SETTINGS,
     Outdated,
     decide,
+    details,
     month_year_of,
     removed_guardian_id,
 )
@@ -35,8 +36,8 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
     settings = {k: v for k, v in proposal.changes.items() if k in SETTINGS}
     moved_on = any(getattr(family, k) != proposal.previous.get(k) for k in settings)
     if BIRTH_DATE in proposal.changes:
-        child = db.session.get(Child, proposal.changes[BIRTH_DATE]["child_id"])  # type: ignore[index]
-        was = dict(proposal.previous[BIRTH_DATE])  # type: ignore[call-overload]
+        child = db.session.get(Child, details(proposal.changes, BIRTH_DATE)["child_id"])
+        was = details(proposal.previous, BIRTH_DATE)
         moved_on = (
             moved_on
             or child is None
@@ -47,7 +48,7 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
             )
         )
     if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        wanted = details(proposal.changes, REMOVE_ITEM)
         item = db.session.get(FamilyChecklistItem, wanted["item_id"])
         moved_on = moved_on or item is None or item.removed_at is not None
         moved_on = moved_on or (item is not None and item.label != wanted["label"])
@@ -69,7 +70,7 @@ def approve(proposal: RuleChange, guardian: Guardian, family: Family) -> None:
     if DELETE_CHILD in proposal.changes:
         db.session.execute(
             sa.delete(Child).where(
-                Child.id == proposal.changes[DELETE_CHILD]["child_id"],  # type: ignore[index]
+                Child.id == details(proposal.changes, DELETE_CHILD)["child_id"],
                 Child.family_id == family.id,
             )
         )
@@ -81,7 +82,7 @@ def _apply_removal(proposal: RuleChange, family: Family) -> None:
     """An approved removal of a checklist item or a guardian, in the asker's name."""
     asker = next((g for g in family.guardians if g.id == proposal.proposed_by_id), None)
     if REMOVE_ITEM in proposal.changes:
-        wanted = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        wanted = details(proposal.changes, REMOVE_ITEM)
         item = db.session.get_one(FamilyChecklistItem, wanted["item_id"])
         own_words.remove_item(proposal.proposed_by_id, item, str(wanted["reason"]))
     removed = removed_guardian_id(proposal)
@@ -91,7 +92,7 @@ def _apply_removal(proposal: RuleChange, family: Family) -> None:
 
 
 def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
-    new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+    new = details(proposal.changes, BIRTH_DATE)
     child = db.session.get(Child, new["child_id"])
     if child is None:
         return
@@ -100,7 +101,7 @@ def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
     operations.end_supervision_at_majority(
         child.family_id,
         f"{asker} corrected {child.display_name}'s birth date from "
-        f"{month_year_of(proposal.previous[BIRTH_DATE])} to {month_year_of(new)} "
+        f"{month_year_of(details(proposal.previous, BIRTH_DATE))} to {month_year_of(new)} "
         f"(“{new['reason']}”); {approver.name} approved.",
         child.id,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from supervisor import clock, tokens
 from supervisor.accounts import operations
+from supervisor.db import rows_changed
 from supervisor.extensions import db
 from supervisor.models import Guardian, Invite
 
@@ -85,7 +86,7 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
             .values(accepted_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if rows_changed(claimed) != 1:
             raise AlreadyUsed
         guardian = operations.add_guardian(invite.family, name, email, password)
         invite.accepted_by_id = guardian.id

@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
-from supervisor.content.platforms import COUNTRIES
+from supervisor.content.places import COUNTRIES
+from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.local_time import month_year
@@ -61,6 +63,15 @@ REMOVE_GUARDIAN = "remove_guardian"  # changes = {"remove_guardian": {"guardian_
 KINDS = {INVITE, BIRTH_DATE, DELETE_CHILD, REMOVE_ITEM, REMOVE_GUARDIAN}
 
 
+def details(parts: Mapping[str, object], kind: str) -> dict[str, Any]:
+    """What a held change keeps under ``kind`` in its ``changes`` or ``previous``, such as a
+    birth date's ``{"child_id", "name", "year", "month", ...}`` (JSON: values of any kind)."""
+    part = parts[kind]
+    if not isinstance(part, dict):
+        raise TypeError(f"{kind} of a held change is a {type(part).__name__}, not an object")
+    return part
+
+
 def shown(setting: str, value: object) -> str:
     """A setting's value in the family's words."""
     if setting == "both_guardians_sign":
@@ -84,44 +95,42 @@ def asked(proposal: RuleChange) -> str:
     if INVITE in proposal.changes:
         return "let a new guardian join the family with an invite link"
     if DELETE_CHILD in proposal.changes:
-        name = dict(proposal.changes[DELETE_CHILD])["name"]  # type: ignore[call-overload]
+        name = details(proposal.changes, DELETE_CHILD)["name"]
         return f"remove {name}'s profile and everything in it"
     if REMOVE_ITEM in proposal.changes:
-        item = dict(proposal.changes[REMOVE_ITEM])  # type: ignore[call-overload]
+        item = details(proposal.changes, REMOVE_ITEM)
         return (
             f"remove “{item['label']}” from the family's checklist, so no track needs it "
             f"any more (“{item['reason']}”)"
         )
     if REMOVE_GUARDIAN in proposal.changes:
-        name = dict(proposal.changes[REMOVE_GUARDIAN])["name"]  # type: ignore[call-overload]
+        name = details(proposal.changes, REMOVE_GUARDIAN)["name"]
         return f"remove {name} as a guardian of the family, so they can no longer sign in to it"
     if BIRTH_DATE in proposal.changes:
-        new = dict(proposal.changes[BIRTH_DATE])  # type: ignore[call-overload]
+        new, was = details(proposal.changes, BIRTH_DATE), details(proposal.previous, BIRTH_DATE)
         effect = (
             f"which ends supervision at {ADULT}"
             if age_now(int(new["year"]), int(new["month"])) >= ADULT
             else f"which brings the end of supervision at {ADULT} closer"
         )
         return (
-            f"correct {new['name']}'s birth date from "
-            f"{month_year_of(proposal.previous[BIRTH_DATE])} to {month_year_of(new)}, {effect} "
-            f"(“{new['reason']}”)"
+            f"correct {new['name']}'s birth date from {month_year_of(was)} to "
+            f"{month_year_of(new)}, {effect} (“{new['reason']}”)"
         )
     return "change " + describe(proposal.changes, proposal.previous)
 
 
-def month_year_of(value: object) -> str:
+def month_year_of(date: Mapping[str, Any]) -> str:
     """A birth date held in a change, as it reads: ``August 2014``."""
-    date = dict(value)  # type: ignore[call-overload]
     return month_year(int(date["year"]), int(date["month"]))
 
 
-def _loosens(setting: str, old: object, new: object) -> bool:
+def _loosens(setting: str, old: Value, new: Value) -> bool:
     if setting == "both_guardians_sign":
         return bool(old) and not new
     if setting in APP_MINIMUM:
         floor = APP_MINIMUM[setting]
-        return int(new or floor) < int(old or floor)  # type: ignore[call-overload]
+        return int(new or floor) < int(old or floor)
     return False
 
 
@@ -181,14 +190,16 @@ def is_settings_change(proposal: RuleChange) -> bool:
     return not (KINDS & set(proposal.changes))
 
 
-def hold(guardian: Guardian, changes: dict[str, object], previous: dict[str, object]) -> RuleChange:
+def hold(
+    guardian: Guardian, changes: Mapping[str, object], previous: Mapping[str, object]
+) -> RuleChange:
     """Keep ``changes`` waiting for another guardian's approval."""
     proposal = RuleChange(
         family_id=guardian.family_id,
         proposed_by_id=guardian.id,
         proposed_at=clock.now(),
-        changes=changes,
-        previous=previous,
+        changes=dict(changes),
+        previous=dict(previous),
     )
     db.session.add(proposal)
     db.session.flush()
@@ -219,7 +230,7 @@ def decide(proposal: RuleChange, guardian: Guardian, outcome: str) -> None:
         .values(decided_at=clock.now(), decided_by_id=guardian.id, outcome=outcome)
         .execution_options(synchronize_session=False)
     )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(won) != 1:
         raise AlreadyDecided
     db.session.refresh(proposal)
 
@@ -248,7 +259,7 @@ def removed_guardian_id(proposal: RuleChange) -> int | None:
     """The guardian a held removal is about, if it is one."""
     if REMOVE_GUARDIAN not in proposal.changes:
         return None
-    return int(dict(proposal.changes[REMOVE_GUARDIAN])["guardian_id"])  # type: ignore[call-overload]
+    return int(details(proposal.changes, REMOVE_GUARDIAN)["guardian_id"])
 
 
 def hold_open_invites(family_id: int) -> list[RuleChange]:

@@ -188,15 +188,18 @@ UPCOMING = 3  # how many coming check-ins pages and the calendar list
 def _state(
     versions: list[CheckInSchedule], covered: set[date], held: frozenset[date], zone: ZoneInfo
 ) -> ScheduleState:
-    agreed = [v for v in versions if v.guardian_agreed_at and v.child_agreed_at]
+    # Each version both sides agreed to, with when the second of them did.
+    agreed = {
+        v: max(v.guardian_agreed_at, v.child_agreed_at)
+        for v in versions
+        if v.guardian_agreed_at and v.child_agreed_at
+    }
     plan = max((v.plan for v in agreed), default=None)
     in_force = [v for v in agreed if v.plan == plan]
-    proposed = [
-        v for v in versions if v.plan != plan and not (v.guardian_agreed_at and v.child_agreed_at)
-    ]
+    proposed = [v for v in versions if v.plan != plan and v not in agreed]
     if not in_force:
         return ScheduleState([], proposed, None, [], [], covered, [], held)
-    agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]
+    agreed_on = max(agreed[v] for v in in_force)
     since = agreed_on.astimezone(zone).date()
     rhythms = [rhythm(v) for v in in_force]
     now = clock.now()

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cached_property
 
 from supervisor import clock
-from supervisor.content.lessons import LESSONS
+from supervisor.content.lessons import LESSONS, Lesson
 from supervisor.content.licence_tips import CONNECTIONS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
 from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
@@ -30,8 +30,8 @@ class PermitView:
     hovering: tuple[str, ...] = HOVERING
 
     @property
-    def lessons(self) -> dict[str, object]:
-        return LESSONS  # type: ignore[return-value]
+    def lessons(self) -> dict[str, Lesson]:
+        return LESSONS
 
     @property
     def moment_kinds(self) -> dict[str, str]:
@@ -97,14 +97,18 @@ def agreement_view(track: Track) -> AgreementView:
     ended = agreed.ended_schedule(track) if at_licence else []
     last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None
     guide = WALKTHROUGHS.get(last_run.walkthrough) if last_run else None
-    steps = [
-        StepOutcome(
-            guide.steps[answer.step].setting if answer.step < len(guide.steps) else "A step",
-            records.OUTCOMES.get(answer.outcome, answer.outcome),
-            answer.note,
-        )
-        for answer in (last_run.answers if last_run and guide else [])
-    ]
+    steps = (
+        [
+            StepOutcome(
+                guide.steps[answer.step].setting if answer.step < len(guide.steps) else "A step",
+                records.OUTCOMES.get(answer.outcome, answer.outcome),
+                answer.note,
+            )
+            for answer in last_run.answers
+        ]
+        if last_run and guide
+        else []
+    )
     return AgreementView(
         rules=agreed.rules_by_track([track])[track.id],
         looking=agreed.looking(track),

@@ -13,7 +13,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from supervisor import clock
-from supervisor.content.platforms import COUNTRIES, PLATFORMS, Platform
+from supervisor.content.places import COUNTRIES
+from supervisor.content.platforms import PLATFORMS, Platform
 from supervisor.local_time import month_name
 from supervisor.models import Track
 from supervisor.stages.ages import age_now

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,8 +22,16 @@ from supervisor.extensions import db, login_manager
 from supervisor.models import Child, Guardian
 from supervisor.web.request_log import mask_tokens
 
+
+class FamilyRow(Protocol):
+    """A row that belongs to one family."""
+
+    @property
+    def family_id(self) -> int: ...
+
+
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
+T = TypeVar("T", bound=FamilyRow)
 READS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -54,7 +62,7 @@ def unauthorized() -> Response:
     return redirect(url_for("auth.login", next=target))
 
 
-def require_guardian() -> object | None:
+def require_guardian() -> ResponseReturnValue | None:
     """``before_request`` hook for guardian-only blueprints."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
@@ -63,7 +71,7 @@ def require_guardian() -> object | None:
     return None
 
 
-def require_child() -> object | None:
+def require_child() -> ResponseReturnValue | None:
     """``before_request`` hook for the child's own pages."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
@@ -86,7 +94,7 @@ def guardian_only(view: F) -> F:
         denied = require_guardian()
         return denied if denied is not None else view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return cast(F, wrapped)
 
 
 def not_for_children(view: F) -> F:
@@ -97,7 +105,7 @@ def not_for_children(view: F) -> F:
         refuse_child()
         return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return cast(F, wrapped)
 
 
 def current_guardian() -> Guardian:
@@ -118,12 +126,9 @@ def family_row_or_404(model: type[T], row_id: int, *, removed: bool = False) -> 
     So is a row the family removed (a track started by mistake, a retired checklist item),
     unless the caller shows removed rows (``removed``): nothing can act on one by accident.
     """
-    row = db.session.scalar(
-        sa.select(model).where(
-            model.id == row_id,  # type: ignore[attr-defined]
-            model.family_id == current_guardian().family_id,  # type: ignore[attr-defined]
-        )
-    )
-    if row is None or (not removed and getattr(row, "removed_at", None) is not None):
+    row = db.session.get(model, row_id)
+    if row is None or row.family_id != current_guardian().family_id:
+        abort(404)
+    if not removed and getattr(row, "removed_at", None) is not None:
         abort(404)
     return row

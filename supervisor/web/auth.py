@@ -27,6 +27,7 @@ from supervisor.web.forms.auth import (
     SignupForm,
     normalise_email,
 )
+from supervisor.web.forms.fields import required
 
 bp = Blueprint("auth", __name__)
 
@@ -51,22 +52,22 @@ def signup() -> str | Response | tuple[str, int]:
         return tablet
     form = SignupForm()
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
+        email = normalise_email(required(form.email.data))
         if (over := _over_the_limit("signup", email, form)) is not None:
             return render_template("auth/signup.html", form=form), over
         try:
             guardian = accounts.create_family(
-                form.family_name.data,
-                form.name.data,
+                required(form.family_name.data),
+                required(form.name.data),
                 email,
-                form.password.data,
+                required(form.password.data),
                 country=form.country.data,
                 timezone=form.timezone.data,
             )
         except accounts.EmailTaken:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
             db.session.commit()  # keep the count and the audit record
-            form.email.errors.append(EMAIL_TAKEN)
+            form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         else:
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
@@ -87,8 +88,8 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("tablet.picker"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
-        result = accounts.sign_in(email, form.password.data)
+        email = normalise_email(required(form.email.data))
+        result = accounts.sign_in(email, required(form.password.data))
         guardian = result.guardian
         audit.record(
             "login",
@@ -145,15 +146,17 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
         status = 403 if found is invites.InviteProblem.WAITING else 410
         return render_template("auth/join.html", form=form, invite=None), status
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
+        email = normalise_email(required(form.email.data))
         if (over := _over_the_limit("join_family", email, form)) is not None:
             return render_template("auth/join.html", form=form, invite=found), over
         try:
-            guardian = invites.accept(found, form.name.data, email, form.password.data)
+            guardian = invites.accept(
+                found, required(form.name.data), email, required(form.password.data)
+            )
         except accounts.EmailTaken:
             audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
             db.session.commit()  # keep the count and the audit record
-            form.email.errors.append(EMAIL_TAKEN)
+            form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         except invites.AlreadyUsed:
             db.session.commit()  # keep the count
             form.form_errors.append(invites.InviteProblem.USED.value)
@@ -185,7 +188,9 @@ def account() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        result = accounts.change_password(guardian, form.current_password.data, form.password.data)
+        result = accounts.change_password(
+            guardian, required(form.current_password.data), required(form.password.data)
+        )
         if result.guardian is not None:
             sessions.end_others(guardian)
             authority.done(
@@ -201,7 +206,10 @@ def account() -> str | Response | tuple[str, int]:
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return _account_page(form=form), 429
-        form.current_password.errors.append("That is not your current password.")
+        form.current_password.errors = [
+            *form.current_password.errors,
+            "That is not your current password.",
+        ]
     return _account_page(form=form)
 
 
@@ -212,7 +220,7 @@ def details() -> Response | tuple[str, int]:
     guardian = current_guardian()
     form = DetailsForm()
     if form.validate_on_submit():
-        name, email = form.name.data, normalise_email(form.email.data)
+        name, email = required(form.name.data), normalise_email(required(form.email.data))
         before = (guardian.name, guardian.email)
         if (name, email) == before:
             flash("Your name and email are as they were; nothing was changed.", "info")
@@ -220,9 +228,10 @@ def details() -> Response | tuple[str, int]:
         try:
             accounts.change_details(guardian, name, email)
         except accounts.EmailTaken:
-            form.email.errors.append(
-                "Another account already signs in with this email. Use another address."
-            )
+            form.email.errors = [
+                *form.email.errors,
+                "Another account already signs in with this email. Use another address.",
+            ]
         else:
             changed = [
                 f"their name from {before[0]} to {name}" if name != before[0] else "",

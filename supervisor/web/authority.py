@@ -118,7 +118,7 @@ def rule() -> Rule:
     return RULES[endpoint]
 
 
-def enforce() -> object | None:
+def enforce() -> tuple[str, int] | None:
     """Before any POST view: a stale guardian session gets the password page (401), nothing else.
 
     Strangers and children are left to the access rules, which send them away in their own

@@ -55,6 +55,7 @@ def trust_proxies(app: Flask) -> None:
     scheme too); without it every visitor would count as the proxy's one address."""
     hops = int(app.config["PROXY_HOPS"])
     if hops:
+        # Flask documents wrapping ``wsgi_app`` in middleware, but types it as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 

@@ -1,4 +1,4 @@
-"""Step-up: sensitive guardian actions need the password typed within the last five minutes.
+"""Step-up: sensitive guardian actions need the password typed within ``STEP_UP_WINDOW``.
 
 Which actions are sensitive is declared in ``supervisor.web.authority``, which calls ``check``
 before their view runs. A sensitive form carries a password field whenever the last entry is

@@ -17,6 +17,7 @@ from supervisor.local_time import when
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tracks import operations
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import PasswordUnlockForm, PinUnlockForm
 
 bp = Blueprint("tablet", __name__)
@@ -51,7 +52,7 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
     if child.pin_hash is None:
         form.form_errors.append("There's no PIN for this profile yet. Ask a guardian to set one.")
     elif form.validate_on_submit():
-        result = pins.check(child, device, form.pin.data)
+        result = pins.check(child, device, required(form.pin.data))
         if result.ok:
             device.last_used_at = clock.now()
             sessions.start(child, device)
@@ -78,7 +79,7 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
     form = PasswordUnlockForm()
     status = 200
     if form.validate_on_submit():
-        result = accounts.sign_in(guardian.email, form.password.data)
+        result = accounts.sign_in(guardian.email, required(form.password.data))
         outcome = audit.SUCCESS if result.guardian else audit.FAILURE
         audit.record("tablet_unlock", outcome, family_id=guardian.family_id, actor=guardian)
         if result.guardian is not None:

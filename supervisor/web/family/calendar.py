@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from werkzeug import wrappers
 
 from supervisor import clock, tokens
 from supervisor.extensions import db
@@ -81,7 +82,7 @@ def new_link() -> str:
 
 @bp.post("/family/calendar/revoke")
 @guardian_only
-def revoke() -> Response:
+def revoke() -> wrappers.Response:
     """Stop the calendar link working."""
     guardian = current_guardian()
     family = db.session.get_one(Family, guardian.family_id)

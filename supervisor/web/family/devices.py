@@ -11,6 +11,7 @@ from supervisor.models import Device
 from supervisor.tablet import devices
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import DeviceForm
 
 bp = Blueprint("devices", __name__, url_prefix="/family/devices")
@@ -23,7 +24,7 @@ def index() -> str | Response:
     guardian = current_guardian()
     form = DeviceForm()
     if form.validate_on_submit():
-        device, token = devices.enrol(guardian, form.name.data)
+        device, token = devices.enrol(guardian, required(form.name.data))
         authority.done(
             f"device:{device.id}",
             f"{guardian.name} made a browser the family tablet “{device.name}”: children can "

@@ -18,7 +18,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock
-from supervisor.content.platforms import COUNTRIES
+from supervisor.content.places import COUNTRIES
 from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
@@ -47,6 +47,7 @@ from supervisor.web.forms.family import (
     FamilyNameForm,
     FamilySettingsForm,
 )
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import SetPinForm
 
 bp = Blueprint("family", __name__, url_prefix="/family")
@@ -175,7 +176,7 @@ def rename() -> Response | tuple[str, int]:
     if name_form.name.data == old:
         flash("That is the family's name already; nothing was changed.", "info")
         return redirect(url_for("family.settings"))
-    family.name = name_form.name.data
+    family.name = required(name_form.name.data)
     authority.done(
         f"family:{family.id}",
         f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
@@ -278,7 +279,8 @@ def add_child() -> str | Response:
         guardian = current_guardian()
         child = Child(family_id=guardian.family_id)
         _fill_profile(child, form)
-        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
+        child.birth_year = required(form.birth_year.data)
+        child.birth_month = int(form.birth_month.data)
         db.session.add(child)
         db.session.flush()
         authority.done(
@@ -322,7 +324,7 @@ def birth_date(child_id: int) -> str | Response:
         form.birth_month.data = str(child.birth_month)
     if form.validate_on_submit():
         guardian = current_guardian()
-        year, month = form.birth_year.data, int(form.birth_month.data)
+        year, month = required(form.birth_year.data), int(form.birth_month.data)
         old = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
         new = f"{MONTHS[month - 1]} {year}"
         if new == old:
@@ -372,7 +374,7 @@ def delete_child(child_id: int) -> str | Response:
     form = ConfirmNameForm()
     if form.validate_on_submit():
         if form.name.data != child.display_name:
-            form.name.errors.append(f"Type the name exactly: {child.display_name}")
+            form.name.errors = [*form.name.errors, f"Type the name exactly: {child.display_name}"]
         else:
             guardian = current_guardian()
             if rules.two_keys_guard(_family_with_guardians(guardian.family_id)):
@@ -415,9 +417,10 @@ def set_pin(child_id: int) -> str | Response:
     child = family_row_or_404(Child, child_id)
     form = SetPinForm()
     if form.validate_on_submit():
-        problem = pins.problem_with(form.pin.data, child)
+        pin = required(form.pin.data)
+        problem = pins.problem_with(pin, child)
         if problem is None:
-            pins.set_pin(child, form.pin.data)
+            pins.set_pin(child, pin)
             guardian = current_guardian()
             authority.done(
                 child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
@@ -425,7 +428,7 @@ def set_pin(child_id: int) -> str | Response:
             db.session.commit()
             flash(f"{child.display_name}'s PIN is set.", "success")
             return redirect(url_for("family.home"))
-        form.pin.errors.append(problem)
+        form.pin.errors = [*form.pin.errors, problem]
     return render_template(
         "family/set_pin.html", form=form, child=child, needs_password=not stepup.is_fresh()
     )
@@ -470,7 +473,10 @@ def delete_family() -> str | Response:
     form = ConfirmNameForm()
     if form.validate_on_submit():
         if form.name.data != family.name:
-            form.name.errors.append(f"Type the family's name exactly: {family.name}")
+            form.name.errors = [
+                *form.name.errors,
+                f"Type the family's name exactly: {family.name}",
+            ]
         else:
             audit.record(
                 "family_delete",
@@ -542,6 +548,6 @@ def _family_with_guardians(family_id: int) -> Family:
 
 
 def _fill_profile(child: Child, form: ChildProfileForm) -> None:
-    child.display_name = form.display_name.data.strip()
+    child.display_name = required(form.display_name.data).strip()
     child.avatar = form.avatar.data
     child.colour = form.colour.data

@@ -19,6 +19,7 @@ from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.family.family import WAITS
 from supervisor.web.forms.family import ItemWordingForm, PromptWordingForm, RemovalForm
+from supervisor.web.forms.fields import required
 
 bp = Blueprint("family_words", __name__, url_prefix="/family/own")
 bp.before_request(require_guardian)
@@ -29,7 +30,7 @@ def index() -> str:
     """Everything the family wrote itself, current and removed, with every change."""
     family_id = current_guardian().family_id
     waiting = {
-        int(dict(c.changes[rules.REMOVE_ITEM])["item_id"])  # type: ignore[call-overload]
+        int(rules.details(c.changes, rules.REMOVE_ITEM)["item_id"])
         for c in rules.open_changes(family_id)
         if rules.REMOVE_ITEM in c.changes
     }
@@ -51,7 +52,7 @@ def edit_item(item_id: int) -> str | Response:
             flash("That is the item's wording already; nothing was changed.", "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), item.label
-        own_words.edit_item(guardian, item, form.label.data)
+        own_words.edit_item(guardian, item, required(form.label.data))
         authority.done(
             f"checklist_item:{item.id}",
             f"{guardian.name} reworded the family's checklist item for every track at "
@@ -92,7 +93,7 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
             "info",
         )
         return redirect(url_for("family_words.index"))
-    own_words.remove_item(guardian.id, item, form.reason.data)
+    own_words.remove_item(guardian.id, item, required(form.reason.data))
     authority.done(
         f"checklist_item:{item.id}",
         f"{guardian.name} removed “{item.label}” from the family's checklist "
@@ -115,7 +116,7 @@ def edit_prompt(prompt_id: int) -> str | Response:
             flash("That is the prompt's wording already; nothing was changed.", "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), prompt.text
-        own_words.edit_prompt(guardian, prompt, form.text.data)
+        own_words.edit_prompt(guardian, prompt, required(form.text.data))
         authority.done(
             f"prompt:{prompt.id}",
             f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
@@ -135,7 +136,7 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _prompt_page(prompt, removal=form), 400
     guardian = current_guardian()
-    own_words.remove_prompt(guardian, prompt, form.reason.data)
+    own_words.remove_prompt(guardian, prompt, required(form.reason.data))
     authority.done(
         f"prompt:{prompt.id}",
         f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",

@@ -25,7 +25,7 @@ from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
 from supervisor.web import authority
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
-from supervisor.web.forms.fields import choices
+from supervisor.web.forms.fields import choices, required
 from supervisor.web.forms.permit import (
     CheckInForm,
     CorrectCheckInForm,
@@ -151,13 +151,14 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
     )
     if form.validate_on_submit():
         every = (form.every_days.data or 0) if form.frequency.data == "days" else 0
+        at_time = required(form.at_time.data)
         versions = [
             schedule.Rhythm(
                 form.frequency.data,
                 every,
                 form.weekday.data,
-                form.at_time.data,
-                form.starts_on.data,
+                at_time,
+                required(form.starts_on.data),
             )
         ]
         for on, frequency in (
@@ -165,11 +166,9 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
             (form.fade2_on.data, form.fade2_frequency.data),
         ):
             if on:
-                versions.append(
-                    schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
-                )
+                versions.append(schedule.Rhythm(frequency, 0, form.weekday.data, at_time, on))
         try:
-            records.propose(current_guardian(), track, versions, form.minutes.data)
+            records.propose(current_guardian(), track, versions, required(form.minutes.data))
         except records.NotAtPermit:
             db.session.rollback()
             return _not_at_permit(family_row_or_404(Track, track_id)) or render_error(409)
@@ -216,10 +215,10 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
                 track,
                 date.fromisoformat(form.due_on.data),
                 form.held.data == "held",
-                [text for key, text in bank.items() if key in form.prompts.data],
+                [text for key, text in bank.items() if key in required(form.prompts.data)],
                 form.shared_notes.data,
                 form.private_notes.data,
-                form.moments.data,
+                required(form.moments.data),
             )
         except records.AlreadyRecorded:  # saved by someone else a moment ago
             form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
@@ -256,13 +255,13 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
             records.correct_checkin(
                 guardian,
                 checkin,
-                int(form.version.data),
+                int(required(form.version.data)),
                 form.held.data == "held",
-                [text for key, text in bank.items() if key in form.prompts.data],
+                [text for key, text in bank.items() if key in required(form.prompts.data)],
                 form.shared_notes.data,
                 form.private_notes.data,
-                form.moments.data,
-                form.reason.data,
+                required(form.moments.data),
+                required(form.reason.data),
             )
         except records.Changed:
             return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
@@ -345,7 +344,9 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
     error = None
     if moment.withdrawn_at is None and form.validate_on_submit():
         try:
-            records.withdraw_moment(guardian, moment, int(form.version.data), form.reason.data)
+            records.withdraw_moment(
+                guardian, moment, int(required(form.version.data)), required(form.reason.data)
+            )
         except records.Changed:
             error = CHANGED_MOMENT
         else:

@@ -17,6 +17,7 @@ from supervisor.tracks import age_gate, operations, reads
 from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.tracks import (
     AddTrackForm,
     ChecklistItemForm,
@@ -73,7 +74,7 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, remove_form=form), 400
     guardian = current_guardian()
     try:
-        operations.remove_track(guardian, track, form.reason.data)
+        operations.remove_track(guardian, track, required(form.reason.data))
     except engine.Refused as refused:
         db.session.rollback()
         return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
@@ -141,7 +142,7 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
         return _render(track, sign_off_form=form), 400
     try:
         result = operations.sign_off(
-            current_guardian(), track, form.from_stage.data, form.override_reason.data
+            current_guardian(), track, required(form.from_stage.data), form.override_reason.data
         )
     except engine.Refused as refused:
         db.session.rollback()
@@ -168,7 +169,9 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, step_back_form=form), 400
     try:
-        operations.step_back(current_guardian(), track, form.from_stage.data, form.reason.data)
+        operations.step_back(
+            current_guardian(), track, required(form.from_stage.data), required(form.reason.data)
+        )
     except engine.Refused as refused:
         db.session.rollback()
         return _render(
@@ -187,7 +190,7 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, decline_form=form), 400
     try:
-        operations.decline(current_guardian(), track, form.reason.data)
+        operations.decline(current_guardian(), track, required(form.reason.data))
     except engine.Refused as refused:
         db.session.rollback()
         return _render(family_row_or_404(Track, track_id), error=refused.reason), 409

@@ -1,13 +1,13 @@
-"""Forms for guardian accounts. Passwords: 10 to 128 characters, not a common one, no
-composition rules."""
+"""Forms for guardian accounts. Passwords: ``PASSWORD_MIN_LENGTH`` to ``PASSWORD_MAX_LENGTH``
+characters (10 to 128 unless configured), not a common one, no composition rules."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from config import Config
 from supervisor.accounts import common_passwords
 from supervisor.web.forms.fields import one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
@@ -21,22 +21,44 @@ def not_common(_form: FlaskForm, field: Field) -> None:
         )
 
 
+class PasswordLength:
+    """``PASSWORD_MIN_LENGTH`` to ``PASSWORD_MAX_LENGTH`` characters, as the app is configured.
+
+    Form classes are built at import, before there is an app, so the limits are read when a
+    form is made (``field_flags``: the page's ``minlength`` and ``maxlength``) and when it is
+    checked. A password being typed to sign in is held to the maximum only (``new=False``):
+    one chosen before a longer minimum still signs in.
+    """
+
+    def __init__(self, *, new: bool = True) -> None:
+        self.new = new
+
+    def limits(self) -> tuple[int, int]:
+        """The shortest (-1: none) and longest password accepted here."""
+        config = current_app.config
+        shortest = int(config["PASSWORD_MIN_LENGTH"]) if self.new else -1
+        return shortest, int(config["PASSWORD_MAX_LENGTH"])
+
+    @property
+    def field_flags(self) -> dict[str, int]:
+        shortest, longest = self.limits()
+        return {"maxlength": longest, **({"minlength": shortest} if self.new else {})}
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        shortest, longest = self.limits()
+        message = (
+            f"Use {shortest} to {longest} characters; a short sentence works well."
+            if self.new
+            else None
+        )
+        Length(min=shortest, max=longest, message=message)(form, field)
+
+
 def new_password_field(label: str = "Password") -> PasswordField:
     """A password chosen by a guardian: long enough and not a common one (NIST 800-63B)."""
     return PasswordField(
         label,
-        validators=[
-            InputRequired("Choose a password."),
-            Length(
-                min=Config.PASSWORD_MIN_LENGTH,
-                max=Config.PASSWORD_MAX_LENGTH,
-                message=(
-                    f"Use {Config.PASSWORD_MIN_LENGTH} to {Config.PASSWORD_MAX_LENGTH}"
-                    " characters; a short sentence works well."
-                ),
-            ),
-            not_common,
-        ],
+        validators=[InputRequired("Choose a password."), PasswordLength(), not_common],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -99,7 +121,7 @@ class LoginForm(FlaskForm):
     email = email_field()
     password = PasswordField(
         "Password",
-        validators=[InputRequired("Enter your password."), Length(max=Config.PASSWORD_MAX_LENGTH)],
+        validators=[InputRequired("Enter your password."), PasswordLength(new=False)],
         render_kw={"autocomplete": "current-password"},
     )
 

@@ -11,7 +11,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 from supervisor import clock
 from supervisor.local_time import MONTHS
 from supervisor.stages.ages import ADULT, age_now
-from supervisor.web.forms.fields import one_line, strip
+from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
 
 AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
@@ -94,10 +93,10 @@ class ChildForm(ChildProfileForm, BirthDateForm):
     """A new child profile: how it looks, and the birth year and month of a child under 18
     (at 18 supervision ends, so a profile made older would start with nothing to supervise)."""
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         year, month = self.birth_year.data, self.birth_month.data
-        if valid and age_now(year, int(month)) >= ADULT:
+        if valid and year is not None and age_now(year, int(month)) >= ADULT:
             self.birth_year.errors = [
                 *self.birth_year.errors,
                 f"This app is for children under {ADULT}: at {ADULT} supervision ends.",

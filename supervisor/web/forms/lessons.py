@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from supervisor.content.lessons import TOPICS
 from supervisor.stages.base import StageKey
-from supervisor.web.forms.fields import strip
+from supervisor.web.forms.fields import SelectChoice, strip
 
 
 class DiscussedForm(FlaskForm):

@@ -16,7 +16,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from supervisor import clock
@@ -24,7 +23,7 @@ from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.local_time import family_zone
 from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
-from supervisor.web.forms.fields import CheckboxesField, strip
+from supervisor.web.forms.fields import CheckboxesField, ExtraValidators, SelectChoice, strip
 
 
 class StepForm(FlaskForm):
@@ -39,8 +38,8 @@ class StepForm(FlaskForm):
         filters=[strip],
     )
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         if self.outcome.data == "different" and not self.note.data:
             self.note.errors = [*self.note.errors, "Write what you chose instead."]
             return False
@@ -98,8 +97,8 @@ class ScheduleForm(FlaskForm):
         + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
     )
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         earliest, latest = window(clock.now().astimezone(family_zone()).date())
         for field in (self.starts_on, self.fade1_on, self.fade2_on):
             if field.data and not earliest <= field.data <= latest:
@@ -147,8 +146,8 @@ class _CheckInRecordForm(FlaskForm):
     )
     today: date = date.min  # set by the view, in the family's zone
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         return self._held_or_nothing() and valid
 
     def _held_or_nothing(self) -> bool:
@@ -171,7 +170,7 @@ class CheckInForm(_CheckInRecordForm):
     due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
     recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
 
-    def validate(self, extra_validators: object = None) -> bool:
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
         valid = super().validate(extra_validators)
         if self.due_on.errors:
             self.due_on.errors = [self._why_not(self.due_on.data)]
@@ -212,7 +211,7 @@ class CorrectCheckInForm(_CheckInRecordForm):
     version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
     due_on: date = date.min  # set by the view: a day to come cannot have been held
 
-    def validate(self, extra_validators: object = None) -> bool:
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
         valid = super().validate(extra_validators)
         if self.held.data == "held" and self.due_on > self.today:
             self.held.errors = [

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from supervisor.web.forms.auth import PasswordLength
 from supervisor.web.forms.fields import one_line
 
 
@@ -32,7 +33,7 @@ class PinUnlockForm(FlaskForm):
 class PasswordUnlockForm(FlaskForm):
     password = PasswordField(
         "Your password",
-        validators=[InputRequired("Type your password."), Length(max=128)],
+        validators=[InputRequired("Type your password."), PasswordLength(new=False)],
         render_kw={"autocomplete": "current-password"},
     )
 

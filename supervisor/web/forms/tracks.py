@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from supervisor.content.platforms import PLATFORMS
 from supervisor.stages.base import StageKey
-from supervisor.web.forms.fields import one_line, strip
+from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line, strip
 
 
 class AddTrackForm(FlaskForm):
@@ -25,8 +24,8 @@ class AddTrackForm(FlaskForm):
         filters=[one_line],
     )
 
-    def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        valid = super().validate(extra_validators)
         if self.platform.data == "other" and not self.other_name.data:
             self.other_name.errors = [*self.other_name.errors, "Type the name of the network."]
             return False
@@ -39,7 +38,7 @@ RELOAD = "Reload the page and try again."
 class StageField(HiddenField):
     """The stage the page showed, read back as a ``StageKey``; anything else asks for a reload."""
 
-    data: StageKey | None  # type: ignore[assignment]
+    data: StageKey | None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and valuelist[0]:  # none at all: ``InputRequired`` says so

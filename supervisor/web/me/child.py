@@ -20,6 +20,7 @@ from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, operations, reads
 from supervisor.web.access import current_child, require_child
 from supervisor.web.family.permit import agreement_page
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.permit import AgreeForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
 from supervisor.web.me import steps
@@ -92,7 +93,7 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, form), 400
     try:
-        operations.request_sign_off(current_child(), track, form.note.data)
+        operations.request_sign_off(current_child(), track, required(form.note.data))
     except engine.Refused as refused:
         db.session.rollback()
         return _render(_own_track_or_404(track_id), form, refused.reason), 409
@@ -110,7 +111,7 @@ def agree_schedule(track_id: int) -> Response | tuple[str, int]:
         flash("Tick “I agree” first.", "info")
         return redirect(url_for("child.track", track_id=track.id))
     try:
-        agreed = records.child_agrees(current_child(), track, form.terms.data)
+        agreed = records.child_agrees(current_child(), track, required(form.terms.data))
     except records.TermsChanged:
         db.session.rollback()
         return _render(track, error=TERMS_CHANGED), 409
@@ -203,7 +204,9 @@ def monitoring_sign() -> dict[str, object]:
     )
     return {
         "monitored": [
-            (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child) for t in watched
+            (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child)
+            for t in watched
+            if t.monitoring is not None  # the query's already; said again for the type checker
         ]
     }
 
