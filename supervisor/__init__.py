@@ -13,7 +13,6 @@ from flask import Flask
 from config import CONFIGS, Config
 from supervisor import links
 from supervisor.db import ROOT
-from supervisor.tracks import facts
 
 
 def create_app(
@@ -31,7 +30,6 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    facts.check_complete()
     return app
 
 
