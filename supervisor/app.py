@@ -17,7 +17,6 @@ from supervisor.accounts import sessions
 from supervisor.db import ROOT
 from supervisor.extensions import csrf, db, login_manager
 from supervisor.tablet import devices
-from supervisor.tracks import facts
 from supervisor.web import (
     access,
     auth,
@@ -58,7 +57,6 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    facts.check_complete()
     return app
 
 

@@ -17,6 +17,7 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
+from supervisor.stages.base import Lessons
 from supervisor.tracks import facts
 from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text, weekly_schedule
 
@@ -82,13 +83,16 @@ def test_dashboard_queries_do_not_grow_with_children_or_history(app):
         statements = page_statements(app, big.client, path)
         assert len(page_statements(app, small.client, path)) == len(statements)
         # Work out the schedules once per page, read the check-ins and the family row once,
-        # and every requirement kind's facts in one statement.
+        # and each table the permits' requirements read once (ticks, the family's own items,
+        # finished walkthroughs), and nothing they do not read (lessons).
         # Each statement is a round trip on PostgreSQL: this is the page's budget.
-        assert len(statements) <= 10
+        assert len(statements) <= 12
         assert sum("FROM checkin_schedule" in s for s in statements) == 1
         assert sum(re.search(r"FROM checkin\b", s) is not None for s in statements) == 1
-        assert sum("FROM checklist_tick" in s for s in statements) == 1
         assert sum(re.search(r"FROM family\b", s) is not None for s in statements) == 1
+        for table in ("checklist_tick", "family_checklist_item", "walkthrough_run"):
+            assert sum(f"FROM {table}" in s for s in statements) == 1, table
+        assert not any("FROM lesson_" in s for s in statements)
     page = text(big.client.get("/family/"))
     assert page.count("Learner&#39;s permit") + page.count("Learner's permit") >= 12
 
@@ -173,7 +177,7 @@ def test_sign_off_request_is_answered_from_the_dashboard_and_cards_show_it(app):
 
 
 def test_facts_of_many_families_read_together_are_each_tracks_own(app, clock):
-    """One statement reads the facts of every track on a page; none may reach another's."""
+    """The facts of every track on a page are read together; none may reach another's."""
     guardians = [Auth(app.test_client()) for _ in range(2)]
     for guardian, name in zip(guardians, ("Ash", "Birch"), strict=True):
         guardian.signup(email=f"{name.lower()}@example.org", name=name, family=name)
@@ -213,16 +217,18 @@ def test_facts_of_many_families_read_together_are_each_tracks_own(app, clock):
         alone = {t.id: facts.snapshots(db.session, [t])[t.id] for t in tracks}
         key, families = own.key, {t.id: t.family_id for t in tracks}
     assert together == alone
-    lessons = together.pop(learning.id).facts
-    assert lessons["lessons_passed"] == lessons["lessons_discussed"] == set(LESSONS)
+    lessons = together.pop(learning.id).facts.lessons
+    assert lessons.passed == lessons.discussed == set(LESSONS)
     for track_id, snapshot in together.items():
-        ticked, items = snapshot.facts["checklist"]
+        checklist = snapshot.facts.checklist
+        ticked, items = checklist.ticked, checklist.family_items
         if track_id == first.id:
             assert (ticked, items) == ({key}, ((key, "Our rule"),))
         elif families[track_id] == families[first.id]:
             assert (ticked, items) == (set(), ((key, "Our rule"),))
         else:
             assert (ticked, items) == (set(), ())
-        held, *_rules = snapshot.facts["checkins_held"]
+        held = snapshot.facts.checkins.held
         assert held == ((app_clock.now().date(),) if track_id == last.id else ())
-        assert snapshot.facts.get("walkthrough_finished") == (1 if track_id == last.id else None)
+        assert snapshot.facts.walkthroughs_finished == (1 if track_id == last.id else 0)
+        assert snapshot.facts.lessons == Lessons()  # a permit's requirements read no lessons

@@ -8,7 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from supervisor.stages import STAGES, StageDeclarationError, instruction, licence, permit, validate
-from supervisor.stages.base import Requirement, StageKey, TrackSnapshot
+from supervisor.stages.base import (
+    CheckIns,
+    Checklist,
+    Kind,
+    Lessons,
+    Requirement,
+    StageKey,
+    TrackFacts,
+    TrackSnapshot,
+)
 from supervisor.stages.engine import (
     Refused,
     check_request,
@@ -18,15 +27,14 @@ from supervisor.stages.engine import (
     replay,
 )
 from supervisor.stages.events import EventKind
-from supervisor.stages.kinds import EVALUATORS, evaluate, evaluator
-from supervisor.tracks import facts
+from supervisor.stages.kinds import EVALUATORS, evaluate
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 DECLARED = {"instruction": instruction.STAGE, "permit": permit.STAGE, "licence": licence.STAGE}
 
 
-def snapshot(stage=StageKey.INSTRUCTION, days=0, **facts_by_kind):
-    return TrackSnapshot(stage, NOW - timedelta(days=days), NOW, facts_by_kind)
+def snapshot(stage=StageKey.INSTRUCTION, days=0, **facts):
+    return TrackSnapshot(stage, NOW - timedelta(days=days), NOW, TrackFacts(**facts))
 
 
 def all_done(stage: StageKey = StageKey.INSTRUCTION) -> dict[str, object]:
@@ -38,7 +46,7 @@ def all_done(stage: StageKey = StageKey.INSTRUCTION) -> dict[str, object]:
     lessons = frozenset(
         k for r in requirements if r.kind.startswith("lessons") for k in r.params["lessons"]
     )
-    return {"checklist": (ticked, ()), "lessons_passed": lessons, "lessons_discussed": lessons}
+    return {"checklist": Checklist(ticked), "lessons": Lessons(lessons, lessons)}
 
 
 # --- registry ------------------------------------------------------------------------------
@@ -92,16 +100,8 @@ def test_a_missing_or_doubled_stage_is_refused():
         validate({**DECLARED, "permit": "permit"})
 
 
-def test_every_kind_needs_a_fact_loader(monkeypatch):
-    facts.check_complete()
-    monkeypatch.setitem(EVALUATORS, "new_kind", lambda r, s: None)
-    with pytest.raises(RuntimeError, match="new_kind"):
-        facts.check_complete()
-
-
-def test_a_kind_has_one_evaluator():
-    with pytest.raises(ValueError, match="two evaluators"):
-        evaluator("checklist")(lambda r, s: None)
+def test_every_kind_has_an_evaluator():
+    assert set(EVALUATORS) == set(Kind)
 
 
 # --- requirement kinds ---------------------------------------------------------------------
@@ -112,64 +112,65 @@ def test_walkthrough_finished():
     assert (
         evaluate(requirement, snapshot()).missing == "go through the privacy walkthrough together"
     )
-    assert evaluate(requirement, snapshot(walkthrough_finished=2)).met
+    assert evaluate(requirement, snapshot(walkthroughs_finished=2)).met
 
 
 def test_checkins_held_counts_and_span_and_family_rules():
     requirement = Requirement("c", "checkins_held", "Check-ins", {"count": 6, "weeks": 8})
     today = NOW.date()
     weekly = tuple(today - timedelta(weeks=w) for w in range(6))  # spans 5 weeks
-    few = evaluate(requirement, snapshot(checkins_held=(weekly[:4], None, None)))
+    few = evaluate(requirement, snapshot(checkins=CheckIns(weekly[:4])))
     assert (few.met, few.have, few.need, few.missing) == (False, 4, 6, "2 more check-ins")
-    short = evaluate(requirement, snapshot(checkins_held=(weekly, None, None)))
+    short = evaluate(requirement, snapshot(checkins=CheckIns(weekly)))
     assert (short.met, short.have, short.need) == (False, 6, 6)
     assert short.missing == (
         "6 of 6 held; the first was 5 weeks ago, and they must span 8 weeks: 21 more days"
     )
     spread = tuple(today - timedelta(weeks=w) for w in (0, 1, 2, 4, 6, 8))
-    assert evaluate(requirement, snapshot(checkins_held=(spread, None, None))).met
-    stricter = evaluate(requirement, snapshot(checkins_held=(spread, 8, None)))
+    assert evaluate(requirement, snapshot(checkins=CheckIns(spread))).met
+    stricter = evaluate(requirement, snapshot(checkins=CheckIns(spread, family_count=8)))
     assert (stricter.met, stricter.missing) == (False, "2 more check-ins")
-    assert not evaluate(requirement, snapshot(checkins_held=(spread, None, 10))).met
+    assert not evaluate(requirement, snapshot(checkins=CheckIns(spread, family_weeks=10))).met
     assert not evaluate(requirement, snapshot()).met
 
 
 def test_overdue_limit():
     requirement = Requirement("o", "overdue_limit", "On time", {"max": 1})
     assert evaluate(requirement, snapshot()).missing == "agree a check-in schedule together"
-    assert evaluate(requirement, snapshot(overdue_limit=0)).met
-    assert evaluate(requirement, snapshot(overdue_limit=1)).met
-    late = evaluate(requirement, snapshot(overdue_limit=3))
+    assert evaluate(requirement, snapshot(checkins=CheckIns(overdue=0))).met
+    assert evaluate(requirement, snapshot(checkins=CheckIns(overdue=1))).met
+    late = evaluate(requirement, snapshot(checkins=CheckIns(overdue=3)))
     assert not late.met and late.missing == "3 check-ins were missed in the last month"
 
 
 def test_checklist_counts_family_items_too():
     requirement = Requirement("c", "checklist", "Ticked", {"items": (("a", "A"), ("b", "B"))})
     assert evaluate(requirement, snapshot()).missing == "2 checklist items to tick"
-    half = evaluate(requirement, snapshot(checklist=(frozenset({"a"}), ())))
+    half = evaluate(requirement, snapshot(checklist=Checklist(frozenset({"a"}))))
     assert (half.met, half.have, half.need) == (False, 1, 2)
     assert half.missing == "1 checklist item to tick"
-    assert evaluate(requirement, snapshot(checklist=(frozenset({"a", "b"}), ()))).met
+    assert evaluate(requirement, snapshot(checklist=Checklist(frozenset({"a", "b"})))).met
     own = (("family-1", "We agreed on a bedtime for the phone"),)
-    assert not evaluate(requirement, snapshot(checklist=(frozenset({"a", "b"}), own))).met
-    assert evaluate(requirement, snapshot(checklist=(frozenset({"a", "b", "family-1"}), own))).met
+    assert not evaluate(requirement, snapshot(checklist=Checklist(frozenset({"a", "b"}), own))).met
+    ticked = frozenset({"a", "b", "family-1"})
+    assert evaluate(requirement, snapshot(checklist=Checklist(ticked, own))).met
 
 
 def test_lessons_passed_and_discussed():
     passed = Requirement("l", "lessons_passed", "Lessons", {"lessons": ("x", "y", "z")})
-    status = evaluate(passed, snapshot(lessons_passed=frozenset({"x", "other"})))
+    status = evaluate(passed, snapshot(lessons=Lessons(passed=frozenset({"x", "other"}))))
     assert (status.met, status.have, status.need, status.missing) == (
         False,
         1,
         3,
         "2 lessons to pass",
     )
-    assert evaluate(passed, snapshot(lessons_passed=frozenset({"x", "y", "z"}))).met
+    assert evaluate(passed, snapshot(lessons=Lessons(passed=frozenset({"x", "y", "z"})))).met
     talked = Requirement("d", "lessons_discussed", "Talked", {"lessons": ("x", "y")})
-    assert evaluate(talked, snapshot(lessons_discussed=frozenset({"y"}))).missing == (
+    assert evaluate(talked, snapshot(lessons=Lessons(discussed=frozenset({"y"})))).missing == (
         "1 lesson to talk through"
     )
-    assert evaluate(talked, snapshot(lessons_discussed=frozenset({"x", "y"}))).met
+    assert evaluate(talked, snapshot(lessons=Lessons(discussed=frozenset({"x", "y"})))).met
 
 
 # --- transitions ---------------------------------------------------------------------------

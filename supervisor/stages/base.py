@@ -1,14 +1,14 @@
 """The vocabulary of stages: keys, requirements, results, and what evaluators read.
 
-Pure domain code: no Flask, no database. The web layer loads a ``TrackSnapshot`` and the
-engine decides from it.
+Pure domain code: no Flask, no database. The web layer loads a ``TrackSnapshot`` with its
+``TrackFacts`` and the engine decides from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -38,6 +38,17 @@ _STAGE_LABELS = {
 }
 
 
+class Kind(StrEnum):
+    """The kinds of requirement; ``kinds.EVALUATORS`` has an evaluator for each."""
+
+    LESSONS_PASSED = "lessons_passed"
+    LESSONS_DISCUSSED = "lessons_discussed"
+    CHECKLIST = "checklist"
+    WALKTHROUGH_FINISHED = "walkthrough_finished"
+    CHECKINS_HELD = "checkins_held"
+    OVERDUE_LIMIT = "overdue_limit"
+
+
 @dataclass(frozen=True)
 class Requirement:
     """One condition for leaving a stage, declared as data and checked by its kind's evaluator."""
@@ -65,13 +76,51 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Lessons:
+    """A child's lessons: those finished with a passing first-try score, and those a guardian
+    ticked as talked through."""
+
+    passed: frozenset[str] = frozenset()
+    discussed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A track's ticked checklist keys, and the family's own items for the track's stage."""
+
+    ticked: frozenset[str] = frozenset()
+    family_items: tuple[tuple[str, str], ...] = ()  # (key, label), oldest first
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    """A track's check-ins as the permit's requirements count them."""
+
+    held: tuple[date, ...] = ()  # due dates of held check-ins since the track entered its stage
+    family_count: int | None = None  # the family's stricter rules, if it set any
+    family_weeks: int | None = None
+    overdue: int | None = None  # overdue in the last 30 days; None while no schedule is agreed
+
+
+@dataclass(frozen=True)
+class TrackFacts:
+    """What a track's requirements read. Only what its stage's kinds need is loaded; the
+    rest keeps these empty defaults, so a track's facts are the same read alone or with others."""
+
+    lessons: Lessons = Lessons()
+    checklist: Checklist = Checklist()
+    walkthroughs_finished: int = 0
+    checkins: CheckIns = CheckIns()
+
+
+@dataclass(frozen=True)
 class TrackSnapshot:
-    """What evaluators may know about a track: its stage, times, and facts keyed by kind."""
+    """What evaluators may know about a track: its stage, times, and facts."""
 
     stage: StageKey
     entered_at: datetime
     now: datetime
-    facts: Mapping[str, Any]
+    facts: TrackFacts = TrackFacts()
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from supervisor.stages import FIRST, STAGES
-from supervisor.stages.base import Result, Stage, StageKey, TrackSnapshot
+from supervisor.stages.base import Kind, Result, Stage, StageKey, TrackSnapshot
 from supervisor.stages.events import EventKind
-from supervisor.stages.kinds import evaluate
+from supervisor.stages.kinds import checklist_items, evaluate
 
 
 class Refused(Exception):
@@ -74,6 +74,16 @@ class Transition:
 def progress(snapshot: TrackSnapshot) -> Progress:
     stage = STAGES[snapshot.stage]
     return Progress(stage, tuple(Result(r, evaluate(r, snapshot)) for r in stage.requirements))
+
+
+def checklist(snapshot: TrackSnapshot) -> list[tuple[str, str, bool]]:
+    """(key, label, ticked) of every item the stage's checklist requirements ask for."""
+    return [
+        item
+        for requirement in STAGES[snapshot.stage].requirements
+        if requirement.kind == Kind.CHECKLIST
+        for item in checklist_items(requirement, snapshot.facts.checklist)
+    ]
 
 
 def _check_current(current: StageKey, expected_from: StageKey) -> None:

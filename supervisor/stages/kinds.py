@@ -1,29 +1,25 @@
-"""Requirement kinds: one evaluator per kind, registered by name.
+"""Requirement kinds: how a requirement of each kind is met, from its params and the
+track's facts.
 
-Adding a kind is adding a function here (or in any imported module) with ``@evaluator``
-and, on the database side, its fact loader in ``supervisor.tracks.facts``; nothing else
-changes. Each evaluator reads only ``snapshot.facts[kind]`` and the requirement's params.
+Each evaluator reads the requirement's params and the typed ``TrackFacts`` of the snapshot,
+which ``supervisor.tracks.facts`` loads; ``EVALUATORS`` (at the end) names the evaluator of
+each ``Kind``. Adding a kind is adding it to ``Kind``, its evaluator here and, if it reads
+something new, a field of ``TrackFacts`` and its read in ``supervisor.tracks.facts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from types import MappingProxyType
 
-from supervisor.stages.base import Evaluator, Requirement, Status, TrackSnapshot
-
-EVALUATORS: dict[str, Evaluator] = {}
-
-
-def evaluator(kind: str) -> Callable[[Evaluator], Evaluator]:
-    """Register ``function`` as the evaluator of requirements of ``kind``."""
-
-    def register(function: Evaluator) -> Evaluator:
-        if kind in EVALUATORS:
-            raise ValueError(f"requirement kind {kind!r} has two evaluators")
-        EVALUATORS[kind] = function
-        return function
-
-    return register
+from supervisor.stages.base import (
+    Checklist,
+    Evaluator,
+    Kind,
+    Requirement,
+    Status,
+    TrackSnapshot,
+)
 
 
 def evaluate(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
@@ -37,19 +33,21 @@ def count_status(have: int, need: int, missing: str) -> Status:
     )
 
 
-@evaluator("checklist")
-def checklist(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """Every item in ``params["items"]`` and every item the family added, ticked by a guardian.
+def checklist_items(requirement: Requirement, facts: Checklist) -> list[tuple[str, str, bool]]:
+    """(key, label, ticked) of every item in ``params["items"]`` and every item the family
+    added for the stage: what the checklist asks, as the track page lists it."""
+    return [
+        (key, label, key in facts.ticked)
+        for key, label in (*requirement.params["items"], *facts.family_items)
+    ]
 
-    The fact is ``(ticked keys, family's own (key, label) items for this stage)``.
-    """
-    ticked, family_items = snapshot.facts.get("checklist", (frozenset(), ()))
-    items = [key for key, _label in (*requirement.params["items"], *family_items)]
-    left = [key for key in items if key not in ticked]
+
+def checklist(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
+    """Every item of the checklist (``checklist_items``) ticked by a guardian."""
+    items = checklist_items(requirement, snapshot.facts.checklist)
+    left = sum(not ticked for _key, _label, ticked in items)
     return count_status(
-        len(items) - len(left),
-        len(items),
-        f"{len(left)} checklist item{'s' if len(left) != 1 else ''} to tick",
+        len(items) - left, len(items), f"{left} checklist item{'s' if left != 1 else ''} to tick"
     )
 
 
@@ -57,46 +55,40 @@ def _lessons_in_scope(requirement: Requirement) -> frozenset[str]:
     return frozenset(requirement.params["lessons"])
 
 
-@evaluator("lessons_passed")
 def lessons_passed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     """Every lesson in ``params["lessons"]`` finished with a passing first-try quiz score."""
     needed = _lessons_in_scope(requirement)
-    have = len(needed & snapshot.facts.get("lessons_passed", frozenset()))
+    have = len(needed & snapshot.facts.lessons.passed)
     left = len(needed) - have
     return count_status(have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to pass")
 
 
-@evaluator("lessons_discussed")
 def lessons_discussed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     """Every lesson in ``params["lessons"]`` ticked by a guardian as talked through."""
     needed = _lessons_in_scope(requirement)
-    have = len(needed & snapshot.facts.get("lessons_discussed", frozenset()))
+    have = len(needed & snapshot.facts.lessons.discussed)
     left = len(needed) - have
     return count_status(
         have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to talk through"
     )
 
 
-@evaluator("walkthrough_finished")
 def walkthrough_finished(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """The platform's privacy walkthrough gone through to the end (fact: finished runs)."""
+    """The platform's privacy walkthrough gone through to the end, ``params["runs"]`` times."""
     need = int(requirement.params.get("runs", 1))
     return count_status(
-        snapshot.facts.get("walkthrough_finished", 0),
+        snapshot.facts.walkthroughs_finished,
         need,
         "go through the privacy walkthrough together",
     )
 
 
-@evaluator("checkins_held")
 def checkins_held(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """Enough check-ins held, the first at least ``weeks`` ago; a family may ask for more.
-
-    Fact: (dates of held check-ins, the family's stricter count or None, stricter weeks or None).
-    """
-    held, family_count, family_weeks = snapshot.facts.get("checkins_held", ((), None, None))
-    need = max(int(requirement.params["count"]), family_count or 0)
-    weeks = max(int(requirement.params["weeks"]), family_weeks or 0)
+    """Enough check-ins held, the first at least ``weeks`` ago; a family may ask for more."""
+    checkins = snapshot.facts.checkins
+    held = checkins.held
+    need = max(int(requirement.params["count"]), checkins.family_count or 0)
+    weeks = max(int(requirement.params["weeks"]), checkins.family_weeks or 0)
     span = (snapshot.now.date() - min(held)).days if held else 0
     if len(held) < need:
         left = need - len(held)
@@ -121,14 +113,24 @@ def _ago(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
-@evaluator("overdue_limit")
 def overdue_limit(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
-    """At most ``max`` overdue check-ins in the last 30 days (fact: that count, or None while
-    no schedule is agreed)."""
-    late = snapshot.facts.get("overdue_limit")
+    """At most ``max`` overdue check-ins in the last 30 days, once a schedule is agreed."""
+    late = snapshot.facts.checkins.overdue
     if late is None:
         return Status(False, 0, 1, "agree a check-in schedule together")
     allowed = int(requirement.params["max"])
     if late > allowed:
         return Status(False, 0, 1, f"{late} check-ins were missed in the last month")
     return Status(True, 1, 1)
+
+
+EVALUATORS: Mapping[str, Evaluator] = MappingProxyType(
+    {
+        Kind.LESSONS_PASSED: lessons_passed,
+        Kind.LESSONS_DISCUSSED: lessons_discussed,
+        Kind.CHECKLIST: checklist,
+        Kind.WALKTHROUGH_FINISHED: walkthrough_finished,
+        Kind.CHECKINS_HELD: checkins_held,
+        Kind.OVERDUE_LIMIT: overdue_limit,
+    }
+)

@@ -19,7 +19,7 @@ from supervisor.local_time import when
 from supervisor.models import Track
 from supervisor.permit.records import ScheduleState
 from supervisor.stages import engine
-from supervisor.stages.base import StageKey, TrackSnapshot
+from supervisor.stages.base import Kind, StageKey, TrackSnapshot
 from supervisor.tracks.age_gate import AgeGate
 
 Who = Literal["guardian", "child", "nobody"]
@@ -120,24 +120,22 @@ def _for_requirement(
     track: Track, snapshot: TrackSnapshot, kind: str, child: str, schedule: ScheduleState | None
 ) -> NextStep | None:
     lessons = url_for("family_lessons.child_lessons", child_id=track.child_id)
-    if kind == "lessons_passed":
-        passed = snapshot.facts.get("lessons_passed", frozenset())
-        key = next(k for k, lesson in LESSONS.items() if lesson.core and k not in passed)
+    done = snapshot.facts.lessons
+    if kind == Kind.LESSONS_PASSED:
+        key = next(k for k, lesson in LESSONS.items() if lesson.core and k not in done.passed)
         return NextStep("child", f"Next for {child}, on the tablet: {_lesson(key)}", lessons)
-    if kind == "lessons_discussed":
-        passed = snapshot.facts.get("lessons_passed", frozenset())
-        talked = snapshot.facts.get("lessons_discussed", frozenset())
-        left = [k for k in LESSONS if k not in talked]
-        key = next((k for k in left if k in passed), left[0])
+    if kind == Kind.LESSONS_DISCUSSED:
+        left = [k for k in LESSONS if k not in done.discussed]
+        key = next((k for k in left if k in done.passed), left[0])
         return NextStep("guardian", f"Talk {_lesson(key)} through with {child}", f"{lessons}#{key}")
-    if kind == "checklist":
+    if kind == Kind.CHECKLIST:
         return NextStep("guardian", "Tick the guardian checklist", _show(track, "checklist"))
-    if kind == "walkthrough_finished":
+    if kind == Kind.WALKTHROUGH_FINISHED:
         return NextStep(
             "guardian", "Go through the privacy walkthrough together",
             url_for("permit.walkthrough", track_id=track.id),
         )  # fmt: skip
-    if kind in ("checkins_held", "overdue_limit") and schedule is not None:
+    if kind in (Kind.CHECKINS_HELD, Kind.OVERDUE_LIMIT) and schedule is not None:
         if schedule.unrecorded:
             return NextStep(
                 "guardian", _record_label(schedule),

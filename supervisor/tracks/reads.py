@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from supervisor.extensions import db
 from supervisor.models import Guardian, Notification, Track, TrackEvent
 from supervisor.permit.records import ScheduleState
-from supervisor.stages import STAGES, engine
+from supervisor.stages import engine
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.events import EventKind
 from supervisor.tracks import facts
@@ -43,14 +43,9 @@ def history(track_id: int) -> list[TrackEvent]:
 
 def track_view(track: Track) -> TrackView:
     snapshot = facts.snapshots(db.session, [track])[track.id]
-    ticked, family_items = snapshot.facts.get("checklist", (frozenset(), ()))
-    items = [
-        (key, label, key in ticked)
-        for requirement in STAGES[track.stage].requirements
-        if requirement.kind == "checklist"
-        for key, label in (*requirement.params["items"], *family_items)
-    ]
-    return TrackView(track, engine.progress(snapshot), history(track.id), items, snapshot)
+    return TrackView(
+        track, engine.progress(snapshot), history(track.id), engine.checklist(snapshot), snapshot
+    )
 
 
 def progress_by_track(
