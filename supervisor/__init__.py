@@ -41,7 +41,6 @@ def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, A
     app.config.from_object(config)
     app.config.from_prefixed_env("SUPERVISOR")
     app.config.update(overrides or {})
-    app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     links.configure(app)
@@ -61,14 +60,11 @@ def _instance_secret_key(app: Flask) -> str:
 
 def register_extensions(app: Flask) -> None:
     from supervisor import access, authority, request_log, security, templating
-    from supervisor import db as database
     from supervisor.auth import sessions
     from supervisor.extensions import csrf, db, login_manager
     from supervisor.tablet import devices
 
     db.init_app(app)
-    database.drop_async_teardown(app)
-    database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load)
@@ -78,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+    db.end_requests(app)  # last: its error page, should a COMMIT fail, gets the hooks above
 
 
 def register_converters(app: Flask) -> None:

@@ -37,7 +37,6 @@ def deny(reason: str) -> None:
             actor=current_user._get_current_object() if current_user.is_authenticated else None,
             subject=f"{request.method} {mask_tokens(request.path)} ({reason})",
         )
-        db.session.commit()
     abort(403)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -15,6 +17,7 @@ from werkzeug.exceptions import (
 )
 
 from supervisor.extensions import db
+from supervisor.stages import engine
 
 MESSAGES = {
     400: "Something in that request didn't make sense. Go back and try again.",
@@ -84,12 +87,56 @@ def plain_page(code: int, text: str) -> tuple[str, int]:
 
 
 class Refusal(Conflict):
-    """A 409 whose description is written for the family; the page shows it as the message."""
+    """A 409 whose description is written for the family; the page shows it as the message.
+
+    Nothing the request wrote is saved, unless the refusal is itself ``recorded`` (a change
+    closed as outdated, with its audit row and notice): then what was written stands.
+    """
+
+    def __init__(self, description: str | None = None, *, recorded: bool = False) -> None:
+        super().__init__(description)
+        self.recorded = recorded
+
+
+RefusalPage = Callable[[str], str | None]
+REFUSAL_PAGES: dict[str, RefusalPage] = {}
+
+
+def refusal_page(blueprint: Blueprint) -> Callable[[RefusalPage], RefusalPage]:
+    """Declare how ``blueprint``'s pages show a refusal: the page the form was on, again, with
+    the reason (what was typed is in the form, which reads the POST). ``None``, or a row gone
+    meanwhile (404), means the error page."""
+
+    def register(page: RefusalPage) -> RefusalPage:
+        REFUSAL_PAGES[blueprint.name] = page
+        return page
+
+    return register
+
+
+def handle_refusal(error: Refusal | engine.Refused) -> tuple[str, int]:
+    """The one way a refused operation ends: what the request wrote is undone (what it
+    recorded about the refusal kept), and the page shows the reason. A stage move the engine
+    refuses is 409 when the page was stale or replayed, 422 when it asked what may not be."""
+    if isinstance(error, Refusal) and error.recorded:
+        db.keep()
+    else:
+        db.undo()
+    if isinstance(error, engine.Refused):
+        reason, code = error.reason, 409 if error.conflict else 422
+    else:
+        reason, code = str(error.description), error.code
+    page = REFUSAL_PAGES.get(request.blueprint or "")
+    try:
+        shown = page(reason) if page is not None else None
+    except HTTPException:  # the page's own row is gone too
+        shown = None
+    return (shown, code) if shown is not None else render_error(code, reason)
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:
-    message = error.description if isinstance(error, Refusal) else None
-    return render_error(error.code or 500, message)
+    db.undo()
+    return render_error(error.code or 500)
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -119,19 +166,21 @@ def handle_conflict(
     count as one; any other database error is a 500."""
     if isinstance(error, sa.exc.DBAPIError) and not is_conflict(error):
         return handle_unexpected(error)
-    db.session.rollback()
+    db.undo()
     return render_error(Conflict.code)
 
 
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Any exception that escaped a view: a generic page (the details go to the log)."""
     current_app.logger.exception("Unhandled error")
-    db.session.rollback()
+    db.undo()
     return render_error(InternalServerError.code)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Refusal, handle_refusal)
+    app.register_error_handler(engine.Refused, handle_refusal)
     app.register_error_handler(StaleDataError, handle_conflict)
     app.register_error_handler(ObjectDeletedError, handle_conflict)
     app.register_error_handler(sa.exc.NoResultFound, handle_conflict)

@@ -21,7 +21,6 @@ from supervisor.auth.forms import (
     SignupForm,
     normalise_email,
 )
-from supervisor.extensions import db
 from supervisor.family import invites, rules
 from supervisor.tablet import devices
 from supervisor.tracks import operations
@@ -63,12 +62,10 @@ def signup() -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
-            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         else:
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
-            db.session.commit()
             flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
             return redirect(url_for("family.home"))
     return render_template("auth/signup.html", form=form)
@@ -98,9 +95,7 @@ def login() -> str | Response | tuple[str, int]:
         if guardian is not None:
             sessions.start(guardian)
             operations.end_supervision_at_majority(guardian.family_id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return render_template("auth/login.html", form=form), 429
@@ -119,7 +114,6 @@ def logout() -> Response:
             actor=current_user._get_current_object(),
         )
     sessions.end()
-    db.session.commit()
     if devices.current() is not None:
         return redirect(url_for("tablet.picker"))
     flash("You are signed out.", "success")
@@ -150,10 +144,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             guardian = invites.accept(found, form.name.data, email, form.password.data)
         except accounts.EmailTaken:
             audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
-            db.session.commit()  # keep the count and the audit record
             form.email.errors.append(EMAIL_TAKEN)
         except invites.AlreadyUsed:
-            db.session.commit()  # keep the count
             form.form_errors.append(invites.InviteProblem.USED.value)
             return render_template("auth/join.html", form=form, invite=None), 409
         else:
@@ -167,7 +159,6 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
                 + rules.held_invites_notice(held),
                 by=guardian,
             )
-            db.session.commit()
             flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
             return redirect(url_for("family.home"))
     return render_template("auth/join.html", form=form, invite=found)
@@ -191,11 +182,9 @@ def account() -> str | Response | tuple[str, int]:
                 f"{guardian.name} changed their password; their other devices were signed out.",
                 by=guardian,
             )
-            db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
         audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
-        db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return _account_page(form=form), 429
@@ -231,7 +220,6 @@ def details() -> Response | tuple[str, int]:
                 f"{before[0]} changed {' and '.join(c for c in changed if c)}.",
                 by=guardian,
             )
-            db.session.commit()
             flash("Your name and email are saved.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(details_form=form), 400
@@ -256,7 +244,6 @@ def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:
     if retry_at is None:
         return None
     audit.record(action, audit.DENIED, family_id=None, subject=email)
-    db.session.commit()
     form.form_errors.append(signup_throttle.refusal_message(retry_at))
     return 429
 

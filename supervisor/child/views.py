@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from supervisor import clock
 from supervisor.access import current_child, require_child
 from supervisor.child import steps
+from supervisor.errors import refusal_page
 from supervisor.extensions import db
 from supervisor.models import Guardian, LearningMoment, Track
 from supervisor.permit import agreed, records
@@ -17,7 +18,6 @@ from supervisor.permit.forms import AgreeForm, ReflectionForm
 from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
 from supervisor.permit.views import agreement_page
-from supervisor.stages import engine
 from supervisor.stages.base import StageKey
 from supervisor.templating import family_zone
 from supervisor.tracks import age_gate, operations, queries
@@ -25,10 +25,6 @@ from supervisor.tracks.forms import RequestForm
 from supervisor.tracks.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 
 bp = Blueprint("child", __name__, url_prefix="/me")
-TERMS_CHANGED = (
-    "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
-    "Read the new version below, and agree again if you do."
-)
 bp.before_request(require_child)
 
 
@@ -91,12 +87,7 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
     form = RequestForm()
     if not form.validate_on_submit():
         return _render(track, form), 400
-    try:
-        operations.request_sign_off(current_child(), track, form.note.data)
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(_own_track_or_404(track_id), form, refused.reason), 409
-    db.session.commit()
+    operations.request_sign_off(current_child(), track, form.note.data)
     flash("Your request is on its way to your guardians.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -109,13 +100,7 @@ def agree_schedule(track_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
         return redirect(url_for("child.track", track_id=track.id))
-    try:
-        agreed = records.child_agrees(current_child(), track, form.terms.data)
-    except records.TermsChanged:
-        db.session.rollback()
-        return _render(track, error=TERMS_CHANGED), 409
-    if agreed:
-        db.session.commit()
+    if records.child_agrees(current_child(), track, form.terms.data):
         flash("You agreed. The schedule is in force now.", "success")
     else:
         flash("There is no schedule waiting for your “I agree”.", "info")
@@ -132,10 +117,9 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
         flash("There is no arrangement waiting for your “I agree”.", "info")
     elif form.terms.data != track.monitoring:
-        return _render(track, error=TERMS_CHANGED), 409
+        raise records.TermsChanged
     else:
         track.monitoring_child_agreed_at = clock.now()
-        db.session.commit()
         flash("You agreed to how your guardians look in.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -147,7 +131,6 @@ def choose_connections(track_id: int) -> Response:
     chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
     if track.stage == "licence":
         track.connections = chosen
-        db.session.commit()
         flash("Saved. You can change this any time.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -174,7 +157,6 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
         return _render(track, error="; ".join(form.reflection.errors)), 400
     moment.reflection = form.reflection.data
     moment.reflected_at = clock.now()
-    db.session.commit()
     flash(
         "Thank you. Your reflection is saved"
         + (" for your next check-in." if moment.talked_in_id is None else "."),
@@ -202,6 +184,13 @@ def monitoring_sign() -> dict[str, object]:
             (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child) for t in watched
         ]
     }
+
+
+@refusal_page(bp)
+def _refused(reason: str) -> str | None:
+    """A refused request or "I agree": the track page again, with the reason."""
+    track_id = (request.view_args or {}).get("track_id")
+    return _render(_own_track_or_404(track_id), error=reason) if track_id else None
 
 
 def _own_track_or_404(track_id: int) -> Track:

@@ -57,7 +57,6 @@ def leave() -> str | Response | tuple[str, int]:
     )
     membership.end(guardian, membership.LEFT, by=None)
     sessions.end()
-    db.session.commit()
     flash(
         f"You have left {family.name}. You can no longer sign in to it; your email address "
         "is free for a new account.",
@@ -92,7 +91,6 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
             f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
             by=guardian,
         )
-        db.session.commit()
         flash(
             f"Removing {target.name} waits for another guardian's approval in Family settings "
             f"({target.name} cannot decide on it). They have been told.",
@@ -106,7 +104,6 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
         "the family. What they did stays in the history under their name.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"{target.name} is no longer a guardian of {family.name}.", "success")
     return redirect(url_for("guardians.index"))
 

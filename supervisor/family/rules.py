@@ -42,8 +42,10 @@ TITLES = {
 }
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(Refusal):
     """Another guardian approved, refused or withdrew the change first."""
+
+    description = "This change was already approved, refused or withdrawn."
 
 
 class Outdated(Exception):

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from supervisor import audit, authority, clock, links
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
-from supervisor.errors import render_error
+from supervisor.errors import Refusal, render_error
 from supervisor.extensions import db
 from supervisor.family import data, invites, rules
 from supervisor.family.forms import (
@@ -159,7 +159,6 @@ def settings() -> str | Response:
             " ".join(told) + rules.held_invites_notice(invites_held),
             by=guardian,
         )
-        db.session.commit()
         return redirect(url_for("family.settings"))
     return _settings_page(family, form=form)
 
@@ -182,7 +181,6 @@ def rename() -> Response | tuple[str, int]:
         f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"Your family is now called “{family.name}”.", "success")
     return redirect(url_for("family.settings"))
 
@@ -237,9 +235,6 @@ def _close(
     what = rules.asked(proposal)
     try:
         decide()
-    except rules.AlreadyDecided:
-        db.session.rollback()
-        return render_error(409, "This change was already approved, refused or withdrawn.")
     except rules.Outdated:
         text = (
             f"The request to {what} was made when things stood differently (what it is about "
@@ -247,14 +242,12 @@ def _close(
             "wanted."
         )
         authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
-        db.session.commit()
-        return render_error(409, text)
+        raise Refusal(text, recorded=True) from None
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
         f"{guardian.name} {verb} the request to {what}.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"You {verb} the request to {what}.", "success")
     return redirect(url_for("family.settings"))
 
@@ -267,7 +260,6 @@ def read_notifications() -> Response:
         .where(Notification.guardian_id == current_guardian().id, Notification.read_at.is_(None))
         .values(read_at=clock.now())
     )
-    db.session.commit()
     return redirect(url_for("family.home"))
 
 
@@ -288,7 +280,6 @@ def add_child() -> str | Response:
             f"(born {MONTHS[child.birth_month - 1]} {child.birth_year}).",
             by=guardian,
         )
-        db.session.commit()
         flash(f"{child.display_name}'s profile is ready.", "success")
         return redirect(url_for("family.home"))
     return render_template("family/child_form.html", form=form, child=None, colours=COLOURS)
@@ -302,7 +293,6 @@ def edit_child(child_id: int) -> str | Response:
     if form.validate_on_submit():
         _fill_profile(child, form)
         authority.done(child.get_id(), by=current_guardian())
-        db.session.commit()
         flash(f"{child.display_name}'s profile is saved.", "success")
         return redirect(url_for("family.home"))
     return render_template(
@@ -344,7 +334,6 @@ def birth_date(child_id: int) -> str | Response:
                 f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
                 by=guardian,
             )
-            db.session.commit()
             flash(
                 f"That makes {child.display_name} older, so supervision ends sooner: another "
                 "guardian must approve it in Family settings. They have been told.",
@@ -358,7 +347,6 @@ def birth_date(child_id: int) -> str | Response:
         )
         authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
         operations.end_supervision_at_majority(child.family_id, because, child.id)
-        db.session.commit()
         flash(f"{child.display_name}'s birth date is now {new}.", "success")
         return redirect(url_for("family.home"))
     return render_template(
@@ -389,7 +377,6 @@ def delete_child(child_id: int) -> str | Response:
                     f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
                     by=guardian,
                 )
-                db.session.commit()
                 flash(
                     f"Removing {child.display_name}'s profile waits for another guardian's "
                     "approval in Family settings. They have been told.",
@@ -402,7 +389,6 @@ def delete_child(child_id: int) -> str | Response:
                 by=guardian,
             )
             db.session.delete(child)
-            db.session.commit()
             flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
             return redirect(url_for("family.home"))
     return render_template(
@@ -423,7 +409,6 @@ def set_pin(child_id: int) -> str | Response:
             authority.done(
                 child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
             )
-            db.session.commit()
             flash(f"{child.display_name}'s PIN is set.", "success")
             return redirect(url_for("family.home"))
         form.pin.errors.append(problem)
@@ -443,7 +428,6 @@ def unlock_profile(child_id: int) -> Response:
         f"{guardian.name} opened {child.display_name}'s profile again after wrong PINs.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"{child.display_name}'s profile is open again.", "success")
     return redirect(url_for("family.home"))
 
@@ -458,7 +442,6 @@ def export_data() -> Response:
         by=guardian,
     )
     payload = data.export(guardian.family_id)
-    db.session.commit()
     response = jsonify(payload)
     response.headers["Content-Disposition"] = 'attachment; filename="family-data.json"'
     return response
@@ -481,7 +464,6 @@ def delete_family() -> str | Response:
                 subject=f"family:{family.id}",
             )
             data.delete_family(family.id)
-            db.session.commit()
             session.clear()
             flash("Your family and everything in it are deleted.", "success")
             return redirect(url_for("auth.index"))
@@ -508,7 +490,6 @@ def create_invite() -> str:
         proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
         notice = f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}"
     authority.done(f"invite:{invite.id}", notice, by=guardian)
-    db.session.commit()
     link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
@@ -525,7 +506,6 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
         f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
     )
     db.session.delete(invite)
-    db.session.commit()
     flash("The invite link no longer works.", "success")
     return redirect(url_for("family.home"))
 

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
-from supervisor.extensions import db
 from supervisor.family import own_words, rules
 from supervisor.family.forms import ItemWordingForm, PromptWordingForm, RemovalForm
 from supervisor.family.views import WAITS
@@ -62,7 +61,6 @@ def edit_item(item_id: int) -> str | Response:
             "stay.",
             by=guardian,
         )
-        db.session.commit()
         flash("The checklist item is reworded for every track.", "success")
         return redirect(url_for("family_words.index"))
     return _item_page(item, form=form)
@@ -88,7 +86,6 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
             f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
             by=guardian,
         )
-        db.session.commit()
         flash(
             "Removing a checklist item asks less of every track, so it waits for another "
             "guardian's approval in Family settings. They have been told.",
@@ -103,7 +100,6 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
         "the history.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"“{item.label}” is no longer on your checklist.", "success")
     return redirect(url_for("family_words.index"))
 
@@ -124,7 +120,6 @@ def edit_prompt(prompt_id: int) -> str | Response:
             f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
             by=guardian,
         )
-        db.session.commit()
         flash("The prompt is reworded.", "success")
         return redirect(url_for("family_words.index"))
     return _prompt_page(prompt, form=form)
@@ -144,7 +139,6 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
         f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",
         by=guardian,
     )
-    db.session.commit()
     flash("The prompt is out of the bank. Check-ins that used it keep its words.", "success")
     return redirect(url_for("family_words.index"))
 

@@ -69,7 +69,6 @@ def discussed(child_id: int, key: str) -> Response:
             )
         elif not form.ticked.data and existing is not None:
             db.session.delete(existing)
-        db.session.commit()
     return redirect(url_for("family_lessons.child_lessons", child_id=child.id, _anchor=key))
 
 
@@ -88,7 +87,6 @@ def prompt_bank() -> str | Response:
                 created_at=clock.now(),
             )
         )
-        db.session.commit()
         flash("Your prompt is in the bank.", "success")
         return redirect(url_for("family_lessons.prompt_bank"))
     everything = sorted(prompts.for_family(family_id), key=lambda p: (p.stage, p.topic))

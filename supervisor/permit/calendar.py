@@ -72,7 +72,6 @@ def new_link() -> str:
         f"{guardian.name} made a new calendar link for the check-ins; the old one stopped working.",
         by=guardian,
     )
-    db.session.commit()
     link = links.absolute_url("calendar.feed", token=token)
     return render_template("permit/calendar_link.html", link=link)
 
@@ -87,6 +86,5 @@ def revoke() -> Response:
     authority.done(
         f"family:{family.id}", f"{guardian.name} stopped the calendar link.", by=guardian
     )
-    db.session.commit()
     flash("The calendar link no longer works.", "success")
     return redirect(url_for("family.settings"))

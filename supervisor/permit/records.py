@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
+from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.models import (
     CheckIn,
@@ -264,8 +265,13 @@ def propose(
         )
 
 
-class NotAtPermit(Exception):
+class NotAtPermit(Refusal):
     """The track left the learner's permit while the request waited for its row."""
+
+    description = (
+        "This track left the learner's permit while your changes were being saved, so nothing "
+        "was saved: how a guardian looks in and the check-ins belong to the learner's permit."
+    )
 
 
 def _lock_stage(track: Track) -> str:
@@ -276,8 +282,13 @@ def _lock_stage(track: Track) -> str:
     return stage
 
 
-class TermsChanged(Exception):
+class TermsChanged(Refusal):
     """What the child agreed to is no longer what is proposed: a guardian changed it."""
+
+    description = (
+        "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
+        "Read the new version below, and agree again if you do."
+    )
 
 
 def schedule_terms(version: CheckInSchedule) -> str:

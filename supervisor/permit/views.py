@@ -57,7 +57,6 @@ def walkthrough(track_id: int) -> str | Response:
     open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
     if request.method == "POST":  # start a new run, or carry on with the open one
         run = open_run or records.start_run(track)
-        db.session.commit()
         return redirect(
             url_for(
                 "permit.walkthrough_step",
@@ -89,7 +88,6 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
     form = StepForm(obj=saved)
     if form.validate_on_submit():
         records.answer_step(run, guide, step, form.outcome.data, form.note.data)
-        db.session.commit()
         if step + 1 < len(guide.steps):
             return redirect(
                 url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
@@ -119,7 +117,6 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
             track.monitoring_child_agreed_at = None  # a new arrangement needs a new "I agree"
         track.monitoring = form.arrangement.data
         track.monitoring_agreed_at = clock.now()
-        db.session.commit()
         flash(
             "The arrangement is saved. Your child sees it on every page of their profile.",
             "success",
@@ -166,12 +163,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
                 versions.append(
                     schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
                 )
-        try:
-            records.propose(current_guardian(), track, versions, form.minutes.data)
-        except records.NotAtPermit:
-            db.session.rollback()
-            return _not_at_permit(family_row_or_404(Track, track_id)) or render_error(409)
-        db.session.commit()
+        records.propose(current_guardian(), track, versions, form.minutes.data)
         flash(
             f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
             "success",
@@ -222,7 +214,6 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         except records.AlreadyRecorded:  # saved by someone else a moment ago
             form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
             return _page("permit/checkin.html", track, form=form, state=state), 409
-        db.session.commit()
         flash("The check-in is recorded.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/checkin.html", track, form=form, state=state)
@@ -270,7 +261,6 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
             f"{track.child.display_name} · {track_name(track)}: {form.reason.data}",
             by=guardian,
         )
-        db.session.commit()
         flash("The check-in is corrected. The earlier record stays in its history.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     if not current:
@@ -353,7 +343,6 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
                 f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
                 by=guardian,
             )
-            db.session.commit()
             flash("The learning moment is withdrawn. It stays in the records, marked.", "success")
             return redirect(url_for("tracks.show", track_id=track.id))
     elif moment.withdrawn_at is not None and request.method == "POST":
@@ -405,7 +394,6 @@ def add_moment(track_id: int) -> str | Response:
                 created_at=clock.now(),
             )
         )
-        db.session.commit()
         flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/moment.html", track, form=form)

@@ -32,7 +32,6 @@ def index() -> str | Response:
         )
         # From now on this browser is shared: the guardian unlocks it again from the picker.
         sessions.end()
-        db.session.commit()
         flash(f"This browser is now “{device.name}”. Everyone picks their profile here.", "success")
         return devices.set_cookie(redirect(url_for("tablet.picker")), token)
     return render_template(
@@ -55,6 +54,5 @@ def revoke(device_id: int) -> Response:
         by=guardian,
     )
     db.session.delete(device)
-    db.session.commit()
     flash(f"“{device.name}” no longer works as the family tablet.", "success")
     return redirect(url_for("devices.index"))

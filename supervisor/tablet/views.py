@@ -56,12 +56,10 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
             sessions.start(child, device)
             audit.record("pin_unlock", audit.SUCCESS, family_id=child.family_id, actor=child)
             operations.end_supervision_at_majority(child.family_id)
-            db.session.commit()
             return redirect(url_for("child.home"))
         audit.record("pin_unlock", audit.FAILURE, family_id=child.family_id, actor=child)
         if result.locked:
             audit.record("pin_lockout", audit.DENIED, family_id=child.family_id, actor=child)
-        db.session.commit()
         status = 200 if result.attempts_left else 429
         form.form_errors.append(_pin_message(result))
     return render_template("tablet/unlock_child.html", form=form, child=child), status
@@ -84,9 +82,7 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
             device.last_used_at = clock.now()
             sessions.start(result.guardian, device)
             operations.end_supervision_at_majority(guardian.family_id)
-            db.session.commit()
             return redirect(url_for("family.home"))
-        db.session.commit()
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             status = 429

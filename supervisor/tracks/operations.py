@@ -2,7 +2,7 @@
 back, removing one started by mistake, and the end of supervision at 18.
 
 Each operation writes its history row (and audit record and notifications) in the caller's
-transaction; the view (or the daily job) commits once. The engine decides; these functions
+transaction; the request (or the daily job) commits once. The engine decides; these functions
 only record. Every stage move goes through ``_move``, which locks the track's row first, so two
 requests for one track take turns and the loser sees what the winner did.
 """

@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
+from supervisor.errors import refusal_page
 from supervisor.extensions import db
 from supervisor.models import Child, FamilyChecklistItem, Track
 from supervisor.permit.summary import permit_view
-from supervisor.stages import STAGES, engine
+from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, operations, queries
 from supervisor.tracks.forms import (
@@ -42,7 +43,6 @@ def add(child_id: int) -> str | Response:
         track = operations.add_track(
             current_guardian(), child, form.platform.data, form.other_name.data
         )
-        db.session.commit()
         flash(
             f"{child.display_name} starts {operations.track_name(track)} with instruction.",
             "success",
@@ -74,11 +74,7 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, remove_form=form), 400
     guardian = current_guardian()
-    try:
-        operations.remove_track(guardian, track, form.reason.data)
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    operations.remove_track(guardian, track, form.reason.data)
     name, child = operations.track_name(track), track.child.display_name
     authority.done(
         f"track:{track.id}",
@@ -86,7 +82,6 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
         f"(“{form.reason.data}”). Its history is kept.",
         by=guardian,
     )
-    db.session.commit()
     flash(
         f"{child}'s {name} track is removed; {child} no longer sees it. Its history is kept.",
         "success",
@@ -106,7 +101,6 @@ def tick(track_id: int) -> str | Response | tuple[str, int]:
     operations.set_tick(
         current_guardian(), track, form.item.data, labels[form.item.data], form.ticked.data
     )
-    db.session.commit()
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
 
@@ -120,7 +114,6 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
     db.session.add(
         FamilyChecklistItem(family_id=track.family_id, stage=track.stage, label=form.label.data)
     )
-    db.session.commit()
     flash("Your checklist item is added for every track at this stage.", "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
@@ -130,7 +123,6 @@ def refresher(track_id: int) -> Response:
     """Switch the yearly refresher reminder on or off for a licence."""
     track = family_row_or_404(Track, track_id)
     track.refresher = request.form.get("on") == "y"
-    db.session.commit()
     return redirect(url_for("tracks.show", track_id=track.id))
 
 
@@ -141,16 +133,9 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
     form = SignOffForm()
     if not form.validate_on_submit():
         return _render(track, sign_off_form=form), 400
-    try:
-        result = operations.sign_off(
-            current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
-        )
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(
-            family_row_or_404(Track, track_id), error=refused.reason, sign_off_form=form
-        ), 409 if refused.conflict else 422
-    db.session.commit()
+    result = operations.sign_off(
+        current_guardian(), track, StageKey(form.from_stage.data), form.override_reason.data
+    )
     if result.advanced:
         flash(
             f"Signed off: {track.child.display_name} now has "
@@ -169,16 +154,8 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     form = StepBackForm()
     if not form.validate_on_submit():
         return _render(track, step_back_form=form), 400
-    try:
-        operations.step_back(
-            current_guardian(), track, StageKey(form.from_stage.data), form.reason.data
-        )
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(
-            family_row_or_404(Track, track_id), error=refused.reason, step_back_form=form
-        ), 409 if refused.conflict else 422
-    db.session.commit()
+    guardian = current_guardian()
+    operations.step_back(guardian, track, StageKey(form.from_stage.data), form.reason.data)
     flash(f"Stepped back to {STAGES[StageKey(track.stage)].title}.", "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
@@ -190,14 +167,17 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
     form = DeclineForm()
     if not form.validate_on_submit():
         return _render(track, decline_form=form), 400
-    try:
-        operations.decline(current_guardian(), track, form.reason.data)
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
-    db.session.commit()
+    operations.decline(current_guardian(), track, form.reason.data)
     flash("Your answer is on the track's history for your child to read.", "success")
     return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@refusal_page(bp)
+def _refused(reason: str) -> str | None:
+    """A refused move or removal: the track page again, with the reason and the form as sent
+    (a track removed meanwhile has no such page)."""
+    track_id = (request.view_args or {}).get("track_id")
+    return _render(family_row_or_404(Track, track_id), error=reason) if track_id else None
 
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:
