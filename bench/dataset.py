@@ -37,7 +37,7 @@ from supervisor.lessons.content import LESSONS, PROMPTS
 from supervisor.lessons.scoring import pass_mark
 from supervisor.permit import schedule
 from supervisor.permit.monitoring import ARRANGEMENTS
-from supervisor.permit.records import MOMENT_KINDS
+from supervisor.permit.reads import MOMENT_KINDS
 from supervisor.permit.walkthroughs import for_platform
 from supervisor.stages import STAGES, instruction, permit
 from supervisor.stages.base import Requirement, StageKey

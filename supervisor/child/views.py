@@ -13,7 +13,8 @@ from supervisor.child import steps
 from supervisor.errors import refusal_page
 from supervisor.extensions import db
 from supervisor.models import Guardian, LearningMoment, Track
-from supervisor.permit import agreed, records
+from supervisor.permit import agreed, reads
+from supervisor.permit import operations as permit_operations
 from supervisor.permit.forms import AgreeForm, ReflectionForm
 from supervisor.permit.monitoring import ARRANGEMENTS
 from supervisor.permit.summary import permit_view
@@ -55,7 +56,7 @@ def home() -> str:
             .group_by(LearningMoment.track_id)
         ).all()
     )
-    schedules = records.schedule_states(tracks, family_zone())
+    schedules = reads.schedule_states(tracks, family_zone())
     progress = queries.progress_by_track(tracks, schedules)
     child_steps = {t.id: steps.child_steps(progress[t.id], schedules[t.id]) for t in tracks}
     return render_template(
@@ -100,7 +101,7 @@ def agree_schedule(track_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
         return redirect(url_for("child.track", track_id=track.id))
-    if records.child_agrees(current_child(), track, form.terms.data):
+    if permit_operations.child_agrees(current_child(), track, form.terms.data):
         flash("You agreed. The schedule is in force now.", "success")
     else:
         flash("There is no schedule waiting for your “I agree”.", "info")
@@ -117,7 +118,7 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
         flash("There is no arrangement waiting for your “I agree”.", "info")
     elif form.terms.data != track.monitoring:
-        raise records.TermsChanged
+        raise permit_operations.TermsChanged
     else:
         track.monitoring_child_agreed_at = clock.now()
         flash("You agreed to how your guardians look in.", "success")

@@ -42,7 +42,7 @@ from supervisor.models import (
     RuleChange,
     Track,
 )
-from supervisor.permit import records
+from supervisor.permit import reads
 from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tablet.forms import SetPinForm
@@ -103,7 +103,7 @@ def home() -> str:
         for child in family.children
     }
     latest = queries.latest_for(guardian)
-    schedules = records.schedule_states(tracks, family_zone())
+    schedules = reads.schedule_states(tracks, family_zone())
     overview = queries.overview(tracks, schedules)
     return render_template(
         "family/home.html",

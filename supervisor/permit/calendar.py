@@ -16,7 +16,7 @@ from supervisor import authority, clock, links, tokens
 from supervisor.access import current_guardian, guardian_only
 from supervisor.extensions import db
 from supervisor.models import Family, Track
-from supervisor.permit import records
+from supervisor.permit import reads
 from supervisor.tracks.operations import track_name
 
 bp = Blueprint("calendar", __name__)
@@ -39,7 +39,7 @@ def feed(token: str) -> Response:
         sa.select(Track).where(Track.family_id == family.id, Track.stage == "permit")
     )
     for track in tracks:
-        state = records.schedule_state(track, zone)
+        state = reads.schedule_state(track, zone)
         minutes = state.current.minutes if state.current else 20
         for day, moment in state.upcoming:
             event = icalendar.Event()

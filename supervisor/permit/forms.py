@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from supervisor import clock
 from supervisor.auth.forms import strip
 from supervisor.permit.monitoring import ARRANGEMENTS
-from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
+from supervisor.permit.reads import MOMENT_KINDS, OUTCOMES
 from supervisor.permit.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.templating import family_zone
 from supervisor.wtf import CheckboxesField

@@ -15,7 +15,7 @@ from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.lessons.content import LESSONS
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
-from supervisor.permit import records, schedule
+from supervisor.permit import operations, reads, schedule
 from supervisor.permit.forms import (
     CheckInForm,
     CorrectCheckInForm,
@@ -39,13 +39,13 @@ bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
 
 
-bp.add_app_template_global(records.schedule_terms, "schedule_terms")
+bp.add_app_template_global(reads.schedule_terms, "schedule_terms")
 
 
 @bp.app_template_global("rhythm_text")
 def rhythm_text(version: CheckInSchedule) -> str:
     """A schedule version in words, for guardian and child pages alike."""
-    return records.rhythm(version).describe()
+    return reads.rhythm(version).describe()
 
 
 @bp.route("/walkthrough", methods=["GET", "POST"])
@@ -53,10 +53,10 @@ def walkthrough(track_id: int) -> str | Response:
     """The platform's privacy walkthrough: earlier runs, and start or carry on."""
     track = family_row_or_404(Track, track_id)
     guide = for_platform(track.platform)
-    runs = records.runs(track)
+    runs = reads.runs(track)
     open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
     if request.method == "POST":  # start a new run, or carry on with the open one
-        run = open_run or records.start_run(track)
+        run = open_run or operations.start_run(track)
         return redirect(
             url_for(
                 "permit.walkthrough_step",
@@ -72,7 +72,7 @@ def walkthrough(track_id: int) -> str | Response:
         runs=runs,
         open_run=open_run,
         stale=guide.is_stale(clock.now()),
-        outcomes=records.OUTCOMES,
+        outcomes=reads.OUTCOMES,
     )
 
 
@@ -87,7 +87,7 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
     saved = next((a for a in run.answers if a.step == step), None)
     form = StepForm(obj=saved)
     if form.validate_on_submit():
-        records.answer_step(run, guide, step, form.outcome.data, form.note.data)
+        operations.answer_step(run, guide, step, form.outcome.data, form.note.data)
         if step + 1 < len(guide.steps):
             return redirect(
                 url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
@@ -138,7 +138,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
     if (wrong_stage := _not_at_permit(track)) is not None:
         return wrong_stage
     zone = family_zone()
-    state = records.schedule_state(track, zone)
+    state = reads.schedule_state(track, zone)
     age = age_now(track.child.birth_year, track.child.birth_month)
     suggested = schedule.suggested_frequency(age)
     form = ScheduleForm(
@@ -163,7 +163,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
                 versions.append(
                     schedule.Rhythm(frequency, 0, form.weekday.data, form.at_time.data, on)
                 )
-        records.propose(current_guardian(), track, versions, form.minutes.data)
+        operations.propose(current_guardian(), track, versions, form.minutes.data)
         flash(
             f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
             "success",
@@ -186,14 +186,14 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
     if (wrong_stage := _not_at_permit(track)) is not None:
         return wrong_stage
     zone = family_zone()
-    state = records.schedule_state(track, zone)
+    state = reads.schedule_state(track, zone)
     form = CheckInForm()
     form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
     form.due_on.choices = choices(
         (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
         for d in state.recordable
     )
-    agenda = records.on_agenda(records.moments(track))
+    agenda = reads.on_agenda(reads.moments(track))
     form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
@@ -201,7 +201,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         flash(_nothing_to_record(state), "info")
     elif form.validate_on_submit():
         try:
-            records.record_checkin(
+            operations.record_checkin(
                 current_guardian(),
                 track,
                 date.fromisoformat(form.due_on.data),
@@ -211,7 +211,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
                 form.private_notes.data,
                 form.moments.data,
             )
-        except records.AlreadyRecorded:  # saved by someone else a moment ago
+        except operations.AlreadyRecorded:  # saved by someone else a moment ago
             form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
             return _page("permit/checkin.html", track, form=form, state=state), 409
         flash("The check-in is recorded.", "success")
@@ -234,15 +234,15 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
     form = CorrectCheckInForm(data=_as_form(checkin, bank))
     form.due_on, form.today = checkin.due_on, clock.now().astimezone(family_zone()).date()
     form.prompts.choices = choices(bank.items())
-    moments = records.moments(track)
+    moments = reads.moments(track)
     talked = [m for m in moments if m.id in checkin.moments_talked and m.withdrawn_at is None]
     form.moments.choices = choices(
-        (m.id, _short(m.what_happened)) for m in [*talked, *records.on_agenda(moments)]
+        (m.id, _short(m.what_happened)) for m in [*talked, *reads.on_agenda(moments)]
     )
     current = checkin.replaced_at is None
     if current and form.validate_on_submit():
         try:
-            records.correct_checkin(
+            operations.correct_checkin(
                 guardian,
                 checkin,
                 int(form.version.data),
@@ -253,7 +253,7 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
                 form.moments.data,
                 form.reason.data,
             )
-        except records.Changed:
+        except operations.Changed:
             return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
         authority.done(
             f"checkin:{checkin.id}",
@@ -308,7 +308,7 @@ def _short(text: str, most: int = 80) -> str:
     return text[: most - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _nothing_to_record(state: records.ScheduleState) -> str:
+def _nothing_to_record(state: reads.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
         return "There is no agreed check-in to record yet: agree a schedule first."
@@ -333,8 +333,8 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
     error = None
     if moment.withdrawn_at is None and form.validate_on_submit():
         try:
-            records.withdraw_moment(guardian, moment, int(form.version.data), form.reason.data)
-        except records.Changed:
+            operations.withdraw_moment(guardian, moment, int(form.version.data), form.reason.data)
+        except operations.Changed:
             error = CHANGED_MOMENT
         else:
             authority.done(

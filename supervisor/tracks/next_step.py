@@ -16,7 +16,7 @@ from flask import url_for
 
 from supervisor.lessons.content import LESSONS
 from supervisor.models import Track
-from supervisor.permit.records import ScheduleState
+from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.templating import when

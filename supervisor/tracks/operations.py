@@ -25,7 +25,7 @@ from supervisor.models import (
     TrackEvent,
 )
 from supervisor.notices import notify_guardians
-from supervisor.permit import records
+from supervisor.permit.operations import end_schedule
 from supervisor.stages import FIRST, STAGES, engine
 from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, facts
@@ -323,7 +323,7 @@ def _move(
         track.monitoring_child_agreed_at = None
     if transition.to_stage is not StageKey.PERMIT:
         # Monitoring belongs to the permit alone: it ends at the licence or on a step back.
-        records.end_schedule(track)
+        end_schedule(track)
         _flush_or_conflict()
     _event(
         track,

@@ -1,14 +1,12 @@
-"""Reading and changing a track's permit records: walkthrough runs, schedules, check-ins,
-learning moments. Operations flush, never commit."""
+"""Changing a track's permit records: walkthrough runs, schedules and the child's "I agree",
+check-ins and their corrections, learning moments. Operations add and flush, never commit:
+the request is the transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
 from supervisor.errors import Refusal
@@ -24,30 +22,10 @@ from supervisor.models import (
     WalkthroughRun,
 )
 from supervisor.permit import schedule
+from supervisor.permit.reads import schedule_terms
 from supervisor.permit.walkthroughs import Walkthrough, for_platform
 
-OUTCOMES = {"done": "Done", "different": "We chose differently", "not_found": "Couldn't find it"}
-MOMENT_KINDS = {
-    "posted_public": "Posted something that shouldn't be public",
-    "accepted_stranger": "Accepted a request from a stranger",
-    "overshared": "Shared too much about ourselves",
-    "too_long": "Spent too long on it",
-    "other": "Something else",
-}
-
-
-# --- walkthroughs --------------------------------------------------------------------------
-
-
-def runs(track: Track) -> list[WalkthroughRun]:
-    return list(
-        db.session.scalars(
-            sa.select(WalkthroughRun)
-            .options(selectinload(WalkthroughRun.answers))
-            .where(WalkthroughRun.track_id == track.id)
-            .order_by(WalkthroughRun.id)
-        )
-    )
+# --- check-ins and learning moments --------------------------------------------------------
 
 
 def start_run(track: Track) -> WalkthroughRun:
@@ -86,139 +64,7 @@ def answer_step(
         run.finished_at = clock.now()
 
 
-# --- schedules -----------------------------------------------------------------------------
-
-
-def rhythm(version: CheckInSchedule) -> schedule.Rhythm:
-    return schedule.Rhythm(
-        version.frequency,
-        version.every_days,
-        version.weekday,
-        version.at_time,
-        version.effective_from,
-    )
-
-
-@dataclass(frozen=True)
-class ScheduleState:
-    """A track's schedule as everyone sees it."""
-
-    in_force: list[CheckInSchedule]  # the agreed plan's versions
-    proposed: list[CheckInSchedule]  # a newer plan waiting for agreement
-    since: date | None
-    upcoming: list[tuple[date, datetime]]
-    overdue: list[date]
-    covered: set[date]  # due dates with a current record, held or skipped
-    unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
-    held: frozenset[date]  # the covered days whose check-in took place, as recorded after it
-    due: list[tuple[date, datetime]] = field(default_factory=list)  # hour passed, not yet late
-
-    @property
-    def recent_step(self) -> CheckInSchedule | None:
-        """A planned relaxation that took effect in the last two weeks, to tell everyone."""
-        current = self.current
-        today = clock.now().date()
-        if current is None or current is self.in_force[0]:
-            return None
-        return current if today - current.effective_from <= timedelta(days=14) else None
-
-    @property
-    def recordable(self) -> list[date]:
-        """The check-ins a guardian may record now: those whose day has come in the family's
-        time zone and that have no record yet (a day to come cannot have been held)."""
-        return self.unrecorded
-
-    @property
-    def current(self) -> CheckInSchedule | None:
-        today = clock.now().date()
-        active = [v for v in self.in_force if v.effective_from <= today]
-        return active[-1] if active else (self.in_force[0] if self.in_force else None)
-
-
-def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
-    return schedule_states([track], zone)[track.id]
-
-
-def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleState]:
-    """The schedule of many tracks with two queries, whatever their number (the second,
-    every check-in of the tracks, also tells which were held, for the sign-off rules).
-
-    Several tracks are read by family, one track by itself: either way the statement's text
-    is the same for every family, so PostgreSQL keeps it prepared (a list of tracks would give
-    a new text for every length); rows of the family's other tracks are skipped.
-    """
-    ids = [t.id for t in tracks]
-    families = sorted({t.family_id for t in tracks})
-
-    def mine(model: type[CheckIn | CheckInSchedule]) -> sa.ColumnElement[bool]:
-        return model.track_id == ids[0] if len(ids) == 1 else model.family_id.in_(families)
-
-    versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
-    for version in db.session.scalars(
-        sa.select(CheckInSchedule)
-        .where(mine(CheckInSchedule), CheckInSchedule.ended_at.is_(None))
-        .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
-    ):
-        if version.track_id in versions:
-            versions[version.track_id].append(version)
-    covered: dict[int, set[date]] = {i: set() for i in ids}
-    held: dict[int, set[date]] = {i: set() for i in ids}
-    today = clock.now().astimezone(zone).date()
-    for track_id, due_on, was_held, recorded_at in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held, CheckIn.recorded_at).where(
-            mine(CheckIn), CheckIn.replaced_at.is_(None)
-        )
-    ):
-        if track_id in covered:
-            covered[track_id].add(due_on)
-            if was_held and counts(due_on, recorded_at, today, zone):
-                held[track_id].add(due_on)
-    return {i: _state(versions[i], covered[i], frozenset(held[i]), zone) for i in ids}
-
-
-def counts(due_on: date, recorded_at: datetime, today: date, zone: ZoneInfo) -> bool:
-    """A held check-in counts once its day has come and only if it was recorded on or after
-    that day (records made ahead, before dates were checked, count once corrected)."""
-    return due_on <= today and recorded_at.astimezone(zone).date() >= due_on
-
-
-UPCOMING = 3  # how many coming check-ins pages and the calendar list
-
-
-def _state(
-    versions: list[CheckInSchedule], covered: set[date], held: frozenset[date], zone: ZoneInfo
-) -> ScheduleState:
-    agreed = [v for v in versions if v.guardian_agreed_at and v.child_agreed_at]
-    plan = max((v.plan for v in agreed), default=None)
-    in_force = [v for v in agreed if v.plan == plan]
-    proposed = [
-        v for v in versions if v.plan != plan and not (v.guardian_agreed_at and v.child_agreed_at)
-    ]
-    if not in_force:
-        return ScheduleState([], proposed, None, [], [], covered, [], held)
-    agreed_on = max(max(v.guardian_agreed_at, v.child_agreed_at) for v in in_force)  # type: ignore[type-var]
-    since = agreed_on.astimezone(zone).date()
-    rhythms = [rhythm(v) for v in in_force]
-    now = clock.now()
-    today = now.astimezone(zone).date()
-    unrecorded = [
-        day for day, _ in schedule.occurrences(rhythms, zone, since, today) if day not in covered
-    ]
-    ahead = sum(1 for day in covered if day >= today)  # recorded already: not "next" any more
-    upcoming = [
-        item
-        for item in schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
-        if item[0] not in covered
-    ][:UPCOMING]
-    overdue = schedule.overdue(rhythms, zone, since, now, covered)
-    due = [
-        (day, moment)
-        for day, moment in schedule.occurrences(rhythms, zone, since, today)
-        if day not in covered and day not in overdue and moment < now
-    ]
-    return ScheduleState(
-        in_force, proposed, since, upcoming, overdue, covered, unrecorded, held, due
-    )
+# --- check-ins and learning moments --------------------------------------------------------
 
 
 def propose(
@@ -289,11 +135,6 @@ class TermsChanged(Refusal):
         "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
         "Read the new version below, and agree again if you do."
     )
-
-
-def schedule_terms(version: CheckInSchedule) -> str:
-    """The version of a proposed schedule a child's "I agree" names: its plan."""
-    return f"plan-{version.plan}"
 
 
 def child_agrees(child: Child, track: Track, shown: str) -> bool:
@@ -455,61 +296,3 @@ def withdraw_moment(
     moment.withdrawn_by_id = guardian.id
     moment.withdrawn_reason = reason
     db.session.flush()
-
-
-@dataclass(frozen=True)
-class CheckInRecord:
-    """One due date's check-in as it stands, with the records it corrected (newest first)."""
-
-    current: CheckIn
-    earlier: list[CheckIn]
-    counts: bool  # toward leaving the permit: held, and recorded once its day had come
-
-    @property
-    def before_its_day(self) -> bool:
-        """Held, but recorded ahead of its day: it counts only once corrected after it."""
-        return self.current.held and not self.counts
-
-
-def checkins(track: Track, zone: ZoneInfo) -> list[CheckInRecord]:
-    """Every due date's current record, newest date first, each with its history."""
-    rows = list(
-        db.session.scalars(
-            sa.select(CheckIn)
-            .options(joinedload(CheckIn.recorded_by))
-            .where(CheckIn.track_id == track.id)
-            .order_by(CheckIn.due_on.desc(), CheckIn.id.desc())
-        )
-    )
-    by_id = {row.id: row for row in rows}
-    today = clock.now().astimezone(zone).date()
-    found = []
-    for row in rows:
-        if row.replaced_at is not None:
-            continue
-        earlier, step = [], row
-        while step.replaces_id is not None and step.replaces_id in by_id:
-            step = by_id[step.replaces_id]
-            earlier.append(step)
-        found.append(
-            CheckInRecord(
-                row, earlier, row.held and counts(row.due_on, row.recorded_at, today, zone)
-            )
-        )
-    return found
-
-
-def moments(track: Track) -> list[LearningMoment]:
-    return list(
-        db.session.scalars(
-            sa.select(LearningMoment)
-            .options(joinedload(LearningMoment.withdrawn_by))
-            .where(LearningMoment.track_id == track.id)
-            .order_by(LearningMoment.created_at.desc())
-        )
-    )
-
-
-def on_agenda(found: list[LearningMoment]) -> list[LearningMoment]:
-    """The moments still to talk through: not talked through yet, not withdrawn."""
-    return [m for m in found if m.talked_in_id is None and m.withdrawn_at is None]
