@@ -3,10 +3,11 @@ the one place where a request's transaction ends."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
@@ -20,6 +21,7 @@ from werkzeug.wrappers import Response
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
 READS = {"GET", "HEAD", "OPTIONS"}
+M = TypeVar("M", bound="Model")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -94,6 +96,18 @@ def insert_if_missing(session: orm.Session, model: type[Model], **values: Any) -
     """INSERT a row unless one with the same key exists, without a race between workers."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def set_present(
+    session: orm.Session, model: type[M], key: tuple[Any, ...], present: bool, make: Callable[[], M]
+) -> None:
+    """A row that exists or not, such as a guardian's tick: add it (``make`` builds it) or
+    delete it, and leave it be when it is as wanted already."""
+    existing = session.get(model, key)
+    if present and existing is None:
+        session.add(make())
+    elif not present and existing is not None:
+        session.delete(existing)
 
 
 def alembic_config(engine: sa.Engine | None = None) -> AlembicConfig:

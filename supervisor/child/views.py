@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from supervisor import clock
 from supervisor.access import current_child, require_child
 from supervisor.child import steps
 from supervisor.errors import refusal_page
@@ -115,13 +114,10 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     form = AgreeForm()
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
-    elif not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
-        flash("There is no arrangement waiting for your “I agree”.", "info")
-    elif form.terms.data != track.monitoring:
-        raise permit_operations.TermsChanged
-    else:
-        track.monitoring_child_agreed_at = clock.now()
+    elif permit_operations.child_agrees_arrangement(track, form.terms.data):
         flash("You agreed to how your guardians look in.", "success")
+    else:
+        flash("There is no arrangement waiting for your “I agree”.", "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -130,8 +126,7 @@ def choose_connections(track_id: int) -> Response:
     """With a licence, the child chooses (or drops) ways to stay connected with the family."""
     track = _own_track_or_404(track_id)
     chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
-    if track.stage == "licence":
-        track.connections = chosen
+    if operations.choose_connections(track, chosen):
         flash("Saved. You can change this any time.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -156,8 +151,7 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
     form = ReflectionForm()
     if not form.validate_on_submit():
         return _render(track, error="; ".join(form.reflection.errors)), 400
-    moment.reflection = form.reflection.data
-    moment.reflected_at = clock.now()
+    permit_operations.reflect(moment, form.reflection.data)
     flash(
         "Thank you. Your reflection is saved"
         + (" for your next check-in." if moment.talked_in_id is None else "."),

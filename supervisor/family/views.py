@@ -23,6 +23,7 @@ from supervisor.auth import stepup
 from supervisor.errors import Refusal, render_error
 from supervisor.extensions import db
 from supervisor.family import data, invites, rules
+from supervisor.family import operations as family_operations
 from supervisor.family.forms import (
     COLOURS,
     MONTHS,
@@ -175,7 +176,7 @@ def rename() -> Response | tuple[str, int]:
     if name_form.name.data == old:
         flash("That is the family's name already; nothing was changed.", "info")
         return redirect(url_for("family.settings"))
-    family.name = name_form.name.data
+    family_operations.rename(family, name_form.name.data)
     authority.done(
         f"family:{family.id}",
         f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
@@ -255,11 +256,7 @@ def _close(
 @bp.post("/notifications/read")
 def read_notifications() -> Response:
     """Mark this guardian's notifications as read."""
-    db.session.execute(
-        sa.update(Notification)
-        .where(Notification.guardian_id == current_guardian().id, Notification.read_at.is_(None))
-        .values(read_at=clock.now())
-    )
+    family_operations.read_notifications(current_guardian())
     return redirect(url_for("family.home"))
 
 
@@ -269,11 +266,14 @@ def add_child() -> str | Response:
     form = ChildForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        child = Child(family_id=guardian.family_id)
-        _fill_profile(child, form)
-        child.birth_year, child.birth_month = form.birth_year.data, int(form.birth_month.data)
-        db.session.add(child)
-        db.session.flush()
+        child = family_operations.add_child(
+            guardian.family_id,
+            form.display_name.data,
+            form.avatar.data,
+            form.colour.data,
+            form.birth_year.data,
+            int(form.birth_month.data),
+        )
         authority.done(
             child.get_id(),
             f"{guardian.name} added {child.display_name}'s profile "
@@ -291,7 +291,9 @@ def edit_child(child_id: int) -> str | Response:
     child = family_row_or_404(Child, child_id)
     form = ChildProfileForm(obj=child)
     if form.validate_on_submit():
-        _fill_profile(child, form)
+        family_operations.edit_child(
+            child, form.display_name.data, form.avatar.data, form.colour.data
+        )
         authority.done(child.get_id(), by=current_guardian())
         flash(f"{child.display_name}'s profile is saved.", "success")
         return redirect(url_for("family.home"))
@@ -340,7 +342,7 @@ def birth_date(child_id: int) -> str | Response:
                 "info",
             )
             return redirect(url_for("family.home"))
-        child.birth_year, child.birth_month = year, month
+        family_operations.correct_birth_date(child, year, month)
         because = (
             f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
             f"(“{form.reason.data}”)."
@@ -388,7 +390,7 @@ def delete_child(child_id: int) -> str | Response:
                 f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
                 by=guardian,
             )
-            db.session.delete(child)
+            family_operations.delete_child(child)
             flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
             return redirect(url_for("family.home"))
     return render_template(
@@ -505,7 +507,7 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     authority.done(
         f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
     )
-    db.session.delete(invite)
+    invites.revoke(invite)
     flash("The invite link no longer works.", "success")
     return redirect(url_for("family.home"))
 
@@ -522,8 +524,3 @@ def _family_with_guardians(family_id: int) -> Family:
     locked = request.method == "POST"
     return rules.family_with_guardians(family_id, lock=locked, actor=current_guardian())
 
-
-def _fill_profile(child: Child, form: ChildProfileForm) -> None:
-    child.display_name = form.display_name.data.strip()
-    child.avatar = form.avatar.data
-    child.colour = form.colour.data

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import clock
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.extensions import db
-from supervisor.lessons import prompts, scoring
+from supervisor.family import own_words
+from supervisor.lessons import progress, prompts, scoring
 from supervisor.lessons.content import LESSONS, TOPICS
 from supervisor.lessons.forms import DiscussedForm, FamilyPromptForm
-from supervisor.models import Child, FamilyPrompt, LessonDiscussion, LessonProgress
+from supervisor.models import Child, LessonDiscussion, LessonProgress
 
 bp = Blueprint("family_lessons", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -55,20 +55,8 @@ def discussed(child_id: int, key: str) -> Response:
     if key not in LESSONS:
         abort(404)
     form = DiscussedForm()
-    existing = db.session.get(LessonDiscussion, (child.id, key))
     if form.validate_on_submit():
-        if form.ticked.data and existing is None:
-            db.session.add(
-                LessonDiscussion(
-                    child_id=child.id,
-                    lesson=key,
-                    family_id=child.family_id,
-                    ticked_by_id=current_guardian().id,
-                    ticked_at=clock.now(),
-                )
-            )
-        elif not form.ticked.data and existing is not None:
-            db.session.delete(existing)
+        progress.set_discussed(current_guardian(), child, LESSONS[key], form.ticked.data)
     return redirect(url_for("family_lessons.child_lessons", child_id=child.id, _anchor=key))
 
 
@@ -78,15 +66,7 @@ def prompt_bank() -> str | Response:
     family_id = current_guardian().family_id
     form = FamilyPromptForm()
     if form.validate_on_submit():
-        db.session.add(
-            FamilyPrompt(
-                family_id=family_id,
-                stage=form.stage.data,
-                topic=form.topic.data,
-                text=form.text.data,
-                created_at=clock.now(),
-            )
-        )
+        own_words.add_prompt(family_id, form.stage.data, form.topic.data, form.text.data)
         flash("Your prompt is in the bank.", "success")
         return redirect(url_for("family_lessons.prompt_bank"))
     everything = sorted(prompts.for_family(family_id), key=lambda p: (p.stage, p.topic))

@@ -16,7 +16,7 @@ from supervisor import authority, clock, links, tokens
 from supervisor.access import current_guardian, guardian_only
 from supervisor.extensions import db
 from supervisor.models import Family, Track
-from supervisor.permit import reads
+from supervisor.permit import operations, reads
 from supervisor.tracks.operations import track_name
 
 bp = Blueprint("calendar", __name__)
@@ -65,8 +65,7 @@ def new_link() -> str:
     """Make a new calendar link (the old one stops working) and show it once."""
     guardian = current_guardian()
     family = db.session.get_one(Family, guardian.family_id)
-    token = tokens.new_token()
-    family.calendar_token_hash = tokens.digest(token)
+    token = operations.new_calendar_link(family)
     authority.done(
         f"family:{family.id}",
         f"{guardian.name} made a new calendar link for the check-ins; the old one stopped working.",
@@ -82,7 +81,7 @@ def revoke() -> Response:
     """Stop the calendar link working."""
     guardian = current_guardian()
     family = db.session.get_one(Family, guardian.family_id)
-    family.calendar_token_hash = None
+    operations.stop_calendar_link(family)
     authority.done(
         f"family:{family.id}", f"{guardian.name} stopped the calendar link.", by=guardian
     )

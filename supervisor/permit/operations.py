@@ -8,13 +8,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from supervisor import clock
+from supervisor import clock, tokens
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.models import (
     CheckIn,
     CheckInSchedule,
     Child,
+    Family,
     Guardian,
     LearningMoment,
     Track,
@@ -25,7 +26,7 @@ from supervisor.permit import schedule
 from supervisor.permit.reads import schedule_terms
 from supervisor.permit.walkthroughs import Walkthrough, for_platform
 
-# --- check-ins and learning moments --------------------------------------------------------
+# --- walkthroughs --------------------------------------------------------------------------
 
 
 def start_run(track: Track) -> WalkthroughRun:
@@ -64,7 +65,7 @@ def answer_step(
         run.finished_at = clock.now()
 
 
-# --- check-ins and learning moments --------------------------------------------------------
+# --- schedules -----------------------------------------------------------------------------
 
 
 def propose(
@@ -171,6 +172,25 @@ def child_agrees(child: Child, track: Track, shown: str) -> bool:
     return True
 
 
+def child_agrees_arrangement(track: Track, shown: str) -> bool:
+    """The child's own "I agree" to the way of looking in the page showed (``shown``).
+    ``False`` when none waits for it; ``TermsChanged`` when a guardian chose another since."""
+    if not track.monitoring or track.stage != "permit" or track.monitoring_child_agreed_at:
+        return False
+    if shown != track.monitoring:
+        raise TermsChanged
+    track.monitoring_child_agreed_at = clock.now()
+    return True
+
+
+def choose_arrangement(track: Track, arrangement: str) -> None:
+    """How a guardian looks in during the permit; a new arrangement needs a new "I agree"."""
+    if track.monitoring != arrangement:
+        track.monitoring_child_agreed_at = None
+    track.monitoring = arrangement
+    track.monitoring_agreed_at = clock.now()
+
+
 def end_schedule(track: Track) -> None:
     """Monitoring is over (licence or step back): every version ends, and is kept."""
     now = clock.now()
@@ -179,6 +199,18 @@ def end_schedule(track: Track) -> None:
         .where(CheckInSchedule.track_id == track.id, CheckInSchedule.ended_at.is_(None))
         .values(ended_at=now)
     )
+
+
+def new_calendar_link(family: Family) -> str:
+    """A new secret link to the check-in calendar: returns its token, of which only the
+    digest is kept; the link before stops working."""
+    token = tokens.new_token()
+    family.calendar_token_hash = tokens.digest(token)
+    return token
+
+
+def stop_calendar_link(family: Family) -> None:
+    family.calendar_token_hash = None
 
 
 # --- check-ins and learning moments --------------------------------------------------------
@@ -284,6 +316,26 @@ def _talk_through(track: Track, checkin: CheckIn) -> None:
         )
         .values(talked_in_id=checkin.id, version=LearningMoment.version + 1)
     )
+
+
+def add_moment(track: Track, kind: str, what_happened: str, lesson: str | None) -> LearningMoment:
+    """A mistake logged as a learning moment (never a score), for the next check-in's agenda."""
+    moment = LearningMoment(
+        family_id=track.family_id,
+        track_id=track.id,
+        kind=kind,
+        what_happened=what_happened,
+        lesson=lesson,
+        created_at=clock.now(),
+    )
+    db.session.add(moment)
+    return moment
+
+
+def reflect(moment: LearningMoment, reflection: str) -> None:
+    """The child's own reflection on a learning moment, once."""
+    moment.reflection = reflection
+    moment.reflected_at = clock.now()
 
 
 def withdraw_moment(

@@ -25,7 +25,7 @@ MOMENT_KINDS = {
 }
 
 
-# --- check-ins and learning moments --------------------------------------------------------
+# --- walkthroughs --------------------------------------------------------------------------
 
 
 def runs(track: Track) -> list[WalkthroughRun]:
@@ -39,7 +39,7 @@ def runs(track: Track) -> list[WalkthroughRun]:
     )
 
 
-# --- check-ins and learning moments --------------------------------------------------------
+# --- schedules -----------------------------------------------------------------------------
 
 
 def rhythm(version: CheckInSchedule) -> schedule.Rhythm:

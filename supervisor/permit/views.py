@@ -113,10 +113,7 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
         return wrong_stage
     form = MonitoringForm(arrangement=track.monitoring)
     if form.validate_on_submit():
-        if track.monitoring != form.arrangement.data:
-            track.monitoring_child_agreed_at = None  # a new arrangement needs a new "I agree"
-        track.monitoring = form.arrangement.data
-        track.monitoring_agreed_at = clock.now()
+        operations.choose_arrangement(track, form.arrangement.data)
         flash(
             "The arrangement is saved. Your child sees it on every page of their profile.",
             "success",
@@ -384,15 +381,8 @@ def add_moment(track_id: int) -> str | Response:
         [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
     )
     if form.validate_on_submit():
-        db.session.add(
-            LearningMoment(
-                family_id=track.family_id,
-                track_id=track.id,
-                kind=form.kind.data,
-                what_happened=form.what_happened.data,
-                lesson=form.lesson.data or None,
-                created_at=clock.now(),
-            )
+        operations.add_moment(
+            track, form.kind.data, form.what_happened.data, form.lesson.data or None
         )
         flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import sessions, stepup
-from supervisor.extensions import db
 from supervisor.models import Device
 from supervisor.tablet import devices
 from supervisor.tablet.forms import DeviceForm
@@ -53,6 +52,6 @@ def revoke(device_id: int) -> Response:
         f"{guardian.name} revoked the family tablet “{device.name}”.",
         by=guardian,
     )
-    db.session.delete(device)
+    devices.revoke(device)
     flash(f"“{device.name}” no longer works as the family tablet.", "success")
     return redirect(url_for("devices.index"))

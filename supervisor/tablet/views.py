@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock
+from supervisor import audit
 from supervisor.auth import accounts, sessions
 from supervisor.errors import render_error
 from supervisor.extensions import db
@@ -52,7 +52,7 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
     elif form.validate_on_submit():
         result = pins.check(child, device, form.pin.data)
         if result.ok:
-            device.last_used_at = clock.now()
+            devices.used(device)
             sessions.start(child, device)
             audit.record("pin_unlock", audit.SUCCESS, family_id=child.family_id, actor=child)
             operations.end_supervision_at_majority(child.family_id)
@@ -79,7 +79,7 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
         outcome = audit.SUCCESS if result.guardian else audit.FAILURE
         audit.record("tablet_unlock", outcome, family_id=guardian.family_id, actor=guardian)
         if result.guardian is not None:
-            device.last_used_at = clock.now()
+            devices.used(device)
             sessions.start(result.guardian, device)
             operations.end_supervision_at_majority(guardian.family_id)
             return redirect(url_for("family.home"))

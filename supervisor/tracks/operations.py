@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervisor import audit, clock
+from supervisor.db import set_present
 from supervisor.extensions import db
 from supervisor.models import (
     ChecklistTick,
@@ -136,20 +137,34 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
 
 def set_tick(guardian: Guardian, track: Track, item: str, label: str, ticked: bool) -> None:
     """Tick or untick ``item``; a tick keeps ``label``, the words it was given for."""
-    existing = db.session.get(ChecklistTick, (track.id, item))
-    if ticked and existing is None:
-        db.session.add(
-            ChecklistTick(
-                track_id=track.id,
-                item=item,
-                family_id=track.family_id,
-                ticked_by_id=guardian.id,
-                ticked_at=clock.now(),
-                label=label,
-            )
-        )
-    elif not ticked and existing is not None:
-        db.session.delete(existing)
+    set_present(
+        db.session,
+        ChecklistTick,
+        (track.id, item),
+        ticked,
+        lambda: ChecklistTick(
+            track_id=track.id,
+            item=item,
+            family_id=track.family_id,
+            ticked_by_id=guardian.id,
+            ticked_at=clock.now(),
+            label=label,
+        ),
+    )
+
+
+def set_refresher(track: Track, on: bool) -> None:
+    """The yearly refresher reminder of a licence, on or off."""
+    track.refresher = on
+
+
+def choose_connections(track: Track, chosen: list[str]) -> bool:
+    """With a licence, the child's own ways to stay connected with the family (``False``
+    before the licence: nothing is saved)."""
+    if track.stage != StageKey.LICENCE.value:
+        return False
+    track.connections = chosen
+    return True
 
 
 def request_sign_off(child: Child, track: Track, note: str) -> None:

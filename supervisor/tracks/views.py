@@ -12,8 +12,8 @@ from supervisor import authority
 from supervisor.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.auth import stepup
 from supervisor.errors import refusal_page
-from supervisor.extensions import db
-from supervisor.models import Child, FamilyChecklistItem, Track
+from supervisor.family import own_words
+from supervisor.models import Child, Track
 from supervisor.permit.summary import permit_view
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
@@ -111,9 +111,7 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
     form = ChecklistItemForm()
     if not form.validate_on_submit():
         return _render(track, checklist_form=form), 400
-    db.session.add(
-        FamilyChecklistItem(family_id=track.family_id, stage=track.stage, label=form.label.data)
-    )
+    own_words.add_item(track.family_id, track.stage, form.label.data)
     flash("Your checklist item is added for every track at this stage.", "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
@@ -122,7 +120,7 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
 def refresher(track_id: int) -> Response:
     """Switch the yearly refresher reminder on or off for a licence."""
     track = family_row_or_404(Track, track_id)
-    track.refresher = request.form.get("on") == "y"
+    operations.set_refresher(track, request.form.get("on") == "y")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 
