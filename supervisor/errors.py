@@ -98,14 +98,14 @@ class Refusal(Conflict):
         self.recorded = recorded
 
 
-RefusalPage = Callable[[str], str | None]
+RefusalPage = Callable[[str, int], tuple[str, int] | None]
 REFUSAL_PAGES: dict[str, RefusalPage] = {}
 
 
 def refusal_page(blueprint: Blueprint) -> Callable[[RefusalPage], RefusalPage]:
-    """Declare how ``blueprint``'s pages show a refusal: the page the form was on, again, with
-    the reason (what was typed is in the form, which reads the POST). ``None``, or a row gone
-    meanwhile (404), means the error page."""
+    """Declare how ``blueprint``'s pages show a refusal (its reason and status): the page the
+    form was on, again, with the reason (what was typed is in the form, which reads the POST).
+    ``None``, or a row gone meanwhile (404), means the error page."""
 
     def register(page: RefusalPage) -> RefusalPage:
         REFUSAL_PAGES[blueprint.name] = page
@@ -128,10 +128,10 @@ def handle_refusal(error: Refusal | engine.Refused) -> tuple[str, int]:
         reason, code = str(error.description), error.code
     page = REFUSAL_PAGES.get(request.blueprint or "")
     try:
-        shown = page(reason) if page is not None else None
+        shown = page(reason, code) if page is not None else None
     except HTTPException:  # the page's own row is gone too
         shown = None
-    return (shown, code) if shown is not None else render_error(code, reason)
+    return shown if shown is not None else render_error(code, reason)
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:

@@ -120,9 +120,8 @@ def view_writes(tree: ast.AST) -> list[str]:
                 and _name_of(node.args[0]) in STATEMENTS
             ):
                 found.append(f"{node.lineno}: db.session.execute({_name_of(node.args[0])})")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "setattr":
-                found.append(f"{node.lineno}: setattr")
+        if isinstance(node, ast.Call) and _name_of(node) == "setattr":
+            found.append(f"{node.lineno}: setattr")
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef):
             continue

@@ -128,7 +128,7 @@ def test_requirements_then_request_then_sign_off(app, family):
     refused = family.tablet.submit(
         f"/me/tracks/{family.track_id}/request", data={"note": "I'm ready"}
     )
-    assert refused.status_code == 422 and "Not quite yet" in text(refused)
+    assert refused.status_code == 409 and "Not quite yet" in text(refused)
 
     tick_everything(family.guardian, family.track_id)
     child_page = text(family.tablet.get(f"/me/tracks/{family.track_id}"))

@@ -182,10 +182,13 @@ def monitoring_sign() -> dict[str, object]:
 
 
 @refusal_page(bp)
-def _refused(reason: str) -> str | None:
-    """A refused request or "I agree": the track page again, with the reason."""
+def _refused(reason: str, _code: int) -> tuple[str, int] | None:
+    """A refused request or "I agree": the track page again, with the reason. Always 409: a
+    child's request is refused by how things stand, never by what the child wrote."""
     track_id = (request.view_args or {}).get("track_id")
-    return _render(_own_track_or_404(track_id), error=reason) if track_id else None
+    if track_id is None:
+        return None
+    return _render(_own_track_or_404(track_id), error=reason), 409
 
 
 def _own_track_or_404(track_id: int) -> Track:

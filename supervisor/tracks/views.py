@@ -171,11 +171,13 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
 
 
 @refusal_page(bp)
-def _refused(reason: str) -> str | None:
+def _refused(reason: str, code: int) -> tuple[str, int] | None:
     """A refused move or removal: the track page again, with the reason and the form as sent
     (a track removed meanwhile has no such page)."""
     track_id = (request.view_args or {}).get("track_id")
-    return _render(family_row_or_404(Track, track_id), error=reason) if track_id else None
+    if track_id is None:
+        return None
+    return _render(family_row_or_404(Track, track_id), error=reason), code
 
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:
