@@ -2,7 +2,7 @@
 
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
-from supervisor.request_log import MASK_TOKENS
+from supervisor.web.request_log import MASK_TOKENS
 
 
 class TokenMaskingLogger(Logger):

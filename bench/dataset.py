@@ -39,7 +39,7 @@ from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.content.platforms import PLATFORMS
 from supervisor.content.walkthroughs import for_platform
 from supervisor.lessons.scoring import pass_mark
-from supervisor.permit.records import MOMENT_KINDS
+from supervisor.permit.reads import MOMENT_KINDS
 from supervisor.stages import STAGES, instruction, permit, schedule
 from supervisor.stages.base import Requirement, StageKey
 from supervisor.web.forms.family import AVATARS, COLOURS

@@ -11,8 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import cli, errors, passwords
-from supervisor import db as database
+from supervisor import cli, passwords
 from supervisor.accounts import sessions
 from supervisor.db import ROOT
 from supervisor.extensions import csrf, db, login_manager
@@ -21,6 +20,7 @@ from supervisor.web import (
     access,
     auth,
     authority,
+    errors,
     health,
     links,
     request_log,
@@ -66,7 +66,6 @@ def configure(app: Flask, config: type[Config] | None, overrides: Mapping[str, A
     app.config.from_object(config)
     app.config.from_prefixed_env("SUPERVISOR")
     app.config.update(overrides or {})
-    app.config.setdefault("SQLALCHEMY_ENGINES", {"default": app.config["DATABASE_URL"]})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     links.configure(app)
@@ -87,8 +86,6 @@ def _instance_secret_key(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     passwords.init_app(app)
     db.init_app(app)
-    database.drop_async_teardown(app)
-    database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load)
@@ -98,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+    db.end_requests(app)  # last: its error page, should a COMMIT fail, gets the hooks above
 
 
 def register_converters(app: Flask) -> None:

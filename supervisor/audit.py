@@ -25,7 +25,11 @@ def record(
     actor: Guardian | Child | str | None = None,
     subject: str | None = None,
 ) -> None:
-    """Add an audit row to the current transaction; the caller commits."""
+    """Add an audit row to the request's transaction.
+
+    A failure or a denial stands even when the request then ends refused (an error page rolls
+    back the rest): the log must show every attempt, and with it the count that throttles it.
+    """
     db.session.add(
         AuditEvent(
             family_id=family_id,
@@ -37,3 +41,5 @@ def record(
             device_id=g.get("device_id"),
         )
     )
+    if outcome != SUCCESS:
+        db.keep()

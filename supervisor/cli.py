@@ -1,4 +1,7 @@
-"""``flask --app wsgi supervisor ...`` commands for running the app."""
+"""``flask --app wsgi supervisor ...`` commands for running the app.
+
+They are not requests: each runs its writes in one ``session.begin()`` block of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from supervisor import db as database
+from supervisor.accounts import operations as accounts
+from supervisor.accounts import signup_throttle
 from supervisor.extensions import db
+from supervisor.family import operations as family
+from supervisor.tracks import operations as tracks
 
 group = AppGroup("supervisor", help="Manage the supervisor app.")
 
@@ -24,49 +31,30 @@ def upgrade_command() -> None:
 @group.command("demo")
 def demo_command() -> None:
     """Create a demo family with two children and print how to sign in."""
-    from supervisor.accounts import operations as accounts
-    from supervisor.models import Child
-
     email = "demo@example.org"
-    if accounts.email_in_use(email):
-        click.echo(f"The demo family exists already: sign in as {email} / {DEMO_PASSWORD}")
-        return
-    guardian = accounts.create_family(
-        "The Demo Family", "Sam Demo", email, DEMO_PASSWORD, country="GB", timezone="Europe/London"
-    )
-    db.session.add_all(
-        [
-            Child(
-                family_id=guardian.family_id,
-                display_name="Ada",
-                avatar="🦊",
-                colour="sky",
-                birth_year=2014,
-                birth_month=3,
-            ),
-            Child(
-                family_id=guardian.family_id,
-                display_name="Ben",
-                avatar="🐢",
-                colour="leaf",
-                birth_year=2016,
-                birth_month=11,
-            ),
-        ]
-    )
-    db.session.commit()
+    with db.session.begin():
+        if accounts.email_in_use(email):
+            click.echo(f"The demo family exists already: sign in as {email} / {DEMO_PASSWORD}")
+            return
+        guardian = accounts.create_family(
+            "The Demo Family",
+            "Sam Demo",
+            email,
+            DEMO_PASSWORD,
+            country="GB",
+            timezone="Europe/London",
+        )
+        family.add_child(guardian.family_id, "Ada", "🦊", "sky", 2014, 3)
+        family.add_child(guardian.family_id, "Ben", "🐢", "leaf", 2016, 11)
     click.echo(f"Demo family created. Sign in as {email} with the password {DEMO_PASSWORD}")
 
 
 @group.command("daily")
 def daily_command() -> None:
     """Daily upkeep: end supervision for children who have turned 18; forget old sign-up counts."""
-    from supervisor.accounts import signup_throttle
-    from supervisor.tracks import operations
-
-    moved = operations.end_supervision_at_majority()
-    forgotten = signup_throttle.forget_expired()
-    db.session.commit()
+    with db.session.begin():
+        moved = tracks.end_supervision_at_majority()
+        forgotten = signup_throttle.forget_expired()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
     click.echo(f"Forgot {forgotten} expired sign-up count(s).")
 

@@ -1,23 +1,27 @@
-"""Database plumbing: the model base, UTC timestamps, SQLite pragmas and the schema check."""
+"""Database plumbing: the model base, UTC timestamps, SQLite pragmas, the schema check, and
+the one place where a request's transaction ends."""
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.wrappers import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
+READS = {"GET", "HEAD", "OPTIONS"}
+M = TypeVar("M", bound="Model")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -66,7 +70,7 @@ def _sqlite_begin_statement() -> str:
     Taking the lock at BEGIN (``IMMEDIATE``) lets ``busy_timeout`` queue competing writers
     instead of failing one of them when a read lock cannot be upgraded.
     """
-    if has_request_context() and request.method in {"GET", "HEAD", "OPTIONS"}:
+    if has_request_context() and request.method in READS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
 
@@ -100,6 +104,18 @@ def rows_changed(result: sa.Result[Any]) -> int:
     if not isinstance(result, sa.CursorResult):
         raise TypeError(f"{type(result).__name__} of a statement that is no UPDATE or DELETE")
     return result.rowcount
+
+
+def set_present(
+    session: orm.Session, model: type[M], key: tuple[Any, ...], present: bool, make: Callable[[], M]
+) -> None:
+    """A row that exists or not, such as a guardian's tick: add it (``make`` builds it) or
+    delete it, and leave it be when it is as wanted already."""
+    existing = session.get(model, key)
+    if present and existing is None:
+        session.add(make())
+    elif not present and existing is not None:
+        session.delete(existing)
 
 
 def alembic_config(engine: sa.Engine | None = None) -> AlembicConfig:
@@ -138,82 +154,111 @@ def upgrade(engine: sa.Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def drop_async_teardown(app: Flask) -> None:
-    """Flask-SQLAlchemy-Lite closes async sessions in an async teardown, which Flask runs
-    through an asyncio event loop after every request (about 1 ms, two-thirds of a /health
-    request). This app has no async sessions, so that teardown goes."""
-    teardowns = app.teardown_appcontext_funcs
-    keep = [f for f in teardowns if not inspect.iscoroutinefunction(f)]
-    if len(keep) != len(teardowns) - 1:
-        raise RuntimeError("Expected exactly one async teardown from Flask-SQLAlchemy-Lite.")
-    teardowns[:] = keep
+class Database:
+    """The app's engine, and one session per app context: each request is one transaction.
 
-
-def commit_unchanged_requests(app: Flask, sessionmaker: orm.sessionmaker[orm.Session]) -> None:
-    """End a request's transaction with COMMIT, not ROLLBACK, when it changed nothing.
-
-    psycopg forgets its prepared statements at every ROLLBACK, and a session closed at the
-    end of a request rolls back: so on PostgreSQL no statement was ever prepared, and every
-    one was parsed and planned again on every request (planning the requirement facts'
-    ``UNION ALL`` takes longer than running it). A COMMIT of a transaction that wrote nothing
-    changes nothing and lets the connection keep them. Anything flushed, executed as
-    INSERT/UPDATE/DELETE or left modified keeps the ROLLBACK, as does a request that failed.
+    After the view, the request's session commits once if the answer is below 400, reads
+    included (a COMMIT keeps psycopg's prepared statements, which a ROLLBACK throws away,
+    and costs SQLite nothing). An error page, a refusal or an exception rolls back what the
+    request wrote, except what ``keep`` marked as standing. Nothing else in the app commits
+    or rolls back: operations add and flush; the CLI commands run in ``session.begin()``.
     """
 
-    @sa.event.listens_for(sessionmaker, "after_begin")
-    def note_open(session: orm.Session, *_args: Any) -> None:
-        if has_request_context():
-            g.setdefault("open_sessions", set()).add(session)
+    def __init__(self, **engine_options: Any) -> None:
+        self.engine_options = engine_options
 
-    @sa.event.listens_for(sessionmaker, "after_flush")
-    def note_flush(session: orm.Session, _context: Any) -> None:
-        session.info["wrote"] = True
+    def init_app(self, app: Flask) -> None:
+        """The engine, and the session closed after each request."""
+        engine = sa.create_engine(database_url(app), **self.engine_options)
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine)
+        app.extensions["database"] = orm.sessionmaker(engine)
+        app.teardown_appcontext(self._close)
 
-    @sa.event.listens_for(sessionmaker, "do_orm_execute")
-    def note_write(state: orm.ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            state.session.info["wrote"] = True
+    def end_requests(self, app: Flask) -> None:
+        """End every request's transaction. Register it after the other ``after_request``
+        hooks: it then runs first, and an error page it answers with gets theirs too."""
+        app.after_request(self._end_request)
 
-    @sa.event.listens_for(sessionmaker, "after_transaction_end")
-    def forget(session: orm.Session, transaction: orm.SessionTransaction) -> None:
-        if transaction.parent is None:
-            session.info.pop("wrote", None)
+    @property
+    def sessionmaker(self) -> orm.sessionmaker[orm.Session]:
+        sessionmaker: orm.sessionmaker[orm.Session] = current_app.extensions["database"]
+        return sessionmaker
 
-    @app.teardown_request
-    def commit_if_unchanged(error: BaseException | None) -> None:
-        for session in g.pop("open_sessions", ()):
-            transaction = session.get_transaction()
-            changed = session.info.get("wrote") or session.new or session.dirty or session.deleted
-            if error is None and transaction is not None and transaction.is_active and not changed:
-                try:
-                    session.commit()
-                except sa.exc.SQLAlchemyError:
-                    # It wrote nothing, so nothing is lost: the session's close rolls back.
-                    app.logger.warning("COMMIT of a read failed", exc_info=True)
+    @property
+    def engine(self) -> sa.Engine:
+        engine: sa.Engine = self.sessionmaker.kw["bind"]
+        return engine
 
+    @property
+    def session(self) -> orm.Session:
+        """This app context's session, opened on first use and closed when the context ends."""
+        session: orm.Session | None = g.get("db_session")
+        if session is None:
+            session = g.db_session = self.sessionmaker()
+        return session
 
-def init_app(app: Flask) -> None:
-    """Wire database behaviour that needs the app's engine."""
-    from supervisor.extensions import db
+    def keep(self) -> None:
+        """What this request wrote so far stands, even if the request ends refused: a failed
+        password or a denied write stays on the security log, with the count that throttles it.
 
-    with app.app_context():
-        engine, sessionmaker = db.engine, db.sessionmaker
-    if engine.dialect.name == "sqlite":
-        configure_sqlite(engine)
-    if engine.dialect.name == "postgresql":  # SQLite's driver keeps its statements anyway
-        commit_unchanged_requests(app, sessionmaker)
+        A savepoint marks the place; ``undo`` goes back to it instead of to the start.
+        """
+        g.db_kept = self.session.begin_nested()
 
-    @app.before_request
-    def refuse_outdated_schema() -> tuple[str, int] | None:
-        """Serve nothing from a database whose schema is behind the code, and say the fix."""
-        if request.endpoint == "health.health":
-            return None  # it says the same in its own words
-        from supervisor.errors import render_error
+    def undo(self) -> None:
+        """Throw away what this request wrote since ``keep`` (everything, without one), so the
+        page that refuses reads what is saved; what was kept is still committed at the end."""
+        session: orm.Session | None = g.get("db_session")
+        if session is None:
+            return
+        kept: orm.SessionTransaction | None = g.get("db_kept")
+        if kept is not None:
+            try:
+                kept.rollback()
+                g.db_kept = session.begin_nested()  # later writes can be undone again
+                return
+            except sa.exc.SQLAlchemyError:  # the connection itself failed: nothing stands
+                current_app.logger.warning("Rolling back to a kept write failed", exc_info=True)
+        g.pop("db_kept", None)
+        session.rollback()
 
+    def _end_request(self, response: Response) -> Response:
+        """COMMIT after an answer below 400; otherwise undo first, then commit what was kept.
+
+        A COMMIT that fails answers with the error page for its failure (a write that lost a
+        race: 409), not with the page that would say it was saved; a read loses nothing by
+        it, so its page still goes out.
+        """
+        session: orm.Session | None = g.get("db_session")
+        if session is None or not session.in_transaction():
+            return response
         try:
-            if schema_checked(app, engine):
-                return None
-        except sa.exc.OperationalError:
-            app.logger.exception("The database is not answering")
-            return render_error(503, "The database is not answering. Please try again soon.")
-        return render_error(503, f"The database needs updating. Run: {UPGRADE_COMMAND}")
+            if response.status_code >= 400:
+                self.undo()
+            session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            g.pop("db_kept", None)
+            session.rollback()
+            if request.method in READS and response.status_code < 400:
+                current_app.logger.warning("COMMIT of a read failed", exc_info=True)
+                return response
+            return current_app.make_response(current_app.handle_user_exception(error))
+        finally:
+            g.pop("db_kept", None)
+        return response
+
+    def _close(self, _error: BaseException | None) -> None:
+        g.pop("db_kept", None)
+        session: orm.Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def database_url(app: Flask) -> sa.URL:
+    """``DATABASE_URL``, a relative SQLite path taken inside Flask's instance folder."""
+    url = sa.make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_absolute():
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = url.set(database=str(Path(app.instance_path) / url.database))
+    return url

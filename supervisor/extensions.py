@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_login import LoginManager
-from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from supervisor.db import Database
+
 # A statement that fails is logged without its parameters: they may be emails or notes.
-db = SQLAlchemy(engine_options={"hide_parameters": True})
+db = Database(hide_parameters=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, CheckIn, HistoryIsAppendOnly, LearningMoment
-from supervisor.permit import records
+from supervisor.permit import reads
 from tests.conftest import text
 from tests.test_age_gate import primary_buttons
 from tests.test_database import alembic_config, alembic_engine  # noqa: F401 - fixtures
@@ -158,7 +158,7 @@ def test_the_same_date_twice_is_refused(app, clock, permit, monkeypatch):
     assert "correct that record on the track page" in page and "Second try." in page
     # A record saved by someone else between reading the schedule and saving: 409, same words.
     move_to(permit, clock, MONDAY_EVENING + timedelta(weeks=1))
-    real = records.schedule_state
+    real = reads.schedule_state
 
     def raced(track_row, zone):
         state = real(track_row, zone)
@@ -175,7 +175,7 @@ def test_the_same_date_twice_is_refused(app, clock, permit, monkeypatch):
         db.session.flush()
         return state
 
-    monkeypatch.setattr(records, "schedule_state", raced)
+    monkeypatch.setattr(reads, "schedule_state", raced)
     lost = record(permit, "2026-03-16", shared_notes="Typed at the same moment.")
     assert lost.status_code == 409
     assert "is recorded already" in text(lost) and "Typed at the same moment." in text(lost)

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import redirect
 from pytest_alembic.tests import (  # the plugin's built-in checks, run explicitly
     test_model_definitions_match_ddl,
     test_single_head_revision,
     test_up_down_consistency,
     test_upgrade,
 )
+from werkzeug.wrappers import Response
 
 from supervisor import db as database
 from supervisor.extensions import db
@@ -134,8 +136,8 @@ def test_health_answers_503_for_a_database_behind_the_code(tmp_path):
 
 
 def test_no_async_teardown_runs_after_each_request(app):
-    """An async teardown would start an event loop after every request (and clash with a
-    loop already running in the thread)."""
+    """An async teardown would start an event loop after every request (about 1 ms, and a
+    clash with a loop already running in the thread)."""
     assert app.teardown_appcontext_funcs
     assert not any(inspect.iscoroutinefunction(f) for f in app.teardown_appcontext_funcs)
 
@@ -150,35 +152,88 @@ def _ending_statements(app) -> list[str]:
     return ends
 
 
-def test_reads_commit_on_postgresql_and_unsaved_writes_always_roll_back(app):
-    """On PostgreSQL reads end with COMMIT (psycopg forgets prepared statements at each
-    ROLLBACK); on both databases anything a request wrote without committing is thrown away."""
+def test_a_request_commits_below_400_and_rolls_back_otherwise(app):
+    """The request is the transaction: reads and answers below 400 end with COMMIT on both
+    databases (psycopg forgets prepared statements at each ROLLBACK); an error status, a
+    refusal or an exception throws away everything the request wrote."""
+    from supervisor.errors import Refusal
     from supervisor.models import Family
 
-    def flushed() -> str:
-        db.session.add(Family(name="Flushed only", country="GB", timezone="UTC"))
-        db.session.flush()
+    def saved() -> str:
+        db.session.add(Family(name="Saved", country="GB", timezone="UTC"))
         return "ok"
+
+    def flushed() -> tuple[str, int]:
+        db.session.add(Family(name="Flushed, then 422", country="GB", timezone="UTC"))
+        db.session.flush()
+        return "no", 422
 
     def executed() -> str:
-        db.session.execute(sa.update(Family).values(name="Executed only"))
-        return "ok"
+        db.session.execute(sa.update(Family).values(name="Executed, then refused"))
+        raise Refusal("Refused.")
 
     def modified() -> str:
-        db.session.scalars(sa.select(Family)).first().name = "Modified only"
-        return "ok"
+        db.session.scalars(sa.select(Family)).first().name = "Modified, then failed"
+        raise RuntimeError("a bug")
 
-    for name, view in {"flushed": flushed, "executed": executed, "modified": modified}.items():
+    views = {"saved": saved, "flushed": flushed, "executed": executed, "modified": modified}
+    for name, view in views.items():
         app.add_url_rule(f"/test-{name}", name, view)
     client = Auth(app.test_client())
     client.signup(email="ada@example.org", name="Ada", family="Lovelace")
     ends = _ending_statements(app)
     assert client.client.get("/family/").status_code == 200
-    assert ends == (["COMMIT"] if PG_URL else ["ROLLBACK"])  # SQLite's driver keeps statements
-    for name in ("flushed", "executed", "modified"):
+    assert ends == ["COMMIT"]
+    for name, status in {"flushed": 422, "executed": 409, "modified": 500}.items():
         ends.clear()
-        assert client.client.get(f"/test-{name}").status_code == 200
-        assert ends == ["ROLLBACK"], name
+        assert client.client.get(f"/test-{name}").status_code == status
+        assert "ROLLBACK" in ends and "COMMIT" not in ends, (name, ends)
+    with app.app_context():
+        assert db.session.scalars(sa.select(Family.name)).all() == ["Lovelace"]
+    ends.clear()
+    assert client.client.get("/test-saved").status_code == 200
+    assert ends == ["COMMIT"]
+    with app.app_context():
+        assert db.session.scalars(sa.select(Family.name)).all() == ["Lovelace", "Saved"]
+
+
+def test_what_a_refused_request_keeps_stands_and_the_rest_goes(app):
+    """A failure on the security log outlives the refusal that follows it; writes made after
+    it are still undone."""
+    from supervisor import audit
+    from supervisor.models import AuditEvent, Family
+
+    def refused() -> tuple[str, int]:
+        audit.record("test", audit.FAILURE, family_id=None, subject="kept")
+        db.session.add(Family(name="Not kept", country="GB", timezone="UTC"))
+        return "no", 429
+
+    app.add_url_rule("/test-refused", "refused", refused)
+    assert app.test_client().get("/test-refused").status_code == 429
+    with app.app_context():
+        assert db.session.scalars(sa.select(AuditEvent.subject)).all() == ["kept"]
+        assert db.session.scalars(sa.select(Family)).all() == []
+
+
+def test_a_write_whose_commit_loses_a_race_answers_409(app, monkeypatch):
+    """The row goes in at COMMIT, after the view said "saved": the answer is the 409 page, not
+    the redirect that would say so, and nothing of the request stays."""
+    from supervisor.models import Family
+    from supervisor.web import authority
+
+    def duplicate() -> Response:
+        taken = db.session.scalars(sa.select(Family.id)).one()
+        db.session.add(Family(id=taken, name="Same id", country="GB", timezone="UTC"))
+        return redirect("/family/")
+
+    monkeypatch.setitem(authority.RULES, "duplicate", authority.Rule())
+    app.add_url_rule("/test-duplicate", "duplicate", duplicate, methods=["POST"])
+    client = Auth(app.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+    response = client.client.submit("/test-duplicate")
+    assert response.status_code == 409
+    assert "Someone else changed this at the same moment" in text(response)
+    assert response.headers["X-Frame-Options"] == "DENY"  # the hooks after it ran on it too
     with app.app_context():
         assert db.session.scalars(sa.select(Family.name)).all() == ["Lovelace"]
 
@@ -196,7 +251,6 @@ def test_postgresql_keeps_the_pages_statements_prepared(app):
         assert any(f"FROM {table} " in " ".join(s.split()) for s in statements), table
 
 
-@pytest.mark.skipif(PG_URL is None, reason="reads commit on PostgreSQL only")
 def test_a_read_whose_commit_fails_still_answers(app, monkeypatch, caplog):
     """The page was already rendered and the transaction wrote nothing: log it, answer."""
     client = Auth(app.test_client())

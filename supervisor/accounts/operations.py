@@ -1,4 +1,4 @@
-"""Operations on guardian accounts. They flush but never commit: the view owns the transaction."""
+"""Operations on guardian accounts. They flush but never commit: the request is the transaction."""
 
 from __future__ import annotations
 

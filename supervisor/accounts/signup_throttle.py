@@ -50,6 +50,7 @@ def admit(email: str, remote_addr: str | None) -> datetime | None:
         return max(full)
     for row, _most, _window in counts:
         row.attempts += 1
+    db.keep()  # the attempt counts whatever becomes of it (an invite used meanwhile: 409)
     return None
 
 

@@ -93,6 +93,11 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
     return guardian
 
 
+def revoke(invite: Invite) -> None:
+    """An unused invite link stops working: its row goes."""
+    db.session.delete(invite)
+
+
 def pending(family_id: int) -> list[Invite]:
     """Invites of a family that can still be used, newest first."""
     return list(

@@ -1,4 +1,4 @@
-"""The family's own checklist items and discussion prompts: rewording and removing them.
+"""The family's own checklist items and discussion prompts: adding, rewording, removing them.
 
 Nothing is erased: each change adds a ``FamilyWordingChange`` with the words before, and a
 removed item or prompt keeps its row (``removed_at``). A removed checklist item is no longer
@@ -32,6 +32,22 @@ def _record(guardian_id: int | None, family_id: int, **fields: object) -> None:
     db.session.add(
         FamilyWordingChange(family_id=family_id, guardian_id=guardian_id, at=clock.now(), **fields)
     )
+
+
+def add_item(family_id: int, stage: str, label: str) -> FamilyChecklistItem:
+    """The family's own checklist item, for every track at ``stage``."""
+    item = FamilyChecklistItem(family_id=family_id, stage=stage, label=label)
+    db.session.add(item)
+    return item
+
+
+def add_prompt(family_id: int, stage: str, topic: str, text: str) -> FamilyPrompt:
+    """The family's own discussion prompt, in the bank beside the app's."""
+    prompt = FamilyPrompt(
+        family_id=family_id, stage=stage, topic=topic, text=text, created_at=clock.now()
+    )
+    db.session.add(prompt)
+    return prompt
 
 
 def edit_item(guardian: Guardian, item: FamilyChecklistItem, label: str) -> None:

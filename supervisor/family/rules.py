@@ -46,8 +46,10 @@ TITLES = {
 }
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(Refusal):
     """Another guardian approved, refused or withdrew the change first."""
+
+    description = "This change was already approved, refused or withdrawn."
 
 
 class Outdated(Exception):
@@ -118,6 +120,18 @@ def asked(proposal: RuleChange) -> str:
             f"{month_year_of(new)}, {effect} (“{new['reason']}”)"
         )
     return "change " + describe(proposal.changes, proposal.previous)
+
+
+WAITS = (
+    "That waits for another guardian to approve or refuse it in Family settings; until then "
+    "nothing of it happens."
+)
+
+
+def waiting(guardian: Guardian, proposal: RuleChange) -> str:
+    """What the family is told of a change held for a second key: who asks what, and that it
+    waits."""
+    return f"{guardian.name} asks to {asked(proposal)}. {WAITS}"
 
 
 def month_year_of(date: Mapping[str, Any]) -> str:

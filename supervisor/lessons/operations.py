@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from supervisor import clock
 from supervisor.content.lessons import Lesson
-from supervisor.db import insert_if_missing
+from supervisor.db import insert_if_missing, set_present
 from supervisor.extensions import db
-from supervisor.models import Child, LessonProgress
+from supervisor.models import Child, Guardian, LessonDiscussion, LessonProgress
 
 
 def of(child: Child, lesson: Lesson) -> LessonProgress:
@@ -76,6 +76,23 @@ def retake(row: LessonProgress, lesson: Lesson) -> None:
     row.answers = {}  # wrong tries of an earlier attempt are no one's business
     row.first_try_correct = 0
     row.position = len(lesson.steps)
+
+
+def set_discussed(guardian: Guardian, child: Child, lesson: Lesson, ticked: bool) -> None:
+    """Tick or untick "we talked this lesson through" with ``child``."""
+    set_present(
+        db.session,
+        LessonDiscussion,
+        (child.id, lesson.key),
+        ticked,
+        lambda: LessonDiscussion(
+            child_id=child.id,
+            lesson=lesson.key,
+            family_id=child.family_id,
+            ticked_by_id=guardian.id,
+            ticked_at=clock.now(),
+        ),
+    )
 
 
 def _finish(row: LessonProgress) -> None:

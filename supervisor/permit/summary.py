@@ -14,7 +14,7 @@ from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
 from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
 from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
-from supervisor.permit import agreed, records
+from supervisor.permit import agreed, reads
 from supervisor.stages.base import StageKey
 
 
@@ -24,8 +24,8 @@ class PermitView:
     guide: Walkthrough
     stale: bool
     runs: list[WalkthroughRun]
-    schedule: records.ScheduleState
-    checkins: list[records.CheckInRecord]
+    schedule: reads.ScheduleState
+    checkins: list[reads.CheckInRecord]
     moments: list[LearningMoment]
     hovering: tuple[str, ...] = HOVERING
 
@@ -35,7 +35,7 @@ class PermitView:
 
     @property
     def moment_kinds(self) -> dict[str, str]:
-        return records.MOMENT_KINDS
+        return reads.MOMENT_KINDS
 
     @cached_property
     def moment_titles(self) -> dict[int, str]:
@@ -58,10 +58,10 @@ def permit_view(track: Track) -> PermitView | None:
         arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
         guide=guide,
         stale=guide.is_stale(clock.now()),
-        runs=records.runs(track),
-        schedule=records.schedule_state(track, zone),
-        checkins=records.checkins(track, zone),
-        moments=records.moments(track),
+        runs=reads.runs(track),
+        schedule=reads.schedule_state(track, zone),
+        checkins=reads.checkins(track, zone),
+        moments=reads.moments(track),
     )
 
 
@@ -98,16 +98,16 @@ def agreement_view(track: Track) -> AgreementView:
     last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None
     guide = WALKTHROUGHS.get(last_run.walkthrough) if last_run else None
     steps = (
-        [
+        []
+        if guide is None or last_run is None
+        else [
             StepOutcome(
                 guide.steps[answer.step].setting if answer.step < len(guide.steps) else "A step",
-                records.OUTCOMES.get(answer.outcome, answer.outcome),
+                reads.OUTCOMES.get(answer.outcome, answer.outcome),
                 answer.note,
             )
-            for answer in last_run.answers
+            for answer in (last_run.answers if last_run and guide else [])
         ]
-        if last_run and guide
-        else []
     )
     return AgreementView(
         rules=agreed.rules_by_track([track])[track.id],

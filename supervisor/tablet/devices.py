@@ -44,6 +44,16 @@ def enrol(guardian: Guardian, name: str) -> tuple[Device, str]:
     return device, token
 
 
+def used(device: Device) -> None:
+    """A profile was opened on the tablet now: its list shows when each was last used."""
+    device.last_used_at = clock.now()
+
+
+def revoke(device: Device) -> None:
+    """The tablet stops working: its row goes, and its sessions with it."""
+    db.session.delete(device)
+
+
 def family_devices(family_id: int) -> list[Device]:
     return list(
         db.session.scalars(

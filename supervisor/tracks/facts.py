@@ -33,8 +33,8 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
-from supervisor.permit import records
-from supervisor.permit.records import ScheduleState
+from supervisor.permit import reads
+from supervisor.permit.reads import ScheduleState
 from supervisor.stages import STAGES
 from supervisor.stages.base import (
     CheckIns,
@@ -200,7 +200,7 @@ def _schedule_states(
         by_zone[families[track.family_id].timezone].append(track)
     states: dict[int, ScheduleState] = {}
     for zone, group in by_zone.items():
-        states.update(records.schedule_states(group, ZoneInfo(zone)))
+        states.update(reads.schedule_states(group, ZoneInfo(zone)))
     return states
 
 

@@ -17,7 +17,7 @@ from flask import url_for
 from supervisor.content.lessons import LESSONS
 from supervisor.local_time import when
 from supervisor.models import Track
-from supervisor.permit.records import ScheduleState
+from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Kind, StageKey, TrackSnapshot
 from supervisor.tracks.age_gate import AgeGate

@@ -2,7 +2,7 @@
 back, removing one started by mistake, and the end of supervision at 18.
 
 Each operation writes its history row (and audit record and notifications) in the caller's
-transaction; the view (or the daily job) commits once. The engine decides; these functions
+transaction; the request (or the daily job) commits once. The engine decides; these functions
 only record. Every stage move goes through ``_move``, which locks the track's row first, so two
 requests for one track take turns and the loser sees what the winner did.
 """
@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from supervisor import audit, clock
 from supervisor.content.platforms import PLATFORMS
+from supervisor.db import set_present
 from supervisor.extensions import db
 from supervisor.models import (
     ChecklistTick,
@@ -26,7 +27,7 @@ from supervisor.models import (
     TrackEvent,
 )
 from supervisor.notices import notify_guardians
-from supervisor.permit import records
+from supervisor.permit.operations import end_schedule
 from supervisor.stages import FIRST, engine
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.base import StageKey
@@ -134,20 +135,34 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
 
 def set_tick(guardian: Guardian, track: Track, item: str, label: str, ticked: bool) -> None:
     """Tick or untick ``item``; a tick keeps ``label``, the words it was given for."""
-    existing = db.session.get(ChecklistTick, (track.id, item))
-    if ticked and existing is None:
-        db.session.add(
-            ChecklistTick(
-                track_id=track.id,
-                item=item,
-                family_id=track.family_id,
-                ticked_by_id=guardian.id,
-                ticked_at=clock.now(),
-                label=label,
-            )
-        )
-    elif not ticked and existing is not None:
-        db.session.delete(existing)
+    set_present(
+        db.session,
+        ChecklistTick,
+        (track.id, item),
+        ticked,
+        lambda: ChecklistTick(
+            track_id=track.id,
+            item=item,
+            family_id=track.family_id,
+            ticked_by_id=guardian.id,
+            ticked_at=clock.now(),
+            label=label,
+        ),
+    )
+
+
+def set_refresher(track: Track, on: bool) -> None:
+    """The yearly refresher reminder of a licence, on or off."""
+    track.refresher = on
+
+
+def choose_connections(track: Track, chosen: list[str]) -> bool:
+    """With a licence, the child's own ways to stay connected with the family (``False``
+    before the licence: nothing is saved)."""
+    if track.stage != StageKey.LICENCE.value:
+        return False
+    track.connections = chosen
+    return True
 
 
 def request_sign_off(child: Child, track: Track, note: str) -> None:
@@ -321,7 +336,7 @@ def _move(
         track.monitoring_child_agreed_at = None
     if transition.to_stage is not StageKey.PERMIT:
         # Monitoring belongs to the permit alone: it ends at the licence or on a step back.
-        records.end_schedule(track)
+        end_schedule(track)
         _flush_or_conflict()
     _event(
         track,

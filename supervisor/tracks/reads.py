@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from supervisor.extensions import db
 from supervisor.models import Guardian, Notification, Track, TrackEvent
-from supervisor.permit.records import ScheduleState
+from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.events import EventKind

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from supervisor import audit
 from supervisor.extensions import db, login_manager
 from supervisor.models import Child, Guardian
+from supervisor.tablet import devices
 from supervisor.web.request_log import mask_tokens
 
 
@@ -45,14 +46,11 @@ def deny(reason: str) -> None:
             actor=current_user._get_current_object() if current_user.is_authenticated else None,
             subject=f"{request.method} {mask_tokens(request.path)} ({reason})",
         )
-        db.session.commit()
     abort(403)
 
 
 def unauthorized() -> Response:
     """Nobody (or nobody any more) is signed in: the tablet's picker, or the sign-in page."""
-    from supervisor.tablet import devices
-
     if devices.current() is not None:
         if g.get("session_timed_out"):
             flash("The profile locked itself after a while without use. Pick who's using.", "info")

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from supervisor import audit
 from supervisor.accounts import operations as accounts
 from supervisor.accounts import sessions, signup_throttle
-from supervisor.extensions import db
 from supervisor.family import invites, rules
 from supervisor.tablet import devices
 from supervisor.tracks import operations
@@ -66,12 +65,10 @@ def signup() -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
-            db.session.commit()  # keep the count and the audit record
             form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         else:
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
-            db.session.commit()
             flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
             return redirect(url_for("family.home"))
     return render_template("auth/signup.html", form=form)
@@ -101,9 +98,7 @@ def login() -> str | Response | tuple[str, int]:
         if guardian is not None:
             sessions.start(guardian)
             operations.end_supervision_at_majority(guardian.family_id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return render_template("auth/login.html", form=form), 429
@@ -122,7 +117,6 @@ def logout() -> Response:
             actor=current_user._get_current_object(),
         )
     sessions.end()
-    db.session.commit()
     if devices.current() is not None:
         return redirect(url_for("tablet.picker"))
     flash("You are signed out.", "success")
@@ -155,10 +149,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
-            db.session.commit()  # keep the count and the audit record
             form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         except invites.AlreadyUsed:
-            db.session.commit()  # keep the count
             form.form_errors.append(invites.InviteProblem.USED.value)
             return render_template("auth/join.html", form=form, invite=None), 409
         else:
@@ -172,7 +164,6 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
                 + rules.held_invites_notice(held),
                 by=guardian,
             )
-            db.session.commit()
             flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
             return redirect(url_for("family.home"))
     return render_template("auth/join.html", form=form, invite=found)
@@ -198,11 +189,9 @@ def account() -> str | Response | tuple[str, int]:
                 f"{guardian.name} changed their password; their other devices were signed out.",
                 by=guardian,
             )
-            db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("family.home"))
         audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
-        db.session.commit()  # keep the failure count and the audit record
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return _account_page(form=form), 429
@@ -242,7 +231,6 @@ def details() -> Response | tuple[str, int]:
                 f"{before[0]} changed {' and '.join(c for c in changed if c)}.",
                 by=guardian,
             )
-            db.session.commit()
             flash("Your name and email are saved.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(details_form=form), 400
@@ -267,7 +255,6 @@ def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:
     if retry_at is None:
         return None
     audit.record(action, audit.DENIED, family_id=None, subject=email)
-    db.session.commit()
     form.form_errors.append(signup_throttle.refusal_message(retry_at))
     return 429
 

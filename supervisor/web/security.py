@@ -6,6 +6,8 @@ from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from supervisor.web.errors import render_error
+
 # Everything comes from this site: no inline script, no other host, no plugins.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,8 +42,6 @@ def refuse_nul_characters() -> tuple[str, int] | None:
     """No text we store may hold a NUL character (PostgreSQL refuses it): say so, plainly."""
     values = (value for values in request.form.listvalues() for value in values)
     if any("\x00" in value for value in values) or "\x00" in request.path:
-        from supervisor.errors import render_error
-
         return render_error(
             400,
             "Something you typed contains a character that can't be "

@@ -55,13 +55,12 @@ def check() -> tuple[str, int] | None:
         assert row is not None
         row.password_verified_at = clock.now()
         audit.record("step_up", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
-        db.session.commit()  # a refusal or conflict in the view must not undo the password
+        db.keep()  # a refusal or conflict in the view must not undo the password
         return None
     if locked is None:
         throttle.record_failure(guardian.email)
         locked = throttle.locked_until(guardian.email)
     audit.record("step_up", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
-    db.session.commit()  # keep the failure count and the audit record
     if locked is not None:
         return challenge(operations.lockout_message(locked), 429)
     return challenge("That password isn't right. Try again.")

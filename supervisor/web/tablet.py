@@ -8,15 +8,15 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock
+from supervisor import audit
 from supervisor.accounts import operations as accounts
 from supervisor.accounts import sessions
-from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.local_time import when
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tracks import operations
+from supervisor.web.errors import render_error
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import PasswordUnlockForm, PinUnlockForm
 
@@ -54,16 +54,14 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
     elif form.validate_on_submit():
         result = pins.check(child, device, required(form.pin.data))
         if result.ok:
-            device.last_used_at = clock.now()
+            devices.used(device)
             sessions.start(child, device)
             audit.record("pin_unlock", audit.SUCCESS, family_id=child.family_id, actor=child)
             operations.end_supervision_at_majority(child.family_id)
-            db.session.commit()
             return redirect(url_for("child.home"))
         audit.record("pin_unlock", audit.FAILURE, family_id=child.family_id, actor=child)
         if result.locked:
             audit.record("pin_lockout", audit.DENIED, family_id=child.family_id, actor=child)
-        db.session.commit()
         status = 200 if result.attempts_left else 429
         form.form_errors.append(_pin_message(result))
     return render_template("tablet/unlock_child.html", form=form, child=child), status
@@ -83,12 +81,10 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
         outcome = audit.SUCCESS if result.guardian else audit.FAILURE
         audit.record("tablet_unlock", outcome, family_id=guardian.family_id, actor=guardian)
         if result.guardian is not None:
-            device.last_used_at = clock.now()
+            devices.used(device)
             sessions.start(result.guardian, device)
             operations.end_supervision_at_majority(guardian.family_id)
-            db.session.commit()
             return redirect(url_for("family.home"))
-        db.session.commit()
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             status = 429

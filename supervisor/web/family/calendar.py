@@ -16,7 +16,7 @@ from werkzeug import wrappers
 from supervisor import clock, tokens
 from supervisor.extensions import db
 from supervisor.models import Family, Track
-from supervisor.permit import records
+from supervisor.permit import operations, reads
 from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
 from supervisor.web import authority, links
@@ -42,7 +42,7 @@ def feed(token: str) -> Response:
         sa.select(Track).where(Track.family_id == family.id, Track.stage == StageKey.PERMIT)
     )
     for track in tracks:
-        state = records.schedule_state(track, zone)
+        state = reads.schedule_state(track, zone)
         minutes = state.current.minutes if state.current else 20
         for day, moment in state.upcoming:
             event = icalendar.Event()
@@ -68,14 +68,12 @@ def new_link() -> str:
     """Make a new calendar link (the old one stops working) and show it once."""
     guardian = current_guardian()
     family = db.session.get_one(Family, guardian.family_id)
-    token = tokens.new_token()
-    family.calendar_token_hash = tokens.digest(token)
+    token = operations.new_calendar_link(family)
     authority.done(
         f"family:{family.id}",
         f"{guardian.name} made a new calendar link for the check-ins; the old one stopped working.",
         by=guardian,
     )
-    db.session.commit()
     link = links.absolute_url("calendar.feed", token=token)
     return render_template("permit/calendar_link.html", link=link)
 
@@ -86,10 +84,9 @@ def revoke() -> wrappers.Response:
     """Stop the calendar link working."""
     guardian = current_guardian()
     family = db.session.get_one(Family, guardian.family_id)
-    family.calendar_token_hash = None
+    operations.stop_calendar_link(family)
     authority.done(
         f"family:{family.id}", f"{guardian.name} stopped the calendar link.", by=guardian
     )
-    db.session.commit()
     flash("The calendar link no longer works.", "success")
     return redirect(url_for("family.settings"))

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from supervisor.accounts import sessions
-from supervisor.extensions import db
 from supervisor.models import Device
 from supervisor.tablet import devices
 from supervisor.web import authority, stepup
@@ -33,7 +32,6 @@ def index() -> str | Response:
         )
         # From now on this browser is shared: the guardian unlocks it again from the picker.
         sessions.end()
-        db.session.commit()
         flash(f"This browser is now “{device.name}”. Everyone picks their profile here.", "success")
         return devices.set_cookie(redirect(url_for("tablet.picker")), token)
     return render_template(
@@ -55,7 +53,6 @@ def revoke(device_id: int) -> Response:
         f"{guardian.name} revoked the family tablet “{device.name}”.",
         by=guardian,
     )
-    db.session.delete(device)
-    db.session.commit()
+    devices.revoke(device)
     flash(f"“{device.name}” no longer works as the family tablet.", "success")
     return redirect(url_for("devices.index"))

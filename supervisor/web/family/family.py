@@ -19,9 +19,10 @@ from werkzeug.wrappers import Response
 
 from supervisor import audit, clock
 from supervisor.content.places import COUNTRIES
-from supervisor.errors import render_error
+from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
+from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
 from supervisor.local_time import MONTHS, family_zone, when
 from supervisor.models import (
@@ -32,12 +33,14 @@ from supervisor.models import (
     RuleChange,
     Track,
 )
-from supervisor.permit import records
+from supervisor.permit import reads as permit_reads
 from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
-from supervisor.tracks import operations, reads
+from supervisor.tracks import operations
+from supervisor.tracks import reads as track_reads
 from supervisor.web import authority, links, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.errors import render_error
 from supervisor.web.forms.family import (
     COLOURS,
     BirthDateCorrectionForm,
@@ -51,10 +54,6 @@ from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import SetPinForm
 
 bp = Blueprint("family", __name__, url_prefix="/family")
-WAITS = (
-    "That waits for another guardian to approve or refuse it in Family settings; until then "
-    "nothing of it happens."
-)
 bp.before_request(require_guardian)
 
 
@@ -102,9 +101,9 @@ def home() -> str:
         )
         for child in family.children
     }
-    latest = reads.latest_for(guardian)
-    schedules = records.schedule_states(tracks, family_zone())
-    overview = reads.overview(tracks, schedules)
+    latest = track_reads.latest_for(guardian)
+    schedules = permit_reads.schedule_states(tracks, family_zone())
+    overview = track_reads.overview(tracks, schedules)
     return render_template(
         "family/home.html",
         family=family,
@@ -147,7 +146,7 @@ def settings() -> str | Response:
             told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
             flash("The family's settings are saved.", "success")
         if outcome.held is not None:
-            told.append(f"{guardian.name} asks to {rules.asked(outcome.held)}. {WAITS}")
+            told.append(rules.waiting(guardian, outcome.held))
             flash(
                 "Another guardian must approve loosening the family's rules; until then they "
                 "stay as they are. They have been told.",
@@ -159,7 +158,6 @@ def settings() -> str | Response:
             " ".join(told) + rules.held_invites_notice(invites_held),
             by=guardian,
         )
-        db.session.commit()
         return redirect(url_for("family.settings"))
     return _settings_page(family, form=form)
 
@@ -176,13 +174,12 @@ def rename() -> Response | tuple[str, int]:
     if name_form.name.data == old:
         flash("That is the family's name already; nothing was changed.", "info")
         return redirect(url_for("family.settings"))
-    family.name = required(name_form.name.data)
+    family_operations.rename(family, required(name_form.name.data))
     authority.done(
         f"family:{family.id}",
         f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"Your family is now called “{family.name}”.", "success")
     return redirect(url_for("family.settings"))
 
@@ -237,9 +234,6 @@ def _close(
     what = rules.asked(proposal)
     try:
         decide()
-    except rules.AlreadyDecided:
-        db.session.rollback()
-        return render_error(409, "This change was already approved, refused or withdrawn.")
     except rules.Outdated:
         text = (
             f"The request to {what} was made when things stood differently (what it is about "
@@ -247,14 +241,12 @@ def _close(
             "wanted."
         )
         authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
-        db.session.commit()
-        return render_error(409, text)
+        raise Refusal(text, recorded=True) from None
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
         f"{guardian.name} {verb} the request to {what}.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"You {verb} the request to {what}.", "success")
     return redirect(url_for("family.settings"))
 
@@ -262,12 +254,7 @@ def _close(
 @bp.post("/notifications/read")
 def read_notifications() -> Response:
     """Mark this guardian's notifications as read."""
-    db.session.execute(
-        sa.update(Notification)
-        .where(Notification.guardian_id == current_guardian().id, Notification.read_at.is_(None))
-        .values(read_at=clock.now())
-    )
-    db.session.commit()
+    family_operations.read_notifications(current_guardian())
     return redirect(url_for("family.home"))
 
 
@@ -277,19 +264,20 @@ def add_child() -> str | Response:
     form = ChildForm()
     if form.validate_on_submit():
         guardian = current_guardian()
-        child = Child(family_id=guardian.family_id)
-        _fill_profile(child, form)
-        child.birth_year = required(form.birth_year.data)
-        child.birth_month = int(form.birth_month.data)
-        db.session.add(child)
-        db.session.flush()
+        child = family_operations.add_child(
+            guardian.family_id,
+            required(form.display_name.data),
+            form.avatar.data,
+            form.colour.data,
+            required(form.birth_year.data),
+            int(form.birth_month.data),
+        )
         authority.done(
             child.get_id(),
             f"{guardian.name} added {child.display_name}'s profile "
             f"(born {MONTHS[child.birth_month - 1]} {child.birth_year}).",
             by=guardian,
         )
-        db.session.commit()
         flash(f"{child.display_name}'s profile is ready.", "success")
         return redirect(url_for("family.home"))
     return render_template("family/child_form.html", form=form, child=None, colours=COLOURS)
@@ -301,9 +289,10 @@ def edit_child(child_id: int) -> str | Response:
     child = family_row_or_404(Child, child_id)
     form = ChildProfileForm(obj=child)
     if form.validate_on_submit():
-        _fill_profile(child, form)
+        family_operations.edit_child(
+            child, required(form.display_name.data), form.avatar.data, form.colour.data
+        )
         authority.done(child.get_id(), by=current_guardian())
-        db.session.commit()
         flash(f"{child.display_name}'s profile is saved.", "success")
         return redirect(url_for("family.home"))
     return render_template(
@@ -342,24 +331,22 @@ def birth_date(child_id: int) -> str | Response:
             )  # fmt: skip
             authority.done(
                 f"{child.get_id()} {old} -> {new} held",
-                f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                rules.waiting(guardian, proposal),
                 by=guardian,
             )
-            db.session.commit()
             flash(
                 f"That makes {child.display_name} older, so supervision ends sooner: another "
                 "guardian must approve it in Family settings. They have been told.",
                 "info",
             )
             return redirect(url_for("family.home"))
-        child.birth_year, child.birth_month = year, month
+        family_operations.correct_birth_date(child, year, month)
         because = (
             f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
             f"(“{form.reason.data}”)."
         )
         authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
         operations.end_supervision_at_majority(child.family_id, because, child.id)
-        db.session.commit()
         flash(f"{child.display_name}'s birth date is now {new}.", "success")
         return redirect(url_for("family.home"))
     return render_template(
@@ -387,10 +374,9 @@ def delete_child(child_id: int) -> str | Response:
                 )
                 authority.done(
                     f"{child.get_id()} removal held",
-                    f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+                    rules.waiting(guardian, proposal),
                     by=guardian,
                 )
-                db.session.commit()
                 flash(
                     f"Removing {child.display_name}'s profile waits for another guardian's "
                     "approval in Family settings. They have been told.",
@@ -402,8 +388,7 @@ def delete_child(child_id: int) -> str | Response:
                 f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
                 by=guardian,
             )
-            db.session.delete(child)
-            db.session.commit()
+            family_operations.delete_child(child)
             flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
             return redirect(url_for("family.home"))
     return render_template(
@@ -425,7 +410,6 @@ def set_pin(child_id: int) -> str | Response:
             authority.done(
                 child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
             )
-            db.session.commit()
             flash(f"{child.display_name}'s PIN is set.", "success")
             return redirect(url_for("family.home"))
         form.pin.errors = [*form.pin.errors, problem]
@@ -445,7 +429,6 @@ def unlock_profile(child_id: int) -> Response:
         f"{guardian.name} opened {child.display_name}'s profile again after wrong PINs.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"{child.display_name}'s profile is open again.", "success")
     return redirect(url_for("family.home"))
 
@@ -460,7 +443,6 @@ def export_data() -> Response:
         by=guardian,
     )
     payload = data.export(guardian.family_id)
-    db.session.commit()
     response = jsonify(payload)
     response.headers["Content-Disposition"] = 'attachment; filename="family-data.json"'
     return response
@@ -486,7 +468,6 @@ def delete_family() -> str | Response:
                 subject=f"family:{family.id}",
             )
             data.delete_family(family.id)
-            db.session.commit()
             session.clear()
             flash("Your family and everything in it are deleted.", "success")
             return redirect(url_for("auth.index"))
@@ -511,9 +492,8 @@ def create_invite() -> str:
     )
     if held:
         proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
-        notice = f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}"
+        notice = rules.waiting(guardian, proposal)
     authority.done(f"invite:{invite.id}", notice, by=guardian)
-    db.session.commit()
     link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
@@ -529,8 +509,7 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     authority.done(
         f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
     )
-    db.session.delete(invite)
-    db.session.commit()
+    invites.revoke(invite)
     flash("The invite link no longer works.", "success")
     return redirect(url_for("family.home"))
 
@@ -545,9 +524,3 @@ def _family_with_guardians(family_id: int) -> Family:
     whatever it decides from the two-key rule and the guardians stays true until it commits."""
     locked = request.method == "POST"
     return rules.family_with_guardians(family_id, lock=locked, actor=current_guardian())
-
-
-def _fill_profile(child: Child, form: ChildProfileForm) -> None:
-    child.display_name = required(form.display_name.data).strip()
-    child.avatar = form.avatar.data
-    child.colour = form.colour.data

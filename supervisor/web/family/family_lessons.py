@@ -7,13 +7,14 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import clock
 from supervisor.content.lessons import LESSONS, TOPICS
 from supervisor.extensions import db
-from supervisor.lessons import prompts, scoring
-from supervisor.models import Child, FamilyPrompt, LessonDiscussion, LessonProgress
+from supervisor.family import own_words
+from supervisor.lessons import operations, prompts, scoring
+from supervisor.models import Child, LessonDiscussion, LessonProgress
 from supervisor.stages.base import StageKey
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.forms.fields import required
 from supervisor.web.forms.lessons import DiscussedForm, FamilyPromptForm
 
 bp = Blueprint("family_lessons", __name__, url_prefix="/family")
@@ -54,21 +55,8 @@ def discussed(child_id: int, key: str) -> Response:
     if key not in LESSONS:
         abort(404)
     form = DiscussedForm()
-    existing = db.session.get(LessonDiscussion, (child.id, key))
     if form.validate_on_submit():
-        if form.ticked.data and existing is None:
-            db.session.add(
-                LessonDiscussion(
-                    child_id=child.id,
-                    lesson=key,
-                    family_id=child.family_id,
-                    ticked_by_id=current_guardian().id,
-                    ticked_at=clock.now(),
-                )
-            )
-        elif not form.ticked.data and existing is not None:
-            db.session.delete(existing)
-        db.session.commit()
+        operations.set_discussed(current_guardian(), child, LESSONS[key], form.ticked.data)
     return redirect(url_for("family_lessons.child_lessons", child_id=child.id, _anchor=key))
 
 
@@ -78,16 +66,12 @@ def prompt_bank() -> str | Response:
     family_id = current_guardian().family_id
     form = FamilyPromptForm()
     if form.validate_on_submit():
-        db.session.add(
-            FamilyPrompt(
-                family_id=family_id,
-                stage=form.stage.data,
-                topic=form.topic.data,
-                text=form.text.data,
-                created_at=clock.now(),
-            )
+        own_words.add_prompt(
+            family_id,
+            required(form.stage.data),
+            required(form.topic.data),
+            required(form.text.data),
         )
-        db.session.commit()
         flash("Your prompt is in the bank.", "success")
         return redirect(url_for("family_lessons.prompt_bank"))
     everything = sorted(prompts.for_family(family_id), key=lambda p: p.topic)

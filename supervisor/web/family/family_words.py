@@ -12,12 +12,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from supervisor.content.lessons import TOPICS
-from supervisor.extensions import db
 from supervisor.family import own_words, rules
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
-from supervisor.web.family.family import WAITS
 from supervisor.web.forms.family import ItemWordingForm, PromptWordingForm, RemovalForm
 from supervisor.web.forms.fields import required
 
@@ -60,7 +58,6 @@ def edit_item(item_id: int) -> str | Response:
             "stay.",
             by=guardian,
         )
-        db.session.commit()
         flash("The checklist item is reworded for every track.", "success")
         return redirect(url_for("family_words.index"))
     return _item_page(item, form=form)
@@ -83,10 +80,9 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
         proposal = rules.hold(guardian, {rules.REMOVE_ITEM: wanted}, {})
         authority.done(
             f"checklist_item:{item.id} removal held",
-            f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+            rules.waiting(guardian, proposal),
             by=guardian,
         )
-        db.session.commit()
         flash(
             "Removing a checklist item asks less of every track, so it waits for another "
             "guardian's approval in Family settings. They have been told.",
@@ -101,7 +97,6 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
         "the history.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"“{item.label}” is no longer on your checklist.", "success")
     return redirect(url_for("family_words.index"))
 
@@ -122,7 +117,6 @@ def edit_prompt(prompt_id: int) -> str | Response:
             f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
             by=guardian,
         )
-        db.session.commit()
         flash("The prompt is reworded.", "success")
         return redirect(url_for("family_words.index"))
     return _prompt_page(prompt, form=form)
@@ -142,7 +136,6 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
         f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",
         by=guardian,
     )
-    db.session.commit()
     flash("The prompt is out of the bank. Check-ins that used it keep its words.", "success")
     return redirect(url_for("family_words.index"))
 

@@ -18,7 +18,6 @@ from supervisor.family import membership, rules
 from supervisor.models import Family, Guardian
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
-from supervisor.web.family.family import WAITS
 from supervisor.web.forms.family import LeaveForm, RemoveGuardianForm
 
 bp = Blueprint("guardians", __name__, url_prefix="/family/guardians")
@@ -57,7 +56,6 @@ def leave() -> str | Response | tuple[str, int]:
     )
     membership.end(guardian, membership.LEFT, by=None)
     sessions.end()
-    db.session.commit()
     flash(
         f"You have left {family.name}. You can no longer sign in to it; your email address "
         "is free for a new account.",
@@ -89,10 +87,9 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
         )
         authority.done(
             f"{target.get_id()} removal held",
-            f"{guardian.name} asks to {rules.asked(proposal)}. {WAITS}",
+            rules.waiting(guardian, proposal),
             by=guardian,
         )
-        db.session.commit()
         flash(
             f"Removing {target.name} waits for another guardian's approval in Family settings "
             f"({target.name} cannot decide on it). They have been told.",
@@ -106,7 +103,6 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
         "the family. What they did stays in the history under their name.",
         by=guardian,
     )
-    db.session.commit()
     flash(f"{target.name} is no longer a guardian of {family.name}.", "success")
     return redirect(url_for("guardians.index"))
 

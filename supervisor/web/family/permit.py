@@ -12,19 +12,19 @@ from supervisor import clock
 from supervisor.content.lessons import LESSONS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.content.walkthroughs import for_platform
-from supervisor.errors import render_error
 from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
-from supervisor.permit import records
-from supervisor.permit.summary import agreement_view
+from supervisor.permit import operations, reads
 from supervisor.stages import schedule
 from supervisor.stages.ages import age_now
 from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
 from supervisor.web import authority
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.agreement import agreement_page
+from supervisor.web.errors import render_error
 from supervisor.web.forms.fields import choices, required
 from supervisor.web.forms.permit import (
     CheckInForm,
@@ -41,13 +41,13 @@ bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
 
 
-bp.add_app_template_global(records.schedule_terms, "schedule_terms")
+bp.add_app_template_global(reads.schedule_terms, "schedule_terms")
 
 
 @bp.app_template_global("rhythm_text")
 def rhythm_text(version: CheckInSchedule) -> str:
     """A schedule version in words, for guardian and child pages alike."""
-    return records.rhythm(version).describe()
+    return reads.rhythm(version).describe()
 
 
 @bp.route("/walkthrough", methods=["GET", "POST"])
@@ -55,11 +55,10 @@ def walkthrough(track_id: int) -> str | Response:
     """The platform's privacy walkthrough: earlier runs, and start or carry on."""
     track = family_row_or_404(Track, track_id)
     guide = for_platform(track.platform)
-    runs = records.runs(track)
+    runs = reads.runs(track)
     open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
     if request.method == "POST":  # start a new run, or carry on with the open one
-        run = open_run or records.start_run(track)
-        db.session.commit()
+        run = open_run or operations.start_run(track)
         return redirect(
             url_for(
                 "permit.walkthrough_step",
@@ -75,7 +74,7 @@ def walkthrough(track_id: int) -> str | Response:
         runs=runs,
         open_run=open_run,
         stale=guide.is_stale(clock.now()),
-        outcomes=records.OUTCOMES,
+        outcomes=reads.OUTCOMES,
     )
 
 
@@ -90,8 +89,7 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
     saved = next((a for a in run.answers if a.step == step), None)
     form = StepForm(obj=saved)
     if form.validate_on_submit():
-        records.answer_step(run, guide, step, form.outcome.data, form.note.data)
-        db.session.commit()
+        operations.answer_step(run, guide, step, form.outcome.data, form.note.data)
         if step + 1 < len(guide.steps):
             return redirect(
                 url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
@@ -117,11 +115,7 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
         return wrong_stage
     form = MonitoringForm(arrangement=track.monitoring)
     if form.validate_on_submit():
-        if track.monitoring != form.arrangement.data:
-            track.monitoring_child_agreed_at = None  # a new arrangement needs a new "I agree"
-        track.monitoring = form.arrangement.data
-        track.monitoring_agreed_at = clock.now()
-        db.session.commit()
+        operations.choose_arrangement(track, form.arrangement.data)
         flash(
             "The arrangement is saved. Your child sees it on every page of their profile.",
             "success",
@@ -143,7 +137,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
     if (wrong_stage := _not_at_permit(track)) is not None:
         return wrong_stage
     zone = family_zone()
-    state = records.schedule_state(track, zone)
+    state = reads.schedule_state(track, zone)
     age = age_now(track.child.birth_year, track.child.birth_month)
     suggested = schedule.suggested_frequency(age)
     form = ScheduleForm(
@@ -167,12 +161,7 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
         ):
             if on:
                 versions.append(schedule.Rhythm(frequency, 0, form.weekday.data, at_time, on))
-        try:
-            records.propose(current_guardian(), track, versions, required(form.minutes.data))
-        except records.NotAtPermit:
-            db.session.rollback()
-            return _not_at_permit(family_row_or_404(Track, track_id)) or render_error(409)
-        db.session.commit()
+        operations.propose(current_guardian(), track, versions, required(form.minutes.data))
         flash(
             f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
             "success",
@@ -195,14 +184,14 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
     if (wrong_stage := _not_at_permit(track)) is not None:
         return wrong_stage
     zone = family_zone()
-    state = records.schedule_state(track, zone)
+    state = reads.schedule_state(track, zone)
     form = CheckInForm()
     form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
     form.due_on.choices = choices(
         (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
         for d in state.recordable
     )
-    agenda = records.on_agenda(records.moments(track))
+    agenda = reads.on_agenda(reads.moments(track))
     form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
@@ -210,7 +199,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         flash(_nothing_to_record(state), "info")
     elif form.validate_on_submit():
         try:
-            records.record_checkin(
+            operations.record_checkin(
                 current_guardian(),
                 track,
                 date.fromisoformat(form.due_on.data),
@@ -220,10 +209,9 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
                 form.private_notes.data,
                 required(form.moments.data),
             )
-        except records.AlreadyRecorded:  # saved by someone else a moment ago
+        except operations.AlreadyRecorded:  # saved by someone else a moment ago
             form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
             return _page("permit/checkin.html", track, form=form, state=state), 409
-        db.session.commit()
         flash("The check-in is recorded.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/checkin.html", track, form=form, state=state)
@@ -244,15 +232,15 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
     form = CorrectCheckInForm(data=_as_form(checkin, bank))
     form.due_on, form.today = checkin.due_on, clock.now().astimezone(family_zone()).date()
     form.prompts.choices = choices(bank.items())
-    moments = records.moments(track)
+    moments = reads.moments(track)
     talked = [m for m in moments if m.id in checkin.moments_talked and m.withdrawn_at is None]
     form.moments.choices = choices(
-        (m.id, _short(m.what_happened)) for m in [*talked, *records.on_agenda(moments)]
+        (m.id, _short(m.what_happened)) for m in [*talked, *reads.on_agenda(moments)]
     )
     current = checkin.replaced_at is None
     if current and form.validate_on_submit():
         try:
-            records.correct_checkin(
+            operations.correct_checkin(
                 guardian,
                 checkin,
                 int(required(form.version.data)),
@@ -263,7 +251,7 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
                 required(form.moments.data),
                 required(form.reason.data),
             )
-        except records.Changed:
+        except operations.Changed:
             return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
         authority.done(
             f"checkin:{checkin.id}",
@@ -271,7 +259,6 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
             f"{track.child.display_name} · {track_name(track)}: {form.reason.data}",
             by=guardian,
         )
-        db.session.commit()
         flash("The check-in is corrected. The earlier record stays in its history.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     if not current:
@@ -319,7 +306,7 @@ def _short(text: str, most: int = 80) -> str:
     return text[: most - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _nothing_to_record(state: records.ScheduleState) -> str:
+def _nothing_to_record(state: reads.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
         return "There is no agreed check-in to record yet: agree a schedule first."
@@ -344,10 +331,10 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
     error = None
     if moment.withdrawn_at is None and form.validate_on_submit():
         try:
-            records.withdraw_moment(
+            operations.withdraw_moment(
                 guardian, moment, int(required(form.version.data)), required(form.reason.data)
             )
-        except records.Changed:
+        except operations.Changed:
             error = CHANGED_MOMENT
         else:
             authority.done(
@@ -356,7 +343,6 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
                 f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
                 by=guardian,
             )
-            db.session.commit()
             flash("The learning moment is withdrawn. It stays in the records, marked.", "success")
             return redirect(url_for("tracks.show", track_id=track.id))
     elif moment.withdrawn_at is not None and request.method == "POST":
@@ -377,18 +363,6 @@ def agreement(track_id: int) -> str:
     return agreement_page(family_row_or_404(Track, track_id))
 
 
-def agreement_page(track: Track) -> str:
-    """The agreement as both guardian and child print it: the same page for both."""
-    return _page(
-        "permit/agreement.html",
-        track,
-        agreement=agreement_view(track),
-        hovering=HOVERING,
-        family=track.child.family,
-        one_year=timedelta(days=365),
-    )
-
-
 @bp.route("/moments/new", methods=["GET", "POST"])
 def add_moment(track_id: int) -> str | Response:
     """Log a mistake as a learning moment (never a score); the child adds their reflection."""
@@ -398,17 +372,9 @@ def add_moment(track_id: int) -> str | Response:
         [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
     )
     if form.validate_on_submit():
-        db.session.add(
-            LearningMoment(
-                family_id=track.family_id,
-                track_id=track.id,
-                kind=form.kind.data,
-                what_happened=form.what_happened.data,
-                lesson=form.lesson.data or None,
-                created_at=clock.now(),
-            )
+        operations.add_moment(
+            track, form.kind.data, required(form.what_happened.data), form.lesson.data or None
         )
-        db.session.commit()
         flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/moment.html", track, form=form)

@@ -9,14 +9,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from supervisor.content.licence_tips import CONNECTIONS
-from supervisor.extensions import db
-from supervisor.models import Child, FamilyChecklistItem, Track
+from supervisor.family import own_words
+from supervisor.models import Child, Track
 from supervisor.permit.summary import permit_view
-from supervisor.stages import engine
 from supervisor.tracks import age_gate, operations, reads
 from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
+from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.tracks import (
     AddTrackForm,
@@ -41,7 +41,6 @@ def add(child_id: int) -> str | Response:
         track = operations.add_track(
             current_guardian(), child, form.platform.data, form.other_name.data
         )
-        db.session.commit()
         flash(
             f"{child.display_name} starts {operations.track_name(track)} with instruction.",
             "success",
@@ -73,11 +72,7 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, remove_form=form), 400
     guardian = current_guardian()
-    try:
-        operations.remove_track(guardian, track, required(form.reason.data))
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
+    operations.remove_track(guardian, track, required(form.reason.data))
     name, child = operations.track_name(track), track.child.display_name
     authority.done(
         f"track:{track.id}",
@@ -85,7 +80,6 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
         f"(“{form.reason.data}”). Its history is kept.",
         by=guardian,
     )
-    db.session.commit()
     flash(
         f"{child}'s {name} track is removed; {child} no longer sees it. Its history is kept.",
         "success",
@@ -105,7 +99,6 @@ def tick(track_id: int) -> str | Response | tuple[str, int]:
     operations.set_tick(
         current_guardian(), track, form.item.data, labels[form.item.data], form.ticked.data
     )
-    db.session.commit()
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
 
@@ -116,10 +109,7 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
     form = ChecklistItemForm()
     if not form.validate_on_submit():
         return _render(track, checklist_form=form), 400
-    db.session.add(
-        FamilyChecklistItem(family_id=track.family_id, stage=track.stage, label=form.label.data)
-    )
-    db.session.commit()
+    own_words.add_item(track.family_id, track.stage, required(form.label.data))
     flash("Your checklist item is added for every track at this stage.", "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
@@ -128,8 +118,7 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
 def refresher(track_id: int) -> Response:
     """Switch the yearly refresher reminder on or off for a licence."""
     track = family_row_or_404(Track, track_id)
-    track.refresher = request.form.get("on") == "y"
-    db.session.commit()
+    operations.set_refresher(track, request.form.get("on") == "y")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 
@@ -140,16 +129,9 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
     form = SignOffForm()
     if not form.validate_on_submit():
         return _render(track, sign_off_form=form), 400
-    try:
-        result = operations.sign_off(
-            current_guardian(), track, required(form.from_stage.data), form.override_reason.data
-        )
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(
-            family_row_or_404(Track, track_id), error=refused.reason, sign_off_form=form
-        ), 409 if refused.conflict else 422
-    db.session.commit()
+    result = operations.sign_off(
+        current_guardian(), track, required(form.from_stage.data), form.override_reason.data
+    )
     if result.advanced:
         flash(
             f"Signed off: {track.child.display_name} now has "
@@ -168,16 +150,10 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     form = StepBackForm()
     if not form.validate_on_submit():
         return _render(track, step_back_form=form), 400
-    try:
-        operations.step_back(
-            current_guardian(), track, required(form.from_stage.data), required(form.reason.data)
-        )
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(
-            family_row_or_404(Track, track_id), error=refused.reason, step_back_form=form
-        ), 409 if refused.conflict else 422
-    db.session.commit()
+    guardian = current_guardian()
+    operations.step_back(
+        guardian, track, required(form.from_stage.data), required(form.reason.data)
+    )
     flash(f"Stepped back to {track.stage.label}.", "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
@@ -189,14 +165,19 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
     form = DeclineForm()
     if not form.validate_on_submit():
         return _render(track, decline_form=form), 400
-    try:
-        operations.decline(current_guardian(), track, required(form.reason.data))
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(family_row_or_404(Track, track_id), error=refused.reason), 409
-    db.session.commit()
+    operations.decline(current_guardian(), track, required(form.reason.data))
     flash("Your answer is on the track's history for your child to read.", "success")
     return redirect(url_for("tracks.show", track_id=track.id))
+
+
+@refusal_page(bp)
+def _refused(reason: str, code: int) -> tuple[str, int] | None:
+    """A refused move or removal: the track page again, with the reason and the form as sent
+    (a track removed meanwhile has no such page)."""
+    track_id = (request.view_args or {}).get("track_id")
+    if track_id is None:
+        return None
+    return _render(family_row_or_404(Track, track_id), error=reason), code
 
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from supervisor import clock
 from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.local_time import family_zone
-from supervisor.permit.records import MOMENT_KINDS, OUTCOMES
+from supervisor.permit.reads import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.web.forms.fields import CheckboxesField, ExtraValidators, SelectChoice, strip
 

@@ -7,29 +7,27 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from supervisor import clock
 from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.extensions import db
 from supervisor.local_time import family_zone
 from supervisor.models import Guardian, LearningMoment, Track
-from supervisor.permit import agreed, records
+from supervisor.permit import agreed
+from supervisor.permit import operations as permit_operations
+from supervisor.permit import reads as permit_reads
 from supervisor.permit.summary import permit_view
-from supervisor.stages import engine
 from supervisor.stages.base import StageKey
-from supervisor.tracks import age_gate, operations, reads
+from supervisor.tracks import age_gate, operations
+from supervisor.tracks import reads as track_reads
 from supervisor.web.access import current_child, require_child
-from supervisor.web.family.permit import agreement_page
+from supervisor.web.agreement import agreement_page
+from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.permit import AgreeForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
 from supervisor.web.me import steps
 
 bp = Blueprint("child", __name__, url_prefix="/me")
-TERMS_CHANGED = (
-    "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
-    "Read the new version below, and agree again if you do."
-)
 bp.before_request(require_child)
 
 
@@ -60,8 +58,8 @@ def home() -> str:
             .group_by(LearningMoment.track_id)
         ).all()
     )
-    schedules = records.schedule_states(tracks, family_zone())
-    progress = reads.progress_by_track(tracks, schedules)
+    schedules = permit_reads.schedule_states(tracks, family_zone())
+    progress = track_reads.progress_by_track(tracks, schedules)
     child_steps = {t.id: steps.child_steps(progress[t.id], schedules[t.id]) for t in tracks}
     return render_template(
         "child/home.html",
@@ -92,12 +90,7 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
     form = RequestForm()
     if not form.validate_on_submit():
         return _render(track, form), 400
-    try:
-        operations.request_sign_off(current_child(), track, required(form.note.data))
-    except engine.Refused as refused:
-        db.session.rollback()
-        return _render(_own_track_or_404(track_id), form, refused.reason), 409
-    db.session.commit()
+    operations.request_sign_off(current_child(), track, required(form.note.data))
     flash("Your request is on its way to your guardians.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -110,13 +103,7 @@ def agree_schedule(track_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
         return redirect(url_for("child.track", track_id=track.id))
-    try:
-        agreed = records.child_agrees(current_child(), track, required(form.terms.data))
-    except records.TermsChanged:
-        db.session.rollback()
-        return _render(track, error=TERMS_CHANGED), 409
-    if agreed:
-        db.session.commit()
+    if permit_operations.child_agrees(current_child(), track, required(form.terms.data)):
         flash("You agreed. The schedule is in force now.", "success")
     else:
         flash("There is no schedule waiting for your “I agree”.", "info")
@@ -130,18 +117,10 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     form = AgreeForm()
     if not form.validate_on_submit():
         flash("Tick “I agree” first.", "info")
-    elif (
-        not track.monitoring
-        or track.stage is not StageKey.PERMIT
-        or track.monitoring_child_agreed_at
-    ):
-        flash("There is no arrangement waiting for your “I agree”.", "info")
-    elif form.terms.data != track.monitoring:
-        return _render(track, error=TERMS_CHANGED), 409
-    else:
-        track.monitoring_child_agreed_at = clock.now()
-        db.session.commit()
+    elif permit_operations.child_agrees_arrangement(track, required(form.terms.data)):
         flash("You agreed to how your guardians look in.", "success")
+    else:
+        flash("There is no arrangement waiting for your “I agree”.", "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -150,9 +129,7 @@ def choose_connections(track_id: int) -> Response:
     """With a licence, the child chooses (or drops) ways to stay connected with the family."""
     track = _own_track_or_404(track_id)
     chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
-    if track.stage is StageKey.LICENCE:
-        track.connections = chosen
-        db.session.commit()
+    if operations.choose_connections(track, chosen):
         flash("Saved. You can change this any time.", "success")
     return redirect(url_for("child.track", track_id=track.id))
 
@@ -177,9 +154,7 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
     form = ReflectionForm()
     if not form.validate_on_submit():
         return _render(track, error="; ".join(form.reflection.errors)), 400
-    moment.reflection = form.reflection.data
-    moment.reflected_at = clock.now()
-    db.session.commit()
+    permit_operations.reflect(moment, required(form.reflection.data))
     flash(
         "Thank you. Your reflection is saved"
         + (" for your next check-in." if moment.talked_in_id is None else "."),
@@ -211,6 +186,16 @@ def monitoring_sign() -> dict[str, object]:
     }
 
 
+@refusal_page(bp)
+def _refused(reason: str, _code: int) -> tuple[str, int] | None:
+    """A refused request or "I agree": the track page again, with the reason. Always 409: a
+    child's request is refused by how things stand, never by what the child wrote."""
+    track_id = (request.view_args or {}).get("track_id")
+    if track_id is None:
+        return None
+    return _render(_own_track_or_404(track_id), error=reason), 409
+
+
 def _own_track_or_404(track_id: int) -> Track:
     track = db.session.get(Track, track_id)
     if track is None or track.child_id != current_child().id or track.removed_at is not None:
@@ -219,7 +204,7 @@ def _own_track_or_404(track_id: int) -> Track:
 
 
 def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
-    view, permit = reads.track_view(track), permit_view(track)
+    view, permit = track_reads.track_view(track), permit_view(track)
     to_permit = view.progress.stage.advances_to is StageKey.PERMIT
     return render_template(
         "child/track.html",

@@ -74,14 +74,12 @@ def page(key: str, position: int) -> str | Response | tuple[str, int]:
         row = operations.of(child, lesson)
         if question < 0:
             operations.reach(row, position + 1)
-            db.session.commit()
             return redirect(url_for("lessons.page", key=key, position=position + 1))
         choice = request.form.get("choice", type=int)
         if choice is None or not 0 <= choice < len(lesson.quiz[question].options):
             error = "Pick one of the answers first."
         else:
             operations.answer(row, lesson, question, choice)
-            db.session.commit()
             return redirect(url_for("lessons.page", key=key, position=position))
     tried = row.answers.get(str(question), []) if row and question >= 0 else []
     return render_template(
@@ -107,5 +105,4 @@ def retake(key: str) -> Response:
         abort(404)
     row = operations.of(current_child(), lesson)
     operations.retake(row, lesson)
-    db.session.commit()
     return redirect(url_for("lessons.page", key=key, position=len(lesson.steps)))

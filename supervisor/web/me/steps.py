@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supervisor.permit.records import ScheduleState
+from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Result
 
