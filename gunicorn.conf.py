@@ -2,6 +2,7 @@
 
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
+
 from supervisor.web.request_log import MASK_TOKENS
 
 
