@@ -1,1 +1,2 @@
-"""The family's own area: its children, its guardians and invites for a second guardian."""
+"""The family's own rules and records: settings and the two-key rule, held changes and their
+approval, membership, invites, its own words, and its data export and deletion."""

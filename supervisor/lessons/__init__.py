@@ -1,1 +1,2 @@
-"""Instruction-stage lessons: content from data files, the player, and the guardians' view."""
+"""Lessons of the instruction stage: a child's progress and quiz scores, and the prompt bank
+with the family's own prompts. The lessons themselves are content (``supervisor.content``)."""

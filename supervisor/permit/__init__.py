@@ -1,1 +1,2 @@
-"""The learner's permit: privacy walkthroughs, the monitoring arrangement, check-ins."""
+"""The learner's permit: walkthrough runs, the monitoring arrangement, schedules, check-ins and
+learning moments (``operations`` writes, ``reads`` reads), and the agreement they add up to."""

@@ -1,1 +1,2 @@
-"""The shared family tablet: enrolled devices, the "Who's using?" picker, PINs and switching."""
+"""The shared family tablet: enrolled devices and child PINs (its pages are in
+``supervisor.web``)."""
