@@ -16,7 +16,7 @@ from pytest_alembic.tests import (  # the plugin's built-in checks, run explicit
 
 from supervisor import db as database
 from supervisor.extensions import db
-from tests.conftest import PG_URL, Auth, make_app, text, with_search_path
+from tests.conftest import PG_URL, WORKER, Auth, make_app, text, with_search_path
 
 __all__ = [
     "test_model_definitions_match_ddl",
@@ -38,7 +38,7 @@ def alembic_config():
 def alembic_engine(tmp_path: Path):
     """An empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if PG_URL:
-        schema = "supervisor_migrations"
+        schema = f"supervisor_migrations_{WORKER}"
         admin = sa.create_engine(PG_URL)
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -150,6 +150,7 @@ def _ending_statements(app) -> list[str]:
     return ends
 
 
+@pytest.mark.own_app  # it adds routes and listens on the engine
 def test_reads_commit_on_postgresql_and_unsaved_writes_always_roll_back(app):
     """On PostgreSQL reads end with COMMIT (psycopg forgets prepared statements at each
     ROLLBACK); on both databases anything a request wrote without committing is thrown away."""
@@ -184,6 +185,7 @@ def test_reads_commit_on_postgresql_and_unsaved_writes_always_roll_back(app):
 
 
 @pytest.mark.skipif(PG_URL is None, reason="prepared statements are PostgreSQL's")
+@pytest.mark.own_app  # its connections have prepared nothing yet
 def test_postgresql_keeps_the_pages_statements_prepared(app):
     client = Auth(app.test_client())
     client.signup(email="ada@example.org", name="Ada", family="Lovelace")
