@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +34,8 @@ from supervisor import create_app, passwords
 from supervisor import db as database
 from supervisor.db import metadata
 from supervisor.extensions import db
+from supervisor.lessons.content import LESSONS
+from supervisor.models import Child, LessonDiscussion, LessonProgress
 
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
 # Each pytest-xdist worker ("gw0", "gw1", ...) has schemas of its own in that database.
@@ -302,14 +304,13 @@ def add_child(client: Client, name: str, pin: str | None = "4826", birth_year: i
     return child_id
 
 
-def pass_all_lessons(app: Flask, child_id: int) -> None:
-    """Record every lesson as passed and talked through (for tests about later steps)."""
-    from supervisor.lessons.content import LESSONS
-    from supervisor.models import Child, LessonDiscussion, LessonProgress
-
+def pass_all_lessons(app: Flask, child_id: int, keys: Iterable[str] = LESSONS) -> None:
+    """Record every lesson (or those of ``keys``) as passed and talked through, for tests
+    about later steps."""
     with app.app_context():
         child = db.session.get_one(Child, child_id)
-        for key, lesson in LESSONS.items():
+        for key in keys:
+            lesson = LESSONS[key]
             db.session.add(
                 LessonProgress(
                     child_id=child.id,
