@@ -1,12 +1,20 @@
-"""Fixtures: a fresh database per test (SQLite by default, PostgreSQL when
-``SUPERVISOR_TEST_DATABASE_URL`` is set), a client that sends CSRF tokens, a movable clock."""
+"""Fixtures: empty tables for every test (SQLite by default, PostgreSQL when
+``SUPERVISOR_TEST_DATABASE_URL`` is set), a client that sends CSRF tokens, a movable clock.
+
+One app serves every test of a process (``app``): building an app compiles every URL rule,
+and each new app compiles its templates and SQL statements again, which cost more than most
+tests themselves. Before each test its tables are emptied (``empty_tables``) and its
+configuration is put back. A test that changes the app itself (adds a route, listens on its
+engine for good) is marked ``own_app`` and gets an app of its own. Under pytest-xdist each
+worker process has its own database file, or its own PostgreSQL schema.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,23 +22,27 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from werkzeug.test import TestResponse
 
 from config import Config, TestingConfig
 from supervisor import clock as app_clock
 from supervisor import db as database
 from supervisor.app import create_app
+from supervisor.content.lessons import LESSONS
 from supervisor.db import metadata
 from supervisor.extensions import db
+from supervisor.models import Child, LessonDiscussion, LessonProgress
 
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
-PG_SCHEMA = "supervisor_tests"
+# Each pytest-xdist worker ("gw0", "gw1", ...) has schemas of its own in that database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+PG_SCHEMA = f"supervisor_tests_{WORKER}"
 PASSWORD = "correct horse battery"
 HASHING_COSTS = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
 UK = {"country": "GB", "timezone": "Europe/London"}  # where a test family lives
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -59,24 +71,36 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
-    if template_url.startswith("sqlite"):
-        copy = tmp_path / "test.sqlite3"
-        shutil.copy(sa.make_url(template_url).database or "", copy)
-        return f"sqlite:///{copy}"
-    # DELETE and setval take a few milliseconds on a test's handful of rows; TRUNCATE takes
-    # about 80 (it replaces every table's files), which over a thousand tests is minutes.
-    engine = sa.create_engine(template_url)
-    with engine.begin() as connection:
+def empty_tables(connection: sa.Connection) -> None:
+    """Delete every row and restart every id from 1, as a freshly migrated database has them.
+
+    DELETE takes a few milliseconds on a test's handful of rows; on PostgreSQL TRUNCATE takes
+    about 80 (it replaces every table's files), and on SQLite a copy of the file means a new
+    engine, which compiles every statement again.
+    """
+    deletes = [f"DELETE FROM {table.name}" for table in reversed(metadata.sorted_tables)]  # noqa: S608 - names from the metadata
+    if connection.dialect.name == "postgresql":
         sequences = connection.exec_driver_sql(
             "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
         ).scalars()
         connection.exec_driver_sql(
-            "; ".join(
-                [f"DELETE FROM {table.name}" for table in reversed(metadata.sorted_tables)]  # noqa: S608 - names from the metadata
-                + [f"SELECT setval('{name}', 1, false)" for name in sequences]
-            )
+            "; ".join(deletes + [f"SELECT setval('{name}', 1, false)" for name in sequences])
         )
+        return
+    for delete in deletes:  # SQLite: an id is the largest one left plus one, so 1 again
+        connection.exec_driver_sql(delete)
+
+
+def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
+    """A database of its own for a test that starts a server or an app with other settings:
+    a copy of the migrated file on SQLite, the emptied schema on PostgreSQL."""
+    if template_url.startswith("sqlite"):
+        copy = tmp_path / "test.sqlite3"
+        shutil.copy(sa.make_url(template_url).database or "", copy)
+        return f"sqlite:///{copy}"
+    engine = sa.create_engine(template_url)
+    with engine.begin() as connection:
+        empty_tables(connection)
     engine.dispose()
     return template_url
 
@@ -84,12 +108,19 @@ def _fresh_database_url(template_url: str, tmp_path: Path) -> str:
 class Client(FlaskClient):
     """A test client that can fill in a form's CSRF token the way a browser would."""
 
-    def csrf_token(self, page: str = "/") -> str:
-        """This session's CSRF token, as every page carries it."""
-        html = self.get(page, follow_redirects=True).get_data(as_text=True)
-        match = CSRF_META.search(html)
-        assert match, f"{page} carries no CSRF token"
-        return match.group(1)
+    def csrf_token(self) -> str:
+        """This session's CSRF token, as every page carries it, without rendering a page:
+        Flask-WTF's own ``generate_csrf`` in a request bound to this client's session cookie.
+        The session is saved back as the page that holds the form would leave it: with the
+        token added if it had none, and the flashed messages taken (every page shows them).
+        ``test_security.py`` holds that the token a page carries is accepted the same way."""
+        key = self.application.config["WTF_CSRF_FIELD_NAME"]
+        with self.session_transaction() as saved, self.application.test_request_context():
+            session.update(saved)
+            token = generate_csrf()
+            saved.setdefault(key, session[key])
+            saved.pop("_flashes", None)
+        return token
 
     def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
         """POST ``data`` with this session's valid CSRF token, as a form would."""
@@ -97,18 +128,63 @@ class Client(FlaskClient):
 
 
 def make_app(url: str, **overrides: Any) -> Flask:
+    """The app as tests use it: testing settings, the test client, and on SQLite no waiting
+    for the disk at each COMMIT (``synchronous=OFF``: a test database need not outlive a power
+    cut, and an fsync per COMMIT cost more than the request under load)."""
     app = create_app(
         TestingConfig, {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", **overrides}
     )
     app.test_client_class = Client
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _no_disk_sync)
+    return app
+
+
+def _no_disk_sync(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+@pytest.fixture(scope="session")
+def shared_app(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app every test of this process uses, on a database of this process."""
+    shared = make_app(_fresh_database_url(migrated_database, tmp_path_factory.mktemp("shared")))
+    yield shared
+    with shared.app_context():
+        db.engine.dispose()
+
+
+def emptied(app: Flask) -> Flask:
+    """``app`` with no rows in its database."""
+    with app.app_context(), db.engine.begin() as connection:
+        empty_tables(connection)
     return app
 
 
 @pytest.fixture
-def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(_fresh_database_url(migrated_database, tmp_path))
-    yield app
-    with app.app_context():
+def app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The shared app on empty tables; whatever a test sets in its config is undone after.
+    A test marked ``own_app`` (it adds routes or engine listeners) gets an app of its own on
+    the same emptied database."""
+    emptied(shared_app)
+    if request.node.get_closest_marker("own_app"):
+        own = make_app(shared_app.config["DATABASE_URL"])
+        yield own
+        with own.app_context():
+            db.engine.dispose()
+        return
+    config = dict(shared_app.config)
+    yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
+
+
+@pytest.fixture(scope="session")
+def _second_worker(shared_app: Flask) -> Iterator[Flask]:
+    other = make_app(shared_app.config["DATABASE_URL"])
+    yield other
+    with other.app_context():
         db.engine.dispose()
 
 
@@ -128,12 +204,9 @@ def production_hashing(migrated_database: str, tmp_path: Path) -> Iterator[Flask
 
 
 @pytest.fixture
-def second_worker(app: Flask) -> Iterator[Flask]:
+def second_worker(app: Flask, _second_worker: Flask) -> Flask:
     """Another app instance on the same database, as a second worker process would be."""
-    other = make_app(app.config["DATABASE_URL"])
-    yield other
-    with other.app_context():
-        db.engine.dispose()
+    return _second_worker
 
 
 @pytest.fixture
@@ -241,14 +314,13 @@ def add_child(client: Client, name: str, pin: str | None = "4826", birth_year: i
     return child_id
 
 
-def pass_all_lessons(app: Flask, child_id: int) -> None:
-    """Record every lesson as passed and talked through (for tests about later steps)."""
-    from supervisor.content.lessons import LESSONS
-    from supervisor.models import Child, LessonDiscussion, LessonProgress
-
+def pass_all_lessons(app: Flask, child_id: int, keys: Iterable[str] = LESSONS) -> None:
+    """Record every lesson (or those of ``keys``) as passed and talked through, for tests
+    about later steps."""
     with app.app_context():
         child = db.session.get_one(Child, child_id)
-        for key, lesson in LESSONS.items():
+        for key in keys:
+            lesson = LESSONS[key]
             db.session.add(
                 LessonProgress(
                     child_id=child.id,

@@ -31,7 +31,7 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
-from tests.conftest import PASSWORD, Auth, Client, _fresh_database_url, make_app, snapshot, text
+from tests.conftest import PASSWORD, Auth, Client, emptied, snapshot, text
 
 ANON = "anonymous"
 OWNER = "guardian"
@@ -341,15 +341,12 @@ def _build(app) -> SavedWorld:
 
 
 @pytest.fixture(scope="module")
-def saved_world(migrated_database, tmp_path_factory) -> SavedWorld:
+def saved_world(shared_app) -> SavedWorld:
     app_clock.set_source(lambda: WORLD_TIME)
-    app = make_app(_fresh_database_url(migrated_database, tmp_path_factory.mktemp("world")))
     try:
-        return _build(app)
+        return _build(emptied(shared_app))
     finally:
         app_clock.set_source(None)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture

@@ -104,6 +104,7 @@ def vanishing_family(app, second_worker):
     return vanish
 
 
+@pytest.mark.own_app  # it adds a page
 @pytest.mark.parametrize(("outcome", "status"), [("missing", 404), ("broken", 500)])
 def test_error_page_renders_when_the_guardian_was_deleted_meanwhile(
     auth, client, vanishing_family, outcome, status

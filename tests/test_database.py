@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from supervisor import db as database
 from supervisor.extensions import db
-from tests.conftest import PG_URL, Auth, make_app, text, with_search_path
+from tests.conftest import PG_URL, WORKER, Auth, make_app, text, with_search_path
 
 __all__ = [
     "test_model_definitions_match_ddl",
@@ -40,7 +40,7 @@ def alembic_config():
 def alembic_engine(tmp_path: Path):
     """An empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if PG_URL:
-        schema = "supervisor_migrations"
+        schema = f"supervisor_migrations_{WORKER}"
         admin = sa.create_engine(PG_URL)
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -152,6 +152,7 @@ def _ending_statements(app) -> list[str]:
     return ends
 
 
+@pytest.mark.own_app  # it adds routes and listens on the engine
 def test_a_request_commits_below_400_and_rolls_back_otherwise(app):
     """The request is the transaction: reads and answers below 400 end with COMMIT on both
     databases (psycopg forgets prepared statements at each ROLLBACK); an error status, a
@@ -197,6 +198,7 @@ def test_a_request_commits_below_400_and_rolls_back_otherwise(app):
         assert db.session.scalars(sa.select(Family.name)).all() == ["Lovelace", "Saved"]
 
 
+@pytest.mark.own_app  # it adds a route
 def test_what_a_refused_request_keeps_stands_and_the_rest_goes(app):
     """A failure on the security log outlives the refusal that follows it; writes made after
     it are still undone."""
@@ -215,6 +217,7 @@ def test_what_a_refused_request_keeps_stands_and_the_rest_goes(app):
         assert db.session.scalars(sa.select(Family)).all() == []
 
 
+@pytest.mark.own_app  # it adds a route
 def test_a_write_whose_commit_loses_a_race_answers_409(app, monkeypatch):
     """The row goes in at COMMIT, after the view said "saved": the answer is the 409 page, not
     the redirect that would say so, and nothing of the request stays."""
@@ -239,6 +242,7 @@ def test_a_write_whose_commit_loses_a_race_answers_409(app, monkeypatch):
 
 
 @pytest.mark.skipif(PG_URL is None, reason="prepared statements are PostgreSQL's")
+@pytest.mark.own_app  # its connections have prepared nothing yet
 def test_postgresql_keeps_the_pages_statements_prepared(app):
     client = Auth(app.test_client())
     client.signup(email="ada@example.org", name="Ada", family="Lovelace")

@@ -58,8 +58,8 @@ from tests.conftest import (
     Auth,
     Client,
     FakeClock,
-    _fresh_database_url,
     add_child,
+    emptied,
     make_app,
     pass_all_lessons,
     tap_i_agree,
@@ -286,16 +286,13 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
 
 
 @pytest.fixture(scope="module")
-def saved_family(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> SavedFamily:
+def saved_family(shared_app: Flask) -> SavedFamily:
     moving = FakeClock(START)
     app_clock.set_source(moving)
-    app = make_app(_fresh_database_url(migrated_database, tmp_path_factory.mktemp("family")))
     try:
-        return _build(app, moving)
+        return _build(emptied(shared_app), moving)
     finally:
         app_clock.set_source(None)
-        with app.app_context():
-            db.engine.dispose()
 
 
 def restore(app: Flask, saved: SavedFamily) -> None:

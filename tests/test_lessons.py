@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from supervisor.content import ContentError
-from supervisor.content.lessons import LESSONS, PROMPTS, TOPICS, load_lesson, load_prompts
+from supervisor.content.lessons import LESSONS, PROMPTS, load_lesson, load_prompts
 from supervisor.extensions import db
 from supervisor.models import LessonProgress
 from tests.conftest import Auth, add_child, text
@@ -22,7 +22,9 @@ SHIPPED = Path(__file__).resolve().parent.parent / "supervisor" / "content" / "l
 # --- content -------------------------------------------------------------------------------
 
 
-def test_shipped_lessons_cover_every_topic_and_rule():
+def test_shipped_lessons_cover_every_topic():
+    """What the loader cannot know: the content covers every topic a family must meet, and
+    every stage has prompts (the loader holds each file to its shape: BROKEN below)."""
     assert len(LESSONS) >= 12
     required = {
         "public",
@@ -39,14 +41,7 @@ def test_shipped_lessons_cover_every_topic_and_rule():
         "policies",
     }
     assert required <= {lesson.topic for lesson in LESSONS.values()}
-    for lesson in LESSONS.values():
-        assert 3 <= len(lesson.quiz) <= 5 and 2 <= len(lesson.prompts) <= 4, lesson.key
-        for question in lesson.quiz:
-            assert sum(option.correct for option in question.options) == 1
-            assert all(option.explain for option in question.options)
-    stages = {prompt.stage for prompt in PROMPTS}
-    assert stages == {"instruction", "permit", "licence"}
-    assert all(prompt.topic in TOPICS for prompt in PROMPTS)
+    assert {prompt.stage for prompt in PROMPTS} == {"instruction", "permit", "licence"}
 
 
 BROKEN = [
@@ -77,6 +72,7 @@ BROKEN = [
         "field 'quiz[0].options[2].explain' opens with a verdict",
     ),
     ("two-steps", "[[steps]]", "[[notes]]", "field 'steps' needs 2 to 6"),
+    ("no-quiz", "[[quiz", "[[questions", "field 'quiz' needs 3 to 5"),
 ]
 
 

@@ -9,6 +9,7 @@ import threading
 import urllib.error
 import urllib.request
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
@@ -64,6 +65,7 @@ def test_development_server_log_masks_url_tokens(app, auth, client, caplog):
         assert secret not in logged
 
 
+@pytest.mark.own_app  # it adds a page
 def test_failing_statement_is_logged_without_its_parameters(app, client, caplog):
     @app.get("/failing-statement")
     def failing_statement() -> str:

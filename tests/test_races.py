@@ -189,6 +189,7 @@ def test_two_schedules_proposed_at_once_stay_two_plans(app, workers):
         assert [plan for plan, ended in rows if ended is None] == [2]  # the later one waits
 
 
+@pytest.mark.own_app  # it adds a page
 def test_a_row_deleted_by_another_request_meanwhile_is_a_409(app, second_worker):
     """Security target 28 for deletions: a row gone under a request (or a row whose parent
     went) gives the conflict page on both databases, never a 500."""

@@ -9,7 +9,7 @@ from flask import Flask
 
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
 from supervisor.app import _instance_secret_key, create_app
-from tests.conftest import text
+from tests.conftest import PASSWORD, text
 
 
 def test_security_headers_on_every_page(auth, client):
@@ -48,6 +48,27 @@ def test_pages_have_no_inline_script_or_foreign_host(auth, client):
             assert attribute not in page, (path, attribute)
 
 
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+
+
+def test_a_page_carries_the_csrf_token_its_session_accepts(auth, client):
+    """Every page carries this session's token, in its head and in each form, and a form sent
+    with it is accepted; so is the token that ``Client.csrf_token`` makes without a page,
+    which every other test sends."""
+    auth.signup()
+    auth.logout()
+    page = text(client.get("/login"))
+    meta, field = CSRF_META.search(page), CSRF_FIELD.search(page)
+    assert meta and field and meta.group(1) == field.group(1)
+    data = {"csrf_token": field.group(1), "email": "ada@example.org", "password": PASSWORD}
+    assert client.post("/login", data=data).status_code == 302
+    assert CSRF_META.search(text(client.get("/family/"))), "the family page carries no token"
+    response = client.post("/logout", data={"csrf_token": client.csrf_token()})
+    assert response.status_code == 302
+    assert client.get("/family/").status_code == 302  # signed out: the token was good
+
+
 def test_session_cookie_flags(app, auth, client):
     """Security target 12: __Host- prefix, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain."""
     response = auth.signup()
@@ -61,6 +82,7 @@ def test_session_cookie_flags(app, auth, client):
     assert not any("remember" in c.lower() for c in cookies)
 
 
+@pytest.mark.own_app  # it adds a page
 def test_forced_exception_gives_generic_500(app, client):
     """Security target 15: no traceback, SQL or secret on the page."""
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -35,9 +36,8 @@ from tests.conftest import (
     PASSWORD,
     Auth,
     FakeClock,
-    _fresh_database_url,
     add_child,
-    make_app,
+    emptied,
     pass_all_lessons,
 )
 from tests.test_tracks import add_second_guardian
@@ -48,8 +48,7 @@ PIN = "4826"
 
 
 class TrackMachine(RuleBasedStateMachine):
-    template_url = ""
-    workdir = None
+    shared_app: Flask
     clock: FakeClock
     moves_seen = 0  # across all examples, to prove the journeys really moved stages
 
@@ -61,8 +60,7 @@ class TrackMachine(RuleBasedStateMachine):
         # Every example starts on the same day: otherwise the days passed in earlier examples
         # add up until the child turns 18 and supervision ends by law, which this model skips.
         self.clock.current = START
-        url = _fresh_database_url(self.template_url, self.workdir.mktemp("machine"))
-        self.app = make_app(url)
+        self.app = emptied(self.shared_app)
         self.guardian = Auth(self.app.test_client())
         self.guardian.signup()
         self.child_id = add_child(self.guardian.client, "Mo", PIN, birth_year=2012)
@@ -268,16 +266,10 @@ class TrackMachine(RuleBasedStateMachine):
                 replayed = engine.replay([(r.kind, r.from_stage, r.to_stage) for r in moves])
                 assert replayed is track.stage is self.model[track.id]["stage"]
 
-    def teardown(self) -> None:
-        if hasattr(self, "app"):
-            with self.app.app_context():
-                db.engine.dispose()
-
 
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
-def test_random_journeys_keep_the_stage_honest(migrated_database, tmp_path_factory, clock):
-    TrackMachine.template_url = migrated_database
-    TrackMachine.workdir = tmp_path_factory
+def test_random_journeys_keep_the_stage_honest(app, clock):
+    TrackMachine.shared_app = app
     TrackMachine.clock = clock
     machine = TrackMachine.TestCase
     machine.settings = settings(

@@ -334,6 +334,30 @@ def test_both_guardians_must_sign_when_the_family_says_so(app, family):
         assert advance.guardian.name == "Grace"
 
 
+def test_a_signature_from_before_a_step_back_is_no_second_key(app, clock, family):
+    """Under two keys a signature counts for the stint of the stage it was given in: after a
+    step back the stage needs two new ones, even within the same instant (the clock stands
+    still here; the random journeys of test_track_machine.py found it so)."""
+    second = add_second_guardian(app, family.guardian)
+    family.guardian.submit(
+        "/family/settings",
+        data={"country": "GB", "timezone": "Europe/London", "both_guardians_sign": "y"},
+    )
+    tick_everything(family.guardian, family.track_id)
+    assert sign_off(second, family.track_id, "instruction").status_code == 302
+    assert sign_off(family.guardian, family.track_id, "instruction").status_code == 302
+    assert stage_of(app, family.track_id) == "permit"
+    back = family.guardian.submit(
+        f"/family/tracks/{family.track_id}/step-back",
+        data={"from_stage": "permit", "reason": "Too soon after all."},
+    )
+    assert back.status_code == 302 and stage_of(app, family.track_id) == "instruction"
+    assert sign_off(family.guardian, family.track_id, "instruction").status_code == 302
+    assert stage_of(app, family.track_id) == "instruction"  # Grace signed the last stint
+    assert sign_off(second, family.track_id, "instruction").status_code == 302
+    assert stage_of(app, family.track_id) == "permit"
+
+
 def test_every_sign_off_tells_the_other_guardians_and_not_the_signer(app, family):
     """Security target 17: every guardian hears of a sign-off; the one who signed it knows
     already (their page says so), so only the others get a notification."""

@@ -297,7 +297,17 @@ def _check_age(track: Track, transition: engine.Transition) -> None:
 
 def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
     """Guardians other than ``guardian`` who signed since the track entered its stage (and
-    are guardians still: a signature of one who left is no longer a second key)."""
+    are guardians still: a signature of one who left is no longer a second key). "Since" is
+    by the history's order, not its clock: a signature given before a step back in the same
+    instant is from the stage's last stint."""
+    entered = (
+        sa.select(sa.func.coalesce(sa.func.max(TrackEvent.id), 0))
+        .where(
+            TrackEvent.track_id == track.id,
+            TrackEvent.kind.in_([EventKind.ADVANCE, EventKind.STEP_BACK, EventKind.MAJORITY]),
+        )
+        .scalar_subquery()
+    )
     return list(
         db.session.scalars(
             sa.select(TrackEvent.guardian_id)
@@ -307,7 +317,7 @@ def _other_signatures(track: Track, guardian: Guardian) -> list[int]:
                 TrackEvent.track_id == track.id,
                 TrackEvent.kind == EventKind.SIGNATURE,
                 TrackEvent.from_stage == track.stage,
-                TrackEvent.at >= track.stage_entered_at,
+                TrackEvent.id > entered,
                 TrackEvent.guardian_id != guardian.id,
             )
         )

@@ -123,12 +123,19 @@ def page_kind(page: Page) -> str:
     return f"{path} ({', '.join(parts)})" if parts else path
 
 
+# What the checks found on each kind of page so far in this test run, shared by the tests'
+# tablets: a kind of page is checked once per run, and each test that lands on it reports it.
+FOUND_THIS_RUN: dict[str, list[str]] = {}
+
+
 @dataclass
 class PageChecks:
-    """Runs every check once per kind of page and collects what fails, for one report."""
+    """Runs every check once per kind of page and collects what fails, for one report;
+    ``found`` keeps what the checks found by kind (a fresh one checks every kind anew)."""
 
     checked: list[str] = field(default_factory=list)
     problems: dict[str, list[str]] = field(default_factory=dict)
+    found: dict[str, list[str]] = field(default_factory=dict)
 
     def __call__(self, page: Page) -> None:
         page.wait_for_load_state()
@@ -136,7 +143,10 @@ class PageChecks:
         if kind in self.checked:
             return
         self.checked.append(kind)
-        controls = page.evaluate(CONTROLS_JS)
-        found = axe_problems(page) + target_problems(controls) + keyboard_problems(page, controls)
-        if found:
-            self.problems[kind] = found
+        if kind not in self.found:
+            controls = page.evaluate(CONTROLS_JS)
+            self.found[kind] = (
+                axe_problems(page) + target_problems(controls) + keyboard_problems(page, controls)
+            )
+        if self.found[kind]:
+            self.problems[kind] = self.found[kind]

@@ -17,9 +17,6 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from supervisor.extensions import db
-from tests.conftest import _fresh_database_url, make_app
-
 CHROMIUM = os.environ.get("SUPERVISOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -47,9 +44,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_app(migrated_database: str, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    """A fresh database behind a threaded WSGI server on a free port of 127.0.0.1."""
-    app = make_app(_fresh_database_url(migrated_database, tmp_path))
+def live_app(app: Flask) -> Iterator[tuple[Flask, str]]:
+    """The test's app (empty tables) behind a threaded WSGI server on a free port of 127.0.0.1."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -58,8 +54,6 @@ def live_app(migrated_database: str, tmp_path: Path) -> Iterator[tuple[Flask, st
     server.shutdown()
     thread.join()
     server.server_close()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from supervisor.content.lessons import LESSONS
-from tests.browser.checks import PageChecks
+from tests.browser.checks import FOUND_THIS_RUN, PageChecks
 from tests.conftest import PASSWORD
 
 PIN = "4826"
@@ -20,7 +20,7 @@ class Tablet:
     """One browser page used as the family tablet; every page it lands on is checked."""
 
     page: Page
-    checks: PageChecks = field(default_factory=PageChecks)
+    checks: PageChecks = field(default_factory=lambda: PageChecks(found=FOUND_THIS_RUN))
 
     def click(self, target: Locator) -> None:
         """Tap a control and check the page it leads to."""

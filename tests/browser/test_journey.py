@@ -16,13 +16,14 @@ from playwright.sync_api import Page, expect
 
 from supervisor.content.lessons import LESSONS
 from supervisor.extensions import db
-from supervisor.models import Family
+from supervisor.models import Child, Family, Guardian, Track
+from supervisor.permit import records
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.steps import Tablet, screenshot
-from tests.conftest import PASSWORD, FakeClock
+from tests.conftest import PASSWORD, FakeClock, pass_all_lessons
 
 SHOTS = SCREENSHOTS / "journey"
-INTERRUPTED = list(LESSONS)[2]  # the lesson left half-way for "Switch person"
+FIRST = next(iter(LESSONS))
 
 
 def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, clock: FakeClock):
@@ -45,29 +46,32 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
 
     assert tablet.checks.problems == {}, json.dumps(tablet.checks.problems, indent=2)
 
-    # The child unlocks with the PIN and does every lesson; one is interrupted and resumed.
+    # The child unlocks with the PIN and does the first lesson: she leaves it half-way for
+    # "Switch person", resumes it and answers one question wrong first. The other lessons
+    # play alike (test_every_form.py sends every page of every lesson), so they are recorded
+    # as passed and talked through, and the guardian ticks the first one.
+    tablet.switch_person()
+    tablet.open_child("Mo")
+    with app.app_context():
+        mo = db.session.scalars(sa.select(Child.id)).one()
+    pass_all_lessons(app, mo, keys=list(LESSONS)[1:])
+    tablet.click(tablet.link("My lessons"))
+    tablet.click(tablet.link(re.compile(re.escape(LESSONS[FIRST].title))))
+    tablet.do_lesson(FIRST, stop_at=2)
+    screenshot(page, SHOTS, "lesson")
     tablet.switch_person()
     tablet.open_child("Mo")
     tablet.click(tablet.link("My lessons"))
-    for number, key in enumerate(LESSONS):
-        tablet.click(tablet.link(re.compile(re.escape(LESSONS[key].title))))
-        if key == INTERRUPTED:
-            tablet.do_lesson(key, stop_at=2)
-            screenshot(page, SHOTS, "lesson")
-            tablet.switch_person()
-            tablet.open_child("Mo")
-            tablet.click(tablet.link("My lessons"))
-            tablet.resume_lesson(key, at_step=2)
-        tablet.do_lesson(key, start=2 if key == INTERRUPTED else 0, one_wrong=number == 0)
+    tablet.resume_lesson(FIRST, at_step=2)
+    tablet.do_lesson(FIRST, start=2, one_wrong=True)
     expect(page.get_by_text("✔ Done")).to_have_count(len(LESSONS))
 
-    # Guardian and child talk every lesson through; the guardian ticks each one.
     tablet.switch_person()
     tablet.open_guardian()
     tablet.click(tablet.link("Lessons of Mo"))
     talked = re.compile("^We talked this through")
-    for _ in LESSONS:
-        tablet.click(tablet.button(talked, pressed=False).first)
+    expect(tablet.button(talked, pressed=False)).to_have_count(1)
+    tablet.click(tablet.button(talked, pressed=False))
     expect(tablet.button(talked, pressed=True)).to_have_count(len(LESSONS))
 
     # The child asks for sign-off in their own words.
@@ -144,8 +148,10 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     tablet.click(tablet.button(re.compile("^Log (it|the moment)")))
     tablet.switch_person()
 
-    # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening;
-    # the first ticks a prompt and the learning moment.
+    # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening:
+    # the first ticks a prompt and the learning moment, the second is corrected, the last is
+    # the schedule's fortnightly date; the ones between are recorded as a guardian records
+    # them (records.record_checkin), since their pages are the first one's again.
     evenings = [datetime(2026, 3, 9, 18, 30, tzinfo=UTC) + timedelta(weeks=w) for w in range(6)]
     evenings += [
         datetime(2026, 4, 27, 18, 30, tzinfo=UTC),
@@ -154,6 +160,14 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     for week, evening in enumerate(evenings):
         # The licence needs 6 check-ins, the first at least 8 weeks before the sign-off.
         clock.current = evening
+        if week not in (0, 1, len(evenings) - 1):
+            with app.app_context():
+                ada = db.session.scalars(sa.select(Guardian)).one()
+                track = db.session.scalars(sa.select(Track)).one()
+                notes = f"Week {week + 1}: all fine."
+                records.record_checkin(ada, track, evening.date(), True, [], notes, None, [])
+                db.session.commit()
+            continue
         page.reload()
         if page.get_by_role("heading", name=re.compile("Who's using")).count() == 0:
             tablet.switch_person()

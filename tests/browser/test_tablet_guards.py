@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.checks import PageChecks
 from tests.browser.steps import PIN, Tablet
-from tests.conftest import FakeClock
+from tests.conftest import Auth, FakeClock, add_child
 
 
 @pytest.fixture
-def tablet(page: Page, live_app, clock: FakeClock) -> Tablet:
-    """A family with one child (PIN set) whose browser is the family tablet, at the picker."""
+def tablet(context: BrowserContext, page: Page, live_app, clock: FakeClock) -> Tablet:
+    """A family with one child (PIN set) whose browser is the family tablet, at the picker.
+    The family is made with the test client and the browser given its tablet cookie: the
+    journey (test_journey.py) makes a family tablet through the pages."""
+    app, address = live_app
+    guardian = Auth(app.test_client())
+    guardian.signup()
+    add_child(guardian.client, "Mo", PIN, birth_year=2013)
+    made = guardian.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
+    assert made.status_code == 302
+    cookie = guardian.client.get_cookie(app.config["DEVICE_COOKIE_NAME"])
+    assert cookie is not None
+    context.add_cookies(
+        [
+            {
+                "name": cookie.key,
+                "value": cookie.value,
+                "domain": urlsplit(address).hostname,
+                "path": "/",
+                "secure": True,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
     tablet = Tablet(page)
-    tablet.sign_up()
-    tablet.add_child("Mo", birth_year=2013)
-    tablet.set_pin("Mo")
-    tablet.make_family_tablet()
+    page.goto("/who")
+    tablet.expect_heading("Who's using Kitchen tablet?")
     return tablet
 
 
