@@ -86,6 +86,9 @@ def _instance_secret_key(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     passwords.init_app(app)
     db.init_app(app)
+    # First of the hooks: the others read the database, and on SQLite a POST's session holds
+    # the write lock that the schema check's own connection would then wait for.
+    app.before_request(errors.refuse_outdated_schema)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load)

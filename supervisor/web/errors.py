@@ -181,7 +181,6 @@ def refuse_outdated_schema() -> tuple[str, int] | None:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_outdated_schema)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(Refusal, handle_refusal)
     app.register_error_handler(engine.Refused, handle_refusal)
