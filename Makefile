@@ -16,11 +16,12 @@ run: $(INSTALLED)
 	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi supervisor upgrade
 	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi run
 
+# The tests run in one process per core (pytest-xdist), each on a database of its own.
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Re-resolve the lock files after changing dependencies in pyproject.toml.
 lock: $(INSTALLED)

@@ -568,8 +568,18 @@ def visit(app: Flask, saved_family: SavedFamily) -> Iterator[Visit]:
         app_clock.set_source(None)
 
 
-def page_forms(visit: Visit, endpoint: str) -> Iterator[tuple[str, str, Form]]:
-    """Every (actor, address, form) of an endpoint's pages, each distinct form once."""
+def page_forms(visit: Visit, endpoint: str) -> list[tuple[str, str, Form]]:
+    """Every (actor, address, form) of an endpoint's pages, each distinct form once. Pages
+    never write (test_access.py), so the walk over the saved family is made once a run."""
+    if endpoint not in WALKED:
+        WALKED[endpoint] = list(_walk(visit, endpoint))
+    return WALKED[endpoint]
+
+
+WALKED: dict[str, list[tuple[str, str, Form]]] = {}
+
+
+def _walk(visit: Visit, endpoint: str) -> Iterator[tuple[str, str, Form]]:
     rule = next(r for r in visit.app.url_map.iter_rules() if r.endpoint == endpoint)
     seen: set[tuple[object, ...]] = set()
     for url in urls(visit.app, rule, visit.saved):
@@ -583,7 +593,7 @@ def page_forms(visit: Visit, endpoint: str) -> Iterator[tuple[str, str, Form]]:
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
 def test_every_form_with_every_option(visit: Visit, endpoint: str) -> None:
     problems: list[str] = []
-    found = list(page_forms(visit, endpoint))
+    found = page_forms(visit, endpoint)
     for number, (actor, url, form) in enumerate(found):
         if number:
             visit.reset()
