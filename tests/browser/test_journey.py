@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from supervisor.content.lessons import LESSONS
 from supervisor.extensions import db
 from supervisor.models import Child, Family, Guardian, Track
-from supervisor.permit import records
+from supervisor.permit import operations as permit_operations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.steps import Tablet, screenshot
 from tests.conftest import PASSWORD, FakeClock, pass_all_lessons
@@ -151,7 +151,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening:
     # the first ticks a prompt and the learning moment, the second is corrected, the last is
     # the schedule's fortnightly date; the ones between are recorded as a guardian records
-    # them (records.record_checkin), since their pages are the first one's again.
+    # them (permit_operations.record_checkin), since their pages are the first one's again.
     evenings = [datetime(2026, 3, 9, 18, 30, tzinfo=UTC) + timedelta(weeks=w) for w in range(6)]
     evenings += [
         datetime(2026, 4, 27, 18, 30, tzinfo=UTC),
@@ -165,7 +165,9 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
                 ada = db.session.scalars(sa.select(Guardian)).one()
                 track = db.session.scalars(sa.select(Track)).one()
                 notes = f"Week {week + 1}: all fine."
-                records.record_checkin(ada, track, evening.date(), True, [], notes, None, [])
+                permit_operations.record_checkin(
+                    ada, track, evening.date(), True, [], notes, None, []
+                )
                 db.session.commit()
             continue
         page.reload()
