@@ -1,4 +1,4 @@
-# `make run` starts the app on SQLite; `make test` runs the linter, the import contracts, the type checker and the tests.
+# `make run` starts the app and its worker on SQLite; `make test` runs the linter, the import contracts, the type checker and the tests.
 # Both create .venv and install the locked dependencies (with hashes) the first time.
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,8 +12,11 @@ $(INSTALLED): requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
 
+# The worker (mail, periodic jobs) runs beside the web server and stops with it.
 run: $(INSTALLED)
 	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi supervisor upgrade
+	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi supervisor worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SUPERVISOR_ENV=development $(BIN)/flask --app wsgi run
 
 # The tests run in one process per core (pytest-xdist), each on a database of its own.

@@ -57,6 +57,33 @@ class Config:
     SIGNUP_CLIENT_WINDOW = timedelta(hours=1)
 
     INVITE_LIFETIME = timedelta(hours=72)
+    # A password-reset link works once, for this long, and only while it is the newest one.
+    RESET_LINK_LIFETIME = timedelta(minutes=30)
+    # A link that confirms an address (a new account's, or a changed one).
+    CONFIRM_LINK_LIFETIME = timedelta(days=7)
+    # Reset requests per address and per client address: each sends a mail.
+    RESET_MAX_PER_EMAIL = 5
+    RESET_EMAIL_WINDOW = timedelta(hours=1)
+    RESET_MAX_PER_CLIENT = 20
+    RESET_CLIENT_WINDOW = timedelta(hours=1)
+
+    # Mail goes out over SMTP from the worker (see supervisor/mail/). With no host, each
+    # message is written to MAIL_FOLDER instead (relative paths live in the instance folder).
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 30
+    MAIL_FROM = "supervisor <no-reply@supervisor.invalid>"
+    MAIL_FOLDER = "mail"
+    # The job queue (huey): Redis when REDIS_URL is set, else SQLite in the instance folder.
+    REDIS_URL: str | None = None
+    QUEUE_FILE = "queue.sqlite3"
+    QUEUE_NAME = "supervisor"
+    WORKER_THREADS = 2
+    # /dev/mail lists the messages written to MAIL_FOLDER; never in production.
+    DEV_MAIL_PAGE = False
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
     # Argon2id's costs for new password and PIN hashes: OWASP's recommended minimum, m=19 MiB,
@@ -75,6 +102,7 @@ class DevelopmentConfig(Config):
     DEVICE_COOKIE_NAME = "supervisor_device"
     SESSION_COOKIE_SECURE = False
     HSTS = False
+    DEV_MAIL_PAGE = True
 
 
 class TestingConfig(Config):
@@ -91,6 +119,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     """Served behind HTTPS; SECRET_KEY must come from the environment."""
+
+    DEV_MAIL_PAGE = False  # whatever the environment says (see supervisor/app.py)
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -11,10 +11,11 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import cli, passwords
+from supervisor import cli, links, passwords
 from supervisor.accounts import sessions
 from supervisor.db import ROOT
 from supervisor.extensions import csrf, db, login_manager
+from supervisor.jobs import tasks as jobs
 from supervisor.tablet import devices
 from supervisor.web import (
     access,
@@ -22,7 +23,6 @@ from supervisor.web import (
     authority,
     errors,
     health,
-    links,
     request_log,
     routing,
     security,
@@ -86,6 +86,7 @@ def _instance_secret_key(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     passwords.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     # First of the hooks: the others read the database, and on SQLite a POST's session holds
     # the write lock that the schema check's own connection would then wait for.
     app.before_request(errors.refuse_outdated_schema)

@@ -5,8 +5,10 @@ They are not requests: each runs its writes in one ``session.begin()`` block of 
 
 from __future__ import annotations
 
+import logging
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from supervisor import db as database
@@ -14,6 +16,7 @@ from supervisor.accounts import operations as accounts
 from supervisor.accounts import signup_throttle
 from supervisor.extensions import db
 from supervisor.family import operations as family
+from supervisor.jobs import queue
 from supervisor.tracks import operations as tracks
 
 group = AppGroup("supervisor", help="Manage the supervisor app.")
@@ -57,6 +60,18 @@ def daily_command() -> None:
         forgotten = signup_throttle.forget_expired()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
     click.echo(f"Forgot {forgotten} expired sign-up count(s).")
+
+
+@group.command("worker")
+def worker_command() -> None:
+    """Run the job queue's worker: it sends mail and runs the periodic jobs (any number of
+    workers may run, on any number of machines sharing the queue and the database)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey = queue.of(current_app)
+    consumer = huey.create_consumer(
+        workers=current_app.config["WORKER_THREADS"], worker_type="thread", periodic=True
+    )
+    consumer.run()
 
 
 def init_app(app: Flask) -> None:

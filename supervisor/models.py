@@ -118,6 +118,14 @@ class Guardian(Model):
     removed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("guardian.id", ondelete="SET NULL")
     )
+    # No mail but the confirmation itself goes to an address until its owner has opened
+    # the link sent there.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A reset link made before this no longer works.
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The mail topics (supervisor.mail.topics) this guardian switched off; security notices
+    # cannot be.
+    mail_off: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     family: Mapped[Family] = relationship(back_populates="guardians")
     removed_by: Mapped[Guardian | None] = relationship(remote_side=[id])
@@ -190,9 +198,95 @@ class Invite(Model):
     # Made while both guardians must sign: it works only once another guardian approves it.
     needs_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The address the invite was mailed to, if the inviter typed one.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
 
     family: Mapped[Family] = relationship()
     created_by: Mapped[Guardian | None] = relationship(foreign_keys=[created_by_id])
+
+
+class OneTimeLink(Model):
+    """A link sent by mail that works once: a password reset or an address confirmation.
+
+    Only the digest of its token is kept. ``email`` is the address it was sent to, which for
+    a confirmation is the address it confirms (a new one, when a guardian changes theirs).
+    """
+
+    __tablename__ = "one_time_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(sa.String(10))  # "reset" or "confirm"
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    guardian: Mapped[Guardian] = relationship()
+
+
+class OutboxMessage(Model):
+    """A mail written in the same transaction as the change that causes it; the worker sends
+    it (see supervisor/mail/delivery.py), so a change rolled back sends nothing.
+
+    ``status`` is its fate: queued (waiting, or waiting to be tried again at
+    ``next_attempt_at``), sent or failed (given up, with ``last_error``). Once sent, its
+    bodies are dropped: a reset link lives in the mailbox, not here.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("family.id", ondelete="CASCADE"), index=True
+    )
+    guardian_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(sa.String(30))  # the template it was made from
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
+    html_body: Mapped[str | None] = mapped_column(sa.Text)
+    headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # [{"filename": ..., "content_type": "text/calendar", "content": "..."}]
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    # A worker that took the message for sending holds it until then.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobRun(Model):
+    """A periodic job's turn: the first worker to add the row for a period does the work, in
+    the same transaction, so a job runs once per period however many workers run."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class SentReminder(Model):
+    """A check-in reminder or overdue notice already sent for one due date of one track."""
+
+    __tablename__ = "sent_reminder"
+
+    track_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # "tomorrow", "overdue"
+    family_id: Mapped[int] = _family_fk()
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Device(Model):

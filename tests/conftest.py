@@ -11,9 +11,11 @@ worker process has its own database file, or its own PostgreSQL schema.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,9 +36,12 @@ from supervisor.app import create_app
 from supervisor.content.lessons import LESSONS
 from supervisor.db import metadata
 from supervisor.extensions import db
+from supervisor.mail import delivery
 from supervisor.models import Child, LessonDiscussion, LessonProgress
+from tests.mailbox import MailServer
 
 PG_URL = os.environ.get("SUPERVISOR_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("SUPERVISOR_TEST_REDIS_URL")
 # Each pytest-xdist worker ("gw0", "gw1", ...) has schemas of its own in that database.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 PG_SCHEMA = f"supervisor_tests_{WORKER}"
@@ -132,7 +137,8 @@ def make_app(url: str, **overrides: Any) -> Flask:
     for the disk at each COMMIT (``synchronous=OFF``: a test database need not outlive a power
     cut, and an fsync per COMMIT cost more than the request under load)."""
     app = create_app(
-        TestingConfig, {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", **overrides}
+        TestingConfig,
+        {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", **queue_settings(), **overrides},
     )
     app.test_client_class = Client
     with app.app_context():
@@ -140,6 +146,19 @@ def make_app(url: str, **overrides: Any) -> Flask:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _no_disk_sync)
     return app
+
+
+def queue_settings() -> dict[str, Any]:
+    """A job queue and a mail folder of this app's own: on Redis when
+    ``SUPERVISOR_TEST_REDIS_URL`` is set (the PostgreSQL pass), else on an SQLite file."""
+    folder = Path(tempfile.mkdtemp(prefix="supervisor-test-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return {
+        "REDIS_URL": REDIS_URL,
+        "QUEUE_NAME": f"supervisor-tests-{folder.name}",
+        "QUEUE_FILE": str(folder / "queue.sqlite3"),
+        "MAIL_FOLDER": str(folder / "mail"),
+    }
 
 
 def _no_disk_sync(dbapi_connection: Any, _record: Any) -> None:
@@ -359,3 +378,26 @@ def weekly_schedule(starts_on: date, /, **overrides: str) -> dict[str, str]:
         "fade1_on": "", "fade1_frequency": "", "fade2_on": "", "fade2_frequency": "",
         **overrides,
     }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def _mail_server() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server(app: Flask, _mail_server: MailServer) -> Iterator[MailServer]:
+    """A real SMTP server the app sends to (the ``app`` fixture puts its settings back)."""
+    _mail_server.clear()
+    app.config.update(_mail_server.settings())
+    yield _mail_server
+    _mail_server.clear()
+
+
+def deliver(app: Flask) -> int:
+    """What the worker does: send every due message in the outbox; returns how many."""
+    with app.app_context():
+        return delivery.deliver_due()

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from werkzeug import wrappers
 
-from supervisor import clock, tokens
+from supervisor import clock, links, tokens
 from supervisor.extensions import db
 from supervisor.models import Family, Track
 from supervisor.permit import operations, reads
 from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
-from supervisor.web import authority, links
+from supervisor.web import authority
 from supervisor.web.access import current_guardian, guardian_only
 
 bp = Blueprint("calendar", __name__)

@@ -17,7 +17,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock
+from supervisor import audit, clock, links
 from supervisor.content.places import COUNTRIES
 from supervisor.errors import Refusal
 from supervisor.extensions import db
@@ -38,7 +38,7 @@ from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tracks import operations
 from supervisor.tracks import reads as track_reads
-from supervisor.web import authority, links, stepup
+from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.errors import render_error
 from supervisor.web.forms.family import (

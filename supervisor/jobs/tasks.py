@@ -1,0 +1,62 @@
+"""The jobs the worker runs, registered on the app's queue in ``init_app``.
+
+Periodic jobs run every hour (mail: every minute) and do their work at most once per
+period (``queue.once``); a job that fails rolls its turn back with its work, so the next
+hour tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from huey import crontab
+
+from supervisor import clock
+from supervisor.accounts import signup_throttle
+from supervisor.extensions import db
+from supervisor.jobs import queue
+from supervisor.mail import delivery
+from supervisor.tracks import operations as tracks
+
+
+def send_mail() -> int:
+    """Send what the outbox holds that is due."""
+    return delivery.deliver_due()
+
+
+def daily() -> dict[str, int]:
+    """Once a day: end supervision at 18, forget expired sign-up counts (nothing, when
+    another worker had today's turn)."""
+    with db.session.begin():
+        if not queue.once("daily", clock.now().date().isoformat()):
+            return {}
+        return {
+            "majority": tracks.end_supervision_at_majority(),
+            "forgotten": signup_throttle.forget_expired(),
+        }
+
+
+# name -> (job, when huey's scheduler runs it; None: only when asked)
+JOBS: dict[str, tuple[Callable[[], Any], Callable[[datetime], bool] | None]] = {
+    "send_mail": (send_mail, None),
+    "sweep_mail": (send_mail, crontab(minute="*")),
+    "daily": (daily, crontab(minute="0")),
+}
+
+
+def init_app(app: Flask) -> None:
+    """The queue, every job on it, and the wake-up after a COMMIT that queued mail."""
+    huey = queue.build(app)
+    app.extensions[queue.EXTENSION] = huey
+    tasks: dict[str, Callable[[], Any]] = {}
+    for name, (job, when) in JOBS.items():
+        run = queue.in_app_context(app, job)
+        if when is None:
+            tasks[name] = huey.task(name=name)(run)
+        else:
+            tasks[name] = huey.periodic_task(when, name=name)(run)
+    app.extensions[queue.TASKS] = tasks
+    queue.wake_after_commit(app, tasks["send_mail"])

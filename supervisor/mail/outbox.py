@@ -1,0 +1,70 @@
+"""Writing mail: a message is rendered from its templates and added to the request's (or
+the job's) transaction as an ``OutboxMessage``. Nothing here talks to a mail server: the
+worker sends what was committed (``delivery``), so a change rolled back sends nothing.
+
+Each kind of message has two templates, ``templates/mail/<kind>.txt`` and ``.html``; the
+text one sets ``subject`` (``{% set subject = "..." %}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, render_template
+
+from supervisor import clock
+from supervisor.extensions import db
+from supervisor.models import Guardian, OutboxMessage
+
+QUEUED = "queued"
+SENT = "sent"
+FAILED = "failed"
+WAKE = "mail_queued"  # set in the session's info: the worker is woken after the COMMIT
+
+
+def queue(
+    kind: str,
+    to: str,
+    *,
+    family_id: int | None,
+    guardian_id: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render mail ``kind`` for ``to`` with ``context`` and add it to the outbox."""
+    template = current_app.jinja_env.get_template(f"mail/{kind}.txt")
+    module = template.make_module({**_defaults(), **context})
+    subject = " ".join(str(getattr(module, "subject", "")).split())
+    if not subject:
+        raise ValueError(f"mail/{kind}.txt sets no subject")
+    message = OutboxMessage(
+        family_id=family_id,
+        guardian_id=guardian_id,
+        kind=kind,
+        to_address=to,
+        subject=subject[:200],
+        text_body=str(module).strip() + "\n",
+        html_body=render_template(f"mail/{kind}.html", subject=subject, **context),
+        headers=dict(headers or {}),
+        attachments=list(attachments or []),
+        created_at=clock.now(),
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    db.session.info[WAKE] = True
+    return message
+
+
+def may_mail(guardian: Guardian) -> bool:
+    """Only an address its owner confirmed gets mail (but the confirmation itself, and a
+    reset link asked for by whoever knows the address)."""
+    return guardian.left_at is None and guardian.email_confirmed_at is not None
+
+
+def _defaults() -> dict[str, Any]:
+    """What every text template may use (the HTML ones get Flask's own context)."""
+    return {"config": current_app.config}
