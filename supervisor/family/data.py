@@ -23,14 +23,25 @@ from supervisor.models import (
     Child,
     Family,
     Guardian,
+    JobRun,
     LessonProgress,
     LoginThrottle,
+    OneTimeLink,
     PinAttempts,
     SignupThrottle,
 )
 
 FORMAT = "supervisor-family-export"
-SECRET_COLUMNS = {"password_hash", "pin_hash", "token_hash", "calendar_token_hash"}
+# An unsent mail's bodies may hold a one-time link: they are secrets until sent (then gone).
+SECRET_COLUMNS = {
+    "password_hash",
+    "pin_hash",
+    "token_hash",
+    "calendar_token_hash",
+    "text_body",
+    "html_body",
+    "attachments",
+}
 CHILD_ONLY = {LessonProgress.__tablename__: {"answers"}}  # shown to the child alone
 
 
@@ -48,6 +59,11 @@ def _owned(table: sa.Table, family_id: int) -> sa.Select[Any] | None:
         return sa.select(table).where(table.c.email.in_(emails))
     if table.name == SignupThrottle.__tablename__:
         return sa.select(table).where(_guardian_addresses(family_id))
+    if table.name == OneTimeLink.__tablename__:
+        guardians = sa.select(Guardian.id).where(Guardian.family_id == family_id)
+        return sa.select(table).where(table.c.guardian_id.in_(guardians))
+    if table.name == JobRun.__tablename__:  # the app's own bookkeeping, no family's
+        return None
     raise LookupError(f"no rule says which rows of {table.name!r} belong to a family")
 
 
