@@ -20,7 +20,6 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from supervisor import clock
-from supervisor.db import rows_changed
 from supervisor.extensions import db
 from supervisor.mail.outbox import WAKE
 from supervisor.models import JobRun
@@ -72,12 +71,15 @@ def once(name: str, period: str) -> bool:
     insert = (
         postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     )
-    result = db.session.execute(
-        insert(JobRun)
-        .values(name=name, period=period, started_at=clock.now())
-        .on_conflict_do_nothing()
+    taken = (
+        db.session.execute(
+            insert(JobRun)
+            .values(name=name, period=period, started_at=clock.now())
+            .on_conflict_do_nothing()
+            .returning(JobRun.name)
+        ).scalar()
+        is not None
     )
-    taken = rows_changed(result) == 1
     current_app.logger.info(
         "%s %s: %s", name, period, "this worker's turn" if taken else "another worker's turn"
     )
