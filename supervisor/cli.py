@@ -69,7 +69,10 @@ def worker_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     huey = queue.of(current_app)
     consumer = huey.create_consumer(
-        workers=current_app.config["WORKER_THREADS"], worker_type="thread", periodic=True
+        workers=current_app.config["WORKER_THREADS"],
+        worker_type="thread",
+        periodic=True,
+        max_delay=2.0,  # an idle worker looks for work at least every 2 seconds
     )
     consumer.run()
 
