@@ -38,9 +38,7 @@ SIGNUP = (EMAIL, CLIENT)
 RESET = (RESET_EMAIL, RESET_CLIENT)
 
 
-def admit(
-    email: str, remote_addr: str | None, scopes: tuple[str, str] = SIGNUP
-) -> datetime | None:
+def admit(email: str, remote_addr: str | None, scopes: tuple[str, str] = SIGNUP) -> datetime | None:
     """Count an attempt for ``email`` from ``remote_addr``, unless a count is full.
 
     ``scopes`` names the email's count and the client's (``SIGNUP`` or ``RESET``).

@@ -23,7 +23,7 @@ TOKEN_IN_PATH = re.compile(
 
 
 def mask_tokens(text: str) -> str:
-    """``text`` with the token of every invite, calendar or password reset path in it replaced by MASK."""
+    """``text`` with the token of every invite, calendar or reset path in it replaced by MASK."""
     return TOKEN_IN_PATH.sub(rf"\1{MASK}", text)
 
 
