@@ -23,8 +23,10 @@ from supervisor.models import (
     Child,
     Family,
     Guardian,
+    JobRun,
     LessonProgress,
     LoginThrottle,
+    OneTimeLink,
     PinAttempts,
     SignupThrottle,
 )
@@ -48,6 +50,11 @@ def _owned(table: sa.Table, family_id: int) -> sa.Select[Any] | None:
         return sa.select(table).where(table.c.email.in_(emails))
     if table.name == SignupThrottle.__tablename__:
         return sa.select(table).where(_guardian_addresses(family_id))
+    if table.name == OneTimeLink.__tablename__:
+        guardians = sa.select(Guardian.id).where(Guardian.family_id == family_id)
+        return sa.select(table).where(table.c.guardian_id.in_(guardians))
+    if table.name == JobRun.__tablename__:
+        return None  # the app's own bookkeeping of periodic jobs: nobody's data
     raise LookupError(f"no rule says which rows of {table.name!r} belong to a family")
 
 
