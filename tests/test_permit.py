@@ -227,6 +227,7 @@ def test_no_social_media_password_anywhere(app, permit):
             if "password" in column.name or "credential" in column.name:
                 assert (table.name, column.name) in {
                     ("guardian", "password_hash"),
+                    ("guardian", "password_changed_at"),
                     ("login_session", "password_verified_at"),
                 }
     guardian_password_forms = {
@@ -234,6 +235,7 @@ def test_no_social_media_password_anywhere(app, permit):
         "JoinFamilyForm",
         "LoginForm",
         "PasswordChangeForm",
+        "ResetPasswordForm",
         "PasswordUnlockForm",
     }
 
