@@ -21,6 +21,7 @@ from supervisor.web import (
     access,
     auth,
     authority,
+    dev_mail,
     errors,
     health,
     request_log,
@@ -123,9 +124,16 @@ BLUEPRINTS = (
 )
 
 
+# Registered only on a developer's machine (never in production): the written mail.
+DEV_BLUEPRINTS = (dev_mail,)
+
+
 def register_blueprints(app: Flask) -> None:
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    if app.config.get("DEV_MAIL_PAGE") and app.config["ENV_NAME"] != "production":
+        for module in DEV_BLUEPRINTS:
+            app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

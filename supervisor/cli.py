@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from supervisor import db as database
 from supervisor.accounts import operations as accounts
-from supervisor.accounts import signup_throttle
+from supervisor.accounts import recovery, signup_throttle
 from supervisor.extensions import db
 from supervisor.family import operations as family
 from supervisor.jobs import queue
@@ -60,6 +60,21 @@ def daily_command() -> None:
         forgotten = signup_throttle.forget_expired()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
     click.echo(f"Forgot {forgotten} expired sign-up count(s).")
+
+
+@group.command("reset-link")
+@click.argument("email")
+def reset_link_command(email: str) -> None:
+    """Print a one-time link to set a new password for the guardian who signs in with EMAIL
+    (for a family that lost its mailbox; it works once, for as long as a mailed one)."""
+    with db.session.begin():
+        url = recovery.make_reset_link(email)
+    if url is None:
+        click.echo(f"No account signs in with {email.strip().lower()}.", err=True)
+        raise SystemExit(1)
+    minutes = int(current_app.config["RESET_LINK_LIFETIME"].total_seconds() // 60)
+    click.echo(f"A link to set a new password, working once for {minutes} minutes:")
+    click.echo(url)
 
 
 @group.command("worker")

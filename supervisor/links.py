@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, url_for
 
 EXAMPLE = "https://supervisor.example.org"
+# Outside production with no BASE_URL, where links made outside a request (a command) point.
+DEVELOPMENT_BASE = "http://127.0.0.1:5000"
 
 
 def configure(app: Flask) -> None:
@@ -34,10 +36,15 @@ def configure(app: Flask) -> None:
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """The full address of ``endpoint``: under ``BASE_URL`` when set, else this request's."""
+    """The full address of ``endpoint``: under ``BASE_URL`` when set, else this request's
+    (outside a request and outside production, the development server's)."""
     base = current_app.config.get("BASE_URL")
-    if not base:
+    if not base and has_request_context():
         return url_for(endpoint, _external=True, **values)
+    if not base and current_app.config["ENV_NAME"] != "production":
+        base = DEVELOPMENT_BASE
+    if not base:
+        raise RuntimeError("Set SUPERVISOR_BASE_URL: links made outside a request need it.")
     parts = urlsplit(base)
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme

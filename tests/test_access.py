@@ -53,6 +53,14 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "auth.signup": {"GET": (200, 200, 200, 200, 403, 403), "POST": (200, 200, 200, 200, 403, 403)},
     "auth.login": {"GET": (200, 200, 200, 200, 403, 403), "POST": (200, 200, 200, 200, 403, 403)},
     "auth.logout": {"POST": (302, 302, 302, 302, 302, 302)},
+    "auth.forgot_password": {
+        "GET": (200, 200, 200, 200, 403, 403),
+        "POST": (200, 200, 200, 200, 403, 403),
+    },
+    "auth.reset_password": {  # a made-up token: the link does not work
+        "GET": (410, 410, 410, 410, 403, 403),
+        "POST": (410, 410, 410, 410, 403, 403),
+    },
     "auth.join_family": {
         "GET": (410, 410, 410, 410, 403, 403),
         "POST": (410, 410, 410, 410, 403, 403),

@@ -30,6 +30,7 @@ from supervisor.models import (
     Guardian,
     Invite,
     Notification,
+    OneTimeLink,
     RuleChange,
     Track,
 )
@@ -94,6 +95,25 @@ def _invite(app: Any, ids: dict[str, Any]) -> None:
         )
         db.session.commit()
     ids["token"] = INVITE_TOKEN
+
+
+RESET_TOKEN = "a-reset-token-for-the-owner"
+
+
+def _reset_link(app: Any, ids: dict[str, Any]) -> None:
+    with app.app_context():
+        db.session.add(
+            OneTimeLink(
+                guardian_id=ids["guardian_id"],
+                purpose="reset",
+                email="ada@example.org",
+                token_hash=tokens.digest(RESET_TOKEN),
+                created_at=WORLD_TIME,
+                expires_at=WORLD_TIME + timedelta(minutes=30),
+            )
+        )
+        db.session.commit()
+    ids["token"] = RESET_TOKEN
 
 
 def _held_loosening(app: Any, ids: dict[str, Any]) -> None:
@@ -187,6 +207,10 @@ CASES: dict[str, Case] = {
     ),
     "auth.login": Case(ANON, {"email": "ada@example.org", "password": PASSWORD}),
     "auth.logout": Case(OWNER),
+    "auth.forgot_password": Case(ANON, {"email": "ada@example.org"}, status=200),
+    "auth.reset_password": Case(
+        ANON, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, prepare=_reset_link
+    ),
     "auth.join_family": Case(ANON, {**GUARDIAN_JOINS, "confirm": PASSWORD}, prepare=_invite),
     "auth.account": Case(
         OWNER, {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}

@@ -35,6 +35,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from supervisor import clock as app_clock
+from supervisor.accounts import recovery
 from supervisor.content.lessons import LESSONS
 from supervisor.content.walkthroughs import WALKTHROUGHS
 from supervisor.db import metadata
@@ -244,6 +245,10 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
     nobody = app.test_client()
     nobody.set_cookie("__Host-device", device_cookie)
     del grace, tablet
+    with app.app_context(), db.session.begin():  # Ada asked for a new password, too
+        reset_link = recovery.make_reset_link("ada@example.org")
+        assert reset_link is not None
+        reset_token = urlsplit(reset_link).path.rsplit("/", 1)[1]
     with app.app_context():
         family = db.session.scalars(sa.select(Family)).one()
         ids: dict[str, list[Any]] = {
@@ -264,7 +269,7 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
             "change_id": list(
                 db.session.scalars(sa.select(RuleChange.id).where(RuleChange.decided_at.is_(None)))
             ),
-            "token": [urlsplit(link).path.rsplit("/", 1)[1]],
+            "token": [urlsplit(link).path.rsplit("/", 1)[1], reset_token],
         }
         names = {"family": family.name} | {
             f"child-{c.id}": c.display_name for c in db.session.scalars(sa.select(Child))

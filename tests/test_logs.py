@@ -33,12 +33,14 @@ def test_tokens_are_masked_however_the_path_spells_them():
     for path in (
         "/invite/TOKEN", "/invite//TOKEN", "/invite/%20TOKEN", "/invite/%54OKEN",
         "/INVITE/TOKEN", "%2Finvite%2FTOKEN", "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
-        "/calendar//TOKEN.ics",
+        "/calendar//TOKEN.ics", "/password/reset/TOKEN", "/password//reset/%54OKEN",
+        "%2Fpassword%2Freset%2FTOKEN", "/PASSWORD/RESET/TOKEN",
     ):  # fmt: skip
         masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')
         assert "TOKEN" not in masked and "OKEN" not in masked, (path, masked)
         assert "[hidden]" in masked
     assert mask_tokens("/family/invites") == "/family/invites"
+    assert mask_tokens("/password/forgot") == "/password/forgot"
 
 
 def test_development_server_log_masks_url_tokens(app, auth, client, caplog):

@@ -235,6 +235,7 @@ def test_no_social_media_password_anywhere(app, permit):
         "JoinFamilyForm",
         "LoginForm",
         "PasswordChangeForm",
+        "ResetPasswordForm",
         "PasswordUnlockForm",
     }
 

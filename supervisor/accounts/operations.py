@@ -117,4 +117,5 @@ def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:
         throttle.record_failure(guardian.email)
         return SignInResult(locked_until=throttle.locked_until(guardian.email))
     guardian.password_hash = passwords.hash_secret(new)
+    guardian.password_changed_at = clock.now()  # reset links made before now stop working
     return SignInResult(guardian=guardian)

@@ -1,4 +1,5 @@
-"""Throttling of sign-up and joining by invite, per email address and per client address.
+"""Throttling of sign-up and joining by invite, and of asking for a password reset link,
+per email address and per client address.
 
 Both forms say whether an address already has an account, so without a limit anyone could
 test a list of addresses. Every attempt that gets that far (a valid form) counts, whether the
@@ -24,23 +25,33 @@ from supervisor.models import SignupThrottle
 
 EMAIL = "email"
 CLIENT = "client"
+RESET_EMAIL = "reset:mail"
+RESET_CLIENT = "reset:ip"
 # Per scope, the config keys of the most attempts in one window and of the window.
 LIMITS = {
     EMAIL: ("SIGNUP_MAX_PER_EMAIL", "SIGNUP_EMAIL_WINDOW"),
     CLIENT: ("SIGNUP_MAX_PER_CLIENT", "SIGNUP_CLIENT_WINDOW"),
+    RESET_EMAIL: ("RESET_MAX_PER_EMAIL", "RESET_EMAIL_WINDOW"),
+    RESET_CLIENT: ("RESET_MAX_PER_CLIENT", "RESET_CLIENT_WINDOW"),
 }
+SIGNUP = (EMAIL, CLIENT)
+RESET = (RESET_EMAIL, RESET_CLIENT)
 
 
-def admit(email: str, remote_addr: str | None) -> datetime | None:
+def admit(email: str, remote_addr: str | None, scopes: tuple[str, str] = SIGNUP) -> datetime | None:
     """Count an attempt for ``email`` from ``remote_addr``, unless a count is full.
 
+    ``scopes`` names the email's count and the client's (``SIGNUP`` or ``RESET``).
     Returns ``None`` when the attempt may go ahead, else when it may be tried again.
     """
     now = clock.now()
+    email_scope, client_scope = scopes
     # Always the email row first, then the client's, so two workers never deadlock.
-    counts = [(_locked_row(EMAIL, email, now), *_limit(EMAIL))]
+    counts = [(_locked_row(email_scope, email, now), *_limit(email_scope))]
     if remote_addr:
-        counts.append((_locked_row(CLIENT, client_key(remote_addr), now), *_limit(CLIENT)))
+        counts.append(
+            (_locked_row(client_scope, client_key(remote_addr), now), *_limit(client_scope))
+        )
     for row, _most, window in counts:
         if now - row.window_started_at >= window:
             row.window_started_at = now
@@ -54,10 +65,11 @@ def admit(email: str, remote_addr: str | None) -> datetime | None:
     return None
 
 
-def refusal_message(retry_at: datetime) -> str:
+def refusal_message(retry_at: datetime, scopes: tuple[str, str] = SIGNUP) -> str:
     """What someone over a limit is told."""
+    what = "ask for a password reset link" if scopes == RESET else "create an account"
     return (
-        "Too many attempts to create an account from here or with this email address."
+        f"Too many attempts to {what} from here or with this email address."
         f" Try again in {operations.how_long(retry_at)}."
     )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from supervisor import audit
 from supervisor.accounts import operations as accounts
-from supervisor.accounts import sessions, signup_throttle
+from supervisor.accounts import recovery, sessions, signup_throttle
 from supervisor.family import invites, rules
 from supervisor.tablet import devices
 from supervisor.tracks import operations
@@ -20,9 +20,11 @@ from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, guardian_only, not_for_children
 from supervisor.web.forms.auth import (
     DetailsForm,
+    ForgotPasswordForm,
     JoinFamilyForm,
     LoginForm,
     PasswordChangeForm,
+    ResetPasswordForm,
     SignupForm,
     normalise_email,
 )
@@ -30,6 +32,10 @@ from supervisor.web.forms.fields import required
 
 bp = Blueprint("auth", __name__)
 
+RESET_SENT = (
+    "If an account uses that address, we have sent it a link to set a new password. "
+    "It works for {minutes} minutes."
+)
 EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or use another address."
 
 
@@ -104,6 +110,57 @@ def login() -> str | Response | tuple[str, int]:
             return render_template("auth/login.html", form=form), 429
         form.form_errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@not_for_children
+def forgot_password() -> str | Response | tuple[str, int]:
+    """Ask for a reset link by mail; the answer is the same whether the address has an
+    account or not, and asking is limited per address and per client address."""
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = normalise_email(required(form.email.data))
+        retry_at = signup_throttle.admit(email, request.remote_addr, signup_throttle.RESET)
+        if retry_at is not None:
+            audit.record("password_reset_request", audit.DENIED, family_id=None, subject=email)
+            form.form_errors.append(
+                signup_throttle.refusal_message(retry_at, signup_throttle.RESET)
+            )
+            return render_template("auth/forgot.html", form=form, sent=None), 429
+        recovery.request_reset(email)
+        audit.record("password_reset_request", audit.SUCCESS, family_id=None, subject=email)
+        minutes = int(current_app.config["RESET_LINK_LIFETIME"].total_seconds() // 60)
+        sent = RESET_SENT.format(minutes=minutes)
+        return render_template("auth/forgot.html", form=None, sent=sent)
+    return render_template("auth/forgot.html", form=form, sent=None)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@not_for_children
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    """Set a new password from a reset link: once, within its time, while it is the newest.
+
+    Every session of the account ends; the guardian gets a mail and the others a notice.
+    """
+    if (tablet := _on_the_family_tablet()) is not None:
+        return tablet
+    found = recovery.find_reset(token)
+    if isinstance(found, recovery.Problem):
+        return render_template("auth/reset.html", form=None, problem=found.value), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(found, required(form.password.data))
+        except recovery.AlreadyUsed:
+            return render_template(
+                "auth/reset.html", form=None, problem=recovery.Problem.INVALID.value
+            ), 409
+        sessions.end()
+        flash("Your new password is set. Sign in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, problem=None)
 
 
 @bp.post("/logout")

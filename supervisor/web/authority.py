@@ -47,6 +47,9 @@ RULES: dict[str, Rule] = {
     "auth.join_family": Rule(audit="join_family", notify=True),
     "auth.account": Rule(Proof.OWN, audit="password_change", notify=True),
     "auth.details": Rule(FRESH, audit="guardian_details", notify=True),
+    # A reset link: the token mailed to the address is the proof; the operation tells the others.
+    "auth.forgot_password": Rule(audit="password_reset_request"),
+    "auth.reset_password": Rule(Proof.OWN, audit="password_reset", notify=True),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
     "family.settings": Rule(FRESH, audit="family_settings", notify=True),
     "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True),

@@ -146,3 +146,16 @@ class DetailsForm(FlaskForm):
 def normalise_email(email: str) -> str:
     """Emails are compared without surrounding spaces and case."""
     return email.strip().lower()
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a link to set a new password."""
+
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, chosen from a reset link."""
+
+    password = new_password_field("New password")
+    confirm = repeat_password_field()
