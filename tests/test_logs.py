@@ -32,7 +32,9 @@ def test_tokens_are_masked_however_the_path_spells_them():
 
     for path in (
         "/invite/TOKEN", "/invite//TOKEN", "/invite/%20TOKEN", "/invite/%54OKEN",
-        "/INVITE/TOKEN", "%2Finvite%2FTOKEN", "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
+        "/INVITE/TOKEN", "%2Finvite%2FTOKEN",
+        "/account/confirm/TOKEN", "/account/confirm//TOKEN",
+        "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
         "/calendar//TOKEN.ics",
     ):  # fmt: skip
         masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')

@@ -47,6 +47,10 @@ RULES: dict[str, Rule] = {
     "auth.join_family": Rule(audit="join_family", notify=True),
     "auth.account": Rule(Proof.OWN, audit="password_change", notify=True),
     "auth.details": Rule(FRESH, audit="guardian_details", notify=True),
+    # The link from the mail is the proof; the operation writes the audit row and tells
+    # the other guardians when the address changed.
+    "auth.confirm_address": Rule(audit="address_confirm"),
+    "auth.resend_confirmation": Rule(audit="confirmation_resend"),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
     "family.settings": Rule(FRESH, audit="family_settings", notify=True),
     "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True),
