@@ -4,7 +4,6 @@ needs a fresh password, is confirmed from the new address and told to the old on
 from __future__ import annotations
 
 import html
-
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
