@@ -282,7 +282,15 @@ def resend_confirmation() -> Response:
             "error",
         )
         return redirect(url_for("auth.account"))
-    sent_to = addresses.resend(guardian)
+    try:
+        sent_to = addresses.resend(guardian)
+    except accounts.EmailTaken as taken:
+        flash(
+            f"Another account signs in with {taken} now, so it cannot become yours. "
+            "Ask for another address in the form below.",
+            "error",
+        )
+        return redirect(url_for("auth.account"))
     if sent_to is None:
         flash("Your address is confirmed already; there is nothing to send.", "info")
     else:
