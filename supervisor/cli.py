@@ -12,8 +12,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from supervisor import db as database
+from supervisor.accounts import addresses, recovery, signup_throttle
 from supervisor.accounts import operations as accounts
-from supervisor.accounts import recovery, signup_throttle
 from supervisor.extensions import db
 from supervisor.family import operations as family
 from supervisor.jobs import queue
@@ -47,6 +47,7 @@ def demo_command() -> None:
             country="GB",
             timezone="Europe/London",
         )
+        addresses.mark_confirmed(guardian)  # an example address: no mail goes to it
         family.add_child(guardian.family_id, "Ada", "🦊", "sky", 2014, 3)
         family.add_child(guardian.family_id, "Ben", "🐢", "leaf", 2016, 11)
     click.echo(f"Demo family created. Sign in as {email} with the password {DEMO_PASSWORD}")

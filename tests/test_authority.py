@@ -49,6 +49,7 @@ from tests.test_access import (
 )
 
 INVITE_TOKEN = "a-token-for-this-test"
+CONFIRM_TOKEN = "a-confirmation-token-for-this-test"
 
 
 def _stage(app: Any, ids: dict[str, Any], stage: str, **values: Any) -> None:
@@ -78,6 +79,32 @@ def _ready_to_ask(app: Any, ids: dict[str, Any]) -> None:
                     db.session.add(
                         ChecklistTick(track_id=track.id, item=key, family_id=track.family_id)
                     )
+        db.session.commit()
+
+
+def _confirm_link(app: Any, ids: dict[str, Any]) -> None:
+    with app.app_context():
+        db.session.add(
+            OneTimeLink(
+                guardian_id=ids["guardian_id"],
+                purpose="confirm",
+                email=db.session.get_one(Guardian, ids["guardian_id"]).email,
+                token_hash=tokens.digest(CONFIRM_TOKEN),
+                created_at=WORLD_TIME,
+                expires_at=WORLD_TIME + timedelta(days=7),
+            )
+        )
+        db.session.commit()
+    ids["token"] = CONFIRM_TOKEN
+
+
+def _unconfirmed(app: Any, ids: dict[str, Any]) -> None:
+    """The owner's address is not confirmed, and the last link went out long ago."""
+    with app.app_context():
+        db.session.get_one(Guardian, ids["guardian_id"]).email_confirmed_at = None
+        db.session.execute(
+            sa.update(OneTimeLink).values(created_at=WORLD_TIME - timedelta(hours=1))
+        )
         db.session.commit()
 
 
@@ -317,6 +344,8 @@ CASES: dict[str, Case] = {
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
     # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).
     "auth.details": Case(OWNER, {"name": "Ada Byron", "email": "ada.byron@example.org"}),
+    "auth.confirm_address": Case(ANON, prepare=_confirm_link),
+    "auth.resend_confirmation": Case(OWNER, prepare=_unconfirmed),
     "family.rename": Case(OWNER, {"name": "The Byrons"}),
     "guardians.leave": Case(CO_GUARDIAN, {"confirm": "y"}),
     # Two keys: Bea asks, and Cy (neither the asker nor the one removed) is told to decide.

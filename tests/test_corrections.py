@@ -21,6 +21,7 @@ from supervisor.models import (
     FamilyPrompt,
     FamilyWordingChange,
     Guardian,
+    OutboxMessage,
     RuleChange,
     Track,
     TrackEvent,
@@ -316,14 +317,33 @@ def test_a_guardian_changes_their_name_and_email(app):
         data={"name": "Ada Byron", "email": " Ada.Byron@Example.org "},
         follow_redirects=True,
     )
-    assert "Signed in as <strong>Ada Byron</strong> (ada.byron@example.org)" in page(changed)
+    # The name changes at once; the sign-in address only once the new address confirms.
+    assert "Signed in as <strong>Ada Byron</strong> (ada@example.org)" in page(changed)
+    assert "Waiting for you to confirm ada.byron@example.org" in page(changed)
     assert (
-        "Ada changed their name from Ada to Ada Byron and their email from ada@example.org to "
-        "ada.byron@example.org." in notes_for(app, "Grace")
+        "Ada changed their name from Ada to Ada Byron and asked to move their sign-in email "
+        "from ada@example.org to ada.byron@example.org (it changes once that address "
+        "confirms)." in notes_for(app, "Grace")
     )
     assert "Ada Byron, since" in page(family.tablet.get("/me/"))
     assert "Ada Byron started this track" in page(
         family.guardian.get(f"/family/tracks/{family.track_id}")
+    )
+    assert Auth(app.test_client()).login().status_code == 302  # the old address still signs in
+    with app.app_context():
+        body = db.session.scalars(
+            sa.select(OutboxMessage.text_body).where(
+                OutboxMessage.kind == "confirm_new_address",
+                OutboxMessage.to_address == "ada.byron@example.org",
+            )
+        ).one()
+    link = re.search(r"https?://\S+/account/confirm/\S+", body)
+    assert link is not None
+    confirmed = app.test_client().submit(urlsplit(link.group()).path, data={})
+    assert confirmed.status_code == 302
+    assert (
+        "Ada Byron changed their sign-in email from ada@example.org to ada.byron@example.org."
+        in notes_for(app, "Grace")
     )
     old, new = Auth(app.test_client()), Auth(app.test_client())
     assert "don't match an account" in page(old.login())

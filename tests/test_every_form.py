@@ -35,6 +35,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from supervisor import clock as app_clock
+from supervisor import tokens
 from supervisor.accounts import recovery
 from supervisor.content.lessons import LESSONS
 from supervisor.content.walkthroughs import WALKTHROUGHS
@@ -50,6 +51,7 @@ from supervisor.models import (
     Guardian,
     Invite,
     LearningMoment,
+    OneTimeLink,
     RuleChange,
     WalkthroughRun,
 )
@@ -69,6 +71,8 @@ from tests.conftest import (
 )
 from tests.form_pages import NONE, Form, find, forms_on
 from tests.test_tracks import add_second_guardian, tick_everything
+
+CONFIRM_TOKEN = "a-confirmation-token-of-the-family"
 
 START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)  # a Sunday: the family signs up
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, four weekly check-ins later
@@ -270,7 +274,21 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
                 db.session.scalars(sa.select(RuleChange.id).where(RuleChange.decided_at.is_(None)))
             ),
             "token": [urlsplit(link).path.rsplit("/", 1)[1], reset_token],
+            "confirm_token": [CONFIRM_TOKEN],
         }
+        ada = db.session.scalars(sa.select(Guardian).where(Guardian.email == "ada@example.org"))
+        owner_row = ada.one()
+        db.session.add(
+            OneTimeLink(
+                guardian_id=owner_row.id,
+                purpose="confirm",
+                email=owner_row.email,
+                token_hash=tokens.digest(CONFIRM_TOKEN),
+                created_at=app_clock.now() - timedelta(minutes=10),  # may be sent again
+                expires_at=app_clock.now() + timedelta(days=7),
+            )
+        )
+        db.session.commit()
         names = {"family": family.name} | {
             f"child-{c.id}": c.display_name for c in db.session.scalars(sa.select(Child))
         }
@@ -326,6 +344,10 @@ ARGUMENTS: dict[str, Values] = {
     "position": lambda saved, args: list(range(LESSONS[args["key"]].length + 1)),
     "step": lambda saved, args: list(range(max(len(w.steps) for w in WALKTHROUGHS.values()))),
 }
+# An argument an endpoint fills its own way: the confirmation link's token is not an invite's.
+ENDPOINT_ARGUMENTS: dict[tuple[str, str], Values] = {
+    ("auth.confirm_address", "token"): lambda saved, args: saved.ids["confirm_token"],
+}
 ORDER = ("child_id", "track_id", "run_id", "key", "position", "step")
 
 
@@ -338,7 +360,9 @@ def urls(app: Flask, rule: Rule, saved: SavedFamily) -> Iterator[str]:
             yield done
             return
         name = rest[0]
-        if name in ARGUMENTS:
+        if (rule.endpoint, name) in ENDPOINT_ARGUMENTS:
+            values = ENDPOINT_ARGUMENTS[(rule.endpoint, name)](saved, done)
+        elif name in ARGUMENTS:
             values = ARGUMENTS[name](saved, done)
         else:
             assert name in saved.ids, f"say how to fill <{name}> in ARGUMENTS"

@@ -35,6 +35,7 @@ def test_tokens_are_masked_however_the_path_spells_them():
         "/INVITE/TOKEN", "%2Finvite%2FTOKEN", "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
         "/calendar//TOKEN.ics", "/password/reset/TOKEN", "/password//reset/%54OKEN",
         "%2Fpassword%2Freset%2FTOKEN", "/PASSWORD/RESET/TOKEN",
+        "/account/confirm/TOKEN", "/account/confirm//TOKEN",
     ):  # fmt: skip
         masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')
         assert "TOKEN" not in masked and "OKEN" not in masked, (path, masked)

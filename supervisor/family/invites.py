@@ -8,10 +8,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from supervisor import clock, tokens
-from supervisor.accounts import operations
+from supervisor import clock, links, tokens
+from supervisor.accounts import addresses, operations
 from supervisor.db import rows_changed
 from supervisor.extensions import db
+from supervisor.local_time import when
+from supervisor.mail import outbox
 from supervisor.models import Guardian, Invite
 
 
@@ -31,8 +33,11 @@ class InviteProblem(Enum):
     )
 
 
-def create(guardian: Guardian, needs_approval: bool = False) -> tuple[Invite, str]:
-    """A new invite for ``guardian``'s family and the token to put in the link."""
+def create(
+    guardian: Guardian, needs_approval: bool = False, email: str | None = None
+) -> tuple[Invite, str]:
+    """A new invite for ``guardian``'s family and the token to put in the link; given an
+    ``email``, the link is also mailed there."""
     token = tokens.new_token()
     now = clock.now()
     invite = Invite(
@@ -42,9 +47,21 @@ def create(guardian: Guardian, needs_approval: bool = False) -> tuple[Invite, st
         created_at=now,
         expires_at=now + current_app.config["INVITE_LIFETIME"],
         needs_approval=needs_approval,
+        email=email or None,
     )
     db.session.add(invite)
     db.session.flush()
+    if invite.email:
+        outbox.queue(
+            "invite",
+            invite.email,
+            family_id=guardian.family_id,
+            inviter=guardian.name,
+            family_name=guardian.family.name,
+            url=links.absolute_url("auth.join_family", token=token),
+            expires=when(invite.expires_at),
+            needs_approval=needs_approval,
+        )
     return invite, token
 
 
@@ -90,6 +107,10 @@ def accept(invite: Invite, name: str, email: str, password: str) -> Guardian:
             raise AlreadyUsed
         guardian = operations.add_guardian(invite.family, name, email, password)
         invite.accepted_by_id = guardian.id
+    if invite.email is not None and invite.email == email:
+        addresses.mark_confirmed(guardian)  # the mailed link proved the mailbox
+    else:
+        addresses.send_confirmation(guardian)
     return guardian
 
 

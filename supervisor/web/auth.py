@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from supervisor import audit
+from supervisor.accounts import addresses, recovery, sessions, signup_throttle
 from supervisor.accounts import operations as accounts
-from supervisor.accounts import recovery, sessions, signup_throttle
 from supervisor.family import invites, rules
 from supervisor.tablet import devices
 from supervisor.tracks import operations
@@ -73,6 +73,7 @@ def signup() -> str | Response | tuple[str, int]:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
             form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         else:
+            addresses.send_confirmation(guardian)
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
             flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
@@ -262,17 +263,22 @@ def account() -> str | Response | tuple[str, int]:
 @bp.post("/account/details")
 @guardian_only
 def details() -> Response | tuple[str, int]:
-    """Change one's own name and sign-in email (with a fresh password); the others are told."""
+    """Change one's own name at once, and ask to move one's sign-in email (with a fresh
+    password): the new address must confirm by its link first; the old one is told."""
     guardian = current_guardian()
     form = DetailsForm()
     if form.validate_on_submit():
         name, email = required(form.name.data), normalise_email(required(form.email.data))
         before = (guardian.name, guardian.email)
-        if (name, email) == before:
+        renamed = name.strip() != before[0]
+        if (name.strip(), email) == before:
             flash("Your name and email are as they were; nothing was changed.", "info")
             return redirect(url_for("auth.account"))
         try:
-            accounts.change_details(guardian, name, email)
+            if email != before[1]:
+                addresses.request_change(guardian, email)
+            if renamed:
+                accounts.change_details(guardian, name, before[1])
         except accounts.EmailTaken:
             form.email.errors = [
                 *form.email.errors,
@@ -280,17 +286,74 @@ def details() -> Response | tuple[str, int]:
             ]
         else:
             changed = [
-                f"their name from {before[0]} to {name}" if name != before[0] else "",
-                f"their email from {before[1]} to {email}" if email != before[1] else "",
+                f"their name from {before[0]} to {guardian.name}" if renamed else "",
+                f"to move their sign-in email from {before[1]} to {email} (it changes once "
+                "that address confirms)" if email != before[1] else "",
             ]
+            done = " and asked ".join(c for c in changed if c)
             authority.done(
                 guardian.get_id(),
-                f"{before[0]} changed {' and '.join(c for c in changed if c)}.",
+                f"{before[0]} {'changed' if renamed else 'asked'} {done}.",
                 by=guardian,
             )
-            flash("Your name and email are saved.", "success")
+            parts = []
+            if renamed:
+                parts.append("Your name is saved.")
+            if email != before[1]:
+                parts.append(
+                    f"We sent a link to {email}: your sign-in address changes once you open it "
+                    f"and confirm. Until then you sign in with {before[1]}."
+                )
+            flash(" ".join(parts), "success")
             return redirect(url_for("auth.account"))
     return _account_page(details_form=form), 400
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+@not_for_children
+def confirm_address(token: str) -> str | Response | tuple[str, int]:
+    """A confirmation link from a mail: the page asks for a click (a GET changes nothing);
+    the POST confirms the address, whether or not this browser is signed in."""
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        result = addresses.confirm(token)
+        if isinstance(result, addresses.Problem):
+            flash(result.value, "error")
+        else:
+            flash(f"Thank you: {result.email} is confirmed as your sign-in address.", "success")
+        signed_in = current_user.is_authenticated and current_user.is_guardian
+        return redirect(url_for("auth.account" if signed_in else "auth.login"))
+    return render_template("auth/confirm_address.html", form=form, token=token)
+
+
+@bp.post("/account/confirmation")
+@guardian_only
+def resend_confirmation() -> Response:
+    """Send the confirmation link again, at most once every two minutes."""
+    guardian = current_guardian()
+    wait_until = addresses.resend_at(guardian)
+    if wait_until is not None:
+        flash(
+            "A confirmation link was sent less than two minutes ago. Check your mail, or try "
+            f"again in {accounts.how_long(wait_until)}.",
+            "error",
+        )
+        return redirect(url_for("auth.account"))
+    try:
+        sent_to = addresses.resend(guardian)
+    except accounts.EmailTaken as taken:
+        flash(
+            f"Another account signs in with {taken} now, so it cannot become yours. "
+            "Ask for another address in the form below.",
+            "error",
+        )
+        return redirect(url_for("auth.account"))
+    if sent_to is None:
+        flash("Your address is confirmed already; there is nothing to send.", "info")
+    else:
+        authority.done(guardian.get_id(), by=guardian)
+        flash(f"A new confirmation link is on its way to {sent_to}.", "success")
+    return redirect(url_for("auth.account"))
 
 
 def _account_page(
@@ -303,6 +366,8 @@ def _account_page(
         details_form=details_form
         or DetailsForm(formdata=None, name=guardian.name, email=guardian.email),
         needs_password=not stepup.is_fresh(),
+        pending=addresses.pending_change(guardian),
+        resend_wait=addresses.resend_at(guardian),
     )
 
 

@@ -50,6 +50,10 @@ RULES: dict[str, Rule] = {
     # A reset link: the token mailed to the address is the proof; the operation tells the others.
     "auth.forgot_password": Rule(audit="password_reset_request"),
     "auth.reset_password": Rule(Proof.OWN, audit="password_reset", notify=True),
+    # The link from the mail is the proof; the operation writes the audit row and tells
+    # the other guardians when the address changed.
+    "auth.confirm_address": Rule(audit="address_confirm"),
+    "auth.resend_confirmation": Rule(audit="confirmation_resend"),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
     "family.settings": Rule(FRESH, audit="family_settings", notify=True),
     "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True),

@@ -41,6 +41,7 @@ from supervisor.tracks import reads as track_reads
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.errors import render_error
+from supervisor.web.forms.auth import normalise_email
 from supervisor.web.forms.family import (
     COLOURS,
     BirthDateCorrectionForm,
@@ -49,6 +50,7 @@ from supervisor.web.forms.family import (
     ConfirmNameForm,
     FamilyNameForm,
     FamilySettingsForm,
+    InviteForm,
 )
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import SetPinForm
@@ -60,6 +62,10 @@ bp.before_request(require_guardian)
 @bp.get("/")
 def home() -> str:
     """The family's overview: who is in it and what to do next."""
+    return _home_page()
+
+
+def _home_page(invite_form: InviteForm | None = None) -> str:
     guardian = current_guardian()
     # One statement for the family with its children and guardians (a family has a handful
     # of each, so joining both costs less than a round trip per collection) and how many
@@ -119,6 +125,7 @@ def home() -> str:
         notifications=notes,
         changes_waiting=changes_waiting,
         invites=invites.pending(family.id),
+        invite_form=invite_form or InviteForm(formdata=None),
         needs_password=not stepup.is_fresh(),
         months=MONTHS,
         countries=COUNTRIES,
@@ -477,17 +484,23 @@ def delete_family() -> str | Response:
 
 
 @bp.post("/invites")
-def create_invite() -> str:
-    """Make a one-time invite link for a second guardian and show it once.
+def create_invite() -> str | tuple[str, int]:
+    """Make a one-time invite link for a second guardian and show it once; given their
+    address, the link is mailed there too.
 
     While both guardians must sign, the link works only once another guardian approves it:
     a guardian's second account would otherwise be a second key in the same hands.
     """
+    form = InviteForm()
+    if not form.validate():
+        return _home_page(invite_form=form), 400
+    email = normalise_email(form.email.data) if form.email.data else None
     guardian = current_guardian()
     held = rules.two_keys_guard(_family_with_guardians(guardian.family_id))
-    invite, token = invites.create(guardian, needs_approval=held)
+    invite, token = invites.create(guardian, needs_approval=held, email=email)
+    sent = f", and mailed it to {email}" if email else ""
     notice = (
-        f"{guardian.name} made an invite link for another guardian "
+        f"{guardian.name} made an invite link for another guardian{sent} "
         f"(it works until {when(invite.expires_at)})."
     )
     if held:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -13,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -196,4 +198,20 @@ class RemoveGuardianForm(FlaskForm):
     confirm = BooleanField(
         "Remove this guardian: they will no longer be able to sign in to this family",
         validators=[DataRequired("Tick the box to confirm the removal.")],
+    )
+
+
+class InviteForm(FlaskForm):
+    """An invite for another guardian; given their address, the link is mailed there too."""
+
+    email = EmailField(
+        "Their email (optional)",
+        validators=[
+            Optional(),
+            Length(max=254, message="An email address is at most 254 characters."),
+            Email("That doesn't look like an email address."),
+        ],
+        filters=[strip],
+        description="Leave it empty to copy the link yourself; it is shown either way.",
+        render_kw={"autocomplete": "off"},
     )

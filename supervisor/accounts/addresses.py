@@ -1,0 +1,212 @@
+"""Addresses that are really theirs: a guardian confirms the address they sign in with by a
+link mailed to it, and a new address takes over only once it is confirmed the same way.
+
+The links are ``OneTimeLink`` rows with purpose "confirm"; only the token's digest is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from supervisor import audit, clock, links, tokens
+from supervisor.accounts import operations
+from supervisor.db import rows_changed
+from supervisor.extensions import db
+from supervisor.mail import outbox
+from supervisor.models import Guardian, OneTimeLink
+from supervisor.notices import notify_guardians
+
+CONFIRM = "confirm"
+RESEND_GAP = timedelta(minutes=2)
+
+
+class Problem(Enum):
+    """Why a confirmation link did not confirm, in words for the person holding it."""
+
+    UNKNOWN = "This confirmation link is not valid. Sign in and send yourself a new one."
+    USED = "This confirmation link has already been used."
+    EXPIRED = "This confirmation link has expired. Sign in and send yourself a new one."
+    SUPERSEDED = (
+        "A newer confirmation link was sent after this one; only the newest works. "
+        "Use the link in the latest mail."
+    )
+    TAKEN = (
+        "Another account signs in with this address now, so it cannot become yours. "
+        "Your sign-in address is unchanged."
+    )
+
+
+def _new_link(guardian: Guardian, email: str) -> str:
+    token = tokens.new_token()
+    now = clock.now()
+    db.session.add(
+        OneTimeLink(
+            guardian_id=guardian.id,
+            purpose=CONFIRM,
+            email=email,
+            token_hash=tokens.digest(token),
+            created_at=now,
+            expires_at=now + current_app.config["CONFIRM_LINK_LIFETIME"],
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def send_confirmation(guardian: Guardian) -> None:
+    """Mail ``guardian`` a link that confirms their address: the one mail an unconfirmed
+    address gets."""
+    token = _new_link(guardian, guardian.email)
+    outbox.queue(
+        "confirm_address",
+        guardian.email,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        name=guardian.name,
+        url=links.absolute_url("auth.confirm_address", token=token),
+        lifetime_days=current_app.config["CONFIRM_LINK_LIFETIME"].days,
+    )
+
+
+def mark_confirmed(guardian: Guardian) -> None:
+    """The address is known to be theirs already (the invite mailed to it, or the demo)."""
+    guardian.email_confirmed_at = clock.now()
+
+
+def request_change(guardian: Guardian, new_email: str) -> None:
+    """Ask to move ``guardian``'s sign-in to ``new_email``: nothing changes until the new
+    address confirms; the old one is told. Raises ``EmailTaken`` if another account uses it."""
+    if operations.email_in_use(new_email):
+        raise operations.EmailTaken(new_email)
+    token = _new_link(guardian, new_email)
+    outbox.queue(
+        "confirm_new_address",
+        new_email,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        name=guardian.name,
+        old_email=guardian.email,
+        new_email=new_email,
+        url=links.absolute_url("auth.confirm_address", token=token),
+        lifetime_days=current_app.config["CONFIRM_LINK_LIFETIME"].days,
+    )
+    outbox.queue(
+        "address_change_asked",
+        guardian.email,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        name=guardian.name,
+        new_email=new_email,
+    )
+
+
+def newest_link(guardian: Guardian) -> OneTimeLink | None:
+    return db.session.scalar(
+        sa.select(OneTimeLink)
+        .where(OneTimeLink.guardian_id == guardian.id, OneTimeLink.purpose == CONFIRM)
+        .order_by(OneTimeLink.created_at.desc(), OneTimeLink.id.desc())
+        .limit(1)
+    )
+
+
+def pending_change(guardian: Guardian) -> OneTimeLink | None:
+    """The newest unused, unexpired link for an address other than the current one."""
+    link = newest_link(guardian)
+    if (
+        link is None
+        or link.used_at is not None
+        or link.expires_at <= clock.now()
+        or link.email == guardian.email
+    ):
+        return None
+    return link
+
+
+def resend_at(guardian: Guardian) -> datetime | None:
+    """When another link may be sent, if not now (one per ``RESEND_GAP``)."""
+    link = newest_link(guardian)
+    if link is None or link.created_at + RESEND_GAP <= clock.now():
+        return None
+    return link.created_at + RESEND_GAP
+
+
+def resend(guardian: Guardian) -> str | None:
+    """Send the newest asked-for link again as a new link; the address it goes to is the
+    pending new one if there is one, else the current address. The address it went to, or
+    ``None`` when there is nothing to confirm."""
+    pending = pending_change(guardian)
+    if pending is not None:
+        request_change(guardian, pending.email)
+        return pending.email
+    if guardian.email_confirmed_at is not None:
+        return None
+    send_confirmation(guardian)
+    return guardian.email
+
+
+def confirm(token: str) -> Guardian | Problem:
+    """Use a confirmation link: its address becomes the guardian's, confirmed."""
+    link = db.session.scalar(
+        sa.select(OneTimeLink).where(
+            OneTimeLink.token_hash == tokens.digest(token), OneTimeLink.purpose == CONFIRM
+        )
+    )
+    if link is None:
+        return Problem.UNKNOWN
+    if link.used_at is not None:
+        return Problem.USED
+    now = clock.now()
+    if link.expires_at <= now:
+        return Problem.EXPIRED
+    newest = newest_link(link.guardian)
+    if newest is not None and newest.id != link.id:
+        return Problem.SUPERSEDED
+    guardian = link.guardian
+    if guardian.left_at is not None:
+        return Problem.UNKNOWN
+    with db.session.begin_nested():
+        claimed = db.session.execute(
+            sa.update(OneTimeLink)
+            .where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if rows_changed(claimed) != 1:
+            return Problem.USED
+    if link.email == guardian.email:
+        guardian.email_confirmed_at = now
+        audit.record("address_confirm", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
+        return guardian
+    old = guardian.email
+    if operations.email_in_use(link.email):
+        return Problem.TAKEN
+    try:
+        with db.session.begin_nested():  # another account may take the address meanwhile
+            guardian.email = link.email
+            guardian.email_confirmed_at = now
+    except IntegrityError:
+        return Problem.TAKEN
+    outbox.queue(
+        "address_changed",
+        old,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        name=guardian.name,
+        old_email=old,
+        new_email=link.email,
+    )
+    notify_guardians(
+        guardian.family_id,
+        f"{guardian.name} changed their sign-in email from {old} to {link.email}.",
+        skip=guardian,
+    )
+    audit.record(
+        "address_confirm", audit.SUCCESS, family_id=guardian.family_id, actor=guardian,
+        subject="changed",
+    )
+    return guardian
