@@ -23,6 +23,7 @@ from supervisor.web import (
     authority,
     errors,
     health,
+    mail_choices,
     request_log,
     routing,
     security,
@@ -120,6 +121,7 @@ BLUEPRINTS = (
     permit,
     calendar,
     health,
+    mail_choices,
 )
 
 

@@ -33,8 +33,7 @@ def notify_guardians(
     now = clock.now()
     told = [g for g in guardians if skip is None or g.id != skip.id]
     db.session.add_all(
-        Notification(family_id=family_id, guardian_id=g.id, created_at=now, text=text)
-        for g in told
+        Notification(family_id=family_id, guardian_id=g.id, created_at=now, text=text) for g in told
     )
     if topic is None:
         return

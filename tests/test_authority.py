@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from supervisor import clock as app_clock
 from supervisor import tokens
 from supervisor.extensions import db
+from supervisor.mail import unsubscribe
+from supervisor.mail.topics import Topic
 from supervisor.models import (
     AuditEvent,
     CheckInSchedule,
@@ -155,6 +157,11 @@ def _third_guardian(app: Any, ids: dict[str, Any]) -> None:
 
 def _lesson_finished(app: Any, ids: dict[str, Any]) -> None:
     pass_all_lessons(app, ids["child_id"])
+
+
+def _unsubscribe_token(app: Any, ids: dict[str, Any]) -> None:
+    with app.test_request_context():
+        ids["token"] = unsubscribe.token(ids["guardian_id"], Topic.REFLECTION)
 
 
 Prepare = Callable[[Any, dict[str, Any]], None]
@@ -292,6 +299,8 @@ CASES: dict[str, Case] = {
     "lessons.page": Case(CHILD),
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
     # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).
+    "auth.mail_choices": Case(OWNER, {"topics": ["reflection"]}),
+    "mail_choices.unsubscribe_post": Case(ANON, status=200, prepare=_unsubscribe_token),
     "auth.details": Case(OWNER, {"name": "Ada Byron", "email": "ada.byron@example.org"}),
     "family.rename": Case(OWNER, {"name": "The Byrons"}),
     "guardians.leave": Case(CO_GUARDIAN, {"confirm": "y"}),

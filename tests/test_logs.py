@@ -33,7 +33,7 @@ def test_tokens_are_masked_however_the_path_spells_them():
     for path in (
         "/invite/TOKEN", "/invite//TOKEN", "/invite/%20TOKEN", "/invite/%54OKEN",
         "/INVITE/TOKEN", "%2Finvite%2FTOKEN", "/calendar/TOKEN.ics", "/calendar/%54OKEN.ics",
-        "/calendar//TOKEN.ics",
+        "/calendar//TOKEN.ics", "/mail/unsubscribe/TOKEN", "/mail%2Funsubscribe%2FTOKEN",
     ):  # fmt: skip
         masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')
         assert "TOKEN" not in masked and "OKEN" not in masked, (path, masked)

@@ -14,6 +14,7 @@ from supervisor import audit
 from supervisor.accounts import operations as accounts
 from supervisor.accounts import sessions, signup_throttle
 from supervisor.family import invites, rules
+from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.tablet import devices
 from supervisor.tracks import operations
 from supervisor.web import authority, stepup
@@ -22,6 +23,7 @@ from supervisor.web.forms.auth import (
     DetailsForm,
     JoinFamilyForm,
     LoginForm,
+    MailChoicesForm,
     PasswordChangeForm,
     SignupForm,
     normalise_email,
@@ -246,7 +248,27 @@ def _account_page(
         details_form=details_form
         or DetailsForm(formdata=None, name=guardian.name, email=guardian.email),
         needs_password=not stepup.is_fresh(),
+        mail_form=MailChoicesForm(
+            formdata=None,
+            topics=[t.value for t in OPTIONAL if t.value not in guardian.mail_off],
+        ),
+        mail_confirmed=guardian.email_confirmed_at is not None,
     )
+
+
+@bp.post("/account/mail")
+@guardian_only
+def mail_choices() -> Response:
+    """Which optional mails this guardian gets; security notices always come."""
+    form = MailChoicesForm()
+    if not form.validate_on_submit():
+        flash("Those choices could not be read. Try again.", "error")
+        return redirect(url_for("auth.account"))
+    accounts.set_mail_choices(
+        current_guardian(), [Topic(value) for value in form.topics.data or []]
+    )
+    flash("Your mail choices are saved.", "success")
+    return redirect(url_for("auth.account"))
 
 
 def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:

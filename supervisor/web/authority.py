@@ -49,6 +49,8 @@ RULES: dict[str, Rule] = {
     "auth.logout": Rule(audit="logout"),
     "auth.join_family": Rule(audit="join_family", notify=True, topic=SECURITY),
     "auth.account": Rule(Proof.OWN, audit="password_change", notify=True, topic=SECURITY),
+    "auth.mail_choices": Rule(),  # one's own mail, nothing of the family
+    "mail_choices.unsubscribe_post": Rule(),  # the signed link is the proof
     "auth.details": Rule(FRESH, audit="guardian_details", notify=True, topic=SECURITY),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
     "family.settings": Rule(FRESH, audit="family_settings", notify=True, topic=SECURITY),

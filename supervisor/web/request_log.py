@@ -17,13 +17,13 @@ MASK = "[hidden]"
 # encoded, and with any of the token's characters percent-encoded: everything up to the next
 # slash, query, fragment or space goes, except a closing ".ics".
 TOKEN_IN_PATH = re.compile(
-    r'((?:/|%2F)(?:invite|calendar)(?:/|%2F)+)[^/?#&\s"]+?(?=\.ics(?![^/?#&\s"])|[/?#&\s"]|$)',
+    r'((?:/|%2F)(?:invite|calendar|mail(?:/|%2F)+unsubscribe)(?:/|%2F)+)[^/?#&\s"]+?(?=\.ics(?![^/?#&\s"])|[/?#&\s"]|$)',
     re.I,
 )
 
 
 def mask_tokens(text: str) -> str:
-    """``text`` with the token of every invite or calendar path in it replaced by MASK."""
+    """``text`` with the token of every invite, calendar or unsubscribe path masked."""
     return TOKEN_IN_PATH.sub(rf"\1{MASK}", text)
 
 
