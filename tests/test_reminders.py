@@ -94,6 +94,14 @@ def test_no_reminder_for_a_topic_switched_off_or_an_unconfirmed_address(
     assert mail_server.received == []
 
 
+def test_without_base_url_reminders_wait(app, clock, permit, mail_server):
+    agree_schedule(permit)
+    clock.current = SUNDAY_MORNING
+    assert run(app, "reminders") == {}
+    with app.app_context():
+        assert db.session.scalars(sa.select(SentReminder)).all() == []
+
+
 def test_expired_links_and_old_sessions_are_forgotten(app, clock, permit):
     with app.app_context():
         guardian = db.session.scalars(sa.select(Guardian)).one()
