@@ -22,19 +22,27 @@ HEADLINES = {
 
 
 def notify_guardians(
-    family_id: int, text: str, *, skip: Guardian | None = None, topic: Topic | None = None
+    family_id: int,
+    text: str,
+    *,
+    skip: Guardian | None = None,
+    topic: Topic | None = None,
+    in_app: bool = True,
 ) -> None:
     """A notification for every guardian of the family but ``skip`` (the one who acted);
     with a ``topic``, a mail too to each of them whose address is confirmed and who has not
-    switched the topic off (security notices cannot be switched off)."""
+    switched the topic off (security notices cannot be switched off). ``in_app=False``: the
+    mail only, where the page already shows the matter in a card of its own."""
     guardians = db.session.scalars(
         sa.select(Guardian).where(Guardian.family_id == family_id, Guardian.left_at.is_(None))
     ).all()
     now = clock.now()
     told = [g for g in guardians if skip is None or g.id != skip.id]
-    db.session.add_all(
-        Notification(family_id=family_id, guardian_id=g.id, created_at=now, text=text) for g in told
-    )
+    if in_app:
+        db.session.add_all(
+            Notification(family_id=family_id, guardian_id=g.id, created_at=now, text=text)
+            for g in told
+        )
     if topic is None:
         return
     for guardian in told:

@@ -184,11 +184,13 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
         reason=track.request_note,
         requirements=current.as_record(),
     )
-    # The dashboard's request card stays until answered; the notice (and mail) tells of it.
+    # The dashboard's request card is the notice on the page, and stays until answered; the
+    # guardians who want it hear of it by mail.
     notify_guardians(
         track.family_id,
         f"{child.display_name} asks for sign-off on {track_name(track)}.",
         topic=Topic.SIGN_OFF_REQUEST,
+        in_app=False,
     )
 
 
