@@ -24,6 +24,7 @@ from supervisor.web import (
     dev_mail,
     errors,
     health,
+    mail_choices,
     request_log,
     routing,
     security,
@@ -121,6 +122,7 @@ BLUEPRINTS = (
     permit,
     calendar,
     health,
+    mail_choices,
 )
 
 

@@ -1,22 +1,92 @@
-"""Messages for guardians on the family page: what the child or another guardian did."""
+"""Messages for guardians on the family page: what the child or another guardian did; and,
+when the notice has a topic, the same by mail to each guardian who wants it."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from supervisor import clock
+from supervisor import clock, links
 from supervisor.extensions import db
+from supervisor.mail import outbox, unsubscribe
+from supervisor.mail.topics import Topic
 from supervisor.models import Guardian, Notification
 
+HEADLINES = {
+    Topic.SIGN_OFF_REQUEST: "A sign-off request is waiting",
+    Topic.SECOND_SIGNATURE: "A sign-off waits for your signature",
+    Topic.CHECKIN_TOMORROW: "A check-in is tomorrow",
+    Topic.CHECKIN_OVERDUE: "A check-in is overdue",
+    Topic.REFLECTION: "A new reflection",
+    Topic.SECURITY: "Security notice from your family",
+}
 
-def notify_guardians(family_id: int, text: str, *, skip: Guardian | None = None) -> None:
-    """A notification for every guardian of the family but ``skip`` (the one who acted)."""
-    guardian_ids = db.session.scalars(
-        sa.select(Guardian.id).where(Guardian.family_id == family_id, Guardian.left_at.is_(None))
-    )
+
+def notify_guardians(
+    family_id: int,
+    text: str,
+    *,
+    skip: Guardian | None = None,
+    topic: Topic | None = None,
+    in_app: bool = True,
+) -> None:
+    """A notification for every guardian of the family but ``skip`` (the one who acted);
+    with a ``topic``, a mail too to each of them whose address is confirmed and who has not
+    switched the topic off (security notices cannot be switched off). ``in_app=False``: the
+    mail only, where the page already shows the matter in a card of its own."""
+    guardians = db.session.scalars(
+        sa.select(Guardian).where(Guardian.family_id == family_id, Guardian.left_at.is_(None))
+    ).all()
     now = clock.now()
-    db.session.add_all(
-        Notification(family_id=family_id, guardian_id=gid, created_at=now, text=text)
-        for gid in guardian_ids
-        if skip is None or gid != skip.id
+    told = [g for g in guardians if skip is None or g.id != skip.id]
+    if in_app:
+        db.session.add_all(
+            Notification(family_id=family_id, guardian_id=g.id, created_at=now, text=text)
+            for g in told
+        )
+    if topic is None:
+        return
+    for guardian in told:
+        if wants(guardian, topic):
+            mail_notice(guardian, topic, "notice", headline=HEADLINES[topic], text=text)
+
+
+def wants(guardian: Guardian, topic: Topic) -> bool:
+    """Whether ``guardian`` gets mail on ``topic`` (a confirmed address, the topic on)."""
+    return outbox.may_mail(guardian) and (
+        topic is Topic.SECURITY or topic.value not in (guardian.mail_off or [])
+    )
+
+
+def mail_notice(
+    guardian: Guardian,
+    topic: Topic,
+    kind: str,
+    *,
+    attachments: list[dict[str, str]] | None = None,
+    **context: object,
+) -> None:
+    """Queue mail ``kind`` on ``topic`` for ``guardian``, with the one-click unsubscribe
+    headers when the topic is optional."""
+    headers: dict[str, str] = {}
+    unsubscribe_url = None
+    if topic.optional:
+        unsubscribe_url = links.absolute_url(
+            "mail_choices.unsubscribe", token=unsubscribe.token(guardian.id, topic)
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    outbox.queue(
+        kind,
+        guardian.email,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        headers=headers,
+        attachments=attachments,
+        name=guardian.name,
+        family_url=links.absolute_url("family.home"),
+        unsubscribe_url=unsubscribe_url,
+        topic_label=topic.label,
+        **context,
     )

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from supervisor import clock as app_clock
 from supervisor import tokens
 from supervisor.extensions import db
+from supervisor.mail import unsubscribe
+from supervisor.mail.topics import Topic
 from supervisor.models import (
     AuditEvent,
     CheckInSchedule,
@@ -204,6 +206,11 @@ def _lesson_finished(app: Any, ids: dict[str, Any]) -> None:
     pass_all_lessons(app, ids["child_id"])
 
 
+def _unsubscribe_token(app: Any, ids: dict[str, Any]) -> None:
+    with app.test_request_context():
+        ids["token"] = unsubscribe.token(ids["guardian_id"], Topic.REFLECTION)
+
+
 Prepare = Callable[[Any, dict[str, Any]], None]
 NEW_PASSWORD = "a brand new sentence of mine"
 
@@ -343,6 +350,8 @@ CASES: dict[str, Case] = {
     "lessons.page": Case(CHILD),
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
     # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).
+    "auth.mail_choices": Case(OWNER, {"topics": ["reflection"]}),
+    "mail_choices.unsubscribe_post": Case(ANON, status=200, prepare=_unsubscribe_token),
     "auth.details": Case(OWNER, {"name": "Ada Byron", "email": "ada.byron@example.org"}),
     "auth.confirm_address": Case(ANON, prepare=_confirm_link),
     "auth.resend_confirmation": Case(OWNER, prepare=_unconfirmed),

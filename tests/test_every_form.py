@@ -86,7 +86,10 @@ COOKIES = ("__Host-session", "__Host-device")
 ERRORS = re.compile(r'class="(alert alert-error|error|field field-invalid[^"]*)"')
 
 # POST endpoints no page form reaches. Keep this short: each entry says why.
-NO_PAGE_FORM: dict[str, str] = {}
+NO_PAGE_FORM: dict[str, str] = {
+    "mail_choices.unsubscribe_post": "its page opens from a mail's signed link "
+    "(tests/test_notice_mail.py submits it)",
+}
 
 
 @dataclass

@@ -36,6 +36,7 @@ def test_tokens_are_masked_however_the_path_spells_them():
         "/calendar//TOKEN.ics", "/password/reset/TOKEN", "/password//reset/%54OKEN",
         "%2Fpassword%2Freset%2FTOKEN", "/PASSWORD/RESET/TOKEN",
         "/account/confirm/TOKEN", "/account/confirm//TOKEN",
+        "/mail/unsubscribe/TOKEN", "/mail%2Funsubscribe%2FTOKEN",
     ):  # fmt: skip
         masked = mask_tokens(f'"GET {path} HTTP/1.1" 410 -')
         assert "TOKEN" not in masked and "OKEN" not in masked, (path, masked)

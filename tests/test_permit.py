@@ -416,6 +416,10 @@ def test_calendar_feed_parses_and_revoked_link_is_404(app, permit):
     events = calendar.walk("VEVENT")
     assert len(events) == 3 and "Check-in: Mo · Instagram" in str(events[0]["SUMMARY"])
     assert events[0].decoded("DTSTART") == datetime(2026, 3, 9, 18, 0, tzinfo=UTC)
+    for event in events:  # each check-in comes with a reminder half an hour before
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY" and "Check-in: Mo" in str(alarm["DESCRIPTION"])
+        assert alarm.decoded("TRIGGER") == -timedelta(minutes=30)
     guardian.submit("/family/calendar")  # a new link revokes the old one
     assert app.test_client().get(path).status_code == 404
     page = text(guardian.submit("/family/calendar"))

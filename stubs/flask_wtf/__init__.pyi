@@ -1,5 +1,5 @@
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from flask import Flask
 from markupsafe import Markup
@@ -16,6 +16,9 @@ class FlaskForm(Form):
     ) -> bool: ...
     def hidden_tag(self, *fields: Any) -> Markup: ...
 
+_V = TypeVar("_V", bound=Callable[..., Any])
+
 class CSRFProtect:
     def __init__(self, app: Flask | None = None) -> None: ...
     def init_app(self, app: Flask) -> None: ...
+    def exempt(self, view: _V) -> _V: ...

@@ -206,7 +206,10 @@ def confirm(token: str) -> Guardian | Problem:
         skip=guardian,
     )
     audit.record(
-        "address_confirm", audit.SUCCESS, family_id=guardian.family_id, actor=guardian,
+        "address_confirm",
+        audit.SUCCESS,
+        family_id=guardian.family_id,
+        actor=guardian,
         subject="changed",
     )
     return guardian

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from supervisor import clock, passwords
 from supervisor.accounts import throttle
 from supervisor.extensions import db
 from supervisor.local_time import duration
+from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.models import Family, Guardian
 
 
@@ -119,3 +121,19 @@ def change_password(guardian: Guardian, current: str, new: str) -> SignInResult:
     guardian.password_hash = passwords.hash_secret(new)
     guardian.password_changed_at = clock.now()  # reset links made before now stop working
     return SignInResult(guardian=guardian)
+
+
+def set_mail_choices(guardian: Guardian, wanted: Iterable[Topic]) -> None:
+    """The optional topics ``guardian`` gets mail on: every other optional topic is off."""
+    on = set(wanted)
+    guardian.mail_off = [topic.value for topic in OPTIONAL if topic not in on]
+    db.session.flush()
+
+
+def mail_off(guardian: Guardian, topic: Topic) -> None:
+    """Switch one optional topic off for ``guardian`` (the one-click unsubscribe)."""
+    if not topic.optional:
+        raise ValueError("Security notices cannot be switched off")
+    if topic.value not in guardian.mail_off:
+        guardian.mail_off = [*guardian.mail_off, topic.value]
+        db.session.flush()

@@ -8,16 +8,17 @@ hour tries again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from huey import crontab
 
 from supervisor import clock
 from supervisor.accounts import signup_throttle
 from supervisor.extensions import db
 from supervisor.jobs import queue
+from supervisor.jobs import reminders as jobs_reminders
 from supervisor.mail import delivery
 from supervisor.tracks import operations as tracks
 
@@ -39,11 +40,39 @@ def daily() -> dict[str, int]:
         }
 
 
+def reminders() -> dict[str, int]:
+    """Every hour: check-in reminders for tomorrow and overdue notices, each sent once."""
+    if not current_app.config.get("BASE_URL"):
+        # A job has no request to take its links from; nothing is noted as sent, so the
+        # reminders still due go out once the setting is there.
+        current_app.logger.warning("reminders: set SUPERVISOR_BASE_URL for links in mail")
+        return {}
+    with db.session.begin():
+        if not queue.once("reminders", _hour()):
+            return {}
+        return jobs_reminders.send_reminders()
+
+
+def expire_links() -> dict[str, int]:
+    """Every hour: forget expired one-time links and sessions past their absolute limit."""
+    with db.session.begin():
+        if not queue.once("expire_links", _hour()):
+            return {}
+        return jobs_reminders.expire_links()
+
+
+def _hour() -> str:
+    """The current UTC hour as a period, such as 2026-12-02T11."""
+    return clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
 # name -> (job, when huey's scheduler runs it; None: only when asked)
 JOBS: dict[str, tuple[Callable[[], Any], Callable[[datetime], bool] | None]] = {
     "send_mail": (send_mail, None),
     "sweep_mail": (send_mail, crontab(minute="*")),
     "daily": (daily, crontab(minute="0")),
+    "reminders": (reminders, crontab(minute="*")),
+    "expire_links": (expire_links, crontab(minute="*")),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 
 from supervisor import clock
 from supervisor.extensions import db
@@ -46,7 +46,7 @@ def queue(
         to_address=to,
         subject=subject[:200],
         text_body=str(module).strip() + "\n",
-        html_body=render_template(f"mail/{kind}.html", subject=subject, **context),
+        html_body=_html(kind, subject, context),
         headers=dict(headers or {}),
         attachments=list(attachments or []),
         created_at=clock.now(),
@@ -63,6 +63,14 @@ def may_mail(guardian: Guardian) -> bool:
     """Only an address its owner confirmed gets mail (but the confirmation itself, and a
     reset link asked for by whoever knows the address)."""
     return guardian.left_at is None and guardian.email_confirmed_at is not None
+
+
+def _html(kind: str, subject: str, context: dict[str, Any]) -> str:
+    """The HTML part: with Flask's context in a request, with the text part's in a job."""
+    if has_request_context():
+        return render_template(f"mail/{kind}.html", subject=subject, **context)
+    template = current_app.jinja_env.get_template(f"mail/{kind}.html")
+    return template.render({**_defaults(), "subject": subject, **context})
 
 
 def _defaults() -> dict[str, Any]:

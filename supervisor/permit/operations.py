@@ -12,6 +12,7 @@ from supervisor import clock, tokens
 from supervisor.content.walkthroughs import Walkthrough, for_platform
 from supervisor.errors import Refusal
 from supervisor.extensions import db
+from supervisor.mail.topics import Topic
 from supervisor.models import (
     CheckIn,
     CheckInSchedule,
@@ -23,6 +24,7 @@ from supervisor.models import (
     WalkthroughAnswer,
     WalkthroughRun,
 )
+from supervisor.notices import notify_guardians
 from supervisor.permit.reads import schedule_terms
 from supervisor.stages import schedule
 
@@ -336,6 +338,12 @@ def reflect(moment: LearningMoment, reflection: str) -> None:
     """The child's own reflection on a learning moment, once."""
     moment.reflection = reflection
     moment.reflected_at = clock.now()
+    track = db.session.get_one(Track, moment.track_id)
+    notify_guardians(
+        track.family_id,
+        f"{track.child.display_name} wrote a reflection on a learning moment.",
+        topic=Topic.REFLECTION,
+    )
 
 
 def withdraw_moment(

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from supervisor import clock, passwords
 from supervisor.db import insert_if_missing
 from supervisor.extensions import db
+from supervisor.mail.topics import Topic
 from supervisor.models import Child, Device, PinAttempts
+from supervisor.notices import notify_guardians
 
 FIRST_DELAY_AT = 5
 DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
@@ -79,6 +81,12 @@ def check(child: Child, device: Device, pin: str) -> PinCheck:
     attempts.failures += 1
     if attempts.failures >= HARD_LOCK_AT:
         child.pin_locked_at = now
+        notify_guardians(
+            child.family_id,
+            f"{child.display_name}'s profile locked itself after {HARD_LOCK_AT} wrong PINs; "
+            "a guardian can open it again.",
+            topic=Topic.SECURITY,
+        )
         return PinCheck(ok=False, locked=True)
     if attempts.failures >= FIRST_DELAY_AT:
         delay = DELAYS[min(attempts.failures - FIRST_DELAY_AT, len(DELAYS) - 1)]

@@ -18,6 +18,7 @@ from supervisor import audit, clock
 from supervisor.content.platforms import PLATFORMS
 from supervisor.db import set_present
 from supervisor.extensions import db
+from supervisor.mail.topics import Topic
 from supervisor.models import (
     ChecklistTick,
     Child,
@@ -183,7 +184,14 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
         reason=track.request_note,
         requirements=current.as_record(),
     )
-    # No notification: the dashboard's request card is the notice, and stays until answered.
+    # The dashboard's request card is the notice on the page, and stays until answered; the
+    # guardians who want it hear of it by mail.
+    notify_guardians(
+        track.family_id,
+        f"{child.display_name} asks for sign-off on {track_name(track)}.",
+        topic=Topic.SIGN_OFF_REQUEST,
+        in_app=False,
+    )
 
 
 def decline(guardian: Guardian, track: Track, reason: str) -> None:
@@ -238,6 +246,7 @@ def sign_off(
                 f"{track.child.display_name}'s {track_name(track)}; a second "
                 "guardian's signature is needed.",
                 skip=guardian,
+                topic=Topic.SECOND_SIGNATURE,
             )
             _flush_or_conflict()
             return SignOffResult(advanced=False, waiting_for="a second guardian")

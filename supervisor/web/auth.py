@@ -14,6 +14,7 @@ from supervisor import audit
 from supervisor.accounts import addresses, recovery, sessions, signup_throttle
 from supervisor.accounts import operations as accounts
 from supervisor.family import invites, rules
+from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.tablet import devices
 from supervisor.tracks import operations
 from supervisor.web import authority, stepup
@@ -23,6 +24,7 @@ from supervisor.web.forms.auth import (
     ForgotPasswordForm,
     JoinFamilyForm,
     LoginForm,
+    MailChoicesForm,
     PasswordChangeForm,
     ResetPasswordForm,
     SignupForm,
@@ -288,7 +290,9 @@ def details() -> Response | tuple[str, int]:
             changed = [
                 f"their name from {before[0]} to {guardian.name}" if renamed else "",
                 f"to move their sign-in email from {before[1]} to {email} (it changes once "
-                "that address confirms)" if email != before[1] else "",
+                "that address confirms)"
+                if email != before[1]
+                else "",
             ]
             done = " and asked ".join(c for c in changed if c)
             authority.done(
@@ -368,7 +372,27 @@ def _account_page(
         needs_password=not stepup.is_fresh(),
         pending=addresses.pending_change(guardian),
         resend_wait=addresses.resend_at(guardian),
+        mail_form=MailChoicesForm(
+            formdata=None,
+            topics=[t.value for t in OPTIONAL if t.value not in guardian.mail_off],
+        ),
+        mail_confirmed=guardian.email_confirmed_at is not None,
     )
+
+
+@bp.post("/account/mail")
+@guardian_only
+def mail_choices() -> Response:
+    """Which optional mails this guardian gets; security notices always come."""
+    form = MailChoicesForm()
+    if not form.validate_on_submit():
+        flash("Those choices could not be read. Try again.", "error")
+        return redirect(url_for("auth.account"))
+    accounts.set_mail_choices(
+        current_guardian(), [Topic(value) for value in form.topics.data or []]
+    )
+    flash("Your mail choices are saved.", "success")
+    return redirect(url_for("auth.account"))
 
 
 def _over_the_limit(action: str, email: str, form: FlaskForm) -> int | None:

@@ -17,6 +17,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from supervisor import audit
+from supervisor.mail.topics import Topic
 from supervisor.models import Guardian
 from supervisor.notices import notify_guardians
 from supervisor.web import stepup
@@ -35,18 +36,22 @@ class Rule:
     proof: Proof = Proof.ACCESS
     audit: str | None = None  # the audit action a success writes
     notify: bool = False  # the family's other guardians get a notification
+    topic: Topic | None = None  # and a mail on this topic, to those who may get one
 
 
 FRESH = Proof.FRESH
+SECURITY = Topic.SECURITY
 
 RULES: dict[str, Rule] = {
     # Accounts: the forms carry their own password, or there is no one to tell yet.
     "auth.signup": Rule(audit="signup"),
     "auth.login": Rule(Proof.OWN, audit="login"),
     "auth.logout": Rule(audit="logout"),
-    "auth.join_family": Rule(audit="join_family", notify=True),
-    "auth.account": Rule(Proof.OWN, audit="password_change", notify=True),
-    "auth.details": Rule(FRESH, audit="guardian_details", notify=True),
+    "auth.join_family": Rule(audit="join_family", notify=True, topic=SECURITY),
+    "auth.account": Rule(Proof.OWN, audit="password_change", notify=True, topic=SECURITY),
+    "auth.mail_choices": Rule(),  # one's own mail, nothing of the family
+    "mail_choices.unsubscribe_post": Rule(),  # the signed link is the proof
+    "auth.details": Rule(FRESH, audit="guardian_details", notify=True, topic=SECURITY),
     # A reset link: the token mailed to the address is the proof; the operation tells the others.
     "auth.forgot_password": Rule(audit="password_reset_request"),
     "auth.reset_password": Rule(Proof.OWN, audit="password_reset", notify=True),
@@ -55,14 +60,14 @@ RULES: dict[str, Rule] = {
     "auth.confirm_address": Rule(audit="address_confirm"),
     "auth.resend_confirmation": Rule(audit="confirmation_resend"),
     # Whoever may give authority, change a rule, export or delete: a fresh password.
-    "family.settings": Rule(FRESH, audit="family_settings", notify=True),
-    "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True),
+    "family.settings": Rule(FRESH, audit="family_settings", notify=True, topic=SECURITY),
+    "family.approve_change": Rule(FRESH, audit="rule_change_approved", notify=True, topic=SECURITY),
     "family.drop_change": Rule(audit="rule_change_dropped", notify=True),
     "family.create_invite": Rule(FRESH, audit="invite_create", notify=True),
     "family.revoke_invite": Rule(FRESH, audit="invite_revoke", notify=True),
     "family.add_child": Rule(audit="child_add", notify=True),
     "family.edit_child": Rule(audit="child_edit"),
-    "family.birth_date": Rule(FRESH, audit="birth_date_change", notify=True),
+    "family.birth_date": Rule(FRESH, audit="birth_date_change", notify=True, topic=SECURITY),
     "family.delete_child": Rule(FRESH, audit="child_delete", notify=True),
     "family.set_pin": Rule(FRESH, audit="pin_set", notify=True),
     "family.unlock_profile": Rule(FRESH, audit="pin_reset", notify=True),
@@ -71,14 +76,16 @@ RULES: dict[str, Rule] = {
     "family.read_notifications": Rule(),
     "family.rename": Rule(FRESH, audit="family_rename", notify=True),
     # Who is a guardian: a key of the family comes or goes.
-    "guardians.leave": Rule(FRESH, audit="guardian_leave", notify=True),
-    "guardians.remove": Rule(FRESH, audit="guardian_remove", notify=True),
+    "guardians.leave": Rule(FRESH, audit="guardian_leave", notify=True, topic=SECURITY),
+    "guardians.remove": Rule(FRESH, audit="guardian_remove", notify=True, topic=SECURITY),
     # The family's own checklist is a family rule; its own prompts are only questions.
-    "family_words.edit_item": Rule(FRESH, audit="checklist_item_edit", notify=True),
-    "family_words.remove_item": Rule(FRESH, audit="checklist_item_remove", notify=True),
+    "family_words.edit_item": Rule(FRESH, audit="checklist_item_edit", notify=True, topic=SECURITY),
+    "family_words.remove_item": Rule(
+        FRESH, audit="checklist_item_remove", notify=True, topic=SECURITY
+    ),
     "family_words.edit_prompt": Rule(audit="prompt_edit", notify=True),
     "family_words.remove_prompt": Rule(audit="prompt_remove", notify=True),
-    "devices.index": Rule(FRESH, audit="device_enrol", notify=True),
+    "devices.index": Rule(FRESH, audit="device_enrol", notify=True, topic=SECURITY),
     "devices.revoke": Rule(FRESH, audit="device_revoke", notify=True),
     "calendar.new_link": Rule(FRESH, audit="calendar_link", notify=True),
     "calendar.revoke": Rule(FRESH, audit="calendar_revoke", notify=True),
@@ -147,7 +154,7 @@ def done(subject: str | None = None, notice: str | None = None, *, by: Guardian)
     if declared.notify:
         if notice is None:
             raise ValueError(f"{request.endpoint} must tell the other guardians what happened")
-        notify_guardians(by.family_id, notice, skip=by)
+        notify_guardians(by.family_id, notice, skip=by, topic=declared.topic)
 
 
 def init_app(app: Flask) -> None:

@@ -17,14 +17,14 @@ MASK = "[hidden]"
 # encoded, and with any of the token's characters percent-encoded: everything up to the next
 # slash, query, fragment or space goes, except a closing ".ics".
 TOKEN_IN_PATH = re.compile(
-    r'((?:/|%2F)(?:invite|calendar|password(?:/|%2F)+reset|confirm)(?:/|%2F)+)[^/?#&\s"]+?(?=\.ics(?![^/?#&\s"])|[/?#&\s"]|$)',
+    r'((?:/|%2F)(?:invite|calendar|password(?:/|%2F)+reset|confirm|mail(?:/|%2F)+unsubscribe)(?:/|%2F)+)[^/?#&\s"]+?(?=\.ics(?![^/?#&\s"])|[/?#&\s"]|$)',
     re.I,
 )
 
 
 def mask_tokens(text: str) -> str:
-    """``text`` with the token of every invite, calendar, reset or address-confirmation path
-    in it replaced by MASK."""
+    """``text`` with the token of every invite, calendar, reset, address-confirmation or
+    unsubscribe path in it replaced by MASK."""
     return TOKEN_IN_PATH.sub(rf"\1{MASK}", text)
 
 

@@ -5,17 +5,16 @@ Only a digest of the link's token is stored; making a new link revokes the old o
 
 from __future__ import annotations
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from werkzeug import wrappers
 
-from supervisor import clock, links, tokens
+from supervisor import links, tokens
 from supervisor.extensions import db
 from supervisor.models import Family, Track
+from supervisor.permit import calendar as permit_calendar
 from supervisor.permit import operations, reads
 from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
@@ -34,32 +33,19 @@ def feed(token: str) -> Response:
     if family is None:
         abort(404)
     zone = ZoneInfo(family.timezone)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//supervisor//check-ins//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _one_line(f"{family.name}: check-ins"))
     tracks = db.session.scalars(
         sa.select(Track).where(Track.family_id == family.id, Track.stage == StageKey.PERMIT)
     )
+    events = []
     for track in tracks:
         state = reads.schedule_state(track, zone)
         minutes = state.current.minutes if state.current else 20
-        for day, moment in state.upcoming:
-            event = icalendar.Event()
-            event.add("uid", f"checkin-{track.id}-{day.isoformat()}@supervisor")
-            event.add(
-                "summary", _one_line(f"Check-in: {track.child.display_name} · {track_name(track)}")
-            )
-            event.add("dtstart", moment)
-            event.add("dtend", moment + timedelta(minutes=minutes))
-            event.add("dtstamp", clock.now())
-            calendar.add_component(event)
-    return Response(calendar.to_ical(), mimetype="text/calendar")
-
-
-def _one_line(text: str) -> str:
-    """Calendar lines cannot hold a line break, whatever a name was saved with."""
-    return " ".join(text.split())
+        events += [
+            permit_calendar.event(track, track_name(track), day, moment, minutes)
+            for day, moment in state.upcoming
+        ]
+    body = permit_calendar.calendar_of(f"{family.name}: check-ins", events)
+    return Response(body, mimetype="text/calendar")
 
 
 @bp.post("/family/calendar")

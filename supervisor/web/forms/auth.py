@@ -9,7 +9,8 @@ from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from supervisor.accounts import common_passwords
-from supervisor.web.forms.fields import one_line, strip
+from supervisor.mail.topics import OPTIONAL
+from supervisor.web.forms.fields import CheckboxesField, SelectChoice, one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
 
 
@@ -134,6 +135,14 @@ class PasswordChangeForm(FlaskForm):
     )
     password = new_password_field("New password")
     confirm = repeat_password_field()
+
+
+class MailChoicesForm(FlaskForm):
+    """Which optional mails a guardian wants (security notices always come)."""
+
+    topics = CheckboxesField(
+        "Mail me when…", choices=[SelectChoice(topic.value, topic.label) for topic in OPTIONAL]
+    )
 
 
 class DetailsForm(FlaskForm):
