@@ -24,6 +24,7 @@ def confirm(app, email: str) -> None:
         guardian = db.session.scalars(sa.select(Guardian).where(Guardian.email == email)).one()
         guardian.email_confirmed_at = app_clock.now()
         db.session.commit()
+    deliver(app)  # the sign-up's own confirmation mail is out of the way
 
 
 def mail_off(app, email: str) -> list[str]:

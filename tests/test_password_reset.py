@@ -39,6 +39,7 @@ def set_new(client: Client, path: str, password: str = NEW):
 def ada(app: Flask, client: Client) -> Client:
     Auth(client).signup()
     Auth(client).logout()
+    deliver(app)  # the sign-up's confirmation mail is out of the way
     return client
 
 

@@ -10,10 +10,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from supervisor import audit
+from supervisor import audit, clock
 from supervisor.accounts import addresses, recovery, sessions, signup_throttle
 from supervisor.accounts import operations as accounts
 from supervisor.family import invites, rules
+from supervisor.mail import outbox
 from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.tablet import devices
 from supervisor.tracks import operations
@@ -244,6 +245,8 @@ def account() -> str | Response | tuple[str, int]:
         )
         if result.guardian is not None:
             sessions.end_others(guardian)
+            if outbox.may_mail(guardian):
+                recovery.password_changed(guardian, when=clock.now())
             authority.done(
                 guardian.get_id(),
                 f"{guardian.name} changed their password; their other devices were signed out.",
