@@ -384,6 +384,7 @@ def weekly_schedule(starts_on: date, /, **overrides: str) -> dict[str, str]:
 def _mail_server() -> Iterator[MailServer]:
     server = MailServer()
     server.start()
+    _SERVERS.append(server)
     yield server
     server.stop()
 
@@ -395,6 +396,18 @@ def mail_server(app: Flask, _mail_server: MailServer) -> Iterator[MailServer]:
     app.config.update(_mail_server.settings())
     yield _mail_server
     _mail_server.clear()
+
+
+def drain(app: Flask) -> None:
+    """Send what is queued so far (sign-up and join confirmation mails) and forget it, so a
+    test counts only the mail of what it does next."""
+    with app.app_context():
+        delivery.deliver_due()
+    if _SERVERS:
+        _SERVERS[0].clear()
+
+
+_SERVERS: list[MailServer] = []
 
 
 def deliver(app: Flask) -> int:

@@ -16,7 +16,7 @@ from supervisor.extensions import db
 from supervisor.jobs import tasks
 from supervisor.mail.topics import Topic
 from supervisor.models import Guardian, LoginSession, OneTimeLink, SentReminder
-from tests.conftest import deliver
+from tests.conftest import deliver, drain
 from tests.test_notice_mail import confirm
 from tests.test_permit import agree_schedule, permit  # noqa: F401 - a fixture
 
@@ -39,6 +39,7 @@ def test_a_check_in_tomorrow_is_mailed_once_with_a_calendar_file(
 ):
     agree_schedule(permit)
     confirm(app, "ada@example.org")
+    drain(app)
     clock.current = SUNDAY_MORNING
     assert run(app, "reminders") == {"tomorrow": 1, "overdue": 0}
     assert run(app, "reminders") == {}  # the same hour: another worker's turn, nothing
@@ -61,6 +62,7 @@ def test_a_check_in_tomorrow_is_mailed_once_with_a_calendar_file(
 def test_an_overdue_check_in_is_mailed_once(app, clock, permit, mail_server, linked):
     agree_schedule(permit)
     confirm(app, "ada@example.org")
+    drain(app)
     clock.current = datetime(2026, 3, 11, 10, 0, tzinfo=UTC)
     first = run(app, "reminders")
     assert first["overdue"] == 1
@@ -84,6 +86,7 @@ def test_no_reminder_for_a_topic_switched_off_or_an_unconfirmed_address(
     deliver(app)
     assert mail_server.received == []
     confirm(app, "ada@example.org")
+    drain(app)
     with app.app_context():
         guardian = db.session.scalars(sa.select(Guardian)).one()
         guardian.mail_off = [Topic.CHECKIN_OVERDUE.value]
