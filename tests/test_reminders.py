@@ -84,7 +84,7 @@ def test_no_reminder_for_a_topic_switched_off_or_an_unconfirmed_address(
     clock.current = SUNDAY_MORNING
     assert run(app, "reminders")["tomorrow"] == 1  # noted as done, but Ada is unconfirmed
     deliver(app)
-    assert mail_server.received == []
+    assert [m.subject for m in mail_server.received if "check-in" in m.subject.lower()] == []
     confirm(app, "ada@example.org")
     drain(app)
     with app.app_context():
