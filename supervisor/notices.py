@@ -3,6 +3,8 @@ when the notice has a topic, the same by mail to each guardian who wants it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from supervisor import clock, links
@@ -63,7 +65,7 @@ def mail_notice(
     kind: str,
     *,
     attachments: list[dict[str, str]] | None = None,
-    **context: object,
+    **context: Any,
 ) -> None:
     """Queue mail ``kind`` on ``topic`` for ``guardian``, with the one-click unsubscribe
     headers when the topic is optional."""
@@ -77,14 +79,11 @@ def mail_notice(
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    outbox.queue(
+    outbox.to_guardian(
         kind,
-        guardian.email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
+        guardian,
         headers=headers,
         attachments=attachments,
-        name=guardian.name,
         family_url=links.absolute_url("family.home"),
         unsubscribe_url=unsubscribe_url,
         topic_label=topic.label,

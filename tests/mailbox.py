@@ -12,6 +12,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from flask import Flask
+
+from supervisor.extensions import db
+from supervisor.mail import outbox
 
 
 @dataclass
@@ -103,3 +107,21 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def queue_notice(app: Flask, to: str = "sam@example.org", **extra: Any) -> int:
+    """A committed notice for ``to``, as a request or job would leave it; its id."""
+    with app.test_request_context(), db.session.begin():
+        message = outbox.queue(
+            "notice",
+            to,
+            family_id=None,
+            guardian={"name": "Sam"},
+            headline="Ada asks for sign-off",
+            text="Ada asks for sign-off on Instagram.",
+            family_url="https://supervisor.example.org/family/",
+            unsubscribe_url=None,
+            **extra,
+        )
+        db.session.flush()
+        return message.id

@@ -18,9 +18,8 @@ from flask import Flask
 from supervisor import clock
 from supervisor.extensions import db
 from supervisor.jobs import queue
-from supervisor.mail import outbox
 from supervisor.models import JobRun
-from tests.mailbox import MailServer
+from tests.mailbox import MailServer, queue_notice
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,17 +47,7 @@ def consumer(app: Flask) -> Iterator[Any]:
 def test_the_worker_sends_mail_as_soon_as_the_change_is_committed(
     app: Flask, mail_server: MailServer, consumer: Any
 ) -> None:
-    with app.test_request_context(), db.session.begin():
-        outbox.queue(
-            "notice",
-            "sam@example.org",
-            family_id=None,
-            name="Sam",
-            headline="Ada asks for sign-off",
-            text="Ada asks for sign-off on Instagram.",
-            family_url="https://supervisor.example.org/family/",
-            unsubscribe_url=None,
-        )
+    queue_notice(app)
     wait_for(lambda: len(mail_server.received) == 1)
     assert mail_server.received[0].subject == "Ada asks for sign-off"
 

@@ -14,27 +14,9 @@ from supervisor.extensions import db
 from supervisor.mail import delivery, outbox, transport
 from supervisor.models import OutboxMessage
 from tests.conftest import FakeClock, deliver
-from tests.mailbox import MailServer
+from tests.mailbox import MailServer, queue_notice
 
 ADDRESS = "sam@example.org"
-
-
-def queue_notice(app: Flask, to: str = ADDRESS, **extra: object) -> int:
-    """A committed notice for ``to``, as a request or job would leave it."""
-    with app.test_request_context(), db.session.begin():
-        message = outbox.queue(
-            "notice",
-            to,
-            family_id=None,
-            name="Sam",
-            headline="Ada asks for sign-off",
-            text="Ada asks for sign-off on Instagram.",
-            family_url="https://supervisor.example.org/family/",
-            unsubscribe_url=None,
-            **extra,
-        )
-        db.session.flush()
-        return message.id
 
 
 def row(app: Flask, message_id: int) -> OutboxMessage:
@@ -72,7 +54,7 @@ def test_a_rolled_back_change_sends_nothing(app: Flask, mail_server: MailServer)
             "notice",
             ADDRESS,
             family_id=None,
-            name="Sam",
+            guardian={"name": "Sam"},
             headline="h",
             text="t",
             family_url="https://x.example/",
@@ -153,10 +135,12 @@ def test_a_message_claimed_by_one_worker_is_not_sent_by_another(
 
 def test_without_a_mail_server_messages_are_written_to_the_mail_folder(app: Flask) -> None:
     app.config["SMTP_HOST"] = None
+    with app.app_context():
+        before = set(transport.folder().glob("*.eml"))  # the process's app is shared
     queue_notice(app)
     assert deliver(app) == 1
     with app.app_context():
-        [path] = sorted(transport.folder().glob("*.eml"))
+        [path] = set(transport.folder().glob("*.eml")) - before
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["Subject"] == "Ada asks for sign-off"
     assert message["To"] == ADDRESS
@@ -164,4 +148,6 @@ def test_without_a_mail_server_messages_are_written_to_the_mail_folder(app: Flas
 
 def test_a_template_without_a_subject_is_refused(app: Flask, tmp_path: object) -> None:
     with app.test_request_context(), pytest.raises(ValueError, match="no subject"):
-        outbox.queue("notice", ADDRESS, family_id=None, headline="", text="", family_url="")
+        outbox.queue(
+            "notice", ADDRESS, family_id=None, guardian={"name": "Sam"}, headline="", text=""
+        )

@@ -98,9 +98,7 @@ def test_security_notices_always_come_without_an_unsubscribe(app, clock, mail_se
     deliver(app)
     to_ada = [m for m in mail_server.received if m.rcpt_tos == ["ada@example.org"]]
     assert len(to_ada) == 2  # Grace herself gets only her address's confirmation
-    assert [m.rcpt_tos for m in mail_server.received if m not in to_ada] == [
-        ["grace@example.org"]
-    ]
+    assert [m.rcpt_tos for m in mail_server.received if m not in to_ada] == [["grace@example.org"]]
     for mail in to_ada:
         assert mail.message["List-Unsubscribe"] is None
         assert mail.message["List-Unsubscribe-Post"] is None

@@ -9,13 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import Enum
 
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from supervisor import audit, clock, links, tokens
-from supervisor.accounts import operations
-from supervisor.db import rows_changed
+from supervisor import audit, clock, links
+from supervisor.accounts import one_time_links, operations
 from supervisor.extensions import db
 from supervisor.mail import outbox
 from supervisor.models import Guardian, OneTimeLink
@@ -42,33 +40,20 @@ class Problem(Enum):
 
 
 def _new_link(guardian: Guardian, email: str) -> str:
-    token = tokens.new_token()
-    now = clock.now()
-    db.session.add(
-        OneTimeLink(
-            guardian_id=guardian.id,
-            purpose=CONFIRM,
-            email=email,
-            token_hash=tokens.digest(token),
-            created_at=now,
-            expires_at=now + current_app.config["CONFIRM_LINK_LIFETIME"],
-        )
+    """A confirmation link for ``email``, as an absolute address."""
+    token = one_time_links.make(
+        guardian, CONFIRM, email=email, lifetime=current_app.config["CONFIRM_LINK_LIFETIME"]
     )
-    db.session.flush()
-    return token
+    return links.absolute_url("auth.confirm_address", token=token)
 
 
 def send_confirmation(guardian: Guardian) -> None:
     """Mail ``guardian`` a link that confirms their address: the one mail an unconfirmed
     address gets."""
-    token = _new_link(guardian, guardian.email)
-    outbox.queue(
+    outbox.to_guardian(
         "confirm_address",
-        guardian.email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        name=guardian.name,
-        url=links.absolute_url("auth.confirm_address", token=token),
+        guardian,
+        url=_new_link(guardian, guardian.email),
         lifetime_days=current_app.config["CONFIRM_LINK_LIFETIME"].days,
     )
 
@@ -83,35 +68,20 @@ def request_change(guardian: Guardian, new_email: str) -> None:
     address confirms; the old one is told. Raises ``EmailTaken`` if another account uses it."""
     if operations.email_in_use(new_email):
         raise operations.EmailTaken(new_email)
-    token = _new_link(guardian, new_email)
-    outbox.queue(
+    outbox.to_guardian(
         "confirm_new_address",
-        new_email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        name=guardian.name,
+        guardian,
+        to=new_email,
         old_email=guardian.email,
         new_email=new_email,
-        url=links.absolute_url("auth.confirm_address", token=token),
+        url=_new_link(guardian, new_email),
         lifetime_days=current_app.config["CONFIRM_LINK_LIFETIME"].days,
     )
-    outbox.queue(
-        "address_change_asked",
-        guardian.email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        name=guardian.name,
-        new_email=new_email,
-    )
+    outbox.to_guardian("address_change_asked", guardian, new_email=new_email)
 
 
 def newest_link(guardian: Guardian) -> OneTimeLink | None:
-    return db.session.scalar(
-        sa.select(OneTimeLink)
-        .where(OneTimeLink.guardian_id == guardian.id, OneTimeLink.purpose == CONFIRM)
-        .order_by(OneTimeLink.created_at.desc(), OneTimeLink.id.desc())
-        .limit(1)
-    )
+    return one_time_links.newest(guardian, CONFIRM)
 
 
 def pending_change(guardian: Guardian) -> OneTimeLink | None:
@@ -151,11 +121,7 @@ def resend(guardian: Guardian) -> str | None:
 
 def confirm(token: str) -> Guardian | Problem:
     """Use a confirmation link: its address becomes the guardian's, confirmed."""
-    link = db.session.scalar(
-        sa.select(OneTimeLink).where(
-            OneTimeLink.token_hash == tokens.digest(token), OneTimeLink.purpose == CONFIRM
-        )
-    )
+    link = one_time_links.find(token, CONFIRM)
     if link is None:
         return Problem.UNKNOWN
     if link.used_at is not None:
@@ -169,15 +135,8 @@ def confirm(token: str) -> Guardian | Problem:
     guardian = link.guardian
     if guardian.left_at is not None:
         return Problem.UNKNOWN
-    with db.session.begin_nested():
-        claimed = db.session.execute(
-            sa.update(OneTimeLink)
-            .where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if rows_changed(claimed) != 1:
-            return Problem.USED
+    if not one_time_links.claim(link, now):
+        return Problem.USED
     if link.email == guardian.email:
         guardian.email_confirmed_at = now
         audit.record("address_confirm", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
@@ -191,15 +150,7 @@ def confirm(token: str) -> Guardian | Problem:
             guardian.email_confirmed_at = now
     except IntegrityError:
         return Problem.TAKEN
-    outbox.queue(
-        "address_changed",
-        old,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        name=guardian.name,
-        old_email=old,
-        new_email=link.email,
-    )
+    outbox.to_guardian("address_changed", guardian, to=old, old_email=old, new_email=link.email)
     notify_guardians(
         guardian.family_id,
         f"{guardian.name} changed their sign-in email from {old} to {link.email}.",

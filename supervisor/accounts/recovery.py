@@ -12,9 +12,8 @@ from enum import Enum
 import sqlalchemy as sa
 from flask import current_app
 
-from supervisor import audit, clock, links, notices, passwords, tokens
-from supervisor.accounts import throttle
-from supervisor.db import rows_changed
+from supervisor import audit, clock, links, notices, passwords
+from supervisor.accounts import one_time_links, throttle
 from supervisor.extensions import db
 from supervisor.mail import outbox
 from supervisor.models import Guardian, LoginSession, OneTimeLink
@@ -45,19 +44,12 @@ def _guardian_by_email(email: str) -> Guardian | None:
 
 def _new_link(guardian: Guardian) -> str:
     """Make a reset link for ``guardian`` and return its absolute address."""
-    token = tokens.new_token()
-    now = clock.now()
-    db.session.add(
-        OneTimeLink(
-            guardian_id=guardian.id,
-            purpose=PURPOSE,
-            email=guardian.email,
-            token_hash=tokens.digest(token),
-            created_at=now,
-            expires_at=now + current_app.config["RESET_LINK_LIFETIME"],
-        )
+    token = one_time_links.make(
+        guardian,
+        PURPOSE,
+        email=guardian.email,
+        lifetime=current_app.config["RESET_LINK_LIFETIME"],
     )
-    db.session.flush()
     return links.absolute_url("auth.reset_password", token=token)
 
 
@@ -69,16 +61,7 @@ def request_reset(email: str) -> None:
     guardian = _guardian_by_email(email)
     if guardian is None:
         return
-    url = _new_link(guardian)
-    outbox.queue(
-        "password_reset",
-        guardian.email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        guardian=guardian,
-        url=url,
-        minutes=_minutes(),
-    )
+    outbox.to_guardian("password_reset", guardian, url=_new_link(guardian), minutes=_minutes())
 
 
 def make_reset_link(email: str) -> str | None:
@@ -99,11 +82,7 @@ def make_reset_link(email: str) -> str | None:
 
 def find_reset(token: str) -> OneTimeLink | Problem:
     """The reset link of ``token`` if it still works."""
-    link = db.session.scalar(
-        sa.select(OneTimeLink).where(
-            OneTimeLink.token_hash == tokens.digest(token), OneTimeLink.purpose == PURPOSE
-        )
-    )
+    link = one_time_links.find(token, PURPOSE)
     if link is None or link.used_at is not None or link.expires_at <= clock.now():
         return Problem.INVALID
     guardian = link.guardian
@@ -112,12 +91,8 @@ def find_reset(token: str) -> OneTimeLink | Problem:
     changed = guardian.password_changed_at
     if changed is not None and link.created_at <= changed:
         return Problem.INVALID
-    newest = db.session.scalar(
-        sa.select(sa.func.max(OneTimeLink.id)).where(
-            OneTimeLink.guardian_id == guardian.id, OneTimeLink.purpose == PURPOSE
-        )
-    )
-    if newest != link.id:
+    newest = one_time_links.newest(guardian, PURPOSE)
+    if newest is None or newest.id != link.id:
         return Problem.INVALID
     return link
 
@@ -125,15 +100,7 @@ def find_reset(token: str) -> OneTimeLink | Problem:
 def reset_password(link: OneTimeLink, new_password: str) -> Guardian:
     """Use ``link`` to set ``new_password``; raises ``AlreadyUsed`` if another request won."""
     now = clock.now()
-    claimed = rows_changed(
-        db.session.execute(
-            sa.update(OneTimeLink)
-            .where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if claimed != 1:
+    if not one_time_links.claim(link, now):
         raise AlreadyUsed(link.id)
     guardian = link.guardian
     guardian.password_hash = passwords.hash_secret(new_password)
@@ -156,12 +123,9 @@ def reset_password(link: OneTimeLink, new_password: str) -> Guardian:
 
 def password_changed(guardian: Guardian, *, when: datetime) -> None:
     """The security mail to ``guardian`` that their password changed (never switched off)."""
-    outbox.queue(
+    outbox.to_guardian(
         "password_changed",
-        guardian.email,
-        family_id=guardian.family_id,
-        guardian_id=guardian.id,
-        guardian=guardian,
+        guardian,
         when=when,
         sign_in_url=links.absolute_url("auth.login"),
         forgot_url=links.absolute_url("auth.forgot_password"),

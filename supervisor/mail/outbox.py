@@ -59,6 +59,29 @@ def queue(
     return message
 
 
+def to_guardian(
+    kind: str,
+    guardian: Guardian,
+    *,
+    to: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Mail ``kind`` to ``guardian`` (at ``to`` when it is not their sign-in address); the
+    templates get ``guardian``."""
+    return queue(
+        kind,
+        to or guardian.email,
+        family_id=guardian.family_id,
+        guardian_id=guardian.id,
+        headers=headers,
+        attachments=attachments,
+        guardian=guardian,
+        **context,
+    )
+
+
 def may_mail(guardian: Guardian) -> bool:
     """Only an address its owner confirmed gets mail (but the confirmation itself, and a
     reset link asked for by whoever knows the address)."""
