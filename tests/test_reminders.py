@@ -97,14 +97,6 @@ def test_no_reminder_for_a_topic_switched_off_or_an_unconfirmed_address(
     assert mail_server.received == []
 
 
-def test_without_base_url_reminders_wait(app, clock, permit, mail_server):
-    agree_schedule(permit)
-    clock.current = SUNDAY_MORNING
-    assert run(app, "reminders") == {}
-    with app.app_context():
-        assert db.session.scalars(sa.select(SentReminder)).all() == []
-
-
 def test_expired_links_and_old_sessions_are_forgotten(app, clock, permit):
     with app.app_context():
         guardian = db.session.scalars(sa.select(Guardian)).one()
@@ -132,3 +124,17 @@ def test_expired_links_and_old_sessions_are_forgotten(app, clock, permit):
             )
         )
     assert kept == ["live" * 8, "recent" * 8]
+
+
+def test_without_base_url_outside_production_reminders_link_to_the_development_server(
+    app, clock, permit, mail_server
+):
+    assert not app.config.get("BASE_URL")
+    agree_schedule(permit)
+    confirm(app, "ada@example.org")
+    drain(app)
+    clock.current = SUNDAY_MORNING
+    assert run(app, "reminders") == {"tomorrow": 1, "overdue": 0}
+    assert deliver(app) == 1
+    (mail,) = mail_server.received
+    assert mail.links() and all(link.startswith("http://127.0.0.1:5000/") for link in mail.links())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from huey import crontab
 
 from supervisor import clock
@@ -42,11 +42,6 @@ def daily() -> dict[str, int]:
 
 def reminders() -> dict[str, int]:
     """Every hour: check-in reminders for tomorrow and overdue notices, each sent once."""
-    if not current_app.config.get("BASE_URL"):
-        # A job has no request to take its links from; nothing is noted as sent, so the
-        # reminders still due go out once the setting is there.
-        current_app.logger.warning("reminders: set SUPERVISOR_BASE_URL for links in mail")
-        return {}
     with db.session.begin():
         if not queue.once("reminders", _hour()):
             return {}
