@@ -58,6 +58,22 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     assert "already been used" in text(again)
 
 
+def test_the_thanks_name_the_links_owner_unless_they_are_the_one_signed_in(
+    app: Flask, client: Client, mail_server: MailServer, clock: FakeClock
+) -> None:
+    path = confirm_path(signed_up(app, client, mail_server))
+    other = Client(app)
+    Auth(other).signup(email="grace@example.org", name="Grace", family="The Hoppers")
+    done = other.submit(path, data={}, follow_redirects=True)
+    assert "ada@example.org is confirmed as Ada's sign-in address" in html.unescape(text(done))
+    assert "confirmed as your" not in text(done)
+    mail_server.clear()
+    deliver(app)  # Grace's own confirmation
+    [mine] = [m for m in mail_server.received if m.rcpt_tos == ["grace@example.org"]]
+    own = other.submit(confirm_path(mine), data={}, follow_redirects=True)
+    assert "grace@example.org is confirmed as your sign-in address" in text(own)
+
+
 def test_an_expired_or_superseded_link_does_not_confirm(
     app: Flask, client: Client, mail_server: MailServer, clock: FakeClock
 ) -> None:

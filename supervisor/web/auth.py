@@ -326,8 +326,13 @@ def confirm_address(token: str) -> str | Response | tuple[str, int]:
         result = addresses.confirm(token)
         if isinstance(result, addresses.Problem):
             flash(result.value, "error")
-        else:
+        elif current_user.is_authenticated and current_user.get_id() == result.get_id():
             flash(f"Thank you: {result.email} is confirmed as your sign-in address.", "success")
+        else:  # the link's owner, not whoever this browser is signed in as
+            flash(
+                f"Thank you: {result.email} is confirmed as {result.name}'s sign-in address.",
+                "success",
+            )
         signed_in = current_user.is_authenticated and current_user.is_guardian
         return redirect(url_for("auth.account" if signed_in else "auth.login"))
     return render_template("auth/confirm_address.html", form=form, token=token)
