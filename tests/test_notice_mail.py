@@ -3,6 +3,7 @@ each guardian's choices on the account page, and security notices nobody can swi
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -43,7 +44,7 @@ def test_a_sign_off_request_mails_confirmed_guardians_and_unsubscribes_in_one_cl
     app, clock, mail_server
 ):
     family = start_family(app)
-    add_second_guardian(app, family.guardian)  # Grace: her address is not confirmed
+    grace = add_second_guardian(app, family.guardian)  # her address is not confirmed
     confirm(app, "ada@example.org")
     drain(app)
     tick_everything(family.guardian, family.track_id)
@@ -67,6 +68,14 @@ def test_a_sign_off_request_mails_confirmed_guardians_and_unsubscribes_in_one_cl
     assert done.status_code == 200, text(done)
     assert "/account" in text(done) and "A child asks for sign-off" in text(done)
     assert mail_off(app, "ada@example.org") == [Topic.SIGN_OFF_REQUEST.value]
+    assert "each child's request for sign-off" in html.unescape(text(done))
+    # Opened again: it says they are stopped, and offers no button.
+    again = text(stranger.get(url))
+    assert "These mails are already stopped" in again and "<form" not in again.split("<main")[1]
+    # Grace, signed in on this browser, is told whose mail the link is about.
+    grace_view = html.unescape(text(grace.get(url)))
+    assert "This link is for Ada's mail, not yours." in grace_view
+    assert "This link is for" not in html.unescape(text(family.guardian.get(url)))
     # The next such notice: on the family page, but no mail.
     mail_server.clear()
     notify(app, "ada@example.org", Topic.SIGN_OFF_REQUEST, "Mo asks again.")

@@ -20,6 +20,11 @@ class Topic(StrEnum):
         return LABELS[self]
 
     @property
+    def on_page(self) -> str:
+        """Where the family page still shows the matter when its mail is off."""
+        return ON_PAGE[self]
+
+    @property
     def optional(self) -> bool:
         return self is not Topic.SECURITY
 
@@ -34,5 +39,13 @@ LABELS = {
         "Security notices: a new guardian joined, a family rule changed, a tablet was set "
         "up, a profile locked itself after wrong PINs, your password or address changed"
     ),
+}
+ON_PAGE = {
+    Topic.SIGN_OFF_REQUEST: "The family page still shows each child's request for sign-off.",
+    Topic.SECOND_SIGNATURE: "The family page still says so under What's new.",
+    Topic.CHECKIN_TOMORROW: "The family page still shows each track's next check-in.",
+    Topic.CHECKIN_OVERDUE: "The family page still shows a check-in that is overdue.",
+    Topic.REFLECTION: "The family page still says so under What's new.",
+    Topic.SECURITY: "The family page says so under What's new too.",
 }
 OPTIONAL = tuple(topic for topic in Topic if topic.optional)

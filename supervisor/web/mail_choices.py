@@ -5,6 +5,7 @@ client's ``List-Unsubscribe=One-Click``, with no CSRF token) switches the topic 
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from supervisor.accounts import operations as accounts
 from supervisor.extensions import csrf, db
@@ -31,7 +32,12 @@ def _named(token: str) -> tuple[Guardian, Topic]:
 def unsubscribe(token: str) -> str:
     guardian, topic = _named(token)
     return render_template(
-        "mail_choices/unsubscribe.html", guardian=guardian, topic=topic, token=token
+        "mail_choices/unsubscribe.html",
+        guardian=guardian,
+        topic=topic,
+        token=token,
+        stopped=topic.value in (guardian.mail_off or []),
+        not_theirs=current_user.is_authenticated and current_user.get_id() != guardian.get_id(),
     )
 
 
