@@ -48,7 +48,8 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     path = confirm_path(mail)
     stranger = Client(app)
     page = stranger.get(path)
-    assert page.status_code == 200 and "Confirm my address" in text(page)
+    assert page.status_code == 200 and "Confirm this address" in text(page)
+    assert "This link confirms ada@example.org as the address Ada signs in with." in text(page)
     assert guardian(app, "ada@example.org").email_confirmed_at is None  # a GET writes nothing
     done = stranger.submit(path, data={})
     assert done.status_code == 302 and done.location.endswith("/login")
@@ -56,6 +57,9 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     assert "Your address is confirmed" in text(client.get("/account"))
     again = client.submit(path, data={}, follow_redirects=True)
     assert "already been used" in text(again)
+    opened = client.get(path)  # the page says so before any button
+    assert opened.status_code == 410 and "already been used" in text(opened)
+    assert "<button" not in text(opened).split("<main")[1]
 
 
 def test_the_thanks_name_the_links_owner_unless_they_are_the_one_signed_in(
@@ -64,6 +68,8 @@ def test_the_thanks_name_the_links_owner_unless_they_are_the_one_signed_in(
     path = confirm_path(signed_up(app, client, mail_server))
     other = Client(app)
     Auth(other).signup(email="grace@example.org", name="Grace", family="The Hoppers")
+    warned = html.unescape(text(other.get(path)))
+    assert "You are signed in as Grace; this link is for Ada's account." in warned
     done = other.submit(path, data={}, follow_redirects=True)
     assert "ada@example.org is confirmed as Ada's sign-in address" in html.unescape(text(done))
     assert "confirmed as your" not in text(done)
@@ -86,6 +92,7 @@ def test_an_expired_or_superseded_link_does_not_confirm(
     assert deliver(app) == 1
     second = confirm_path(mail_server.received[0])
     assert "newer confirmation link" in text(client.submit(first, data={}, follow_redirects=True))
+    assert "newer confirmation link" in text(client.get(first))
     clock.advance(days=8)
     assert "expired" in text(client.submit(second, data={}, follow_redirects=True))
     assert guardian(app, "ada@example.org").email_confirmed_at is None

@@ -119,22 +119,27 @@ def resend(guardian: Guardian) -> str | None:
     return guardian.email
 
 
-def confirm(token: str) -> Guardian | Problem:
-    """Use a confirmation link: its address becomes the guardian's, confirmed."""
+def check(token: str) -> OneTimeLink | Problem:
+    """The link of ``token`` if it would confirm now (a look that changes nothing)."""
     link = one_time_links.find(token, CONFIRM)
-    if link is None:
+    if link is None or link.guardian.left_at is not None:
         return Problem.UNKNOWN
     if link.used_at is not None:
         return Problem.USED
-    now = clock.now()
-    if link.expires_at <= now:
+    if link.expires_at <= clock.now():
         return Problem.EXPIRED
     newest = newest_link(link.guardian)
     if newest is not None and newest.id != link.id:
         return Problem.SUPERSEDED
-    guardian = link.guardian
-    if guardian.left_at is not None:
-        return Problem.UNKNOWN
+    return link
+
+
+def confirm(token: str) -> Guardian | Problem:
+    """Use a confirmation link: its address becomes the guardian's, confirmed."""
+    link = check(token)
+    if isinstance(link, Problem):
+        return link
+    guardian, now = link.guardian, clock.now()
     if not one_time_links.claim(link, now):
         return Problem.USED
     if link.email == guardian.email:

@@ -335,7 +335,10 @@ def confirm_address(token: str) -> str | Response | tuple[str, int]:
             )
         signed_in = current_user.is_authenticated and current_user.is_guardian
         return redirect(url_for("auth.account" if signed_in else "auth.login"))
-    return render_template("auth/confirm_address.html", form=form, token=token)
+    link = addresses.check(token)
+    if isinstance(link, addresses.Problem):
+        return render_template("auth/confirm_address.html", problem=link), 410
+    return render_template("auth/confirm_address.html", form=form, token=token, link=link)
 
 
 @bp.post("/account/confirmation")
