@@ -45,6 +45,7 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     assert mail.rcpt_tos == ["ada@example.org"]
     assert mail.subject == "Confirm your email address"
     assert "not confirmed yet" in text(client.get("/account"))
+    assert "Your address is not confirmed yet" in text(client.get("/family/"))
     path = confirm_path(mail)
     stranger = Client(app)
     page = stranger.get(path)
@@ -55,6 +56,7 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     assert done.status_code == 302 and done.location.endswith("/login")
     assert guardian(app, "ada@example.org").email_confirmed_at is not None
     assert "Your address is confirmed" in text(client.get("/account"))
+    assert "not confirmed yet" not in text(client.get("/family/"))
     again = client.submit(path, data={}, follow_redirects=True)
     assert "already been used" in text(again)
     opened = client.get(path)  # the page says so before any button

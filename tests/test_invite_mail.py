@@ -42,8 +42,14 @@ def test_an_invite_mailed_to_an_address_arrives_and_joining_with_it_confirms(
     assert "until" in body and "approve" not in body
     path = invite_path(mail_server)
     mail_server.clear()
+    family_page = text(client.get("/family/"))
+    assert f"For {KIT}: made" in family_page and "by you" in family_page
     joiner = Client(app)
-    assert "Join" in text(joiner.get(path))
+    join_page = text(joiner.get(path))
+    assert "Join" in join_page and f'value="{KIT}"' in join_page  # the invited address, filled in
+    assert f"The invite was mailed to {KIT}: joining with that address confirms it" in join_page
+    assert "a guardian of The Lovelaces already" not in html.unescape(join_page)
+    assert "a guardian of The Lovelaces already" in html.unescape(text(client.get(path)))
     joined = joiner.submit(
         path, data={"name": "Kit", "email": KIT, "password": PASSWORD, "confirm": PASSWORD}
     )
@@ -93,4 +99,20 @@ def test_an_invite_without_an_address_mails_nothing(
     deliver(app)
     mail_server.clear()
     assert client.submit("/family/invites", data={"email": ""}).status_code == 200
+    assert deliver(app) == 0
+
+
+def test_an_invite_to_a_guardian_of_the_family_is_refused(
+    app: Flask, client: Client, mail_server: MailServer, clock: FakeClock
+) -> None:
+    Auth(client).signup()
+    deliver(app)
+    mail_server.clear()
+    refused = client.submit("/family/invites", data={"email": "ADA@example.org"})
+    assert refused.status_code == 400
+    assert "ada@example.org is your own address: you are a guardian of The Lovelaces already." in (
+        html.unescape(text(refused))
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Invite)) == 0
     assert deliver(app) == 0

@@ -79,7 +79,11 @@ def signup() -> str | Response | tuple[str, int]:
             addresses.send_confirmation(guardian)
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
-            flash(f"Welcome, {guardian.name}. Add your first child to get started.", "success")
+            flash(
+                f"Welcome, {guardian.name}. We mailed a link to {guardian.email}: open it to "
+                "confirm your address. Add your first child to get started.",
+                "success",
+            )
             return redirect(url_for("family.home"))
     return render_template("auth/signup.html", form=form)
 
@@ -200,6 +204,8 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
         form.form_errors.append(found.value)
         status = 403 if found is invites.InviteProblem.WAITING else 410
         return render_template("auth/join.html", form=form, invite=None), status
+    if request.method == "GET" and found.email:
+        form.email.data = found.email
     if form.validate_on_submit():
         email = normalise_email(required(form.email.data))
         if (over := _over_the_limit("join_family", email, form)) is not None:

@@ -496,7 +496,14 @@ def create_invite() -> str | tuple[str, int]:
         return _home_page(invite_form=form), 400
     email = normalise_email(form.email.data) if form.email.data else None
     guardian = current_guardian()
-    held = rules.two_keys_guard(_family_with_guardians(guardian.family_id))
+    family = _family_with_guardians(guardian.family_id)
+    if email and (member := next((g for g in family.guardians if g.email == email), None)):
+        who = "your own address: you are" if member.id == guardian.id else (
+            f"{member.name}'s address: they are"
+        )
+        form.email.errors = [f"{email} is {who} a guardian of {family.name} already."]
+        return _home_page(invite_form=form), 400
+    held = rules.two_keys_guard(family)
     invite, token = invites.create(guardian, needs_approval=held, email=email)
     sent = f", and mailed it to {email}" if email else ""
     notice = (

@@ -205,7 +205,7 @@ class InviteForm(FlaskForm):
     """An invite for another guardian; given their address, the link is mailed there too."""
 
     email = EmailField(
-        "Their email (optional)",
+        "Email of the guardian you invite (optional)",
         validators=[
             Optional(),
             Length(max=254, message="An email address is at most 254 characters."),
