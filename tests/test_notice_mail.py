@@ -118,11 +118,11 @@ def test_security_notices_always_come_without_an_unsubscribe(app, clock, mail_se
 def test_the_account_page_choices_work_for_each_topic(app, clock, mail_server):
     family = start_family(app)
     page = text(family.guardian.get("/account"))
-    assert "no mail is sent to it until it is" in page
+    assert "none of these mails are sent to it until it is" in page
     assert "Security notices always come" in page
     confirm(app, "ada@example.org")
     drain(app)
-    assert "no mail is sent to it until it is" not in text(family.guardian.get("/account"))
+    assert "none of these mails are sent to it until it is" not in text(family.guardian.get("/account"))
     for topic in OPTIONAL:
         wanted = [t.value for t in OPTIONAL if t is not topic]
         saved = family.guardian.submit("/account/mail", data={"topics": wanted})
