@@ -548,7 +548,8 @@ def _recorded_values_changed(checkin: CheckIn) -> bool:
 class LessonProgress(Model):
     """Where a child is in one lesson, saved after every step so an interruption loses nothing.
 
-    ``answers`` maps a question's index to the options tried in the current attempt;
+    ``answers`` maps a question's index to the options tried in the current attempt (each by
+    its own index in the lesson file, whatever shuffled order the page showed it in);
     ``best_score`` is the best first-try score of a finished attempt.
     """
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from supervisor.content import ContentError
-from supervisor.content.lessons import LESSONS, PROMPTS, load_lesson, load_prompts
+from supervisor.content.lessons import (
+    LESSONS,
+    MOST_IN_ONE_PLACE,
+    MOST_LONGEST,
+    PROMPTS,
+    load_lesson,
+    load_lessons,
+    load_prompts,
+)
 from supervisor.extensions import db
 from supervisor.models import LessonProgress
 from tests.conftest import Auth, add_child, text
@@ -57,19 +66,19 @@ BROKEN = [
         "no-explain",
         'explain = "Five minutes',
         'note = "Five minutes',
-        "field 'quiz[0].options[1].explain' is missing",
+        "field 'quiz[0].options[2].explain' is missing",
     ),
     (
         "verdict",
         'explain = "Five minutes',
         'explain = "Right. Five minutes',
-        "field 'quiz[0].options[1].explain' opens with a verdict",
+        "field 'quiz[0].options[2].explain' opens with a verdict",
     ),
     (
         "verdict-wrong",
-        'explain = "Likes don',
-        'explain = "Not quite. Likes don',
-        "field 'quiz[0].options[2].explain' opens with a verdict",
+        'explain = "Likes and',
+        'explain = "Not quite. Likes and',
+        "field 'quiz[0].options[1].explain' opens with a verdict",
     ),
     ("two-steps", "[[steps]]", "[[notes]]", "field 'steps' needs 2 to 6"),
     ("no-quiz", "[[quiz", "[[questions", "field 'quiz' needs 3 to 5"),
@@ -103,6 +112,78 @@ def test_a_broken_prompt_bank_is_refused(tmp_path):
     path.write_text('[[prompt]]\nstage = "driving"\ntopic = "time"\ntext = "?"\n')
     with pytest.raises(ContentError, match=re.escape("prompts.toml: field 'prompt[0].stage'")):
         load_prompts(path)
+
+
+def test_the_shipped_bank_gives_no_answer_away_by_place_or_length():
+    """Neither "it's usually B" nor "pick the longest" passes the shipped quizzes."""
+    questions = [question for lesson in LESSONS.values() for question in lesson.quiz]
+    places = Counter(question.answer for question in questions)
+    assert max(places.values()) <= MOST_IN_ONE_PLACE * len(questions)
+    assert {0, 1, 2} <= set(places)  # every place holds some answers
+    longest = sum(question.longest_is_correct for question in questions)
+    assert longest <= MOST_LONGEST * len(questions)
+
+
+def write_bank(folder: Path, lessons: list[list[tuple[int, bool]]]) -> Path:
+    """One lesson file per list; each question has three options, ``(answer, longest)``
+    putting the correct one at ``answer`` and making it the longest or the shortest."""
+    folder.mkdir()
+    for number, questions in enumerate(lessons, start=1):
+        lines = [
+            f'title = "Lesson {number}"',
+            'topic = "public"',
+            f"order = {number}",
+            'summary = "A lesson."',
+            'prompts = ["What do you think?", "What would you do?"]',
+        ]
+        lines += ['[[steps]]\ntitle = "Step"\ntext = "Read this."'] * 2
+        for answer, longest in questions:
+            lines.append('[[quiz]]\nquestion = "Which one?"')
+            for index in range(3):
+                correct = index == answer
+                text = "A much longer option" if correct == longest else "Short"
+                lines.append(
+                    f'[[quiz.options]]\ntext = "{text} {index}"\n'
+                    f'correct = {"true" if correct else "false"}\nexplain = "Because."'
+                )
+        (folder / f"{number:02}-lesson.toml").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_a_balanced_bank_loads(tmp_path):
+    bank = write_bank(
+        tmp_path / "lessons",
+        [[(0, True), (1, False), (2, False)], [(2, True), (1, True), (0, False)]],
+    )
+    lessons = load_lessons(bank)
+    assert [lesson.quiz[0].answer for lesson in lessons.values()] == [0, 2]
+
+
+def test_a_bank_with_most_answers_in_one_place_is_refused(tmp_path):
+    """Each lesson alone looks fine; together, B holds half the answers."""
+    bank = write_bank(
+        tmp_path / "lessons",
+        [[(1, False), (0, False), (1, True)], [(2, True), (1, False), (0, False)]],
+    )
+    with pytest.raises(ContentError) as raised:
+        load_lessons(bank)
+    assert str(raised.value) == (
+        "lessons: the correct answer is option B in 3 of 6 questions (50%); "
+        "at most 40% may share one place"
+    )
+
+
+def test_a_bank_where_the_longest_option_is_usually_right_is_refused(tmp_path):
+    bank = write_bank(
+        tmp_path / "lessons",
+        [[(0, True), (1, True), (2, False)], [(2, True), (1, True), (0, False)]],
+    )
+    with pytest.raises(ContentError) as raised:
+        load_lessons(bank)
+    assert str(raised.value) == (
+        "lessons: the longest option is the correct one in 4 of 6 questions (67%); "
+        "at most half may be"
+    )
 
 
 # --- the player ----------------------------------------------------------------------------

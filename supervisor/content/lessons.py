@@ -8,6 +8,7 @@ the file and the field, so adding a lesson is adding a file.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
 
 STAGE_TAGS = ("instruction", "permit", "licence")
+# Over the whole bank: the most questions whose answer may sit in one place (A, B, C...), and
+# the most whose correct option may be the longest, so neither gives the answer away.
+MOST_IN_ONE_PLACE = 0.4
+MOST_LONGEST = 0.5
 # The player says "Right!" or "Not quite." before an option's explanation, so an explanation
 # that opens with a verdict of its own would read "Right! Right.".
 VERDICT = re.compile(
@@ -37,6 +42,13 @@ class Question:
     @property
     def answer(self) -> int:
         return next(i for i, option in enumerate(self.options) if option.correct)
+
+    @property
+    def longest_is_correct(self) -> bool:
+        """Whether no wrong option is longer than the right one (a tie counts: it gives no
+        clue against the right one either)."""
+        right = len(self.options[self.answer].text)
+        return all(len(option.text) <= right for option in self.options)
 
 
 @dataclass(frozen=True)
@@ -131,10 +143,32 @@ def load_lesson(path: Path) -> Lesson:
     )
 
 
+def check_bank(folder: Path, questions: list[Question]) -> None:
+    """Refuse a bank whose answers can be guessed without reading: the page shuffles options,
+    but a bank where one place or the longest option is usually right still teaches guessing
+    (and a printed or read-aloud quiz is in the file's order)."""
+    total = len(questions)
+    places = Counter(question.answer for question in questions)
+    place, count = places.most_common(1)[0]
+    if count > MOST_IN_ONE_PLACE * total:
+        raise ContentError(
+            f"{folder.name}: the correct answer is option {'ABCDEFGH'[place]} in {count} of "
+            f"{total} questions ({count / total:.0%}); at most {MOST_IN_ONE_PLACE:.0%} may "
+            "share one place"
+        )
+    longest = sum(question.longest_is_correct for question in questions)
+    if longest > MOST_LONGEST * total:
+        raise ContentError(
+            f"{folder.name}: the longest option is the correct one in {longest} of {total} "
+            f"questions ({longest / total:.0%}); at most half may be"
+        )
+
+
 def load_lessons(folder: Path = CONTENT / "lessons") -> dict[str, Lesson]:
     lessons = [load_lesson(path) for path in sorted(folder.glob("*.toml"))]
     if not lessons:
         raise ContentError(f"{folder.name}: no lesson files")
+    check_bank(folder, [question for lesson in lessons for question in lesson.quiz])
     return {lesson.key: lesson for lesson in sorted(lessons, key=lambda item: item.order)}
 
 

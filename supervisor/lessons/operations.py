@@ -50,6 +50,9 @@ def answered(row: LessonProgress | None, lesson: Lesson, question: int) -> bool:
 def answer(row: LessonProgress, lesson: Lesson, question: int, choice: int) -> bool:
     """Record an answer to ``question``; a right first try adds to the score.
 
+    ``choice`` is the option's own index in the lesson file; the page only shuffles the order
+    the options are shown in (``shuffle.order``).
+
     Only the wrong options tried on the question on screen are kept, to mark them and explain
     the last one; they go once it is answered right. Nobody needs to know later which answers
     a child tried, so nothing else keeps them.

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from supervisor.content.lessons import LESSONS, Lesson
 from supervisor.extensions import db
-from supervisor.lessons import operations, scoring
+from supervisor.lessons import operations, scoring, shuffle
 from supervisor.models import LessonProgress
 from supervisor.web.access import current_child, require_child
 
@@ -82,12 +82,17 @@ def page(key: str, position: int) -> str | Response | tuple[str, int]:
             operations.answer(row, lesson, question, choice)
             return redirect(url_for("lessons.page", key=key, position=position))
     tried = row.answers.get(str(question), []) if row and question >= 0 else []
+    shown: list[int] = []
+    if 0 <= question < len(lesson.quiz):
+        count = len(lesson.quiz[question].options)
+        shown = shuffle.order(child.id, lesson.key, row.attempt if row else 1, question, count)
     return render_template(
         "lessons/page.html",
         lesson=lesson,
         position=position,
         question=question,
         tried=tried,
+        shown=shown,
         answered_right=question >= 0 and operations.answered(row, lesson, question),
         row=row,
         error=error,
