@@ -122,7 +122,9 @@ def test_the_account_page_choices_work_for_each_topic(app, clock, mail_server):
     assert "Security notices always come" in page
     confirm(app, "ada@example.org")
     drain(app)
-    assert "none of these mails are sent to it until it is" not in text(family.guardian.get("/account"))
+    assert "none of these mails are sent to it until it is" not in text(
+        family.guardian.get("/account")
+    )
     for topic in OPTIONAL:
         wanted = [t.value for t in OPTIONAL if t is not topic]
         saved = family.guardian.submit("/account/mail", data={"topics": wanted})
