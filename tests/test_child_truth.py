@@ -18,6 +18,7 @@ from supervisor.content.lessons import LESSONS
 from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.models import LearningMoment
+from supervisor.stages.instruction import CORE_LESSONS
 from tests.conftest import Auth, add_child, tap_i_agree, text
 
 PIN = "4826"
@@ -149,7 +150,7 @@ def test_the_child_sees_whose_step_is_next_in_her_own_terms(app, family):
     tablet, guardian, track = family["tablet"], family["guardian"], family["track"]
     home = words(tablet.get("/me/"))
     assert (
-        f"Your next step: Pass the quiz of every core lesson ({len(LESSONS)} lessons to pass)"
+        f"Your next step: Pass the quiz of every core lesson ({len(CORE_LESSONS)} lessons to pass)"
         in home
     )
     page = words(tablet.get(f"/me/tracks/{track}"))

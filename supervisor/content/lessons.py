@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
@@ -20,6 +21,9 @@ STAGE_TAGS = ("instruction", "permit", "licence")
 # the most whose correct option may be the longest, so neither gives the answer away.
 MOST_IN_ONE_PLACE = 0.4
 MOST_LONGEST = 0.5
+# A step may carry its words twice, fitted to the reader's age: both versions or neither.
+AGE_VERSIONS = ("text_9_12", "text_13_plus")
+OLDER_FROM = 13  # the first age that reads ``text_13_plus``
 # The player says "Right!" or "Not quite." before an option's explanation, so an explanation
 # that opens with a verdict of its own would read "Right! Right.".
 VERDICT = re.compile(
@@ -54,7 +58,19 @@ class Question:
 @dataclass(frozen=True)
 class Step:
     title: str
-    text: str
+    text: str  # the words for every age, unless the step has age versions
+    text_9_12: str | None = None
+    text_13_plus: str | None = None
+
+    @property
+    def by_age(self) -> bool:
+        return self.text_9_12 is not None and self.text_13_plus is not None
+
+    def text_for(self, age: int) -> str:
+        """The words a reader of ``age`` gets: the version for their age where there is one."""
+        if self.text_9_12 is None or self.text_13_plus is None:
+            return self.text
+        return self.text_13_plus if age >= OLDER_FROM else self.text_9_12
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,20 @@ def load_topics(path: Path = CONTENT / "topics.toml") -> dict[str, str]:
 TOPICS = load_topics()
 
 
+def _step(reader: Reader, table: dict[str, Any], i: int) -> Step:
+    """One step; its age versions come as a pair, so no reader is left with the default."""
+    where = f"steps[{i}]."
+    title, text = reader.text(table, "title", where), reader.text(table, "text", where)
+    given = [field for field in AGE_VERSIONS if field in table]
+    if not given:
+        return Step(title, text)
+    if len(given) == 1:
+        (missing,) = set(AGE_VERSIONS) - set(given)
+        raise reader.fail(where + missing, f"is missing: a step with {given[0]} needs both")
+    younger, older = (reader.text(table, field, where) for field in AGE_VERSIONS)
+    return Step(title, text, younger, older)
+
+
 def load_lesson(path: Path) -> Lesson:
     reader = Reader(path)
     data = reader.data
@@ -102,8 +132,7 @@ def load_lesson(path: Path) -> Lesson:
     if not isinstance(order, int):
         raise reader.fail("order", "must be a whole number")
     steps = tuple(
-        Step(reader.text(step, "title", f"steps[{i}]."), reader.text(step, "text", f"steps[{i}]."))
-        for i, step in enumerate(reader.items(data, "steps", 2, 6))
+        _step(reader, step, i) for i, step in enumerate(reader.items(data, "steps", 2, 6))
     )
     quiz = []
     for i, entry in enumerate(reader.items(data, "quiz", 3, 5)):

@@ -7,6 +7,7 @@ CHECKLIST = (
     ("network_chosen", "We chose which network fits, and why"),
     ("never_share", "We agreed what is never shared (full birth date, address, school, location)"),
 )
+# Core lessons are needed before a permit; the others are extras a family may take any time.
 CORE_LESSONS = tuple(key for key, lesson in LESSONS.items() if lesson.core)
 
 STAGE = Stage(
@@ -23,8 +24,8 @@ STAGE = Stage(
         Requirement(
             "discussed",
             "lessons_discussed",
-            "Every lesson talked through together",
-            {"lessons": tuple(LESSONS)},
+            "Every core lesson talked through together",
+            {"lessons": CORE_LESSONS},
         ),
         Requirement("checklist", "checklist", "Guardian checklist ticked", {"items": CHECKLIST}),
     ),

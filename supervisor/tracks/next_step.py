@@ -125,7 +125,7 @@ def _for_requirement(
         key = next(k for k, lesson in LESSONS.items() if lesson.core and k not in done.passed)
         return NextStep("child", f"Next for {child}, on the tablet: {_lesson(key)}", lessons)
     if kind == Kind.LESSONS_DISCUSSED:
-        left = [k for k in LESSONS if k not in done.discussed]
+        left = [k for k, lesson in LESSONS.items() if lesson.core and k not in done.discussed]
         key = next((k for k in left if k in done.passed), left[0])
         return NextStep("guardian", f"Talk {_lesson(key)} through with {child}", f"{lessons}#{key}")
     if kind == Kind.CHECKLIST:

@@ -498,8 +498,10 @@ def create_invite() -> str | tuple[str, int]:
     guardian = current_guardian()
     family = _family_with_guardians(guardian.family_id)
     if email and (member := next((g for g in family.guardians if g.email == email), None)):
-        who = "your own address: you are" if member.id == guardian.id else (
-            f"{member.name}'s address: they are"
+        who = (
+            "your own address: you are"
+            if member.id == guardian.id
+            else (f"{member.name}'s address: they are")
         )
         form.email.errors = [f"{email} is {who} a guardian of {family.name} already."]
         return _home_page(invite_form=form), 400

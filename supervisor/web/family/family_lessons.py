@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from supervisor.content.lessons import LESSONS, TOPICS
+from supervisor.content.lessons import LESSONS, OLDER_FROM, TOPICS
 from supervisor.extensions import db
 from supervisor.family import own_words
 from supervisor.lessons import operations, prompts, scoring
 from supervisor.models import Child, LessonDiscussion, LessonProgress
+from supervisor.stages.ages import age_now
 from supervisor.stages.base import StageKey
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.fields import required
@@ -43,6 +44,8 @@ def child_lessons(child_id: int) -> str:
         lessons=LESSONS,
         rows=rows,
         discussed=discussed,
+        age=age_now(child.birth_year, child.birth_month),
+        older_from=OLDER_FROM,
         passed=scoring.passed,
         pass_mark=scoring.pass_mark,
     )

@@ -14,6 +14,7 @@ from supervisor.content.lessons import LESSONS, Lesson
 from supervisor.extensions import db
 from supervisor.lessons import operations, scoring, shuffle
 from supervisor.models import LessonProgress
+from supervisor.stages.ages import age_now
 from supervisor.web.access import current_child, require_child
 
 bp = Blueprint("lessons", __name__, url_prefix="/me/lessons")
@@ -95,6 +96,7 @@ def page(key: str, position: int) -> str | Response | tuple[str, int]:
         shown=shown,
         answered_right=question >= 0 and operations.answered(row, lesson, question),
         row=row,
+        age=age_now(child.birth_year, child.birth_month),
         error=error,
         pass_mark=scoring.pass_mark(lesson),
         passed=scoring.passed(lesson.key, row.best_score if row else None),

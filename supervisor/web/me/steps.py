@@ -49,7 +49,7 @@ def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
     if kind == "lessons_discussed":
         return make(
             TOGETHER,
-            "Talk every lesson through with your guardians",
+            "Talk every core lesson through with your guardians",
             f"{_plural(left, 'lesson')} to talk through; your guardians tick each one",
         )
     if kind == "checklist":
