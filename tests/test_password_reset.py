@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from supervisor import clock as app_clock
 from supervisor.accounts import recovery
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Guardian, Notification
@@ -103,7 +104,11 @@ def test_the_other_guardians_are_told(app: Flask, ada: Client, mail_server: Mail
     with app.test_request_context(), db.session.begin():
         guardian = db.session.scalars(sa.select(Guardian)).one()
         second = Guardian(
-            family_id=guardian.family_id, name="Bo", email="bo@example.org", password_hash="x"
+            family_id=guardian.family_id,
+            name="Bo",
+            email="bo@example.org",
+            password_hash="x",
+            email_confirmed_at=app_clock.now(),
         )
         db.session.add(second)
     ask(ada)
@@ -112,6 +117,11 @@ def test_the_other_guardians_are_told(app: Flask, ada: Client, mail_server: Mail
     with app.app_context():
         [notice] = db.session.scalars(sa.select(Notification)).all()
         assert "Ada set a new password" in notice.text
+    mail_server.clear()
+    deliver(app)
+    [to_bo] = [m for m in mail_server.received if m.rcpt_tos == ["bo@example.org"]]
+    assert "Ada set a new password" in to_bo.part("plain")
+    assert to_bo.message["List-Unsubscribe"] is None  # a security notice
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(

@@ -16,6 +16,7 @@ from supervisor import audit, clock, links, notices, passwords
 from supervisor.accounts import one_time_links, throttle
 from supervisor.extensions import db
 from supervisor.mail import outbox
+from supervisor.mail.topics import Topic
 from supervisor.models import Guardian, LoginSession, OneTimeLink
 
 PURPOSE = "reset"
@@ -116,6 +117,7 @@ def reset_password(link: OneTimeLink, new_password: str) -> Guardian:
         f"{guardian.name} set a new password with a link sent to their email; "
         "their devices were signed out.",
         skip=guardian,
+        topic=Topic.SECURITY,
     )
     db.session.flush()
     return guardian
