@@ -132,6 +132,43 @@ def test_australia_asks_sixteen_where_the_platform_is_on_its_list(app, clock):
     assert sign_off(family.guardian, family.track_id, "instruction").status_code == 302
 
 
+def test_discord_asks_sixteen_in_germany_and_fourteen_in_italy(app, clock):
+    family = start_family(app, birth_year=2011)  # May 2011: 14 in March 2026
+    family.guardian.submit("/family/settings", data={"country": "DE", "timezone": "Europe/Berlin"})
+    discord = add_track(family.guardian, family.child_id, "discord")
+    tick_everything(family.guardian, discord)
+    page = flat(text(family.guardian.get(f"/family/tracks/{discord}")))
+    assert "Discord's terms set a minimum age of 16 in Germany; Mo is 14." in page
+    refused = sign_off(family.guardian, discord, "instruction", reauth_password=PASSWORD)
+    assert refused.status_code == 422
+    assert "Discord's minimum age in Germany is 16, and Mo is 14" in flat(text(refused))
+    assert "From June 2027 Mo is certainly 16" in flat(text(refused))
+    assert stage_of(app, discord) == "instruction"
+    family.guardian.submit("/family/settings", data={"country": "IT", "timezone": "Europe/Rome"})
+    assert "minimum age" not in flat(text(family.guardian.get(f"/family/tracks/{discord}")))
+    assert sign_off(family.guardian, discord, "instruction").status_code == 302
+
+
+def test_a_country_note_is_shown_only_to_families_in_that_country(app, clock):
+    family = start_family(app, birth_year=2011)
+    youtube = add_track(family.guardian, family.child_id, "youtube")
+    note = "In Australia, since 10 December 2025 YouTube signs out everyone under 16"
+    blog = 'href="https://blog.google/intl/en-au/products/whats-changing-on-youtube-in-australia"'
+    british = flat(text(family.guardian.get(f"/family/tracks/{youtube}")))
+    assert note not in british and blog not in british
+    family.guardian.submit(
+        "/family/settings", data={"country": "AU", "timezone": "Australia/Sydney"}
+    )
+    page = flat(text(family.guardian.get(f"/family/tracks/{youtube}")))
+    assert page.count(note) == 1 and "YouTube Kids is not affected." in page
+    assert f'{blog} rel="noopener noreferrer">source</a>, checked 2 December 2026' in page
+    instagram = flat(text(family.guardian.get(f"/family/tracks/{family.track_id}")))
+    assert "requires Instagram to stop under-16s from having accounts" in instagram
+    assert ">secondary source</a>" in instagram and note not in instagram
+    family.guardian.submit("/family/settings", data={"country": "GB", "timezone": "Europe/London"})
+    assert note not in flat(text(family.guardian.get(f"/family/tracks/{youtube}")))
+
+
 def test_the_youtube_track_page_names_the_supervised_paths_for_younger_children(app, clock):
     family = start_family(app, birth_year=2015)
     track = add_track(family.guardian, family.child_id, "youtube")
@@ -230,7 +267,7 @@ def test_every_age_in_the_content_has_a_dated_source():
         covered = {fact for source in platform.source for fact in source.covers}
         assert set(platform.min_age_by_country) <= covered, platform.key
         assert not platform.min_age or "min_age" in covered, platform.key
-        for fact in (*platform.source, *platform.younger):
+        for fact in (*platform.source, *platform.younger, *platform.country_note):
             assert fact.checked == date(2026, 12, 2) and fact.url.startswith("https://")
 
 
@@ -243,4 +280,27 @@ def test_an_age_without_a_source_stops_start_up(tmp_path: Path):
         "checked = 2026-12-02\nofficial = true\n"
     )
     with pytest.raises(ContentError, match=r"no \[\[platform.source\]\] covers \['AU'\]"):
+        platforms.load(broken)
+
+
+NOTE = (
+    '[[platform]]\nkey = "other"\nname = "Other"\nmin_age = 0\n'
+    "[[platform.country_note]]\n{fields}\nchecked = 2026-12-02\nofficial = true\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ('countries = []\ntext = "Differs."\nurl = "https://example.org"', "needs `countries`"),
+        ('countries = ["AU"]\ntext = " "\nurl = "https://example.org"', "and `text`"),
+        ('countries = ["ZZ"]\ntext = "Differs."\nurl = "https://example.org"', "unknown country"),
+        ('countries = ["AU"]\ntext = "Differs."\nurl = "example.org"', "full `url`"),
+        ('countries = ["AU"]\ntext = "Differs."', "missing 1 required"),
+    ],
+)
+def test_a_country_note_is_checked_like_a_source(tmp_path: Path, fields: str, problem: str):
+    broken = tmp_path / "platforms.toml"
+    broken.write_text(NOTE.format(fields=fields))
+    with pytest.raises(ContentError, match=re.escape(problem)):
         platforms.load(broken)

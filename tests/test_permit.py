@@ -215,9 +215,36 @@ def test_old_walkthrough_says_menus_may_have_changed(permit, clock):
 
 
 def test_every_platform_has_a_walkthrough_and_any_other_gets_the_general_one():
-    for key in ("instagram", "tiktok", "snapchat", "youtube", "discord", "whatsapp"):
+    for key in (
+        "instagram", "tiktok", "snapchat", "youtube", "discord", "whatsapp",
+        "roblox", "minecraft", "fortnite",
+    ):  # fmt: skip
         assert key in WALKTHROUGHS and WALKTHROUGHS[key].sources
     assert for_platform("bereal").key == "general"
+
+
+@pytest.mark.parametrize(
+    ("platform", "title", "first_setting"),
+    [
+        ("minecraft", "Minecraft privacy walkthrough", "Child account in your Microsoft family"),
+        ("fortnite", "Fortnite privacy walkthrough", "Parental consent for a cabined account"),
+        ("roblox", "Roblox privacy walkthrough", "Parent account linked"),
+    ],
+)
+def test_a_game_track_offers_its_own_walkthrough(app, auth, client, platform, title, first_setting):
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN, birth_year=2016)  # 9: no minimum age for games
+    offered = text(client.get(f"/family/children/{child_id}/tracks/new"))
+    assert f'value="{platform}"' in offered
+    added = client.submit(f"/family/children/{child_id}/tracks/new", data={"platform": platform})
+    track_id = int(added.headers["Location"].rsplit("/", 1)[1])
+    track_page = " ".join(text(client.get(f"/family/tracks/{track_id}")).split())
+    assert "No minimum age" in track_page and "terms set a minimum age" not in track_page
+    page = text(client.get(f"/family/tracks/{track_id}/walkthrough"))
+    assert f"<h1>{title}</h1>" in page and "Instagram" not in page
+    start = client.submit(f"/family/tracks/{track_id}/walkthrough")
+    assert start.status_code == 302
+    assert first_setting in text(client.get(start.headers["Location"]))
 
 
 def test_no_social_media_password_anywhere(app, permit):

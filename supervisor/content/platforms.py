@@ -41,6 +41,19 @@ class YoungerPath:
 
 
 @dataclass(frozen=True)
+class CountryNote:
+    """What differs for this platform in some countries (a law, or the platform's own rule),
+    shown only to families in those countries."""
+
+    countries: tuple[str, ...]
+    text: str
+    url: str
+    checked: date
+    official: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Platform:
     key: str
     name: str
@@ -49,6 +62,7 @@ class Platform:
     note: str | None = None
     source: tuple[Source, ...] = ()
     younger: tuple[YoungerPath, ...] = ()
+    country_note: tuple[CountryNote, ...] = ()
 
     def minimum_age(self, country: str) -> int:
         return self.min_age_by_country.get(country, self.min_age)
@@ -56,9 +70,13 @@ class Platform:
     def younger_paths(self, country: str) -> list[YoungerPath]:
         return [path for path in self.younger if path.offered_in(country)]
 
+    def notes_for(self, country: str) -> list[CountryNote]:
+        return [note for note in self.country_note if country in note.countries]
+
 
 def _platform(entry: dict[str, Any]) -> Platform:
-    """A platform from its TOML table, its sources and younger paths as frozen records."""
+    """A platform from its TOML table, its sources, younger paths and country notes as frozen
+    records."""
     sources = tuple(
         Source(**{**s, "covers": tuple(s.get("covers", ()))}) for s in entry.pop("source", [])
     )
@@ -68,20 +86,36 @@ def _platform(entry: dict[str, Any]) -> Platform:
         )
         for y in entry.pop("younger", [])
     )
-    return Platform(**entry, source=sources, younger=younger)
+    notes = tuple(
+        CountryNote(**{**n, "countries": tuple(n.get("countries", ()))})
+        for n in entry.pop("country_note", [])
+    )
+    return Platform(**entry, source=sources, younger=younger, country_note=notes)
 
 
 def _check_facts(platform: Platform) -> str | None:
-    """What is wrong with a platform's facts: an age without a source, a bad date or country."""
+    """What is wrong with a platform's facts: an age without a source, a bad date, address or
+    country, a country note without countries or words."""
     covered = {fact for source in platform.source for fact in source.covers}
     needed = set(platform.min_age_by_country) | ({"min_age"} if platform.min_age else set())
     if missing := needed - covered:
         return f"no [[platform.source]] covers {sorted(missing)}"
-    dated: list[Source | YoungerPath] = [*platform.source, *platform.younger]
+    dated: list[Source | YoungerPath | CountryNote] = [
+        *platform.source,
+        *platform.younger,
+        *platform.country_note,
+    ]
     if any(not isinstance(fact.checked, date) for fact in dated):
         return "every source needs `checked` as a date (YYYY-MM-DD)"
+    if any(not str(fact.url).startswith("https://") for fact in dated):
+        return "every source needs its full `url`, starting https://"
+    if any(not isinstance(fact.official, bool) for fact in dated):
+        return "every source needs `official = true` or `official = false`"
+    if any(not n.countries or not str(n.text).strip() for n in platform.country_note):
+        return "every [[platform.country_note]] needs `countries` and `text`"
     countries = set(platform.min_age_by_country).union(
-        *(set(p.only_in) | set(p.not_in) for p in platform.younger)
+        *(set(p.only_in) | set(p.not_in) for p in platform.younger),
+        *(set(n.countries) for n in platform.country_note),
     )
     if unknown := countries - set(COUNTRIES):
         return f"unknown country {sorted(unknown)}"

@@ -198,6 +198,7 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
         gate=gate,
         in_country=age_gate.in_country,
         younger_paths=gate.platform.younger_paths(gate.country) if not gate.open else [],
+        country_notes=gate.platform.notes_for(gate.country),
         missing=[*([too_young] if too_young else []), *view.progress.missing],
         too_young=too_young,
         step=next_step(
