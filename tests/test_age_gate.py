@@ -64,9 +64,7 @@ def test_a_ten_year_old_is_refused_a_youtube_permit_in_gb_with_the_month(app, cl
     )
     sign_card = section(page, "signoff-heading")
     assert why not in page  # the reason is said once, at the top, before any password is typed
-    assert (
-        page.count("YouTube's terms set a minimum age of 13 in the United Kingdom; Mo is 10.") == 1
-    )
+    assert page.count("The minimum age for YouTube in the United Kingdom is 13; Mo is 10.") == 1
     assert 'name="reauth_password"' not in sign_card  # ... and none is asked for
     assert "disabled>Sign off: Learner's permit (possible from June 2028)" in sign_card
     assert "Sign off: Learner's permit" not in primary_buttons(page)
@@ -138,7 +136,7 @@ def test_discord_asks_sixteen_in_germany_and_fourteen_in_italy(app, clock):
     discord = add_track(family.guardian, family.child_id, "discord")
     tick_everything(family.guardian, discord)
     page = flat(text(family.guardian.get(f"/family/tracks/{discord}")))
-    assert "Discord's terms set a minimum age of 16 in Germany; Mo is 14." in page
+    assert "The minimum age for Discord in Germany is 16; Mo is 14." in page
     refused = sign_off(family.guardian, discord, "instruction", reauth_password=PASSWORD)
     assert refused.status_code == 422
     assert "Discord's minimum age in Germany is 16, and Mo is 14" in flat(text(refused))

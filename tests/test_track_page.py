@@ -49,7 +49,7 @@ def test_the_missing_list_is_said_once_with_the_age_first_and_counted(app, clock
     assert step.index("Old enough for YouTube") < step.index("checklist items to tick")
     assert page.count("Still missing") == 1 and page.count("checklist items to tick") == 1
     assert page.count("Mo is certainly 13 from June 2028") == 1
-    assert page.count("minimum age of 13 in the United Kingdom; Mo is 10") == 1  # the reason, once
+    assert page.count("minimum age for YouTube in the United Kingdom is 13; Mo is 10") == 1
     assert "Old enough for YouTube: 13 in the United Kingdom" in page  # counted among the needs
     assert "2 of 4 done" in page  # lessons passed and talked through; the checklist and the age
     sign_card = words(
