@@ -60,6 +60,8 @@ def headline(topic: Topic, text: str) -> str:
         return HEADLINES[topic]
     first = re.split(r"(?<=[.;])\s+", text.strip(), maxsplit=1)[0].rstrip(".;")
     if len(first) > SUBJECT_WORDS:
+        first = first.split(": ", 1)[0]  # what happened, before what it means
+    if len(first) > SUBJECT_WORDS:
         first = first[:SUBJECT_WORDS].rsplit(" ", 1)[0] + " …"
     return f"Security notice: {first}"
 
