@@ -1,7 +1,7 @@
 """Dates and times as the family reads them: in the family's own time zone, months by name.
 
-Pages and the sentences reads build for them both use these, so a date reads the same
-everywhere.
+Pages, the sentences reads build for them, and mail (``when_in``, which names the zone) use
+these, so a date reads the same everywhere.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ HEADLINES = {
     Topic.CHECKIN_OVERDUE: "A check-in is overdue",
     Topic.REFLECTION: "A new reflection",
 }
-SUBJECT_WORDS = 100  # a security notice's subject: its first sentence, cut near this length
+SUBJECT_LENGTH = 100  # a security notice's subject: its first sentence, cut near this
 
 
 def notify_guardians(
@@ -59,10 +59,10 @@ def headline(topic: Topic, text: str) -> str:
     if topic is not Topic.SECURITY:
         return HEADLINES[topic]
     first = re.split(r"(?<=[.;])\s+", text.strip(), maxsplit=1)[0].rstrip(".;")
-    if len(first) > SUBJECT_WORDS:
+    if len(first) > SUBJECT_LENGTH:
         first = first.split(": ", 1)[0]  # what happened, before what it means
-    if len(first) > SUBJECT_WORDS:
-        first = first[:SUBJECT_WORDS].rsplit(" ", 1)[0] + " …"
+    if len(first) > SUBJECT_LENGTH:
+        first = first[:SUBJECT_LENGTH].rsplit(" ", 1)[0] + " …"
     return f"Security notice: {first}"
 
 

@@ -13,7 +13,7 @@ from supervisor.extensions import db
 from supervisor.mail import unsubscribe
 from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.models import Guardian, Notification
-from supervisor.notices import SUBJECT_WORDS, headline, notify_guardians
+from supervisor.notices import SUBJECT_LENGTH, headline, notify_guardians
 from tests.conftest import deliver, drain, text
 from tests.test_tracks import add_second_guardian, start_family, tick_everything
 
@@ -129,7 +129,7 @@ def test_a_security_notice_subject_is_its_first_sentence_cut_short_when_long():
     long = "Ada removed “" + "a very long checklist item " * 8 + "” from the checklist."
     cut = headline(Topic.SECURITY, long)
     assert cut.startswith("Security notice: Ada removed “a very long") and cut.endswith(" …")
-    assert len(cut) <= len("Security notice: ") + SUBJECT_WORDS + 2
+    assert len(cut) <= len("Security notice: ") + SUBJECT_LENGTH + 2
     assert headline(Topic.REFLECTION, "Mo wrote.") == "A new reflection"
 
 
