@@ -75,7 +75,7 @@ class Config:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_TIMEOUT = 30
-    MAIL_FROM = "supervisor <no-reply@supervisor.invalid>"
+    MAIL_FROM = "Supervisor <no-reply@supervisor.invalid>"
     MAIL_FOLDER = "mail"
     # The job queue (huey): Redis when REDIS_URL is set, else SQLite in the instance folder.
     REDIS_URL: str | None = None

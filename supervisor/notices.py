@@ -3,6 +3,7 @@ when the notice has a topic, the same by mail to each guardian who wants it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,8 +20,8 @@ HEADLINES = {
     Topic.CHECKIN_TOMORROW: "A check-in is tomorrow",
     Topic.CHECKIN_OVERDUE: "A check-in is overdue",
     Topic.REFLECTION: "A new reflection",
-    Topic.SECURITY: "Security notice from your family",
 }
+SUBJECT_LENGTH = 100  # a security notice's subject: its first sentence, cut near this
 
 
 def notify_guardians(
@@ -49,7 +50,20 @@ def notify_guardians(
         return
     for guardian in told:
         if wants(guardian, topic):
-            mail_notice(guardian, topic, "notice", headline=HEADLINES[topic], text=text)
+            mail_notice(guardian, topic, "notice", headline=headline(topic, text), text=text)
+
+
+def headline(topic: Topic, text: str) -> str:
+    """The subject of a notice's mail; a security notice says what happened, as the first
+    sentence of its ``text`` tells it (``Security notice: Grace joined the family ...``)."""
+    if topic is not Topic.SECURITY:
+        return HEADLINES[topic]
+    first = re.split(r"(?<=[.;])\s+", text.strip(), maxsplit=1)[0].rstrip(".;")
+    if len(first) > SUBJECT_LENGTH:
+        first = first.split(": ", 1)[0]  # what happened, before what it means
+    if len(first) > SUBJECT_LENGTH:
+        first = first[:SUBJECT_LENGTH].rsplit(" ", 1)[0] + " …"
+    return f"Security notice: {first}"
 
 
 def wants(guardian: Guardian, topic: Topic) -> bool:
@@ -85,7 +99,9 @@ def mail_notice(
         headers=headers,
         attachments=attachments,
         family_url=links.absolute_url("family.home"),
+        family_name=guardian.family.name,
         unsubscribe_url=unsubscribe_url,
+        choices_url=links.absolute_url("auth.account") + "#mail",
         topic_label=topic.label,
         **context,
     )

@@ -120,6 +120,7 @@ def queue_notice(app: Flask, to: str = "sam@example.org", **extra: Any) -> int:
             headline="Ada asks for sign-off",
             text="Ada asks for sign-off on Instagram.",
             family_url="https://supervisor.example.org/family/",
+            family_name="The Lovelaces",
             unsubscribe_url=None,
             **extra,
         )

@@ -22,6 +22,11 @@ def confirm_path(mail: Received) -> str:
     return urlsplit(link).path
 
 
+def words(mail: Received, subtype: str) -> str:
+    """A part's text with HTML entities and typographic apostrophes read as plain ones."""
+    return html.unescape(mail.part(subtype)).replace("\u2019", "'")
+
+
 def guardian(app: Flask, email: str) -> Guardian | None:
     with app.app_context():
         found = db.session.scalar(sa.select(Guardian).where(Guardian.email == email))
@@ -44,6 +49,12 @@ def test_sign_up_sends_exactly_one_mail_whose_link_confirms_once(
     mail = signed_up(app, client, mail_server)
     assert mail.rcpt_tos == ["ada@example.org"]
     assert mail.subject == "Confirm your email address"
+    for part in (words(mail, "plain"), words(mail, "html")):
+        # Reset links and the account's own security notes still come before it is confirmed.
+        assert "Until you confirm, this address gets only mail that keeps the account safe" in part
+        assert "no other mail" not in part
+        assert "this address was given as the sign-in address of Ada's Supervisor account" in part
+        assert "belongs to a guardian's account" not in part and "family app" not in part
     assert "not confirmed yet" in text(client.get("/account"))
     assert "Your address is not confirmed yet" in text(client.get("/family/"))
     path = confirm_path(mail)
@@ -125,9 +136,21 @@ def test_an_address_change_needs_a_fresh_password_and_the_new_address(
     assert deliver(app) == 2
     mails = {m.rcpt_tos[0]: m for m in mail_server.received}
     assert mails[NEW].subject == "Confirm your new sign-in address"
+    asking = mails[NEW]
+    for part in (words(asking, "plain"), words(asking, "html")):
+        assert (
+            "because someone signed in to Ada's Supervisor account asked to sign in with "
+            "this address" in part
+        )
+        assert "belongs to a guardian's account" not in part
     told = mails["ada@example.org"]
     assert told.subject == "Someone asked to change your sign-in address"
     assert NEW in told.part("plain") and "change your password" in told.part("plain")
+    for part in ("plain", "html"):
+        assert "Someone signed in to your account asked to move" in told.part(part)
+        assert "signed in as you" not in told.part(part)
+    assert "http://localhost/login" in told.links()
+    assert 'href="http://localhost/login">sign in</a> and change your password' in told.part("html")
     # Nothing has moved yet: the old address still signs in, the new one does not.
     assert Auth(Client(app)).login().status_code == 302
     assert "don't match an account" in html.unescape(text(Auth(Client(app)).login(NEW)))
@@ -155,3 +178,29 @@ def test_a_confirmed_link_for_an_address_taken_meanwhile_is_refused_clearly(
     refused = client.submit(link, data={}, follow_redirects=True)
     assert "Another account signs in with this address now" in text(refused)
     assert guardian(app, "ada@example.org") is not None
+
+
+def test_a_resent_link_for_a_new_address_does_not_tell_the_old_one_again(
+    app: Flask, client: Client, mail_server: MailServer, clock: FakeClock
+) -> None:
+    signed_up(app, client, mail_server)
+    client.submit("/account/details", data={"name": "Ada", "email": NEW})
+    assert deliver(app) == 2
+    mail_server.clear()
+    clock.advance(minutes=3)
+    resent = client.submit("/account/confirmation", follow_redirects=True)
+    assert f"A new confirmation link is on its way to {NEW}" in html.unescape(text(resent))
+    clock.advance(minutes=3)
+    again = {"name": "Ada", "email": NEW, "reauth_password": PASSWORD}
+    assert client.submit("/account/details", data=again).status_code == 302  # asked again
+    assert deliver(app) == 2
+    assert [m.rcpt_tos for m in mail_server.received] == [[NEW], [NEW]]
+    assert {m.subject for m in mail_server.received} == {"Confirm your new sign-in address"}
+    mail_server.clear()
+    other = "ada.other@example.org"
+    another = {**again, "email": other}
+    assert client.submit("/account/details", data=another).status_code == 302
+    assert deliver(app) == 2
+    told = [m for m in mail_server.received if m.rcpt_tos == ["ada@example.org"]]
+    assert [m.subject for m in told] == ["Someone asked to change your sign-in address"]
+    assert other in told[0].part("plain")

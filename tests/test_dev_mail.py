@@ -71,7 +71,7 @@ def test_a_written_reset_mail_is_listed_and_its_link_works(dev_app: Flask) -> No
     assert listing.status_code == 200
     page = text(listing)
     assert "ada@example.org" in page
-    assert "Set a new password for your family&#39;s account" in page
+    assert "Set a new password for your Supervisor account" in page
     assert f'href="/dev/mail/{written.name}"' in page
 
     shown = client.get(f"/dev/mail/{written.name}")

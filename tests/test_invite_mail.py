@@ -116,3 +116,21 @@ def test_an_invite_to_a_guardian_of_the_family_is_refused(
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Invite)) == 0
     assert deliver(app) == 0
+
+
+def test_the_invite_says_what_supervisor_is_why_it_came_and_when_it_ends_in_the_familys_zone(
+    app: Flask, client: Client, mail_server: MailServer, clock: FakeClock
+) -> None:
+    Auth(client).signup(country="US", timezone="America/New_York")
+    deliver(app)
+    mail_server.clear()
+    client.submit("/family/invites", data={"email": KIT})
+    deliver(app)
+    [mail] = mail_server.received
+    for part in (mail.part("plain"), html.unescape(mail.part("html"))):
+        assert "Supervisor helps your family bring children onto social media step by step" in part
+        # 72 hours from 2 Mar 2026, 09:00 UTC, told as the family reads its own times.
+        assert "The link works once, until 5 Mar 2026, 04:00 (New York time)." in part
+        assert "because Ada typed this address to invite you to The Lovelaces." in part
+        assert "belongs to a guardian's account" not in part  # it belongs to no account yet
+        assert "family app" not in part

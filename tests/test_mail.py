@@ -3,16 +3,17 @@ sends it over real SMTP, retries with backoff and records its fate."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from supervisor.accounts import recovery
 from supervisor.extensions import db
 from supervisor.mail import delivery, outbox, transport
-from supervisor.models import OutboxMessage
+from supervisor.models import Family, Guardian, OutboxMessage
 from tests.conftest import FakeClock, deliver
 from tests.mailbox import MailServer, queue_notice
 
@@ -35,6 +36,8 @@ def test_a_queued_message_arrives_over_smtp_with_both_parts(
     assert mail.rcpt_tos == [ADDRESS]
     assert mail.subject == "Ada asks for sign-off"
     assert mail.message["From"] == app.config["MAIL_FROM"]
+    assert mail.message["From"].addresses[0].display_name == "Supervisor"  # as the app names it
+    assert ">Supervisor</p>" in mail.part("html")
     assert mail.message["X-Test"] == "yes"
     assert mail.message["Message-ID"] and mail.message["Date"]
     assert "Hello Sam," in mail.part("plain")
@@ -151,3 +154,25 @@ def test_a_template_without_a_subject_is_refused(app: Flask, tmp_path: object) -
         outbox.queue(
             "notice", ADDRESS, family_id=None, guardian={"name": "Sam"}, headline="", text=""
         )
+
+
+@pytest.mark.parametrize("in_request", [True, False], ids=["request", "job"])
+def test_a_time_in_a_mail_is_told_in_the_familys_zone_and_names_it(
+    app: Flask, mail_server: MailServer, in_request: bool
+) -> None:
+    with app.app_context():
+        family = Family(name="The Hoppers", country="US", timezone="America/New_York")
+        db.session.add(family)
+        db.session.flush()
+        grace = Guardian(family_id=family.id, name="Grace", email=ADDRESS, password_hash="x")
+        db.session.add(grace)
+        db.session.commit()
+        grace_id = grace.id
+    with app.test_request_context() if in_request else app.app_context():
+        guardian = db.session.get_one(Guardian, grace_id)
+        recovery.password_changed(guardian, when=datetime(2026, 12, 2, 14, 2, tzinfo=UTC))
+        db.session.commit()
+    assert deliver(app) == 1
+    [mail] = mail_server.received
+    for part in ("plain", "html"):
+        assert "was changed on 2 Dec 2026, 09:02 (New York time)," in mail.part(part)

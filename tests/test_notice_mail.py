@@ -14,7 +14,7 @@ from supervisor.extensions import db
 from supervisor.mail import unsubscribe
 from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.models import Guardian, Notification
-from supervisor.notices import notify_guardians
+from supervisor.notices import SUBJECT_LENGTH, headline, notify_guardians
 from tests.conftest import deliver, drain, text
 from tests.test_tracks import add_second_guardian, start_family, tick_everything
 
@@ -55,6 +55,14 @@ def test_a_sign_off_request_mails_confirmed_guardians_and_unsubscribes_in_one_cl
     assert mail.rcpt_tos == ["ada@example.org"]
     assert "Mo asks for sign-off on" in mail.part("plain")
     assert "Mo asks for sign-off on" in mail.part("html")
+    # Nobody chose this topic: every topic is on until its guardian switches it off.
+    assert 'because "A child asks for sign-off" is switched on in your mail choices' in mail.part(
+        "plain"
+    )
+    assert "because “A child asks for sign-off” is switched on" in mail.part("html")
+    assert "you chose" not in mail.part("plain") + mail.part("html")
+    assert 'href="http://localhost/account#mail">change your mail choices</a>' in mail.part("html")
+    assert "http://localhost/account#mail" in mail.links()
     url = mail.message["List-Unsubscribe"].strip("<>")
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in mail.links()
@@ -112,17 +120,36 @@ def test_security_notices_always_come_without_an_unsubscribe(app, clock, mail_se
         assert mail.message["List-Unsubscribe"] is None
         assert mail.message["List-Unsubscribe-Post"] is None
         assert "cannot be switched off" in mail.part("plain")
+        for part in ("plain", "html"):
+            assert "because you are a guardian of The Lovelaces" in mail.part(part)
+    # The subject says what happened, not only that something did.
+    assert sorted(m.subject for m in to_ada) == [
+        "Security notice: Grace (grace@example.org) joined the family as a guardian, with an "
+        "invite link made by Ada",
+        "Security notice: Grace made a browser the family tablet “Grace's tablet”",
+    ]
     assert "Grace" in mail_server.received[0].part("plain")
+
+
+def test_a_security_notice_subject_is_its_first_sentence_cut_short_when_long():
+    assert headline(
+        Topic.SECURITY, "Ada changed their password; their devices were signed out."
+    ) == ("Security notice: Ada changed their password")
+    long = "Ada removed “" + "a very long checklist item " * 8 + "” from the checklist."
+    cut = headline(Topic.SECURITY, long)
+    assert cut.startswith("Security notice: Ada removed “a very long") and cut.endswith(" …")
+    assert len(cut) <= len("Security notice: ") + SUBJECT_LENGTH + 2
+    assert headline(Topic.REFLECTION, "Mo wrote.") == "A new reflection"
 
 
 def test_the_account_page_choices_work_for_each_topic(app, clock, mail_server):
     family = start_family(app)
     page = text(family.guardian.get("/account"))
-    assert "none of these mails are sent to it until it is" in page
+    assert "none of the mails below are sent to it until it is" in page
     assert "Security notices always come" in page
     confirm(app, "ada@example.org")
     drain(app)
-    assert "none of these mails are sent to it until it is" not in text(
+    assert "none of the mails below are sent to it until it is" not in text(
         family.guardian.get("/account")
     )
     for topic in OPTIONAL:

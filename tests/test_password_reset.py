@@ -56,7 +56,7 @@ def test_the_sign_in_page_offers_the_way_back(client: Client) -> None:
 
 
 def test_the_mailed_link_sets_a_new_password_and_ends_every_session(
-    app: Flask, ada: Client, mail_server: MailServer
+    app: Flask, clock: FakeClock, ada: Client, mail_server: MailServer
 ) -> None:
     other = app.test_client()
     assert Auth(other).login().status_code == 302
@@ -68,7 +68,7 @@ def test_the_mailed_link_sets_a_new_password_and_ends_every_session(
     assert deliver(app) == 1
     [mail] = mail_server.received
     assert mail.rcpt_tos == [EMAIL]
-    assert mail.subject == "Set a new password for your family's account"
+    assert mail.subject == "Set a new password for your Supervisor account"
     assert mail.message["From"] == app.config["MAIL_FROM"]
     for part in ("plain", "html"):
         assert "30 minutes" in mail.part(part) and "only once" in mail.part(part)
@@ -89,7 +89,11 @@ def test_the_mailed_link_sets_a_new_password_and_ends_every_session(
     changed = mail_server.received[-1]
     assert changed.subject == "Your password was changed"
     assert changed.rcpt_tos == [EMAIL]
-    assert "security notice" in changed.part("plain")
+    for part in ("plain", "html"):
+        assert "security notice" in changed.part(part)
+        # The family's zone, named, in the same format as every other time the app shows.
+        assert "was changed on 2 Mar 2026, 09:00 (London time)," in changed.part(part)
+        assert "UTC" not in changed.part(part)
     assert "/password/forgot" in " ".join(changed.links())
 
     with app.app_context():

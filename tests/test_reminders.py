@@ -49,7 +49,12 @@ def test_a_check_in_tomorrow_is_mailed_once_with_a_calendar_file(
     (mail,) = mail_server.received
     assert mail.rcpt_tos == ["ada@example.org"]
     assert mail.subject.startswith("Check-in tomorrow: Mo")
-    assert "tomorrow, Monday 9 March at 18:00" in mail.part("plain")
+    for part in ("plain", "html"):
+        assert "tomorrow, 9 Mar 2026, 18:00 (London time)" in mail.part(part)  # in the job too
+        assert "A check-in is tomorrow (with a calendar file)" in mail.part(part)
+        assert "is switched on in your mail choices" in mail.part(part)
+        assert "you chose" not in mail.part(part)  # nobody chose it: it is on by default
+    assert "https://supervisor.example.org/account#mail" in mail.links()
     assert mail.message["List-Unsubscribe"].startswith("<https://supervisor.example.org/mail/")
     (attachment,) = mail.attachments()
     assert attachment.get_filename() == "check-in.ics"
@@ -71,7 +76,9 @@ def test_an_overdue_check_in_is_mailed_once(app, clock, permit, mail_server, lin
     deliver(app)
     overdue = [m for m in mail_server.received if m.subject.startswith("Check-in overdue")]
     assert len(overdue) == 1
-    assert "was due on Monday 9 March" in overdue[0].part("plain")
+    for part in ("plain", "html"):
+        assert "was due on 9 Mar 2026," in overdue[0].part(part)
+        assert "is switched on in your mail choices" in overdue[0].part(part)
     with app.app_context():
         kinds = db.session.scalars(sa.select(SentReminder.kind)).all()
     assert kinds.count("overdue") == 1

@@ -65,9 +65,12 @@ def mark_confirmed(guardian: Guardian) -> None:
 
 def request_change(guardian: Guardian, new_email: str) -> None:
     """Ask to move ``guardian``'s sign-in to ``new_email``: nothing changes until the new
-    address confirms; the old one is told. Raises ``EmailTaken`` if another account uses it."""
+    address confirms; the old one is told the first time (a resent link tells it nothing
+    new). Raises ``EmailTaken`` if another account uses it."""
     if operations.email_in_use(new_email):
         raise operations.EmailTaken(new_email)
+    pending = pending_change(guardian)
+    asked_before = pending is not None and pending.email == new_email
     outbox.to_guardian(
         "confirm_new_address",
         guardian,
@@ -77,7 +80,13 @@ def request_change(guardian: Guardian, new_email: str) -> None:
         url=_new_link(guardian, new_email),
         lifetime_days=current_app.config["CONFIRM_LINK_LIFETIME"].days,
     )
-    outbox.to_guardian("address_change_asked", guardian, new_email=new_email)
+    if not asked_before:
+        outbox.to_guardian(
+            "address_change_asked",
+            guardian,
+            new_email=new_email,
+            sign_in_url=links.absolute_url("auth.login"),
+        )
 
 
 def newest_link(guardian: Guardian) -> OneTimeLink | None:

@@ -128,7 +128,7 @@ def password_changed(guardian: Guardian, *, when: datetime) -> None:
     outbox.to_guardian(
         "password_changed",
         guardian,
-        when=when,
+        changed_at=when,
         sign_in_url=links.absolute_url("auth.login"),
         forgot_url=links.absolute_url("auth.forgot_password"),
     )

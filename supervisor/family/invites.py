@@ -12,7 +12,6 @@ from supervisor import clock, links, tokens
 from supervisor.accounts import addresses, operations
 from supervisor.db import rows_changed
 from supervisor.extensions import db
-from supervisor.local_time import when
 from supervisor.mail import outbox
 from supervisor.models import Guardian, Invite
 
@@ -59,7 +58,7 @@ def create(
             inviter=guardian.name,
             family_name=guardian.family.name,
             url=links.absolute_url("auth.join_family", token=token),
-            expires=when(invite.expires_at),
+            expires_at=invite.expires_at,
             needs_approval=needs_approval,
         )
     return invite, token

@@ -60,11 +60,11 @@ def send_reminders() -> dict[str, int]:
             minutes = state.current.minutes if state.current else 20
             for day, moment in state.upcoming:
                 if day == today + timedelta(days=1) and (track.id, day, TOMORROW) not in sent:
-                    _remind(track, day, moment, minutes, zone, guardians, TOMORROW)
+                    _remind(track, day, moment, minutes, guardians, TOMORROW)
                     counts[TOMORROW] += 1
             for day in state.overdue:
                 if day >= today - OVERDUE_WINDOW and (track.id, day, OVERDUE) not in sent:
-                    _remind(track, day, None, minutes, zone, guardians, OVERDUE)
+                    _remind(track, day, None, minutes, guardians, OVERDUE)
                     counts[OVERDUE] += 1
     return counts
 
@@ -74,7 +74,6 @@ def _remind(
     day: date,
     moment: datetime | None,
     minutes: int,
-    zone: ZoneInfo,
     guardians: Sequence[Guardian],
     kind: str,
 ) -> None:
@@ -100,7 +99,7 @@ def _remind(
                 child=track.child.display_name,
                 track=name,
                 day=day,
-                when=moment.astimezone(zone) if moment is not None else None,
+                at=moment,
             )
     db.session.add(
         SentReminder(

@@ -3,7 +3,8 @@ the job's) transaction as an ``OutboxMessage``. Nothing here talks to a mail ser
 worker sends what was committed (``delivery``), so a change rolled back sends nothing.
 
 Each kind of message has two templates, ``templates/mail/<kind>.txt`` and ``.html``; the
-text one sets ``subject`` (``{% set subject = "..." %}``).
+text one sets ``subject`` (``{% set subject = "..." %}``). Both get ``zone``, the family's
+time zone, for ``when_in``: a mail is read anywhere, so its times name their zone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import current_app, has_request_context, render_template
 
 from supervisor import clock
 from supervisor.extensions import db
-from supervisor.models import Guardian, OutboxMessage
+from supervisor.models import Family, Guardian, OutboxMessage
 
 QUEUED = "queued"
 SENT = "sent"
@@ -34,6 +35,7 @@ def queue(
     **context: Any,
 ) -> OutboxMessage:
     """Render mail ``kind`` for ``to`` with ``context`` and add it to the outbox."""
+    context = {"zone": _zone(family_id), **context}
     template = current_app.jinja_env.get_template(f"mail/{kind}.txt")
     module = template.make_module({**_defaults(), **context})
     subject = " ".join(str(getattr(module, "subject", "")).split())
@@ -99,3 +101,9 @@ def _html(kind: str, subject: str, context: dict[str, Any]) -> str:
 def _defaults() -> dict[str, Any]:
     """What every text template may use (the HTML ones get Flask's own context)."""
     return {"config": current_app.config}
+
+
+def _zone(family_id: int | None) -> str:
+    """The family's time zone (UTC for mail that belongs to no family)."""
+    family = db.session.get(Family, family_id) if family_id is not None else None
+    return family.timezone if family is not None else "UTC"

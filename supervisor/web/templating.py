@@ -7,12 +7,13 @@ from flask import Flask
 
 from supervisor import clock
 from supervisor.content.places import zone_label
-from supervisor.local_time import duration, when
+from supervisor.local_time import duration, when, when_in
 from supervisor.stages.base import StageKey
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
+    app.add_template_filter(when_in)  # mail: the family's zone, named
     app.add_template_filter(duration)
     app.add_template_filter(zone_label)
     app.context_processor(lambda: {"now": clock.now()})
