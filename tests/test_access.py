@@ -197,9 +197,10 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     },
     # Corrections: an empty form is refused with its message; nothing is changed.
     "auth.details": {"POST": (SIGNIN, 400, 400, 400, 403, 403)},
-    # An unknown link: the page shows its button; the POST says why and sends one on.
+    # An unknown link: the page says at once that it does not work (no button); the POST
+    # says why and sends one on.
     "auth.confirm_address": {
-        "GET": (200, 200, 200, 200, 403, 403),
+        "GET": (410, 410, 410, 410, 403, 403),
         "POST": (302, 302, 302, 302, 403, 403),
     },
     "auth.resend_confirmation": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
