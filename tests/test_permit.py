@@ -4,6 +4,7 @@ learning moments, the calendar feed, and leaving the permit."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
+from markupsafe import escape
 
 from supervisor.content.walkthroughs import WALKTHROUGHS, for_platform
 from supervisor.db import metadata
@@ -175,7 +177,7 @@ def test_walkthrough_saved_step_by_step_and_resumed(app, permit):
     step0 = start.headers["Location"]
     assert step0.endswith("/0")
     page = text(guardian.get(step0))
-    assert guide.steps[0].setting in page and guide.steps[0].where.replace(">", "&gt;") in page
+    assert guide.steps[0].setting in page and escape(guide.steps[0].where) in page
     refused = guardian.submit(step0, data={"outcome": "different"})
     assert refused.status_code == 200 and "Write what you chose instead" in text(refused)
     guardian.submit(step0, data={"outcome": "different", "note": "Public, for the art club"})
@@ -204,14 +206,53 @@ def test_walkthrough_saved_step_by_step_and_resumed(app, permit):
     assert item and item.group(1) == "met"
 
 
-def test_old_walkthrough_says_menus_may_have_changed(permit, clock):
+def start_run(guardian, track: int) -> str:
+    """Start the walkthrough; the address of its steps, without the step number."""
+    started = guardian.submit(f"/family/tracks/{track}/walkthrough")
+    return started.headers["Location"].rsplit("/", 1)[0]
+
+
+def test_a_step_checked_over_90_days_ago_may_have_changed(permit, clock, monkeypatch):
+    """Only the step checked more than 90 days ago is flagged: in the list of steps, on the step
+    itself and on the track page; the other steps are not."""
     guardian, track = permit["guardian"], permit["track"]
-    assert "Menus may have changed" not in text(guardian.get(f"/family/tracks/{track}/walkthrough"))
-    reviewed = for_platform("instagram").last_reviewed
-    clock.current = datetime.combine(reviewed + timedelta(days=190), datetime.min.time(), UTC)
+    guide = for_platform("instagram")
+    old = replace(guide.steps[1], checked=guide.steps[1].checked - timedelta(days=30))
+    monkeypatch.setitem(
+        WALKTHROUGHS, "instagram", replace(guide, steps=(guide.steps[0], old, *guide.steps[2:]))
+    )
+    run = start_run(guardian, track)
+    assert "may have changed" not in text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    assert "may have changed" not in text(guardian.get(f"/family/tracks/{track}"))
+
+    clock.current = datetime.combine(old.checked + timedelta(days=91), datetime.min.time(), UTC)
     guardian.submit("/login")  # keep the session alive across the jump
     Auth(guardian).login()
-    assert "Menus may have changed" in text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    overview = text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    assert f"1 of the {len(guide.steps)} steps may have changed since we checked them" in overview
+    assert overview.count("May have changed: check in the app.") == 1
+    flagged = overview.index("May have changed: check in the app.")
+    before = overview[:flagged]
+    assert before.rindex(old.setting) > before.rindex(guide.steps[0].setting)  # on the right step
+    assert "May have changed: check in the app." in text(guardian.get(f"{run}/1"))
+    assert "May have changed" not in text(guardian.get(f"{run}/0"))
+    track_page = text(guardian.get(f"/family/tracks/{track}"))
+    assert f"Some steps may have changed: check in the app ({old.setting})." in track_page
+
+
+def test_each_step_shows_its_source_and_when_it_was_checked(permit):
+    """The source is a link labelled with the site's name, marked when it is a secondary one."""
+    guardian, track = permit["guardian"], permit["track"]
+    guide = for_platform("instagram")
+    overview = text(guardian.get(f"/family/tracks/{track}/walkthrough"))
+    run = start_run(guardian, track)
+    for i, step in enumerate(guide.steps):
+        link = f'<a href="{escape(step.source)}" rel="external noopener noreferrer">{step.site}</a>'
+        label = link + (" (secondary source)" if not step.official else "")
+        checked = f", checked {step.checked.day} {step.checked.strftime('%B %Y')}."
+        assert label + checked in overview
+        assert label + checked in text(guardian.get(f"{run}/{i}"))
+    assert overview.count("(secondary source)") == sum(not s.official for s in guide.steps) > 0
 
 
 def test_every_platform_has_a_walkthrough_and_any_other_gets_the_general_one():
@@ -219,7 +260,7 @@ def test_every_platform_has_a_walkthrough_and_any_other_gets_the_general_one():
         "instagram", "tiktok", "snapchat", "youtube", "discord", "whatsapp",
         "roblox", "minecraft", "fortnite",
     ):  # fmt: skip
-        assert key in WALKTHROUGHS and WALKTHROUGHS[key].sources
+        assert key in WALKTHROUGHS and all(step.source for step in WALKTHROUGHS[key].steps)
     assert for_platform("bereal").key == "general"
 
 

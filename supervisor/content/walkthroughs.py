@@ -1,7 +1,7 @@
 """Privacy-settings walkthroughs, one data file per platform, checked at start-up.
 
-Each file records where its facts came from and when they were last checked; menus move,
-so a walkthrough older than ``STALE_AFTER`` tells the family it may be out of date.
+Every step records the page that says it and the day someone checked it there; menus move,
+so a step checked more than ``STALE_AFTER`` ago tells the family it may have changed.
 """
 
 from __future__ import annotations
@@ -9,58 +9,119 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
+from supervisor import clock
 from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
 from supervisor.content.platforms import PLATFORMS
 
 FOLDER = CONTENT / "walkthroughs"
-STALE_AFTER = timedelta(days=183)  # about six months
+STALE_AFTER = timedelta(days=90)
 GENERAL = "general"
+FILE_FIELDS = frozenset({"title", "steps"})
+RETIRED = frozenset({"sources", "last_reviewed"})
 
 
 @dataclass(frozen=True)
 class Step:
-    FIELDS: ClassVar = ("setting", "where", "recommended", "why")
+    TEXTS: ClassVar = ("setting", "where", "recommended", "why")
+    FIELDS: ClassVar = frozenset({*TEXTS, "checked", "source", "official", "source_note"})
 
     setting: str
     where: str
     recommended: str
     why: str
+    checked: date
+    source: str
+    official: bool  # False: a secondary source, used only where no official page says it
+    source_note: str | None = None
+
+    @property
+    def site(self) -> str:
+        """The source's site name, for the link's label."""
+        host = urlsplit(self.source).hostname or ""
+        return host.removeprefix("www.")
+
+    def is_stale(self, now: datetime) -> bool:
+        return now.date() - self.checked > STALE_AFTER
 
 
 @dataclass(frozen=True)
 class Walkthrough:
     key: str
     title: str
-    sources: tuple[str, ...]
-    last_reviewed: date
     steps: tuple[Step, ...]
 
-    def is_stale(self, now: datetime) -> bool:
-        return now.date() - self.last_reviewed > STALE_AFTER
+    @property
+    def checked(self) -> date:
+        """The walkthrough is only as fresh as its oldest step."""
+        return min(step.checked for step in self.steps)
+
+    def stale_steps(self, now: datetime) -> frozenset[int]:
+        """The indexes of the steps that may have changed since they were checked."""
+        return frozenset(i for i, step in enumerate(self.steps) if step.is_stale(now))
 
 
-def load(path: Path) -> Walkthrough:
+def _source(reader: Reader, step: dict[str, Any], where: str) -> str:
+    url = reader.text(step, "source", where)
+    parts = urlsplit(url)
+    page = parts.path.strip("/") or parts.query  # a page on the site, not just the site
+    if parts.scheme != "https" or not parts.hostname or not page or " " in url:
+        raise reader.fail(
+            where + "source", "must be the full https:// address of the page that says it"
+        )
+    return url
+
+
+def _step(reader: Reader, step: Any, i: int, today: date) -> Step:
+    where = f"steps[{i}]."
+    if not isinstance(step, dict):
+        raise reader.fail(f"steps[{i}]", "must be a table of fields")
+    unknown = sorted(set(step) - Step.FIELDS)
+    if unknown:
+        raise reader.fail(where + unknown[0], "is not a field a step has")
+    checked = reader.day(step, "checked", where)
+    if checked > today:
+        raise reader.fail(where + "checked", f"is after today ({today.isoformat()})")
+    official = step.get("official")
+    if not isinstance(official, bool):
+        raise reader.fail(where + "official", "must be true or false (false: a secondary source)")
+    note = step.get("source_note")
+    if note is not None and (not isinstance(note, str) or not note.strip()):
+        raise reader.fail(where + "source_note", "must be a sentence, or left out")
+    setting, where_to, recommended, why = (reader.text(step, f, where) for f in Step.TEXTS)
+    return Step(
+        setting,
+        where_to,
+        recommended,
+        why,
+        checked=checked,
+        source=_source(reader, step, where),
+        official=official,
+        source_note=note.strip() if note else None,
+    )
+
+
+def load(path: Path, today: date | None = None) -> Walkthrough:
     """One walkthrough file; every complaint names the file and the field."""
+    today = today or clock.now().date()
     reader = Reader(path)
     data = reader.data
     if path.stem != GENERAL and path.stem not in PLATFORMS:
         raise reader.fail("(file name)", f"{path.stem!r} is not a known platform")
-    reviewed = reader.day(data, "last_reviewed")
-    sources = data.get("sources")
-    if (
-        not isinstance(sources, list)
-        or not sources
-        or not all(isinstance(s, str) and s.strip() for s in sources)
-    ):
-        raise reader.fail("sources", "must list where the facts come from")
+    for field in sorted(set(data) - FILE_FIELDS):
+        problem = (
+            "is no longer used: each step has its own source and checked date"
+            if field in RETIRED
+            else "is not a field a walkthrough has"
+        )
+        raise reader.fail(field, problem)
     steps = tuple(
-        Step(**{field: reader.text(step, field, f"steps[{i}].") for field in Step.FIELDS})
-        for i, step in enumerate(reader.items(data, "steps", 3, 15))
+        _step(reader, step, i, today) for i, step in enumerate(reader.items(data, "steps", 3, 15))
     )
-    return Walkthrough(path.stem, reader.text(data, "title"), tuple(sources), reviewed, steps)
+    return Walkthrough(path.stem, reader.text(data, "title"), steps)
 
 
 def load_all(folder: Path = FOLDER) -> dict[str, Walkthrough]:

@@ -22,7 +22,7 @@ from supervisor.stages.base import StageKey
 class PermitView:
     arrangement: Arrangement | None
     guide: Walkthrough
-    stale: bool
+    stale: frozenset[int]  # the steps that may have changed since they were checked
     runs: list[WalkthroughRun]
     schedule: reads.ScheduleState
     checkins: list[reads.CheckInRecord]
@@ -57,7 +57,7 @@ def permit_view(track: Track) -> PermitView | None:
     return PermitView(
         arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
         guide=guide,
-        stale=guide.is_stale(clock.now()),
+        stale=guide.stale_steps(clock.now()),
         runs=reads.runs(track),
         schedule=reads.schedule_state(track, zone),
         checkins=reads.checkins(track, zone),

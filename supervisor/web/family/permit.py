@@ -73,7 +73,7 @@ def walkthrough(track_id: int) -> str | Response:
         guide=guide,
         runs=runs,
         open_run=open_run,
-        stale=guide.is_stale(clock.now()),
+        stale=guide.stale_steps(clock.now()),
         outcomes=reads.OUTCOMES,
     )
 
@@ -103,7 +103,7 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
         run=run,
         step=step,
         form=form,
-        stale=guide.is_stale(clock.now()),
+        stale=guide.stale_steps(clock.now()),
     )
 
 
