@@ -41,7 +41,9 @@ from supervisor.web.family import (
     tracks,
 )
 from supervisor.web.family import devices as device_pages
+from supervisor.web.family import help as family_help
 from supervisor.web.me import child, lessons
+from supervisor.web.me import help as child_help
 
 
 def create_app(
@@ -123,6 +125,8 @@ BLUEPRINTS = (
     calendar,
     health,
     mail_choices,
+    child_help,
+    family_help,
 )
 
 
