@@ -34,6 +34,7 @@ from supervisor.web import (
 from supervisor.web.family import (
     calendar,
     family,
+    family_help,
     family_lessons,
     family_words,
     guardians,
@@ -41,9 +42,7 @@ from supervisor.web.family import (
     tracks,
 )
 from supervisor.web.family import devices as device_pages
-from supervisor.web.family import help as family_help
-from supervisor.web.me import child, lessons
-from supervisor.web.me import help as child_help
+from supervisor.web.me import child, child_help, lessons
 
 
 def create_app(
