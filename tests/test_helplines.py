@@ -127,6 +127,17 @@ def test_a_child_in_the_uk_sees_childline_with_a_number_to_tap(app) -> None:
     assert "CEOP" in page and "Report Remove" in page
     assert NO_LIST not in page
     assert "Kids Helpline" not in page  # another country's line
+    # A child is sent to a service's own page, never to a news story about it.
+    official = [s for s in HELPLINES.for_country("GB") if s.for_child and s.official]
+    assert body.count("Read about ") == len(official) > 0
+
+
+def test_a_child_is_not_sent_to_a_secondary_page(app) -> None:
+    _guardian, tablet = family_in(app, "NZ", "Pacific/Auckland")
+    body = tablet.get("/me/help/").get_data(as_text=True)
+    (youthline,) = [s for s in HELPLINES.for_country("NZ") if s.name == "Youthline"]
+    assert not youthline.official and youthline.url not in body
+    assert "Call 0800 376 633" in body  # the number is still there to tap
 
 
 def test_a_family_in_australia_sees_kids_helpline(app) -> None:
