@@ -34,6 +34,7 @@ from supervisor.web import (
 from supervisor.web.family import (
     calendar,
     family,
+    family_help,
     family_lessons,
     family_words,
     guardians,
@@ -41,7 +42,7 @@ from supervisor.web.family import (
     tracks,
 )
 from supervisor.web.family import devices as device_pages
-from supervisor.web.me import child, lessons
+from supervisor.web.me import child, child_help, lessons
 
 
 def create_app(
@@ -123,6 +124,8 @@ BLUEPRINTS = (
     calendar,
     health,
     mail_choices,
+    child_help,
+    family_help,
 )
 
 

@@ -220,6 +220,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     },
     "family_words.remove_prompt": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
     "tracks.remove": {"POST": (SIGNIN, 400, 400, 404, 403, 403)},
+    "child_help.index": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "family_help.index": {"GET": (SIGNIN, 200, 200, 200, 403, 403)},
 }
 
 CASES = [

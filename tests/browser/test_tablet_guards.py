@@ -113,3 +113,22 @@ def test_the_checks_find_what_they_look_for(page: Page):
     assert 'button "Go" is 20x20 px' in found
     assert 'button "Go" has no visible focus' in found
     assert 'a "X" is not reachable by Tab' in found
+
+
+def test_who_can_help_is_one_tap_away_for_the_child_and_for_the_guardian(tablet: Tablet):
+    """From any page of their profile a child reaches the helplines, whose numbers dial; the
+    guardian's page is in their navigation. Both pages pass the checks (targets, keyboard, axe)."""
+    main = tablet.page.get_by_role("navigation", name="Main")
+    tablet.open_child("Mo")
+    tablet.click(tablet.link("My lessons"))
+    tablet.click(main.get_by_role("link", name="Who can help"))
+    tablet.expect_heading("Who can help")
+    expect(tablet.link("Call 0800 1111")).to_have_attribute("href", "tel:08001111")
+    tablet.switch_person()
+    tablet.open_guardian()
+    tablet.click(main.get_by_role("link", name="Who can help"))
+    tablet.expect_heading("Who can help")
+    expect(
+        tablet.page.get_by_role("heading", name="Where to report something online")
+    ).to_be_visible()
+    assert tablet.checks.problems == {}
