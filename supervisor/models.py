@@ -750,10 +750,50 @@ class CheckIn(Model):
     reason: Mapped[str | None] = mapped_column(sa.Text)  # why this record corrects the one before
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Held together on the family tablet: the child typed their PIN to say "I was there, and
+    # this is what we said". A record without it still counts, and is marked not confirmed.
+    child_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="SET NULL")
+    )
 
     recorded_by: Mapped[Guardian | None] = relationship()
+    confirmed_by: Mapped[Child | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
+
+
+class CheckInNote(Model):
+    """A child's own note on a check-in, shown beside it to everyone.
+
+    Never erased: changing it adds a note that ``replaces`` the one before and marks that one
+    ``replaced_at``, so the original stays readable. One note per child and record is current.
+    """
+
+    __tablename__ = "checkin_note"
+    __table_args__ = (
+        sa.Index(
+            "uq_checkin_note_checkin_id_child_id_current",
+            "checkin_id",
+            "child_id",
+            unique=True,
+            sqlite_where=sa.text("replaced_at IS NULL"),
+            postgresql_where=sa.text("replaced_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = _family_fk()
+    checkin_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checkin.id", ondelete="CASCADE"), index=True
+    )
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("child.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checkin_note.id", ondelete="SET NULL")
+    )
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LearningMoment(Model):
