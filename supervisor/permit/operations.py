@@ -15,6 +15,7 @@ from supervisor.extensions import db
 from supervisor.mail.topics import Topic
 from supervisor.models import (
     CheckIn,
+    CheckInNote,
     CheckInSchedule,
     Child,
     Family,
@@ -235,19 +236,27 @@ def record_checkin(
     shared: str | None,
     private: str | None,
     talked: list[int],
+    confirmed_by: Child | None = None,
 ) -> CheckIn:
-    """The one record of ``due_on``; a second (even one racing this) is ``AlreadyRecorded``."""
+    """The one record of ``due_on``; a second (even one racing this) is ``AlreadyRecorded``.
+
+    ``confirmed_by``: the child whose PIN was just checked, at the end of a check-in held
+    together ("I was there, and this is what we said").
+    """
+    now = clock.now()
     checkin = CheckIn(
         family_id=track.family_id,
         track_id=track.id,
         due_on=due_on,
         held=held,
-        recorded_at=clock.now(),
+        recorded_at=now,
         recorded_by_id=guardian.id,
         prompts_used=prompts_used if held else [],
         shared_notes=shared or None,
         private_notes=private or None,
         moments_talked=talked if held else [],
+        child_confirmed_at=now if confirmed_by else None,
+        confirmed_by_id=confirmed_by.id if confirmed_by else None,
     )
     try:
         with db.session.begin_nested():
@@ -302,6 +311,44 @@ def correct_checkin(
     )
     _talk_through(db.session.get_one(Track, old.track_id), new)
     return new
+
+
+def write_note(child: Child, checkin: CheckIn, seen: int | None, text: str) -> CheckInNote:
+    """The child's own note on a check-in; a changed note replaces the one before, which
+    stays. ``seen`` is the id of the note the page showed (``None``: none yet): a note
+    written meanwhile (another tab, or a request racing this) raises ``Changed``."""
+    current = db.session.scalar(
+        sa.select(CheckInNote).where(
+            CheckInNote.checkin_id == checkin.id,
+            CheckInNote.child_id == child.id,
+            CheckInNote.replaced_at.is_(None),
+        )
+    )
+    if (current.id if current else None) != seen:
+        raise Changed
+    now = clock.now()
+    note = CheckInNote(
+        family_id=checkin.family_id,
+        checkin_id=checkin.id,
+        child_id=child.id,
+        text=text,
+        written_at=now,
+        replaces_id=current.id if current else None,
+    )
+    try:
+        with db.session.begin_nested():
+            if current is not None:
+                current.replaced_at = now
+                db.session.flush()
+            db.session.add(note)
+    except sa.exc.IntegrityError:
+        raise Changed from None
+    notify_guardians(
+        checkin.family_id,
+        f"{child.display_name} {'changed their' if current else 'added a'} note on the "
+        f"check-in of {checkin.due_on:%-d %B %Y}: “{text}”",
+    )
+    return note
 
 
 def _talk_through(track: Track, checkin: CheckIn) -> None:

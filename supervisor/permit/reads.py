@@ -14,6 +14,7 @@ from supervisor import clock
 from supervisor.extensions import db
 from supervisor.models import (
     CheckIn,
+    CheckInNote,
     CheckInSchedule,
     LearningMoment,
     Track,
@@ -198,6 +199,32 @@ class CheckInRecord:
     current: CheckIn
     earlier: list[CheckIn]
     counts: bool  # toward leaving the permit: held, and recorded once its day had come
+    notes: list[CheckInNote] = field(default_factory=list)  # the child's, oldest first
+
+    @property
+    def child_notes(self) -> list[CheckInNote]:
+        """The child's notes as they stand (one per record it was written on)."""
+        return [n for n in self.notes if n.replaced_at is None]
+
+    def earlier_notes(self, note: CheckInNote) -> list[CheckInNote]:
+        """The versions ``note`` replaced, newest first: a changed note keeps its original."""
+        by_id = {n.id: n for n in self.notes}
+        found, step = [], note
+        while step.replaces_id is not None and step.replaces_id in by_id:
+            step = by_id[step.replaces_id]
+            found.append(step)
+        return found
+
+    def note_of(self, child_id: int) -> CheckInNote | None:
+        """The child's current note on this record (the one the note form changes)."""
+        return next(
+            (
+                n
+                for n in self.child_notes
+                if n.checkin_id == self.current.id and n.child_id == child_id
+            ),
+            None,
+        )
 
     @property
     def before_its_day(self) -> bool:
@@ -210,12 +237,19 @@ def checkins(track: Track, zone: ZoneInfo) -> list[CheckInRecord]:
     rows = list(
         db.session.scalars(
             sa.select(CheckIn)
-            .options(joinedload(CheckIn.recorded_by))
+            .options(joinedload(CheckIn.recorded_by), joinedload(CheckIn.confirmed_by))
             .where(CheckIn.track_id == track.id)
             .order_by(CheckIn.due_on.desc(), CheckIn.id.desc())
         )
     )
     by_id = {row.id: row for row in rows}
+    notes: dict[int, list[CheckInNote]] = {}
+    for note in db.session.scalars(
+        sa.select(CheckInNote)
+        .where(CheckInNote.checkin_id.in_(list(by_id)))
+        .order_by(CheckInNote.id)
+    ):
+        notes.setdefault(note.checkin_id, []).append(note)
     today = clock.now().astimezone(zone).date()
     found = []
     for row in rows:
@@ -227,7 +261,12 @@ def checkins(track: Track, zone: ZoneInfo) -> list[CheckInRecord]:
             earlier.append(step)
         found.append(
             CheckInRecord(
-                row, earlier, row.held and counts(row.due_on, row.recorded_at, today, zone)
+                row,
+                earlier,
+                row.held and counts(row.due_on, row.recorded_at, today, zone),
+                sorted(
+                    (n for r in (row, *earlier) for n in notes.get(r.id, [])), key=lambda n: n.id
+                ),
             )
         )
     return found

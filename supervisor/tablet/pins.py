@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from supervisor import clock, passwords
 from supervisor.db import insert_if_missing
 from supervisor.extensions import db
+from supervisor.local_time import when
 from supervisor.mail.topics import Topic
 from supervisor.models import Child, Device, PinAttempts
 from supervisor.notices import notify_guardians
@@ -104,3 +105,12 @@ def waits_on(device: Device) -> dict[int, datetime]:
     )
     # ``locked_until > now`` already leaves NULLs out; the test tells the type checker.
     return {child_id: until for child_id, until in rows if until is not None}
+
+
+def message(result: PinCheck) -> str:
+    """Why a PIN was not taken, in the same words wherever a child types one."""
+    if result.locked:
+        return "This profile is locked after too many wrong PINs. A guardian can open it again."
+    if result.wait_until is not None:
+        return f"Too many wrong PINs. Try again after {when(result.wait_until, 'time')}."
+    return f"That PIN isn't right. {result.attempts_left} more tries before you have to wait."

@@ -106,6 +106,8 @@ RULES: dict[str, Rule] = {
     "permit.monitoring": Rule(),
     "permit.checkin_schedule": Rule(),
     "permit.record_checkin": Rule(),
+    # Held together: the child's PIN confirms the record (its failures count on the tablet).
+    "permit.checkin_together": Rule(audit="checkin_together"),
     "permit.add_moment": Rule(),
     # Corrections never erase: the old record stays, and the other guardians hear why.
     "permit.correct_checkin": Rule(audit="checkin_correct", notify=True),
@@ -119,6 +121,7 @@ RULES: dict[str, Rule] = {
     "child.agree_arrangement": Rule(),
     "child.choose_connections": Rule(),
     "child.reflect": Rule(),
+    "child.checkin_note": Rule(),  # never erased: a change keeps the original
     "lessons.page": Rule(),
     "lessons.retake": Rule(),
 }

@@ -12,7 +12,6 @@ from supervisor import audit
 from supervisor.accounts import operations as accounts
 from supervisor.accounts import sessions
 from supervisor.extensions import db
-from supervisor.local_time import when
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tracks import operations
@@ -63,7 +62,7 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
         if result.locked:
             audit.record("pin_lockout", audit.DENIED, family_id=child.family_id, actor=child)
         status = 200 if result.attempts_left else 429
-        form.form_errors.append(_pin_message(result))
+        form.form_errors.append(pins.message(result))
     return render_template("tablet/unlock_child.html", form=form, child=child), status
 
 
@@ -102,11 +101,3 @@ def _member_or_404(model: type[M], person_id: int, device: Device) -> M:
     if person is None or person.family_id != device.family_id:
         abort(404)
     return person
-
-
-def _pin_message(result: pins.PinCheck) -> str:
-    if result.locked:
-        return "This profile is locked after too many wrong PINs. A guardian can open it again."
-    if result.wait_until is not None:
-        return f"Too many wrong PINs. Try again after {when(result.wait_until, 'time')}."
-    return f"That PIN isn't right. {result.attempts_left} more tries before you have to wait."

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from supervisor import clock
+from supervisor import audit, clock
 from supervisor.content.lessons import LESSONS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.content.walkthroughs import for_platform
@@ -16,10 +16,11 @@ from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
-from supervisor.permit import operations, reads
+from supervisor.permit import operations, reads, together
 from supervisor.stages import schedule
 from supervisor.stages.ages import age_now
 from supervisor.stages.base import StageKey
+from supervisor.tablet import devices, pins
 from supervisor.tracks.operations import track_name
 from supervisor.web import authority
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
@@ -33,6 +34,7 @@ from supervisor.web.forms.permit import (
     MonitoringForm,
     ScheduleForm,
     StepForm,
+    TogetherForm,
     WithdrawMomentForm,
     recorded_already,
 )
@@ -215,6 +217,98 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         flash("The check-in is recorded.", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/checkin.html", track, form=form, state=state)
+
+
+@bp.route("/checkins/together", methods=["GET", "POST"])
+def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
+    """A check-in held together, guardian and child side by side: the agenda, notes typed
+    together, and at the end the child's PIN: "I was there, and this is what we said".
+
+    The PIN is checked only on the family's own tablet, with the tablet's count of wrong PINs
+    (the same lockout as opening the profile). Saved without it, the check-in still counts,
+    marked not confirmed.
+    """
+    track = family_row_or_404(Track, track_id)
+    if (wrong_stage := _not_at_permit(track)) is not None:
+        return wrong_stage
+    zone = family_zone()
+    state = reads.schedule_state(track, zone)
+    child = track.child
+    device = devices.current()
+    on_tablet = device is not None and device.family_id == track.family_id
+    form = TogetherForm()
+    form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
+    form.due_on.choices = choices(
+        (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
+        for d in state.recordable
+    )
+    agenda = together.agenda(track, zone)
+    form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda.moments)
+    bank = _prompt_choices(track)
+    form.prompts.choices = choices(bank.items())
+    can_confirm = on_tablet and child.pin_hash is not None
+    form.confirm.choices = choices(
+        ([("pin", f"{child.display_name} confirms with their PIN")] if can_confirm else [])
+        + [("unconfirmed", f"Save it without {child.display_name}'s confirmation")]
+    )
+    status = 200
+    if request.method == "GET" and not state.recordable:
+        flash(_nothing_to_record(state), "info")
+    elif form.validate_on_submit():
+        confirmed = None
+        if form.confirm.data == "pin" and device is not None:
+            result = pins.check(child, device, required(form.pin.data))
+            if result.ok:
+                confirmed = child
+            else:
+                audit.record(
+                    "checkin_confirm", audit.FAILURE, family_id=child.family_id, actor=child
+                )
+                if result.locked:
+                    audit.record(
+                        "pin_lockout", audit.DENIED, family_id=child.family_id, actor=child
+                    )
+                form.pin.errors = [pins.message(result)]
+                status = 200 if result.attempts_left else 429
+        if form.confirm.data != "pin" or confirmed is not None:
+            try:
+                checkin = operations.record_checkin(
+                    current_guardian(),
+                    track,
+                    date.fromisoformat(form.due_on.data),
+                    form.held.data == "held",
+                    [text for key, text in bank.items() if key in required(form.prompts.data)],
+                    form.shared_notes.data,
+                    None,
+                    required(form.moments.data),
+                    confirmed_by=confirmed,
+                )
+            except operations.AlreadyRecorded:
+                form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
+                status = 409
+            else:
+                authority.done(
+                    f"checkin:{checkin.id}" + (" confirmed" if confirmed else " unconfirmed"),
+                    by=current_guardian(),
+                )
+                flash(
+                    f"The check-in is recorded. {child.display_name} confirmed it with their PIN."
+                    if confirmed
+                    else f"The check-in is recorded. It counts, marked not confirmed by "
+                    f"{child.display_name}.",
+                    "success",
+                )
+                return redirect(url_for("tracks.show", track_id=track.id))
+    page = _page(
+        "permit/together.html",
+        track,
+        form=form,
+        state=state,
+        agenda=agenda,
+        on_tablet=on_tablet,
+        track_name=track_name,
+    )
+    return page, status
 
 
 @bp.route("/checkins/<int:checkin_id>/correct", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from supervisor.local_time import family_zone
 from supervisor.permit.reads import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.web.forms.fields import CheckboxesField, ExtraValidators, SelectChoice, strip
+from supervisor.web.forms.tablet import pin_field
 
 
 class StepForm(FlaskForm):
@@ -189,6 +190,36 @@ class CheckInForm(_CheckInRecordForm):
                 f"The check-in of {day:%A %-d %B} hasn't come yet: record it on the day or after."
             )
         return "Choose one of the check-ins listed."
+
+
+class TogetherForm(CheckInForm):
+    """A check-in held together on the family tablet: no private notes (the child reads
+    everything they confirm), and at the end the child's PIN, or saving without it. The view
+    offers "pin" only on the family's own tablet, for a child who has a PIN."""
+
+    private_notes = None  # type: ignore[assignment]  # a form field removed, WTForms' way
+    shared_notes = TextAreaField(
+        "Notes we typed together", validators=[Optional(), Length(max=2000)], filters=[strip]
+    )
+    confirm = RadioField("At the end", choices=[], validators=[InputRequired("Choose one.")])
+    pin = pin_field("PIN")
+
+    def validate(self, extra_validators: ExtraValidators = None) -> bool:
+        if self.confirm.data != "pin":
+            self.pin.data = ""  # only a PIN meant to confirm is ever checked
+            self.pin.validators = []
+        return super().validate(extra_validators)
+
+
+class CheckInNoteForm(FlaskForm):
+    """The child's own note on a check-in; ``version`` names the note the page showed."""
+
+    note = TextAreaField(
+        "Your note",
+        validators=[DataRequired("Write a sentence or two."), Length(max=2000)],
+        filters=[strip],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"(new|[0-9]{1,9})\Z")])
 
 
 def recorded_already(day: date) -> str:

@@ -11,7 +11,7 @@ from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.extensions import db
 from supervisor.local_time import family_zone
-from supervisor.models import Guardian, LearningMoment, Track
+from supervisor.models import CheckIn, Guardian, LearningMoment, Track
 from supervisor.permit import agreed
 from supervisor.permit import operations as permit_operations
 from supervisor.permit import reads as permit_reads
@@ -23,7 +23,7 @@ from supervisor.web.access import current_child, require_child
 from supervisor.web.agreement import agreement_page
 from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
-from supervisor.web.forms.permit import AgreeForm, ReflectionForm
+from supervisor.web.forms.permit import AgreeForm, CheckInNoteForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
 from supervisor.web.me import steps
 
@@ -161,6 +161,42 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("child.track", track_id=track.id))
+
+
+@bp.post("/checkins/<int:checkin_id>/note")
+def checkin_note(checkin_id: int) -> str | Response | tuple[str, int]:
+    """The child's own note on one of their check-ins, shown beside it to everyone. A
+    changed note keeps what was written first."""
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None:
+        abort(404)
+    track = _own_track_or_404(checkin.track_id)
+    if track.stage is not StageKey.PERMIT:
+        return _render(
+            track, error="Check-ins belong to the learner's permit: notes are closed now."
+        ), 409
+    if checkin.replaced_at is not None:
+        return _render(track, error=NOTE_ON_CORRECTED), 409
+    form = CheckInNoteForm()
+    if not form.validate_on_submit():
+        return _render(track, error="; ".join(form.note.errors or ["Please try again."])), 400
+    seen = None if form.version.data == "new" else int(required(form.version.data))
+    try:
+        permit_operations.write_note(current_child(), checkin, seen, required(form.note.data))
+    except permit_operations.Changed:
+        return _render(track, error=NOTE_CHANGED), 409
+    flash("Your note is saved. Your guardians can read it beside the check-in.", "success")
+    return redirect(url_for("child.track", track_id=track.id))
+
+
+NOTE_ON_CORRECTED = (
+    "Your guardians corrected this check-in since the page was opened, so your note was not "
+    "saved. Look at it again below and add your note there."
+)
+NOTE_CHANGED = (
+    "Your note on this check-in changed since the page was opened (in another window, "
+    "perhaps), so this one was not saved. Your note as it is now is below."
+)
 
 
 @bp.app_context_processor

@@ -1,0 +1,127 @@
+"""The agenda of a check-in held together on the family tablet: what guardian and child talk
+through side by side before the child confirms the record with their PIN."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from supervisor import clock
+from supervisor.content.lessons import Prompt
+from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.extensions import db
+from supervisor.lessons import prompts
+from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track
+from supervisor.permit import reads
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something that changed in the arrangement or the schedule, on a day."""
+
+    on: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Agenda:
+    moments: list[LearningMoment]  # to talk through: open, not withdrawn
+    prompt: Prompt  # the prompt of the week for this child at this stage
+    since: datetime | None  # when the last check-in was recorded (None: this is the first)
+    changes: list[Change]  # in the arrangement or the schedule since then, oldest first
+    requests: list[Track]  # the child's open requests for sign-off, on any of their tracks
+
+
+def agenda(track: Track, zone: ZoneInfo) -> Agenda:
+    since = db.session.scalar(
+        sa.select(sa.func.max(CheckIn.recorded_at)).where(
+            CheckIn.track_id == track.id, CheckIn.replaces_id.is_(None)
+        )
+    )
+    now = clock.now()
+    requests = db.session.scalars(
+        sa.select(Track)
+        .where(
+            Track.child_id == track.child_id,
+            Track.removed_at.is_(None),
+            Track.requested_at.is_not(None),
+        )
+        .order_by(Track.requested_at)
+    )
+    return Agenda(
+        moments=reads.on_agenda(reads.moments(track)),
+        prompt=prompts.of_the_week(
+            prompts.for_family(track.family_id), track.stage, track.child_id, now
+        ),
+        since=since,
+        changes=sorted(changes_since(track, since, zone), key=lambda c: c.on),
+        requests=list(requests),
+    )
+
+
+def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[Change]:
+    """What changed in how a guardian looks in and in the check-in schedule after ``since``
+    (everything so far, at the first check-in)."""
+    child = track.child.display_name
+
+    def after(moment: datetime | None) -> bool:
+        return moment is not None and (since is None or moment > since)
+
+    def day(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
+    found = []
+    arrangement = ARRANGEMENTS.get(track.monitoring or "")
+    if arrangement and track.monitoring_agreed_at and after(track.monitoring_agreed_at):
+        found.append(
+            Change(
+                day(track.monitoring_agreed_at),
+                f"A guardian chose how to look in: {arrangement.title}.",
+            )
+        )
+    if arrangement and track.monitoring_child_agreed_at and after(track.monitoring_child_agreed_at):
+        found.append(
+            Change(
+                day(track.monitoring_child_agreed_at), f"{child} agreed to how a guardian looks in."
+            )
+        )
+    versions = list(
+        db.session.scalars(
+            sa.select(CheckInSchedule)
+            .where(CheckInSchedule.track_id == track.id)
+            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+        )
+    )
+    firsts: dict[int, CheckInSchedule] = {}
+    for version in versions:
+        firsts.setdefault(version.plan, version)
+    today = clock.now().astimezone(zone).date()
+    for version in versions:
+        terms = reads.rhythm(version).describe()
+        if version is firsts[version.plan]:
+            if after(version.created_at):
+                found.append(
+                    Change(
+                        day(version.created_at),
+                        f"A guardian proposed a check-in schedule: {terms}.",
+                    )
+                )
+            if version.child_agreed_at and after(version.child_agreed_at):
+                found.append(
+                    Change(
+                        day(version.child_agreed_at), f"{child} agreed to the schedule: {terms}."
+                    )
+                )
+        elif (
+            version.ended_at is None
+            and version.child_agreed_at is not None
+            and version.effective_from <= today
+            and (since is None or version.effective_from > day(since))
+        ):
+            found.append(
+                Change(version.effective_from, f"As agreed in the plan, check-ins became: {terms}.")
+            )
+    return found
