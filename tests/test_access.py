@@ -164,6 +164,10 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET": (SIGNIN, 409, 409, 404, 403, 403),
         "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
+    "permit.checkin_together": {  # the track is at instruction: permit pages say so
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
+    },
     "permit.add_moment": {
         "GET": (SIGNIN, 200, 200, 404, 403, 403),
         "POST": (SIGNIN, 200, 200, 404, 403, 403),
@@ -186,6 +190,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "calendar.revoke": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
     "child.agree_schedule": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
     "child.reflect": {"POST": (SIGNIN, 403, 403, 403, 400, 404)},
+    # Mo's own check-in, but the track is at instruction: notes belong to the permit.
+    "child.checkin_note": {"POST": (SIGNIN, 403, 403, 403, 409, 404)},
     "health.health": {"GET": (200, 200, 200, 200, 200, 200)},
     "auth.mail_choices": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
     # A made-up token names no one: 404 for anyone but a child's session.

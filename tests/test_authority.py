@@ -316,6 +316,11 @@ CASES: dict[str, Case] = {
     "permit.record_checkin": Case(
         OWNER, {"due_on": "2026-02-23", "held": "held"}, prepare=_agreed_schedule
     ),
+    "permit.checkin_together": Case(
+        OWNER,
+        {"due_on": "2026-02-23", "held": "held", "confirmation": "unconfirmed"},
+        prepare=_agreed_schedule,
+    ),
     "permit.add_moment": Case(
         OWNER, {"kind": "overshared", "what_happened": "Posted the school's name.", "lesson": ""}
     ),
@@ -347,6 +352,11 @@ CASES: dict[str, Case] = {
         CHILD, {"connection": "monthly_chat"}, prepare=lambda app, ids: _stage(app, ids, "licence")
     ),
     "child.reflect": Case(CHILD, {"reflection": "I'll put it down at nine."}),
+    "child.checkin_note": Case(
+        CHILD,
+        {"note": "I liked that we talked.", "version": "new"},
+        prepare=lambda app, ids: _stage(app, ids, "permit"),
+    ),
     "lessons.page": Case(CHILD),
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
     # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).

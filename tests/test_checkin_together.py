@@ -25,6 +25,7 @@ from tests.test_permit import (
     move_to,
     permit,  # noqa: F401 - a fixture
 )
+from tests.test_tracks import tick_everything
 
 WRONG_PIN = "9157"
 LONDON = ZoneInfo("Europe/London")
@@ -61,7 +62,7 @@ def ready(app, clock, permit):
 
 
 def together(client, permit, **fields):
-    data = {"due_on": "2026-03-09", "held": "held", "confirm": "pin", "pin": PIN, **fields}
+    data = {"due_on": "2026-03-09", "held": "held", "confirmation": "pin", "pin": PIN, **fields}
     return client.submit(f"/family/tracks/{permit['track']}/checkins/together", data=data)
 
 
@@ -145,14 +146,14 @@ def test_a_wrong_pin_saves_nothing_and_counts_toward_the_lockout(app, clock, per
     assert waiting.status_code == 429 and "Too many wrong PINs" in text(waiting)
     assert the_checkin(app) is None
     # Saving without the PIN still works, and is marked so.
-    saved = together(tablet_guardian, permit, confirm="unconfirmed")
+    saved = together(tablet_guardian, permit, confirmation="unconfirmed")
     assert saved.status_code == 302, text(saved)
     assert the_checkin(app).child_confirmed_at is None
 
 
 def test_skipping_the_confirmation_counts_and_is_marked(app, clock, permit):
     tablet_guardian, _moment = ready(app, clock, permit)
-    response = together(tablet_guardian, permit, confirm="unconfirmed", pin=WRONG_PIN)
+    response = together(tablet_guardian, permit, confirmation="unconfirmed", pin=WRONG_PIN)
     assert response.status_code == 302, text(response)
     checkin = the_checkin(app)
     assert checkin.child_confirmed_at is None and checkin.confirmed_by_id is None
@@ -176,7 +177,7 @@ def test_on_a_guardians_own_device_there_is_no_pin_to_type(app, clock, permit):
     refused = together(permit["guardian"], permit)
     assert refused.status_code == 200 and the_checkin(app) is None
     assert failures(app, permit["child"]) == 0
-    saved = together(permit["guardian"], permit, confirm="unconfirmed", held="skipped")
+    saved = together(permit["guardian"], permit, confirmation="unconfirmed", held="skipped")
     assert saved.status_code == 302, text(saved)
     assert not the_checkin(app).held and the_checkin(app).child_confirmed_at is None
 
@@ -190,8 +191,20 @@ def test_changes_since_the_last_checkin_and_open_requests(app, clock, permit):
     )
     assert chose.status_code == 302
     move_to(permit, clock, MONDAY_EVENING + timedelta(weeks=1))
+    snapchat = permit["guardian"].submit(
+        f"/family/children/{permit['child']}/tracks/new", data={"platform": "snapchat"}
+    )
+    snapchat_id = int(snapchat.headers["Location"].rsplit("/", 1)[1])
+    tick_everything(permit["guardian"], snapchat_id)
+    asked = permit["tablet"].submit(
+        f"/me/tracks/{snapchat_id}/request", data={"note": "I know who sees my snaps."}
+    )
+    assert asked.status_code == 302, text(asked)
     page = page_of(
         guardian_on_tablet(app, permit), f"/family/tracks/{permit['track']}/checkins/together"
+    )
+    assert (
+        "Snapchat:</strong> Mo asked for sign-off 16 Mar 2026: “I know who sees my snaps.”" in page
     )
     assert "What changed since the last check-in" in page
     assert "A guardian chose how to look in:" in page
@@ -277,8 +290,10 @@ def test_only_the_tracks_own_child_may_write_a_note(app, clock, permit):
     assert note(permit["tablet"], checkin.id + 999, "No such.").status_code == 404
     # Nor may either child confirm or record a check-in together.
     together_url = f"/family/tracks/{permit['track']}/checkins/together"
-    assert sister.submit(together_url, data={"confirm": "pin", "pin": "5937"}).status_code == 403
-    assert eve.client.submit(together_url, data={"confirm": "pin"}).status_code == 403
+    assert (
+        sister.submit(together_url, data={"confirmation": "pin", "pin": "5937"}).status_code == 403
+    )
+    assert eve.client.submit(together_url, data={"confirmation": "pin"}).status_code == 403
     with app.app_context():
         assert db.session.scalars(sa.select(CheckInNote)).all() == []
         assert db.session.get_one(CheckIn, checkin.id).child_confirmed_at is None

@@ -81,7 +81,8 @@ OWNER, CO_GUARDIAN, MO, KIT, TABLET, ANON = (
     "guardian", "second guardian", "Mo on the tablet", "Kit on the tablet",
     "the tablet, nobody signed in", "anonymous",
 )  # fmt: skip
-ACTORS = (OWNER, CO_GUARDIAN, MO, KIT, TABLET, ANON)
+ADA_ON_TABLET = "Ada on the tablet, beside Mo"  # a check-in held together: Mo's PIN
+ACTORS = (OWNER, CO_GUARDIAN, MO, KIT, TABLET, ANON, ADA_ON_TABLET)
 COOKIES = ("__Host-session", "__Host-device")
 ERRORS = re.compile(r'class="(alert alert-error|error|field field-invalid[^"]*)"')
 
@@ -251,6 +252,13 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
     mo_now, kit_now = on_tablet(mo), on_tablet(kit)
     nobody = app.test_client()
     nobody.set_cookie("__Host-device", device_cookie)
+    ada_on_tablet = app.test_client()
+    ada_on_tablet.set_cookie("__Host-device", device_cookie)
+    with app.app_context():
+        ada_id = db.session.scalars(
+            sa.select(Guardian.id).where(Guardian.email == "ada@example.org")
+        ).one()
+    moved(ada_on_tablet.submit(f"/who/guardian/{ada_id}", data={"password": PASSWORD}))
     del grace, tablet
     with app.app_context(), db.session.begin():  # Ada asked for a new password, too
         reset_link = recovery.make_reset_link("ada@example.org")
@@ -301,7 +309,7 @@ def _build(app: Flask, moving: FakeClock) -> SavedFamily:
         }
     clients = {
         OWNER: ada_now.client, CO_GUARDIAN: grace_now.client, MO: mo_now, KIT: kit_now,
-        TABLET: nobody,
+        TABLET: nobody, ADA_ON_TABLET: ada_on_tablet,
     }  # fmt: skip
     cookies = {
         actor: {name: c.value for name in COOKIES if (c := client.get_cookie(name))}
@@ -466,6 +474,7 @@ BETWEEN_FIELDS: dict[str, Callable[[Form, dict[str, list[str]]], None]] = {
     "permit.checkin_schedule": schedule_plan,
     "permit.record_checkin": nothing_ticked_when_skipped,
     "permit.correct_checkin": nothing_ticked_when_skipped,
+    "permit.checkin_together": nothing_ticked_when_skipped,
     "auth.signup": zone_of_the_country,
     "family.settings": zone_of_the_country,
 }

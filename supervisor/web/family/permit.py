@@ -247,7 +247,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
     can_confirm = on_tablet and child.pin_hash is not None
-    form.confirm.choices = choices(
+    form.confirmation.choices = choices(
         ([("pin", f"{child.display_name} confirms with their PIN")] if can_confirm else [])
         + [("unconfirmed", f"Save it without {child.display_name}'s confirmation")]
     )
@@ -256,7 +256,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
         flash(_nothing_to_record(state), "info")
     elif form.validate_on_submit():
         confirmed = None
-        if form.confirm.data == "pin" and device is not None:
+        if form.confirmation.data == "pin" and device is not None:
             result = pins.check(child, device, required(form.pin.data))
             if result.ok:
                 confirmed = child
@@ -270,7 +270,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
                     )
                 form.pin.errors = [pins.message(result)]
                 status = 200 if result.attempts_left else 429
-        if form.confirm.data != "pin" or confirmed is not None:
+        if form.confirmation.data != "pin" or confirmed is not None:
             try:
                 checkin = operations.record_checkin(
                     current_guardian(),

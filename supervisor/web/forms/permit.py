@@ -201,11 +201,11 @@ class TogetherForm(CheckInForm):
     shared_notes = TextAreaField(
         "Notes we typed together", validators=[Optional(), Length(max=2000)], filters=[strip]
     )
-    confirm = RadioField("At the end", choices=[], validators=[InputRequired("Choose one.")])
+    confirmation = RadioField("At the end", choices=[], validators=[InputRequired("Choose one.")])
     pin = pin_field("PIN")
 
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
-        if self.confirm.data != "pin":
+        if self.confirmation.data != "pin":
             self.pin.data = ""  # only a PIN meant to confirm is ever checked
             self.pin.validators = []
         return super().validate(extra_validators)
