@@ -192,13 +192,16 @@ def test_recorded_dates_leave_every_next_list(app, clock, permit):
     move_to(permit, clock, datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
     page = page_of(guardian, f"/family/tracks/{track}")
     assert "Next: 9 Mar 2026, 18:00, 16 Mar 2026, 18:00, 23 Mar 2026, 18:00" in page
-    assert "Record a check-in" in primary_buttons(page)  # today's can be recorded
+    # Today's can be recorded: held together is the way offered first.
+    assert "Hold a check-in together" in primary_buttons(page)
+    assert "Record a check-in" in page
     calendar_page = text(guardian.submit("/family/calendar"))
     feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', calendar_page).group(1)
     assert record(permit, "2026-03-09").status_code == 302
     page = page_of(guardian, f"/family/tracks/{track}")
     assert "Next: 16 Mar 2026, 18:00, 23 Mar 2026, 18:00, 30 Mar 2026, 18:00" in page
-    assert "Record a check-in" in page and "Record a check-in" not in primary_buttons(page)
+    assert "Hold a check-in together" in page and "Record a check-in" in page
+    assert not {"Hold a check-in together", "Record a check-in"} & set(primary_buttons(page))
     assert "Next check-in: 16 Mar 2026, 18:00" in page_of(guardian, "/family/")
     assert "Next check-in: 16 Mar 2026, 18:00" in page_of(tablet, "/me/")
     assert "Next: 16 Mar 2026, 18:00" in page_of(tablet, f"/me/tracks/{track}")

@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.family import data
-from supervisor.models import AuditEvent, Child, Family, Guardian, LoginSession, SignupThrottle
+from supervisor.models import (
+    AuditEvent,
+    CheckIn,
+    Child,
+    Family,
+    Guardian,
+    LoginSession,
+    SignupThrottle,
+)
 from tests.conftest import (
     PASSWORD,
     Auth,
@@ -91,6 +99,14 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
         f"/family/tracks/{track}/checkins/new", data={"due_on": starts.isoformat(), "held": "held"}
     )
     assert response.headers.get("Location") == f"/family/tracks/{track}", text(response)
+    with app.app_context():
+        checkin_id = db.session.scalars(
+            sa.select(CheckIn.id).where(CheckIn.track_id == track)
+        ).one()
+    noted = tablet.client.submit(
+        f"/me/checkins/{checkin_id}/note", data={"note": "We talked.", "version": "new"}
+    )
+    assert noted.status_code == 302, text(noted)
     return guardian
 
 
