@@ -113,8 +113,9 @@ def test_together_with_the_childs_pin_is_confirmed(app, clock, permit):
     with app.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert "checkin_together" in actions and "checkin_confirm" not in actions
-    guardian_page = page_of(permit["guardian"], f"/family/tracks/{permit['track']}")
-    assert "Mo confirmed with their PIN" in guardian_page
+    guardian_page = page_of(tablet_guardian, f"/family/tracks/{permit['track']}")
+    assert "The check-in is recorded. Mo confirmed it with their PIN." in guardian_page
+    assert "Mo confirmed with their PIN, 9 Mar 2026, 19:00." in guardian_page
     child_page = page_of(permit["tablet"], f"/me/tracks/{permit['track']}")
     assert "You confirmed with your PIN" in child_page
     assert "We agreed: phone downstairs at nine." in child_page
@@ -163,7 +164,8 @@ def test_skipping_the_confirmation_counts_and_is_marked(app, clock, permit):
         records = reads.checkins(track, LONDON)
         assert [r.counts for r in records] == [True]
         assert checkin.due_on in reads.schedule_state(track, LONDON).held
-    guardian_page = page_of(permit["guardian"], f"/family/tracks/{permit['track']}")
+    guardian_page = page_of(tablet_guardian, f"/family/tracks/{permit['track']}")
+    assert "The check-in is recorded. It counts, marked not confirmed by Mo." in guardian_page
     assert "Not confirmed by Mo" in guardian_page
     assert "Not confirmed by you" in page_of(permit["tablet"], f"/me/tracks/{permit['track']}")
 
@@ -180,6 +182,8 @@ def test_on_a_guardians_own_device_there_is_no_pin_to_type(app, clock, permit):
     saved = together(permit["guardian"], permit, confirmation="unconfirmed", held="skipped")
     assert saved.status_code == 302, text(saved)
     assert not the_checkin(app).held and the_checkin(app).child_confirmed_at is None
+    told = page_of(permit["guardian"], f"/family/tracks/{permit['track']}")
+    assert "The check-in is recorded as skipped, marked not confirmed by Mo." in told
 
 
 def test_changes_since_the_last_checkin_and_open_requests(app, clock, permit):

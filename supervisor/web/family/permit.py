@@ -291,13 +291,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
                     f"checkin:{checkin.id}" + (" confirmed" if confirmed else " unconfirmed"),
                     by=current_guardian(),
                 )
-                flash(
-                    f"The check-in is recorded. {child.display_name} confirmed it with their PIN."
-                    if confirmed
-                    else f"The check-in is recorded. It counts, marked not confirmed by "
-                    f"{child.display_name}.",
-                    "success",
-                )
+                flash(_together_saved(checkin, child.display_name), "success")
                 return redirect(url_for("tracks.show", track_id=track.id))
     page = _page(
         "permit/together.html",
@@ -309,6 +303,15 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
         track_name=track_name,
     )
     return page, status
+
+
+def _together_saved(checkin: CheckIn, child: str) -> str:
+    """What was saved, in words true of this record: only a held check-in counts."""
+    if checkin.child_confirmed_at is not None:
+        return f"The check-in is recorded. {child} confirmed it with their PIN."
+    if checkin.held:
+        return f"The check-in is recorded. It counts, marked not confirmed by {child}."
+    return f"The check-in is recorded as skipped, marked not confirmed by {child}."
 
 
 @bp.route("/checkins/<int:checkin_id>/correct", methods=["GET", "POST"])
