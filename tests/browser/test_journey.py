@@ -19,7 +19,7 @@ from supervisor.extensions import db
 from supervisor.models import Child, Family, Guardian, Track
 from supervisor.permit import operations as permit_operations
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.steps import Tablet, screenshot
+from tests.browser.steps import PIN, Tablet, screenshot
 from tests.conftest import PASSWORD, FakeClock, pass_all_lessons
 
 SHOTS = SCREENSHOTS / "journey"
@@ -175,7 +175,9 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
             tablet.switch_person()
         tablet.open_guardian()
         tablet.click(tablet.link(re.compile("^Instagram")))
-        tablet.click(tablet.link("Record a check-in"))
+        # The first is held together, side by side: Mo confirms it with their PIN.
+        together = week == 0
+        tablet.click(tablet.link("Hold a check-in together" if together else "Record a check-in"))
         page.get_by_label("Which check-in").select_option(label=evening.strftime("%A %-d %B"))
         page.get_by_role("radio", name="We held it").check()
         if week == 0:
@@ -184,10 +186,15 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
             prompts = page.get_by_role("group", name="Prompts we used")
             prompts.get_by_role("checkbox").first.check()
             screenshot(page, SHOTS, "checkin")
-        page.get_by_label("Notes the child can read").fill(f"Week {week + 1}: all fine.")
+        notes = "Notes we typed together" if together else "Notes the child can read"
+        page.get_by_label(notes).fill(f"Week {week + 1}: all fine.")
+        if together:
+            page.get_by_role("radio", name="Mo confirms with their PIN").check()
+            page.get_by_label("PIN", exact=True).fill(PIN)
         tablet.click(tablet.button("Save the check-in"))
         tablet.expect_status("The check-in is recorded.")
         if week == 0:
+            expect(tablet.region("Check-ins")).to_contain_text("Mo confirmed with their PIN")
             expect(tablet.region("Check-ins")).to_contain_text("Prompts used:")
             expect(tablet.region("Learning moments")).to_contain_text("Posted the school's name")
         if week == 1:  # the second one's notes were wrong: corrected, the original kept
