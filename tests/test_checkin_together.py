@@ -301,3 +301,13 @@ def test_only_the_tracks_own_child_may_write_a_note(app, clock, permit):
     with app.app_context():
         assert db.session.scalars(sa.select(CheckInNote)).all() == []
         assert db.session.get_one(CheckIn, checkin.id).child_confirmed_at is None
+
+
+def test_a_siblings_pin_does_not_confirm_anothers_checkin(app, clock, permit):
+    """Only the track's own child confirms: Zoe's PIN is a wrong PIN on Mo's check-in."""
+    tablet_guardian, _moment = ready(app, clock, permit)
+    add_child(permit["guardian"], "Zoe", "5937")
+    response = together(tablet_guardian, permit, pin="5937")
+    assert response.status_code == 200
+    assert "That PIN isn't right." in html.unescape(text(response))
+    assert the_checkin(app) is None and failures(app, permit["child"]) == 1
