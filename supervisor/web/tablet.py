@@ -109,4 +109,5 @@ def _pin_message(result: pins.PinCheck) -> str:
         return "This profile is locked after too many wrong PINs. A guardian can open it again."
     if result.wait_until is not None:
         return f"Too many wrong PINs. Try again after {when(result.wait_until, 'time')}."
-    return f"That PIN isn't right. {result.attempts_left} more tries before you have to wait."
+    tries = "1 more try" if result.attempts_left == 1 else f"{result.attempts_left} more tries"
+    return f"That PIN isn't right. {tries} before you have to wait."
