@@ -51,7 +51,7 @@ VIEWS: dict[str, Page] = {
     "permit.correct_checkin": CHECKINS,
     "permit.withdraw_moment": Page("moments", "{whose} {track} learning moments"),
     "family.export_data": Page(
-        "export", "everything the family has stored, {whose} records too", "downloaded", "POST"
+        "export", "everything the family has stored ({whose} records too)", "downloaded", "POST"
     ),
 }
 KINDS = {page.kind: page for page in VIEWS.values()}
