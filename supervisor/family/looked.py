@@ -70,12 +70,14 @@ class Seen:
 
 def since(child_id: int, first_day: date) -> list[Seen]:
     """The child's pages looked at from ``first_day`` on, latest first: one query, however
-    many looks (guardians who left since are still named)."""
+    many looks (guardians who left since are still named; a removed track's looks are not)."""
     rows = db.session.execute(
         sa.select(PageView, Guardian.name, Track)
         .join(Guardian, Guardian.id == PageView.guardian_id)
         .outerjoin(Track, Track.id == PageView.track_id)
         .where(PageView.child_id == child_id, PageView.day >= first_day)
+        # a track removed as started by mistake is gone from the child's pages, looks included
+        .where(sa.or_(PageView.track_id == NO_TRACK, Track.removed_at.is_(None)))
         .order_by(PageView.day.desc(), PageView.last_at.desc())
     ).all()
     return [
