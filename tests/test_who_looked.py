@@ -21,7 +21,7 @@ from supervisor.jobs import tasks
 from supervisor.models import PageView, Track
 from supervisor.stages.base import StageKey
 from supervisor.web.who_looked import EXEMPT, VIEWS
-from tests.conftest import Auth, Client, text
+from tests.conftest import Auth, Client, add_child, text
 from tests.test_access import (
     ACTORS,
     CHILD,
@@ -291,3 +291,14 @@ def test_the_monitoring_sign_is_on_every_child_page_while_looking_in_is_agreed(
         assert (link in body) is shown, url
     sibling = page(as_actor(app, saved_world, SIBLING), "/me/")
     assert SIGN not in sibling  # Mo's account, not Zoe's
+
+
+def test_a_look_is_on_the_familys_own_day(app, auth, client, clock):
+    """13:00 UTC on 2 March is 02:00 on 3 March in Auckland: the look is on the 3rd."""
+    clock.current = WORLD_TIME.replace(hour=13)
+    auth.signup(country="NZ", timezone="Pacific/Auckland")
+    mo = add_child(client, "Mo")
+    assert client.get(f"/family/children/{mo}/lessons").status_code == 200
+    assert "Ada looked at Mo's lessons and quiz scores on 3 Mar 2026." in page(
+        client, f"/family/children/{mo}/looked"
+    )
