@@ -31,6 +31,7 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
+from supervisor.web.who_looked import VIEWS
 from tests.conftest import PASSWORD, Auth, Client, emptied, snapshot, text
 
 ANON = "anonymous"
@@ -118,6 +119,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "POST": (302, 302, 302, 302, 200, 200),
     },
     "child.home": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "child.looked": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "family.who_looked": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "family.settings": {
         "GET": (SIGNIN, 200, 200, 200, 403, 403),
         "POST": (SIGNIN, 302, 302, 302, 403, 403),
@@ -455,8 +458,14 @@ def test_post_without_csrf_token_is_refused(app, saved_world, frozen_world_time,
     assert snapshot(app) == before
 
 
-def test_get_never_writes(app, saved_world, frozen_world_time):
-    """Security target 13: GET and HEAD emit no INSERT, UPDATE or DELETE."""
+def test_a_get_writes_nothing_but_the_count_of_a_guardians_look(
+    app, saved_world, frozen_world_time
+):
+    """Security target 13, restated: a GET or HEAD writes nothing in its own transaction. The
+    one write a GET may make is counting a look (who looked): one upsert of ``page_view``, in a
+    transaction of its own after the page's COMMIT, and only for a guardian's successful GET of
+    a page in ``who_looked.VIEWS``. HEAD, strangers, children and every other page write
+    nothing at all."""
     world = build_world(app, OWNER, saved_world)
     writes: list[str] = []
 
@@ -467,13 +476,28 @@ def test_get_never_writes(app, saved_world, frozen_world_time):
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
+    problems, counted = [], set()
     try:
         for endpoint, methods in ROUTES.items():
-            if "GET" in methods:
-                url = world.url(app, endpoint)
-                world.client.get(url)
-                world.client.head(url)
-                Client(app).get(url)  # and as a stranger
+            if "GET" not in methods:
+                continue
+            url = world.url(app, endpoint)
+            for who, send in (
+                ("guardian GET", world.client.get),
+                ("guardian HEAD", world.client.head),
+                ("stranger GET", Client(app).get),
+            ):
+                writes.clear()
+                status = send(url).status_code
+                if who == "guardian GET" and endpoint in VIEWS and status == 200:
+                    counted.add(endpoint)
+                    if len(writes) != 1 or not writes[0].lstrip().startswith(
+                        "INSERT INTO page_view"
+                    ):
+                        problems.append(f"{who} {endpoint}: {writes}")
+                elif writes:
+                    problems.append(f"{who} {endpoint}: {writes}")
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-    assert writes == []
+    assert problems == []
+    assert counted  # the world's pages at instruction that are looks were counted

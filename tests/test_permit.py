@@ -351,18 +351,19 @@ def move_to(permit, clock, moment):
     permit["tablet"].submit(f"/who/child/{permit['child']}", data={"pin": PIN})
 
 
+SIGN = "Your guardians can look at your"  # the sign on every page of a watched child
 MONDAY_EVENING = datetime(2026, 3, 9, 19, 0, tzinfo=UTC)  # the first check-in was due at 18:00
 
 
 def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, clock, permit):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
-    assert "Watched over together" not in text(tablet.get("/me/"))
+    assert SIGN not in text(tablet.get("/me/"))
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
-    assert "Watched over together" not in text(tablet.get("/me/"))  # until the child agrees
+    assert SIGN not in text(tablet.get("/me/"))  # until the child agrees
     assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
     for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
         sign = text(tablet.get(page))
-        assert "Watched over together" in sign
+        assert SIGN in sign
         assert "you open the account to show your guardians" in sign
     with app.app_context():  # a 12-year-old now (the permit itself is refused under 13)
         db.session.get_one(Child, permit["child"]).birth_year = 2013
@@ -595,7 +596,7 @@ def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app,
         data={"from_stage": "permit", "override_reason": "Ready early."},
     )
     assert response.status_code == 302
-    assert "Watched over together" not in text(tablet.get("/me/"))
+    assert SIGN not in text(tablet.get("/me/"))
     with app.app_context():  # the arrangement stays as the record of what the licence ended
         assert db.session.get(Track, track).monitoring == "follow"
         versions = db.session.scalars(sa.select(CheckInSchedule)).all()
