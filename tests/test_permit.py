@@ -827,6 +827,7 @@ def test_only_a_walkthrough_of_this_permit_counts(app, clock, permit):
     assert walkthroughs_counted(app, track) == 0
     finish_walkthrough(app, guardian, track)
     assert walkthroughs_counted(app, track) == 1
+    assert "Finished 1 time," in text(guardian.get(f"/family/tracks/{track}"))
     assert "not finished yet" not in text(tablet.get(f"/me/tracks/{track}"))
     # Back to instruction and forward again: the new permit needs its own walkthrough.
     move_to(permit, clock, clock.current + timedelta(days=1))
@@ -844,6 +845,7 @@ def test_only_a_walkthrough_of_this_permit_counts(app, clock, permit):
         assert db.session.get_one(Track, track).stage == "permit"
     assert walkthroughs_counted(app, track) == 0
     assert "not finished yet" in text(tablet.get(f"/me/tracks/{track}"))
+    assert "Not finished yet." in text(guardian.get(f"/family/tracks/{track}"))
     finish_walkthrough(app, guardian, track)
     assert walkthroughs_counted(app, track) == 1
 
