@@ -30,6 +30,7 @@ from supervisor.web import (
     security,
     tablet,
     templating,
+    who_looked,
 )
 from supervisor.web.family import (
     calendar,
@@ -102,7 +103,9 @@ def register_extensions(app: Flask) -> None:
     request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+    who_looked.init_app(app)  # counts a guardian's look once the request's COMMIT is done
     db.end_requests(app)  # last: its error page, should a COMMIT fail, gets the hooks above
+    who_looked.note_views(app)  # notes the look before that COMMIT, while its rows are loaded
 
 
 def register_converters(app: Flask) -> None:

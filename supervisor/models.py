@@ -825,3 +825,29 @@ class LearningMoment(Model):
     withdrawn_by: Mapped[Guardian | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
+
+
+class PageView(Model):
+    """A guardian's looks at one page of a child's records on one day of the family's, counted:
+    one row per guardian, child, page and track a day however often they looked, so the child
+    can read who looked and the table stays small (rows older than 90 days are pruned).
+
+    ``track_id`` is 0 for a page of no one track (the lessons, the data export); it is not a
+    foreign key for that reason, and a track is only ever deleted with its child.
+    """
+
+    __tablename__ = "page_view"
+
+    guardian_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True
+    )
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("child.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    page: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    track_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True, index=True)
+    family_id: Mapped[int] = _family_fk()
+    times: Mapped[int] = mapped_column(default=1)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

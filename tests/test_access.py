@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from supervisor import clock as app_clock
+from supervisor.content.walkthroughs import for_platform
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import (
@@ -31,6 +32,7 @@ from supervisor.models import (
     Track,
     WalkthroughRun,
 )
+from supervisor.web.who_looked import VIEWS
 from tests.conftest import PASSWORD, Auth, Client, emptied, snapshot, text
 
 ANON = "anonymous"
@@ -118,6 +120,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
         "POST": (302, 302, 302, 302, 200, 200),
     },
     "child.home": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "child.looked": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "family.who_looked": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "family.settings": {
         "GET": (SIGNIN, 200, 200, 200, 403, 403),
         "POST": (SIGNIN, 302, 302, 302, 403, 403),
@@ -144,13 +148,13 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "lessons.retake": {"POST": (SIGNIN, 403, 403, 403, 404, 404)},
     "family_lessons.child_lessons": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "family_lessons.discussed": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},
-    "permit.walkthrough": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 302, 302, 404, 403, 403),
+    "permit.walkthrough": {  # the track is at instruction: the walkthrough opens at the permit
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
-    "permit.walkthrough_step": {
-        "GET": (SIGNIN, 200, 200, 404, 403, 403),
-        "POST": (SIGNIN, 200, 200, 404, 403, 403),
+    "permit.walkthrough_step": {  # the track is at instruction: the walkthrough opens at the permit
+        "GET": (SIGNIN, 409, 409, 404, 403, 403),
+        "POST": (SIGNIN, 409, 409, 404, 403, 403),
     },
     "permit.monitoring": {  # the track is at instruction: permit pages say so
         "GET": (SIGNIN, 409, 409, 404, 403, 403),
@@ -286,7 +290,14 @@ def _build(app) -> SavedWorld:
     tablet.client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
     with app.app_context():
         track_id = db.session.scalars(sa.select(Track.id)).one()
-    tablet.client.submit(f"/family/tracks/{track_id}/walkthrough")
+    with app.app_context():  # a run kept from an earlier permit the track stepped back from
+        family_id = db.session.scalars(sa.select(Track.family_id)).one()
+        db.session.add(
+            WalkthroughRun(
+                family_id=family_id, track_id=track_id, walkthrough=for_platform("instagram").key
+            )
+        )
+        db.session.commit()
     tablet.client.submit(
         f"/family/tracks/{track_id}/moments/new",
         data={"kind": "too_long", "what_happened": "Scrolled until midnight.", "lesson": ""},
@@ -461,8 +472,14 @@ def test_post_without_csrf_token_is_refused(app, saved_world, frozen_world_time,
     assert snapshot(app) == before
 
 
-def test_get_never_writes(app, saved_world, frozen_world_time):
-    """Security target 13: GET and HEAD emit no INSERT, UPDATE or DELETE."""
+def test_a_get_writes_nothing_but_the_count_of_a_guardians_look(
+    app, saved_world, frozen_world_time
+):
+    """Security target 13, restated: a GET or HEAD writes nothing in its own transaction. The
+    one write a GET may make is counting a look (who looked): one upsert of ``page_view``, in a
+    transaction of its own after the page's COMMIT, and only for a guardian's successful GET of
+    a page in ``who_looked.VIEWS``. HEAD, strangers, children and every other page write
+    nothing at all."""
     world = build_world(app, OWNER, saved_world)
     writes: list[str] = []
 
@@ -473,13 +490,28 @@ def test_get_never_writes(app, saved_world, frozen_world_time):
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
+    problems, counted = [], set()
     try:
         for endpoint, methods in ROUTES.items():
-            if "GET" in methods:
-                url = world.url(app, endpoint)
-                world.client.get(url)
-                world.client.head(url)
-                Client(app).get(url)  # and as a stranger
+            if "GET" not in methods:
+                continue
+            url = world.url(app, endpoint)
+            for who, send in (
+                ("guardian GET", world.client.get),
+                ("guardian HEAD", world.client.head),
+                ("stranger GET", Client(app).get),
+            ):
+                writes.clear()
+                status = send(url).status_code
+                if who == "guardian GET" and endpoint in VIEWS and status == 200:
+                    counted.add(endpoint)
+                    if len(writes) != 1 or not writes[0].lstrip().startswith(
+                        "INSERT INTO page_view"
+                    ):
+                        problems.append(f"{who} {endpoint}: {writes}")
+                elif writes:
+                    problems.append(f"{who} {endpoint}: {writes}")
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-    assert writes == []
+    assert problems == []
+    assert counted  # the world's pages at instruction that are looks were counted

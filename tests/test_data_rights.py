@@ -131,16 +131,16 @@ def test_export_has_every_table_of_the_family_and_nothing_else(app):
     with app.app_context():
         for table in metadata.sorted_tables:
             if "family_id" in table.c:
-                count = db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(table)
-                    .where(table.c.family_id == ours_id)
-                )
+                rows = table.c.family_id == ours_id
+                if table.name == "page_view":  # the export's own look is counted after it
+                    rows &= table.c.page != "export"
+                count = db.session.scalar(sa.select(sa.func.count()).select_from(table).where(rows))
                 assert len(tables[table.name]) == count, table.name
                 assert count > 0 or table.name in {
                     "login_session",
                     "notification",
                     "outbox_message",
+                    "page_view",
                     "sent_reminder",
                 }, table.name
     dumped = response.get_data(as_text=True)

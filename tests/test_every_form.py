@@ -611,7 +611,8 @@ def visit(app: Flask, saved_family: SavedFamily) -> Iterator[Visit]:
 
 def page_forms(visit: Visit, endpoint: str) -> list[tuple[str, str, Form]]:
     """Every (actor, address, form) of an endpoint's pages, each distinct form once. Pages
-    never write (test_access.py), so the walk over the saved family is made once a run."""
+    write nothing but the count of a guardian's look (test_access.py), which no form reads,
+    so the walk over the saved family is made once a run."""
     if endpoint not in WALKED:
         WALKED[endpoint] = list(_walk(visit, endpoint))
     return WALKED[endpoint]

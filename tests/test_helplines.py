@@ -155,7 +155,7 @@ def test_the_guardian_page_shows_each_source_and_when_it_was_checked(app) -> Non
     guardian, _tablet = family_in(app, "US", "America/New_York")
     body = guardian.get("/family/help/").get_data(as_text=True)
     page = " ".join(text(guardian.get("/family/help/")).split())
-    assert "families in United States" in page
+    assert "families in the United States" in page
     assert "Someone to talk to" in page and "Where to report something online" in page
     for service in HELPLINES.for_country("US"):
         assert f'href="{service.url}"' in body

@@ -19,12 +19,14 @@ from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.models import CheckIn, CheckInSchedule, Child, Family, Track, WalkthroughRun
 from supervisor.stages import schedule
+from supervisor.tracks import facts
 from tests.conftest import (
     PASSWORD,
     UK,
     Auth,
     add_child,
     pass_all_lessons,
+    snapshot,
     tap_i_agree,
     text,
     weekly_schedule,
@@ -281,6 +283,10 @@ def test_a_game_track_offers_its_own_walkthrough(app, auth, client, platform, ti
     track_id = int(added.headers["Location"].rsplit("/", 1)[1])
     track_page = " ".join(text(client.get(f"/family/tracks/{track_id}")).split())
     assert "No minimum age" in track_page and "The minimum age for" not in track_page
+    client.submit(
+        f"/family/tracks/{track_id}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready"},
+    )
     page = text(client.get(f"/family/tracks/{track_id}/walkthrough"))
     assert f"<h1>{title}</h1>" in page and "Instagram" not in page
     start = client.submit(f"/family/tracks/{track_id}/walkthrough")
@@ -351,18 +357,19 @@ def move_to(permit, clock, moment):
     permit["tablet"].submit(f"/who/child/{permit['child']}", data={"pin": PIN})
 
 
+SIGN = "Your guardians can look at your"  # the sign on every page of a watched child
 MONDAY_EVENING = datetime(2026, 3, 9, 19, 0, tzinfo=UTC)  # the first check-in was due at 18:00
 
 
 def test_schedule_needs_both_agreements_and_arrangement_shows_to_child(app, clock, permit):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
-    assert "Watched over together" not in text(tablet.get("/me/"))
+    assert SIGN not in text(tablet.get("/me/"))
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "show_on_request"})
-    assert "Watched over together" not in text(tablet.get("/me/"))  # until the child agrees
+    assert SIGN not in text(tablet.get("/me/"))  # until the child agrees
     assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
     for page in ("/me/", "/me/lessons/", f"/me/tracks/{track}"):
         sign = text(tablet.get(page))
-        assert "Watched over together" in sign
+        assert SIGN in sign
         assert "you open the account to show your guardians" in sign
     with app.app_context():  # a 12-year-old now (the permit itself is refused under 13)
         db.session.get_one(Child, permit["child"]).birth_year = 2013
@@ -595,7 +602,7 @@ def test_licence_ends_monitoring_and_schedule_and_step_back_needs_a_new_one(app,
         data={"from_stage": "permit", "override_reason": "Ready early."},
     )
     assert response.status_code == 302
-    assert "Watched over together" not in text(tablet.get("/me/"))
+    assert SIGN not in text(tablet.get("/me/"))
     with app.app_context():  # the arrangement stays as the record of what the licence ended
         assert db.session.get(Track, track).monitoring == "follow"
         versions = db.session.scalars(sa.select(CheckInSchedule)).all()
@@ -762,3 +769,100 @@ def test_schedule_time_must_be_exactly_hours_and_minutes(app, permit):
     assert propose(permit, at_time="07:45").status_code == 302
     with app.app_context():
         assert db.session.scalars(sa.select(CheckInSchedule.at_time)).all() == ["07:45"]
+
+
+# --- the walkthrough belongs to the permit ---------------------------------------------------
+
+
+def finish_walkthrough(app, guardian, track):
+    """Go through every step of a new run, as the guardian and child would together."""
+    start = guardian.submit(f"/family/tracks/{track}/walkthrough")
+    assert start.status_code == 302, text(start)
+    with app.app_context():
+        run_id = db.session.scalars(sa.select(sa.func.max(WalkthroughRun.id))).one()
+    for step in range(len(for_platform("instagram").steps)):
+        guardian.submit(
+            f"/family/tracks/{track}/walkthrough/{run_id}/{step}", data={"outcome": "done"}
+        )
+    return run_id
+
+
+def walkthroughs_counted(app, track):
+    with app.app_context():
+        row = db.session.get_one(Track, track)
+        return facts.snapshots(db.session, [row])[track].facts.walkthroughs_finished
+
+
+def test_the_walkthrough_waits_for_the_permit(app, auth, client, clock):
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN, birth_year=2012)
+    added = client.submit(f"/family/children/{child_id}/tracks/new", data={"platform": "instagram"})
+    track = int(added.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/family/tracks/{track}/walkthrough")
+    assert page.status_code == 409
+    assert (
+        "The privacy walkthrough opens once Mo's Instagram is in the learner's permit: "
+        "the account is made together first." in text(page).replace("&#39;", "'")
+    )
+    before = snapshot(app)
+    assert client.submit(f"/family/tracks/{track}/walkthrough").status_code == 409
+    with app.app_context():  # a run kept from before (an earlier permit) cannot be answered now
+        db.session.add(
+            WalkthroughRun(
+                family_id=db.session.get_one(Track, track).family_id,
+                track_id=track,
+                walkthrough=for_platform("instagram").key,
+            )
+        )
+        db.session.commit()
+        run_id = db.session.scalars(sa.select(WalkthroughRun.id)).one()
+    before = snapshot(app)
+    step = f"/family/tracks/{track}/walkthrough/{run_id}/0"
+    assert client.get(step).status_code == 409
+    assert client.submit(step, data={"outcome": "done"}).status_code == 409
+    assert snapshot(app) == before
+
+
+def test_only_a_walkthrough_of_this_permit_counts(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    assert walkthroughs_counted(app, track) == 0
+    finish_walkthrough(app, guardian, track)
+    assert walkthroughs_counted(app, track) == 1
+    assert "Finished 1 time," in text(guardian.get(f"/family/tracks/{track}"))
+    assert "not finished yet" not in text(tablet.get(f"/me/tracks/{track}"))
+    # Back to instruction and forward again: the new permit needs its own walkthrough.
+    move_to(permit, clock, clock.current + timedelta(days=1))
+    back = guardian.submit(
+        f"/family/tracks/{track}/step-back",
+        data={"from_stage": "permit", "reason": "Not yet.", "reauth_password": PASSWORD},
+    )
+    assert back.status_code == 302, text(back)
+    move_to(permit, clock, clock.current + timedelta(days=1))
+    guardian.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready"},
+    )
+    with app.app_context():
+        assert db.session.get_one(Track, track).stage == "permit"
+    assert walkthroughs_counted(app, track) == 0
+    assert "not finished yet" in text(tablet.get(f"/me/tracks/{track}"))
+    assert "Not finished yet." in text(guardian.get(f"/family/tracks/{track}"))
+    finish_walkthrough(app, guardian, track)
+    assert walkthroughs_counted(app, track) == 1
+
+
+def test_a_learning_moment_goes_on_the_agenda_once_a_schedule_is_agreed(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    new = f"/family/tracks/{track}/moments/new"
+    moment = {"kind": "too_long", "what_happened": "Scrolled until midnight.", "lesson": ""}
+    later = "It goes on the agenda once a check-in schedule is agreed."
+    assert "it goes on the agenda once a check-in schedule is agreed" in text(guardian.get(new))
+    logged = guardian.submit(new, data=moment, follow_redirects=True)
+    assert later in text(logged) and "next check-in" not in text(logged)
+    assert later in text(tablet.get(f"/me/tracks/{track}"))
+    agree_schedule(permit)
+    assert "at the next check-in" in text(guardian.get(new))
+    logged = guardian.submit(new, data=moment, follow_redirects=True)
+    assert "It will be on the next check-in's agenda." in text(logged).replace("&#39;", "'")
+    page = text(tablet.get(f"/me/tracks/{track}"))
+    assert "On the agenda for the next check-in." in page and later not in page

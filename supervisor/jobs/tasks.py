@@ -17,6 +17,7 @@ from huey import crontab
 from supervisor import clock
 from supervisor.accounts import signup_throttle
 from supervisor.extensions import db
+from supervisor.family import looked
 from supervisor.jobs import queue
 from supervisor.jobs import reminders as jobs_reminders
 from supervisor.mail import delivery
@@ -29,14 +30,15 @@ def send_mail() -> int:
 
 
 def daily() -> dict[str, int]:
-    """Once a day: end supervision at 18, forget expired sign-up counts (nothing, when
-    another worker had today's turn)."""
+    """Once a day: end supervision at 18, forget expired sign-up counts and guardians' looks
+    older than 90 days (nothing, when another worker had today's turn)."""
     with db.session.begin():
         if not queue.once("daily", clock.now().date().isoformat()):
             return {}
         return {
             "majority": tracks.end_supervision_at_majority(),
             "forgotten": signup_throttle.forget_expired(),
+            "looks_forgotten": looked.prune(clock.now().date()),
         }
 
 

@@ -42,10 +42,10 @@ LABELS = {
 }
 ON_PAGE = {
     Topic.SIGN_OFF_REQUEST: "The family page still shows each child's request for sign-off.",
-    Topic.SECOND_SIGNATURE: "The family page still says so under What's new.",
+    Topic.SECOND_SIGNATURE: "It still shows under What's new on the family page.",
     Topic.CHECKIN_TOMORROW: "The family page still shows each track's next check-in.",
     Topic.CHECKIN_OVERDUE: "The family page still shows a check-in that is overdue.",
-    Topic.REFLECTION: "The family page still says so under What's new.",
-    Topic.SECURITY: "The family page says so under What's new too.",
+    Topic.REFLECTION: "It still shows under What's new on the family page.",
+    Topic.SECURITY: "It shows under What's new on the family page too.",
 }
 OPTIONAL = tuple(topic for topic in Topic if topic.optional)

@@ -27,6 +27,9 @@ class PermitView:
     schedule: reads.ScheduleState
     checkins: list[reads.CheckInRecord]
     moments: list[LearningMoment]
+    # Runs finished before this counted for another period (before the account, or a permit
+    # the track stepped back from): at the permit, "finished" means finished in this one.
+    since: datetime | None = None
     hovering: tuple[str, ...] = HOVERING
 
     @property
@@ -44,7 +47,11 @@ class PermitView:
 
     @property
     def finished_runs(self) -> list[WalkthroughRun]:
-        return [run for run in self.runs if run.finished_at is not None]
+        return [
+            run
+            for run in self.runs
+            if run.finished_at is not None and (self.since is None or run.finished_at >= self.since)
+        ]
 
 
 def permit_view(track: Track) -> PermitView | None:
@@ -62,6 +69,7 @@ def permit_view(track: Track) -> PermitView | None:
         schedule=reads.schedule_state(track, zone),
         checkins=reads.checkins(track, zone),
         moments=reads.moments(track),
+        since=track.stage_entered_at if at_permit else None,
     )
 
 

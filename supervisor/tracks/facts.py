@@ -1,9 +1,9 @@
 """What requirement evaluators read, loaded for many tracks at once.
 
 ``snapshots`` gives every track a ``TrackSnapshot`` whose ``TrackFacts`` hold what its stage's
-requirements read: the child's lessons, the checklist, the finished walkthroughs (a select or
-two each, for all the tracks together) and the check-ins, from the schedules a page has
-usually worked out already. A read runs only when some track's stage needs it (a page of
+requirements read: the child's lessons, the checklist, the walkthroughs finished in the current
+stage (a select or two each, for all the tracks together) and the check-ins, from the schedules
+a page has usually worked out already. A read runs only when some track's stage needs it (a page of
 licences reads nothing), so a page costs the same few statements whatever its number of tracks.
 
 Selects are by family, not by track or child: the statement is then the same for every
@@ -71,9 +71,15 @@ _OWN_ITEMS = (
     .where(FamilyChecklistItem.family_id.in_(_FAMILIES), FamilyChecklistItem.removed_at.is_(None))
     .order_by(FamilyChecklistItem.id)
 )
+# Only runs finished since the track entered its stage count: a run from before the account
+# existed, or from an earlier permit period the track stepped back from, was not this one.
 _FINISHED_RUNS = (
     sa.select(WalkthroughRun.track_id, sa.func.count())
-    .where(WalkthroughRun.family_id.in_(_FAMILIES), WalkthroughRun.finished_at.is_not(None))
+    .join(Track, Track.id == WalkthroughRun.track_id)
+    .where(
+        WalkthroughRun.family_id.in_(_FAMILIES),
+        WalkthroughRun.finished_at >= Track.stage_entered_at,
+    )
     .group_by(WalkthroughRun.track_id)
 )
 
@@ -158,7 +164,7 @@ def _checklists(session: orm.Session, tracks: Sequence[Track]) -> dict[int, Chec
 
 
 def _walkthroughs(session: orm.Session, tracks: Sequence[Track]) -> dict[int, int]:
-    """Per track, how many privacy walkthroughs it finished."""
+    """Per track, how many privacy walkthroughs it finished in its current stage."""
     if not tracks:
         return {}
     finished = {

@@ -39,6 +39,7 @@ from supervisor.tablet import pins
 from supervisor.tracks import operations
 from supervisor.tracks import reads as track_reads
 from supervisor.web import authority, stepup
+from supervisor.web import who_looked as looked
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.errors import render_error
 from supervisor.web.forms.auth import normalise_email
@@ -305,6 +306,14 @@ def edit_child(child_id: int) -> str | Response:
     return render_template(
         "family/child_form.html", form=form, child=child, colours=COLOURS, months=MONTHS
     )
+
+
+@bp.get("/children/<int:child_id>/looked")
+def who_looked(child_id: int) -> str:
+    """Who looked at the child's pages in the last 90 days: the list the child reads."""
+    child = family_row_or_404(Child, child_id)
+    lines = looked.kept(child.id, f"{child.display_name}'s")
+    return render_template("family/who_looked.html", child=child, looked=lines)
 
 
 @bp.route("/children/<int:child_id>/birth-date", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from supervisor.content.helplines import HELPLINES, KINDS
-from supervisor.content.places import COUNTRIES
+from supervisor.tracks.age_gate import in_country
 from supervisor.web.access import current_guardian, require_guardian
 
 bp = Blueprint("family_help", __name__, url_prefix="/family/help")
@@ -21,6 +21,6 @@ def index() -> str:
     return render_template(
         "family/help.html",
         groups={kind: [s for s in services if s.kind == kind] for kind in KINDS},
-        country=COUNTRIES.get(country, country),
+        country=in_country(country),
         fallback=HELPLINES.fallback,
     )

@@ -53,9 +53,11 @@ def rhythm_text(version: CheckInSchedule) -> str:
 
 
 @bp.route("/walkthrough", methods=["GET", "POST"])
-def walkthrough(track_id: int) -> str | Response:
+def walkthrough(track_id: int) -> str | Response | tuple[str, int]:
     """The platform's privacy walkthrough: earlier runs, and start or carry on."""
     track = family_row_or_404(Track, track_id)
+    if (closed := _walkthrough_closed(track)) is not None:
+        return closed
     guide = for_platform(track.platform)
     runs = reads.runs(track)
     open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
@@ -88,6 +90,8 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
     guide = for_platform(track.platform)
     if run is None or run.track_id != track.id or not 0 <= step < len(guide.steps):
         abort(404)
+    if (closed := _walkthrough_closed(track)) is not None:
+        return closed
     saved = next((a for a in run.answers if a.step == step), None)
     form = StepForm(obj=saved)
     if form.validate_on_submit():
@@ -468,13 +472,38 @@ def add_moment(track_id: int) -> str | Response:
     form.lesson.choices = choices(
         [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
     )
+    scheduled = bool(reads.schedule_state(track, family_zone()).in_force)
     if form.validate_on_submit():
         operations.add_moment(
             track, form.kind.data, required(form.what_happened.data), form.lesson.data or None
         )
-        flash("The learning moment is logged. It will be on the next check-in's agenda.", "success")
+        agenda = (
+            "It will be on the next check-in's agenda."
+            if scheduled
+            else "It goes on the agenda once a check-in schedule is agreed."
+        )
+        flash(f"The learning moment is logged. {agenda}", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
-    return _page("permit/moment.html", track, form=form)
+    return _page("permit/moment.html", track, form=form, scheduled=scheduled)
+
+
+def _walkthrough_closed(track: Track) -> tuple[str, int] | None:
+    """The walkthrough sets up the account, so it belongs to the learner's permit alone: the
+    account is made together when the permit starts, and with the licence it has ended."""
+    if track.stage is StageKey.PERMIT:
+        return None
+    whose = f"{track.child.display_name}'s {track_name(track)}"
+    if track.stage is StageKey.INSTRUCTION:
+        return render_error(
+            409,
+            f"The privacy walkthrough opens once {whose} is in the learner's permit: "
+            "the account is made together first.",
+        )
+    return render_error(
+        409,
+        f"The privacy walkthrough belongs to the learner's permit; {whose} is at "
+        f"{track.stage.label} now.",
+    )
 
 
 def _not_at_permit(track: Track) -> tuple[str, int] | None:

@@ -19,6 +19,7 @@ from supervisor.permit.summary import permit_view
 from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, operations
 from supervisor.tracks import reads as track_reads
+from supervisor.web import who_looked
 from supervisor.web.access import current_child, require_child
 from supervisor.web.agreement import agreement_page
 from supervisor.web.errors import refusal_page
@@ -74,7 +75,14 @@ def home() -> str:
         looking={t.id: agreed.looking(t) for t in tracks},
         connections=CONNECTIONS,
         name=operations.track_name,
+        looked=who_looked.this_week(child.id),
     )
+
+
+@bp.get("/looked")
+def looked() -> str:
+    """Every look of a guardian at the child's pages still kept: the last 90 days."""
+    return render_template("child/looked.html", looked=who_looked.kept(current_child().id))
 
 
 @bp.get("/tracks/<int:track_id>")
@@ -215,7 +223,7 @@ def monitoring_sign() -> dict[str, object]:
     )
     return {
         "monitored": [
-            (operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child)
+            (t.id, operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child)
             for t in watched
             if t.monitoring is not None  # the query's already; said again for the type checker
         ]

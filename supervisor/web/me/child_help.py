@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from supervisor.content.helplines import HELPLINES
-from supervisor.content.places import COUNTRIES
+from supervisor.tracks.age_gate import in_country
 from supervisor.web.access import current_child, require_child
 
 bp = Blueprint("child_help", __name__, url_prefix="/me/help")
@@ -21,6 +21,6 @@ def index() -> str:
     return render_template(
         "child/help.html",
         services=services,
-        country=COUNTRIES.get(country, country),
+        country=in_country(country),
         fallback=HELPLINES.fallback,
     )

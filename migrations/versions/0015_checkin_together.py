@@ -1,8 +1,8 @@
 """Check-ins held together: the child's PIN confirmation on a check-in's record, and the
 child's own notes beside a check-in (never erased: a changed note replaces the one before).
 
-Revision ID: 0014_checkin_together
-Revises: 0013_mail
+Revision ID: 0015_checkin_together
+Revises: 0014_views
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_checkin_together"
-down_revision = "0013_mail"
+revision = "0015_checkin_together"
+down_revision = "0014_views"
 branch_labels = None
 depends_on = None
 

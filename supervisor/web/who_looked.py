@@ -1,0 +1,165 @@
+"""Which guardian pages are a look at a child's records, declared once (who looked).
+
+Every guardian GET whose URL names a child or a track is either in ``VIEWS`` (what the child
+is told was looked at) or in ``EXEMPT`` with the reason; a test walks the URL map and fails on
+one in neither. A look is noted while the view's rows are loaded, before the request's COMMIT,
+and counted after it in a short transaction of its own (``looked.record``): a GET writes
+nothing in its own transaction, and a look that cannot be counted is logged, never a failed
+page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from supervisor import clock
+from supervisor.extensions import db
+from supervisor.family import looked
+from supervisor.local_time import family_zone, when
+from supervisor.models import Child, Guardian, Track
+from supervisor.tracks.operations import track_name
+
+
+@dataclass(frozen=True)
+class Page:
+    """A kind of page of a child's: ``words`` say what was looked at, with ``{whose}`` the
+    child's ("your", "Mo's") and ``{track}`` the track's name."""
+
+    kind: str
+    words: str
+    verb: str = "looked at"
+    method: str = "GET"
+
+
+TRACK = Page("track", "{whose} {track} track and its history")
+CHECKINS = Page("checkins", "{whose} {track} check-ins")
+VIEWS: dict[str, Page] = {
+    "tracks.show": TRACK,
+    "family_lessons.child_lessons": Page("lessons", "{whose} lessons and quiz scores"),
+    "permit.agreement": Page("agreement", "{whose} {track} agreement"),
+    "permit.walkthrough": Page("walkthrough", "{whose} {track} privacy walkthroughs"),
+    "permit.monitoring": Page("arrangement", "how guardians look in on {whose} {track}"),
+    "permit.checkin_schedule": Page("schedule", "{whose} {track} check-in schedule"),
+    "permit.record_checkin": CHECKINS,
+    "permit.correct_checkin": CHECKINS,
+    "permit.checkin_together": CHECKINS,
+    "permit.withdraw_moment": Page("moments", "{whose} {track} learning moments"),
+    "family.export_data": Page(
+        "export", "everything the family has stored ({whose} records too)", "downloaded", "POST"
+    ),
+}
+KINDS = {page.kind: page for page in VIEWS.values()}
+
+EXEMPT: dict[str, str] = {
+    "tracks.add": "a form to start a track: only the child's name is on it",
+    "family.edit_child": "the profile form the guardians filled in themselves",
+    "family.birth_date": "the profile form the guardians filled in themselves",
+    "family.set_pin": "a form for a new PIN: the PIN itself is never shown",
+    "family.delete_child": "the form that deletes the profile, asking the password first",
+    "permit.walkthrough_step": "a step of the platform's own guide, the same for every child",
+    "permit.add_moment": "a blank form for a new learning moment",
+    "family.who_looked": "the list of who looked itself, the same the child reads",
+}
+
+WEEK = 7
+
+
+def _note(response: Response) -> Response:
+    """Before the COMMIT: a guardian's successful look at a page in ``VIEWS``, noted in ``g``
+    while the view's rows are still loaded (no query for a track or child page)."""
+    page = VIEWS.get(request.endpoint or "")
+    if page is None or request.method != page.method or response.status_code != 200:
+        return response
+    if not (current_user.is_authenticated and current_user.is_guardian):
+        return response
+    try:
+        g.looks = list(_looks(page, current_user))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.warning("A guardian's look could not be noted", exc_info=True)
+    return response
+
+
+def _looks(page: Page, guardian: Guardian) -> Iterator[looked.Look]:
+    args = request.view_args or {}
+    day = clock.now().astimezone(family_zone()).date()
+    subjects: list[tuple[int, int]]
+    if "track_id" in args:
+        track = db.session.get(Track, args["track_id"])
+        subjects = [(track.child_id, track.id)] if track is not None else []
+    elif "child_id" in args:
+        subjects = [(args["child_id"], looked.NO_TRACK)]
+    else:  # the whole family's: the data export
+        children = db.session.scalars(
+            sa.select(Child.id).where(Child.family_id == guardian.family_id)
+        )
+        subjects = [(child_id, looked.NO_TRACK) for child_id in children]
+    for child_id, track_id in subjects:
+        yield looked.Look(guardian.family_id, guardian.id, child_id, page.kind, track_id, day)
+
+
+def _count(response: Response) -> Response:
+    """After the COMMIT: count the noted looks in a transaction of their own."""
+    looks: list[looked.Look] = g.pop("looks", [])
+    if not looks or response.status_code != 200:
+        return response
+    try:
+        with db.engine.begin() as connection:
+            for look in looks:
+                looked.record(connection, look, clock.now())
+    except Exception:  # the page is served whatever happens to the count
+        current_app.logger.warning("A guardian's look was not counted", exc_info=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register before ``db.end_requests``: the count then runs after the COMMIT."""
+    app.after_request(_count)
+
+
+def note_views(app: Flask) -> None:
+    """Register after ``db.end_requests``: the note then runs before the COMMIT."""
+    app.after_request(_note)
+
+
+def sentence(seen: looked.Seen, whose: str, day: str) -> str:
+    """``Sam looked at your Instagram track and its history on Tuesday.``"""
+    page = KINDS.get(seen.page)
+    words = page.words if page else "{whose} pages"
+    what = words.format(whose=whose, track=track_name(seen.track) if seen.track else "")
+    times = f" {seen.times} times" if seen.times > 1 else ""
+    return f"{seen.guardian} {page.verb if page else 'looked at'} {what}{times} {day}."
+
+
+def in_week(day: date, today: date) -> str:
+    """A day of the last seven as a child says it: today, yesterday, on Tuesday."""
+    if day == today:
+        return "today"
+    if day == today - timedelta(days=1):
+        return "yesterday"
+    return f"on {day.strftime('%A')}"
+
+
+def this_week(child_id: int, whose: str = "your") -> list[str]:
+    """Who looked at the child's pages in the last seven days, one query."""
+    today = _today()
+    return [
+        sentence(seen, whose, in_week(seen.day, today))
+        for seen in looked.since(child_id, today - timedelta(days=WEEK - 1))
+    ]
+
+
+def kept(child_id: int, whose: str = "your") -> list[str]:
+    """Every look still kept (the last 90 days), one query."""
+    first = _today() - timedelta(days=looked.KEPT_DAYS)
+    return [sentence(s, whose, f"on {when(s.day)}") for s in looked.since(child_id, first)]
+
+
+def _today() -> date:
+    return clock.now().astimezone(family_zone()).date()
