@@ -132,7 +132,7 @@ def test_every_look_is_counted_and_told_to_the_child_and_the_guardians(
     for guardian in (world.client, as_actor(app, saved_world, CO_GUARDIAN)):
         theirs = page(guardian, f"/family/children/{mo}/looked")
         assert "Ada looked at Mo's Instagram track and its history on 2 Mar 2026." in theirs
-        assert "Ada looked at Mo's Instagram check-ins 2 times on 2 Mar 2026." in theirs
+        assert "Ada looked at Mo's Instagram check-ins 3 times on 2 Mar 2026." in theirs
     # Zoe's pages were only in the export.
     sibling = page(as_actor(app, saved_world, SIBLING), "/me/")
     assert "Ada downloaded everything the family has stored (your records too) today." in sibling
