@@ -7,7 +7,7 @@ child's own notes afterwards, and who may do what."""
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -66,10 +66,12 @@ def together(client, permit, **fields):
     return client.submit(f"/family/tracks/{permit['track']}/checkins/together", data=data)
 
 
-def the_checkin(app, due="2026-03-09"):
+def the_checkin(app, due: str = "2026-03-09"):
     with app.app_context():
         return db.session.scalars(
-            sa.select(CheckIn).where(CheckIn.due_on == due, CheckIn.replaced_at.is_(None))
+            sa.select(CheckIn).where(
+                CheckIn.due_on == date.fromisoformat(due), CheckIn.replaced_at.is_(None)
+            )
         ).one_or_none()
 
 
