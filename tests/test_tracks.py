@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from dataclasses import dataclass
@@ -96,9 +97,14 @@ def test_adding_a_track_warns_about_minimum_age(app):
     page = text(response)
     assert "TikTok" in page and "Instruction" in page
     assert "minimum age for TikTok in the United Kingdom is 13" in " ".join(page.split())
-    guardian.client.submit(
-        "/family/settings", data={"country": "AU", "timezone": "Australia/Sydney"}
+    guardian.client.submit(f"/family/children/{young}/tracks/new", data={"platform": "roblox"})
+    moved = guardian.client.submit(
+        "/family/settings",
+        data={"country": "AU", "timezone": "Australia/Sydney"},
+        follow_redirects=True,
     )
+    told = html.unescape(text(moved))
+    assert "Minimum ages in the new country: Kit's TikTok 16 (was 13)." in told  # Roblox: none
     older = add_child(guardian.client, "Lee", None, birth_year=2012)
     response = guardian.client.submit(
         f"/family/children/{older}/tracks/new",

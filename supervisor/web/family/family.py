@@ -15,10 +15,12 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock, links
 from supervisor.content.places import COUNTRIES
+from supervisor.content.platforms import PLATFORMS
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
@@ -133,6 +135,30 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     )
 
 
+def _minimum_ages_moved(family_id: int, old: str, new: str) -> str:
+    """The family's tracks before the licence whose minimum age the move changes, in words."""
+    tracks = db.session.scalars(
+        sa.select(Track)
+        .where(
+            Track.family_id == family_id,
+            Track.removed_at.is_(None),
+            Track.stage != StageKey.LICENCE,
+        )
+        .options(selectinload(Track.child))
+        .order_by(Track.id)
+    ).all()
+    moved = []
+    for track in tracks:
+        platform = PLATFORMS[track.platform]
+        before, after = platform.minimum_age(old), platform.minimum_age(new)
+        if before != after:
+            moved.append(
+                f"{track.child.display_name}'s {operations.track_name(track)} "
+                f"{after or 'none'} (was {before or 'none'})"
+            )
+    return "; ".join(moved)
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Country (minimum ages), time zone, and whether an advance needs two guardians.
@@ -153,6 +179,10 @@ def settings() -> str | Response:
         if outcome.applied:
             told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
             flash("The family's settings are saved.", "success")
+            if "country" in outcome.applied and (
+                moved := _minimum_ages_moved(family.id, before["country"], family.country)
+            ):
+                flash(f"Minimum ages in the new country: {moved}.", "info")
         if outcome.held is not None:
             told.append(rules.waiting(guardian, outcome.held))
             flash(
