@@ -866,3 +866,14 @@ def test_a_learning_moment_goes_on_the_agenda_once_a_schedule_is_agreed(app, clo
     assert "It will be on the next check-in's agenda." in text(logged).replace("&#39;", "'")
     page = text(tablet.get(f"/me/tracks/{track}"))
     assert "On the agenda for the next check-in." in page and later not in page
+
+
+def test_the_schedule_page_says_a_new_schedule_once_one_is_in_force(app, clock, permit):
+    guardian, track = permit["guardian"], permit["track"]
+    first = words(text(guardian.get(f"/family/tracks/{track}/schedule")))
+    assert "The schedule starts once Mo taps “I agree” on their profile." in first
+    assert "In force now" not in first
+    agree_schedule(permit)
+    again = words(text(guardian.get(f"/family/tracks/{track}/schedule")))
+    assert "In force now: " in again and "The schedule starts" not in again
+    assert "A new schedule starts once Mo taps “I agree” on their profile." in again
