@@ -91,7 +91,7 @@ def test_the_agenda_shows_moments_the_prompt_changes_and_requests(app, clock, pe
     assert "Prompt of the week" in page
     # The first check-in: how things were agreed so far.
     assert "How things were agreed so far" in page
-    assert "A guardian proposed a check-in schedule:" in page
+    assert "Ada proposed a check-in schedule: Every week, Mondays at 18:00." in page
     assert "Mo agreed to the schedule:" in page
     assert "No open requests." in page
     assert 'name="pin"' in page and "Mo confirms with their PIN" in page
@@ -213,7 +213,7 @@ def test_changes_since_the_last_checkin_and_open_requests(app, clock, permit):
         "Snapchat:</strong> Mo asked for sign-off 16 Mar 2026: “I know who sees my snaps.”" in page
     )
     assert "What changed since the last check-in" in page
-    assert "A guardian chose how to look in:" in page
+    assert "Ada chose how to look in: Mo's guardians follow or friend the account." in page
     assert "proposed a check-in schedule" not in page  # that was before the last check-in
     assert "None to talk through." in page  # the moment was talked through
 

@@ -412,3 +412,24 @@ def test_a_date_recorded_twice_before_the_checks_keeps_both_records(alembic_runn
 def json_list(value):
     """A JSON column read with plain SQL: text on SQLite, a list on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_both_home_pages_tell_a_checkin_due_or_overdue_before_the_next(app, clock, permit):
+    guardian, tablet = permit["guardian"], permit["tablet"]
+    agree_schedule(permit)
+    move_to(permit, clock, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # Monday's 18:00 passed
+    for page in (page_of(tablet, "/me/"), page_of(guardian, "/family/")):
+        due = page.index("Check-in due today at 18:00, not recorded yet")
+        assert due < page.index("Next check-in: 16 Mar 2026, 18:00")
+        assert "overdue since" not in page
+    move_to(permit, clock, datetime(2026, 3, 10, 9, 0, tzinfo=UTC))  # the next morning
+    for page in (page_of(tablet, "/me/"), page_of(guardian, "/family/")):
+        assert "Check-in due on 9 March at 18:00, not recorded yet" in page
+    move_to(permit, clock, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))  # a day later: late
+    for page in (page_of(tablet, "/me/"), page_of(guardian, "/family/")):
+        overdue = page.index("Check-in overdue since 9 March")
+        assert overdue < page.index("Next check-in: 16 Mar 2026, 18:00")
+        assert "not recorded yet" not in page
+    assert record(permit, "2026-03-09").status_code == 302
+    for page in (page_of(tablet, "/me/"), page_of(guardian, "/family/")):
+        assert "overdue since" not in page and "not recorded yet" not in page

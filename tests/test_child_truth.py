@@ -261,13 +261,13 @@ def test_agreements_in_force_on_the_home_page_and_the_whole_agreement(app, famil
         )
         assert "Phones stay downstairs at night (Instruction; ticked by Ada" in sheet
         assert "The guardian knows the password and may log in to look." in sheet
-        assert "Chosen by a guardian 2 Mar 2026, 09:02; agreed by Mia 2 Mar 2026, 09:05." in sheet
+        assert "Chosen by Ada 2 Mar 2026, 09:02; agreed by Mia 2 Mar 2026, 09:05." in sheet
         assert "From 9 March 2026: Every week, Mondays at 18:00, about 20 minutes" in sheet
         assert (
             "From 1 May 2026: Every two weeks, Mondays at 18:00" in sheet
             and "(a step of the fade plan)" in sheet
         )
-        assert "Agreed by a guardian 2 Mar 2026, 09:02 and by Mia 2 Mar 2026, 09:05." in sheet
+        assert "Agreed by Ada 2 Mar 2026, 09:02 and by Mia 2 Mar 2026, 09:05." in sheet
         assert f"We went through “{guide.title}” together" in sheet
         assert f"{guide.steps[0].setting}: Done" in sheet
         assert (

@@ -31,6 +31,7 @@ from tests.conftest import (
     text,
     weekly_schedule,
 )
+from tests.test_corrections import join
 
 PIN = "4826"
 FADE_PLAN = {
@@ -650,7 +651,7 @@ def test_printable_agreement_records_who_agreed_when(app, clock, permit):
     sheet = " ".join(text(guardian.get(f"/family/tracks/{track}/agreement")).split())
     assert "Our family agreement: Mo on Instagram" in sheet
     assert "The guardian knows the password and may log in to look" in sheet
-    assert "Chosen by a guardian 2 Mar 2026, 09:00; agreed by Mo 2 Mar 2026, 09:03" in sheet
+    assert "Chosen by Ada 2 Mar 2026, 09:00; agreed by Mo 2 Mar 2026, 09:03" in sheet
     assert "Mondays at 18:00" in sheet and "Password handover" in sheet
     assert "We will never post, comment or like on your account." in sheet
     child_sheet = " ".join(text(tablet.get(f"/me/tracks/{track}/agreement")).split())
@@ -866,3 +867,33 @@ def test_a_learning_moment_goes_on_the_agenda_once_a_schedule_is_agreed(app, clo
     assert "It will be on the next check-in's agenda." in text(logged).replace("&#39;", "'")
     page = text(tablet.get(f"/me/tracks/{track}"))
     assert "On the agenda for the next check-in." in page and later not in page
+
+
+def test_the_schedule_page_says_a_new_schedule_once_one_is_in_force(app, clock, permit):
+    guardian, track = permit["guardian"], permit["track"]
+    first = words(text(guardian.get(f"/family/tracks/{track}/schedule")))
+    assert "The schedule starts once Mo taps “I agree” on their profile." in first
+    assert "In force now" not in first
+    agree_schedule(permit)
+    again = words(text(guardian.get(f"/family/tracks/{track}/schedule")))
+    assert "In force now: " in again and "The schedule starts" not in again
+    assert "A new schedule starts once Mo taps “I agree” on their profile." in again
+
+
+def test_a_choice_names_the_guardian_only_when_there_was_one(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
+    for page in (
+        words(text(guardian.get(f"/family/tracks/{track}"))),
+        words(text(tablet.get(f"/me/tracks/{track}"))),
+    ):
+        assert "Chosen by Ada 2 Mar 2026, 09:00." in page
+    clock.advance(minutes=5)
+    join(app, guardian, "Grace", "grace@example.org")
+    clock.advance(minutes=5)
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "password_known"})
+    for page in (
+        words(text(guardian.get(f"/family/tracks/{track}"))),
+        words(text(guardian.get(f"/family/tracks/{track}/agreement"))),
+    ):
+        assert "Chosen by a guardian 2 Mar 2026, 09:10" in page and "Chosen by Ada" not in page

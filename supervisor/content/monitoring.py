@@ -15,6 +15,7 @@ class Arrangement:
     explanation: str
     for_child: str  # the same, said to the child
     explanation_for_child: str
+    named: str  # the same with the child's name, for a page both read: "{child} opens ..."
     caveat: str | None = None
 
 
@@ -29,6 +30,7 @@ ARRANGEMENTS = {
             "Your guardians know your password and may log in to look",
             "You tell your guardians the password. They may log in to look at the account, and "
             "they tell you when they have. This app never asks for or keeps that password.",
+            "{child}'s guardians know the password and may log in to look",
         ),
         Arrangement(
             "show_on_request",
@@ -38,6 +40,7 @@ ARRANGEMENTS = {
             "You open the account to show your guardians when they ask",
             "The password stays with you. When your guardians ask, you open the account and "
             "you look through it together.",
+            "{child} opens the account to show their guardians when they ask",
         ),
         Arrangement(
             "follow",
@@ -47,6 +50,7 @@ ARRANGEMENTS = {
             "Your guardians follow or friend your account",
             "Your guardians follow your account from their own and see what you share with "
             "friends.",
+            "{child}'s guardians follow or friend the account",
             caveat="The weakest of the three for a new user: privacy settings can filter what "
             "a follower sees, so the guardian may miss exactly what matters.",
         ),

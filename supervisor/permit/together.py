@@ -16,6 +16,7 @@ from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track
 from supervisor.permit import reads
+from supervisor.permit.who import guardian_then
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
         found.append(
             Change(
                 day(track.monitoring_agreed_at),
-                f"A guardian chose how to look in: {arrangement.title}.",
+                f"{guardian_then(track.family_id, track.monitoring_agreed_at) or 'A guardian'}"
+                f" chose how to look in: {arrangement.named.format(child=child)}.",
             )
         )
     if arrangement and track.monitoring_child_agreed_at and after(track.monitoring_child_agreed_at):
@@ -106,7 +108,8 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
                 found.append(
                     Change(
                         day(version.created_at),
-                        f"A guardian proposed a check-in schedule: {terms}.",
+                        f"{guardian_then(track.family_id, version.created_at) or 'A guardian'}"
+                        f" proposed a check-in schedule: {terms}.",
                     )
                 )
             if version.child_agreed_at and after(version.child_agreed_at):

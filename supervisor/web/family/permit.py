@@ -16,7 +16,7 @@ from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
-from supervisor.permit import operations, reads, together
+from supervisor.permit import operations, reads, together, who
 from supervisor.stages import schedule
 from supervisor.stages.ages import age_now
 from supervisor.stages.base import StageKey
@@ -44,6 +44,9 @@ bp.before_request(require_guardian)
 
 
 bp.add_app_template_global(reads.schedule_terms, "schedule_terms")
+
+
+bp.add_app_template_global(who.guardian_then, "guardian_then")
 
 
 @bp.app_template_global("rhythm_text")
