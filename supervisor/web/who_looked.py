@@ -93,7 +93,8 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 def _note(response: Response) -> Response:
     """Before the COMMIT: a guardian's successful look at a page in ``VIEWS``, noted in ``g``
-    while the view's rows are still loaded (no query for a track or child page)."""
+    while the view's rows are still loaded (no query for a track or child page). A guardian's
+    save that redirects leaves the path for the next request, which always takes it away."""
     after_save = session.pop(AFTER_SAVE, None) if AFTER_SAVE in session else None
     if not (current_user.is_authenticated and current_user.is_guardian):
         return response
