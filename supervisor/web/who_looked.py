@@ -93,16 +93,13 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 def _note(response: Response) -> Response:
     """Before the COMMIT: a guardian's successful look at a page in ``VIEWS``, noted in ``g``
-    while the view's rows are still loaded (no query for a track or child page). A guardian's
-    save that redirects leaves the path for the next request, which always takes it away."""
+    while the view's rows are still loaded (no query for a track or child page). Every
+    request takes away the path the last save left (``_count`` leaves it)."""
     after_save = session.pop(AFTER_SAVE, None) if AFTER_SAVE in session else None
-    if not (current_user.is_authenticated and current_user.is_guardian):
-        return response
-    if request.method == "POST" and response.status_code in REDIRECTS:
-        session[AFTER_SAVE] = urlsplit(response.location).path
-        return response
     page = VIEWS.get(request.endpoint or "")
     if page is None or request.method != page.method or response.status_code != 200:
+        return response
+    if not (current_user.is_authenticated and current_user.is_guardian):
         return response
     if request.method == "GET" and after_save == request.path:
         return response  # the page shown right after the guardian's own save
@@ -132,7 +129,12 @@ def _looks(page: Page, guardian: Guardian) -> Iterator[looked.Look]:
 
 
 def _count(response: Response) -> Response:
-    """After the COMMIT: count the noted looks in a transaction of their own."""
+    """After the COMMIT: count the noted looks in a transaction of their own; a guardian's
+    save that stood (its redirect survived the COMMIT) leaves its page's path for the next
+    request."""
+    saved = request.method == "POST" and response.status_code in REDIRECTS
+    if saved and current_user.is_authenticated and current_user.is_guardian:
+        session[AFTER_SAVE] = urlsplit(response.location).path
     looks: list[looked.Look] = g.pop("looks", [])
     if not looks or response.status_code != 200:
         return response
