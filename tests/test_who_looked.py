@@ -21,7 +21,7 @@ from supervisor.jobs import tasks
 from supervisor.models import PageView, Track
 from supervisor.stages.base import StageKey
 from supervisor.web.who_looked import EXEMPT, VIEWS
-from tests.conftest import Auth, Client, add_child, text
+from tests.conftest import PASSWORD, Auth, Client, add_child, text
 from tests.test_access import (
     ACTORS,
     CHILD,
@@ -359,3 +359,17 @@ def test_the_page_right_after_a_guardians_own_save_is_not_a_look(app, auth, clie
     assert page(client, f"/family/children/{mo}/lessons")
     assert page(client, track_page)
     assert views(app) == [("lessons", mo, 0, 1), ("track", mo, track, 2)]
+
+
+def test_the_page_a_guardian_signs_in_to_is_a_look(app, auth, client, clock):
+    """Signing in saves nothing: the page it sends the guardian on to is a look."""
+    auth.signup()
+    mo = add_child(client, "Mo")
+    auth.logout()
+    lessons = f"/family/children/{mo}/lessons"
+    signed_in = client.submit(
+        f"/login?next={lessons}", data={"email": "ada@example.org", "password": PASSWORD}
+    )
+    assert signed_in.headers["Location"].endswith(lessons)
+    assert page(client, lessons)
+    assert views(app) == [("lessons", mo, 0, 1)]

@@ -133,6 +133,7 @@ def _count(response: Response) -> Response:
     save that stood (its redirect survived the COMMIT) leaves its page's path for the next
     request."""
     saved = request.method == "POST" and response.status_code in REDIRECTS
+    saved = saved and request.blueprint != "auth"  # signing in saves nothing of the child's
     if saved and current_user.is_authenticated and current_user.is_guardian:
         session[AFTER_SAVE] = urlsplit(response.location).path
     looks: list[looked.Look] = g.pop("looks", [])
