@@ -21,7 +21,7 @@ from supervisor.jobs import tasks
 from supervisor.models import PageView, Track
 from supervisor.stages.base import StageKey
 from supervisor.web.who_looked import EXEMPT, VIEWS
-from tests.conftest import Auth, Client, add_child, text
+from tests.conftest import PASSWORD, Auth, Client, add_child, text
 from tests.test_access import (
     ACTORS,
     CHILD,
@@ -104,7 +104,7 @@ def test_every_look_is_counted_and_told_to_the_child_and_the_guardians(
     assert views(app) == [
         ("agreement", mo, track, 1),
         ("arrangement", mo, track, 1),
-        ("checkins", mo, track, 3),  # recording, correcting, together: one page kind, one row
+        ("checkins", mo, track, 1),  # recording, correcting, together: one kind, one visit
         ("export", mo, 0, 1),
         ("export", zoe, 0, 1),  # the export holds every child's records
         ("lessons", mo, 0, 1),
@@ -115,27 +115,31 @@ def test_every_look_is_counted_and_told_to_the_child_and_the_guardians(
     ]
     home = page(as_actor(app, saved_world, CHILD), "/me/")
     for line in (
-        "Ada looked at your Instagram track and its history today.",
-        "Ada looked at your lessons and quiz scores today.",
-        "Ada looked at your Instagram agreement today.",
-        "Ada looked at your Instagram privacy walkthroughs today.",
-        "Ada looked at how guardians look in on your Instagram today.",
-        "Ada looked at your Instagram check-in schedule today.",
-        "Ada looked at your Instagram check-ins 3 times today.",
-        "Ada looked at your Instagram learning moments today.",
-        "Ada downloaded everything the family has stored (your records too) today.",
+        "Ada looked at your Instagram track and its history today at 09:00.",
+        "Ada looked at your lessons and quiz scores today at 09:00.",
+        "Ada looked at your Instagram agreement today at 09:00.",
+        "Ada looked at your Instagram privacy walkthroughs today at 09:00.",
+        "Ada looked at how guardians look in on your Instagram today at 09:00.",
+        "Ada looked at your Instagram check-in schedule today at 09:00.",
+        "Ada looked at your Instagram check-ins today at 09:00.",
+        "Ada looked at your Instagram learning moments today at 09:00.",
+        "Ada downloaded everything the family has stored (your records too) today at 09:00.",
     ):
         assert line in home
     assert NOBODY_THIS_WEEK not in home
     kept = page(as_actor(app, saved_world, CHILD), "/me/looked")
-    assert "Ada looked at your Instagram track and its history on 2 Mar 2026." in kept
+    assert "Ada looked at your Instagram track and its history on 2 Mar 2026 at 09:00." in kept
     for guardian in (world.client, as_actor(app, saved_world, CO_GUARDIAN)):
         theirs = page(guardian, f"/family/children/{mo}/looked")
-        assert "Ada looked at Mo's Instagram track and its history on 2 Mar 2026." in theirs
-        assert "Ada looked at Mo's Instagram check-ins 3 times on 2 Mar 2026." in theirs
+        assert (
+            "Ada looked at Mo's Instagram track and its history on 2 Mar 2026 at 09:00." in theirs
+        )
+        assert "Ada looked at Mo's Instagram check-ins on 2 Mar 2026 at 09:00." in theirs
+        for name in {declared.name for declared in VIEWS.values()} - {""}:
+            assert name in theirs.split("or downloads the family's data")[0], name
     # Zoe's pages were only in the export.
     sibling = page(as_actor(app, saved_world, SIBLING), "/me/")
-    assert "Ada downloaded everything the family has stored (your records too) today." in sibling
+    assert "Ada downloaded everything the family has stored (your records too) today at" in sibling
     assert "Instagram" not in sibling.split('id="looked"')[1].split("</ul>")[0]
 
 
@@ -159,13 +163,37 @@ def test_a_childs_own_looks_and_another_familys_are_not_counted_or_shown(
     assert "Ada looked at your Instagram track" in page(world.client, "/me/")
 
 
-def test_looks_on_one_day_are_one_row_with_a_count(app, clock, permit):
-    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+def after_the_fixtures_save(guardian: Client) -> None:
+    """The fixture's last save (the sign-off) sent the guardian to the track page; a page of
+    another kind in between, as a guardian moves on, makes the next track page a look."""
+    assert guardian.get("/family/").status_code == 200
+
+
+def later(guardian: Client, clock) -> None:
+    """40 minutes on, the guardian busy on the family's page in between (still signed in)."""
     for _ in range(2):
-        assert guardian.get(f"/family/tracks/{track}").status_code == 200
-    assert views(app) == [("track", permit["child"], track, 2)]
-    assert "Ada looked at your Instagram track and its history 2 times today." in page(
+        clock.advance(minutes=20)
+        assert guardian.get("/family/").status_code == 200
+
+
+def test_looks_within_half_an_hour_are_one_visit(app, clock, permit):
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    after_the_fixtures_save(guardian)
+    assert guardian.get(f"/family/tracks/{track}").status_code == 200
+    clock.advance(minutes=10)
+    assert guardian.get(f"/family/tracks/{track}").status_code == 200  # a reload: same visit
+    assert views(app) == [("track", permit["child"], track, 1)]
+    assert "Ada looked at your Instagram track and its history today at 09:10." in page(
         tablet, "/me/"
+    )
+    later(guardian, clock)
+    assert guardian.get(f"/family/tracks/{track}").status_code == 200  # back later: a visit
+    assert views(app) == [("track", permit["child"], track, 2)]
+    tablet.submit("/logout")  # the child's page was left open too long: opened again
+    tablet.submit(f"/who/child/{permit['child']}", data={"pin": PIN})
+    assert (
+        "Ada looked at your Instagram track and its history today between 09:00 and 09:50"
+        " (2 visits)." in page(tablet, "/me/")
     )
     clock.advance(days=1)
     Auth(guardian).login()
@@ -175,12 +203,16 @@ def test_looks_on_one_day_are_one_row_with_a_count(app, clock, permit):
     mo = permit["child"]
     assert views(app) == [("track", mo, track, 1), ("track", mo, track, 2)]
     home = page(tablet, "/me/")
-    assert "Ada looked at your Instagram track and its history today." in home
-    assert "Ada looked at your Instagram track and its history 2 times yesterday." in home
+    assert "Ada looked at your Instagram track and its history today at 09:50." in home
+    assert (
+        "Ada looked at your Instagram track and its history yesterday between 09:00 and 09:50"
+        " (2 visits)." in home
+    )
 
 
 def test_looks_are_kept_90_days_then_forgotten_by_the_daily_job(app, clock, permit):
     guardian, track = permit["guardian"], permit["track"]
+    after_the_fixtures_save(guardian)
     assert guardian.get(f"/family/tracks/{track}").status_code == 200
     clock.advance(days=8)
     tablet = Auth(app.test_client())
@@ -188,7 +220,7 @@ def test_looks_are_kept_90_days_then_forgotten_by_the_daily_job(app, clock, perm
     tablet.client.submit("/family/devices/", data={"name": "Tablet"})
     tablet.client.submit(f"/who/child/{permit['child']}", data={"pin": PIN})
     assert NOBODY_THIS_WEEK in page(tablet.client, "/me/")  # a week on, not this week's
-    assert "Ada looked at your Instagram track and its history on 2 Mar 2026." in page(
+    assert "Ada looked at your Instagram track and its history on 2 Mar 2026 at 09:00." in page(
         tablet.client, "/me/looked"
     )
     clock.advance(days=82)  # 90 days on: still kept
@@ -203,6 +235,7 @@ def test_looks_are_kept_90_days_then_forgotten_by_the_daily_job(app, clock, perm
 
 def test_the_who_looked_block_is_one_query_however_many_looks(app, clock, permit):
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    after_the_fixtures_save(guardian)
     guardian.get(f"/family/tracks/{track}")
 
     def statements() -> int:
@@ -235,6 +268,7 @@ def test_a_look_that_cannot_be_counted_never_fails_the_page(
         raise sa.exc.OperationalError("INSERT", {}, Exception("disk full"))
 
     monkeypatch.setattr(looked, "record", broken)
+    after_the_fixtures_save(permit["guardian"])
     with caplog.at_level(logging.WARNING):
         response = permit["guardian"].get(f"/family/tracks/{permit['track']}")
     assert response.status_code == 200
@@ -299,6 +333,43 @@ def test_a_look_is_on_the_familys_own_day(app, auth, client, clock):
     auth.signup(country="NZ", timezone="Pacific/Auckland")
     mo = add_child(client, "Mo")
     assert client.get(f"/family/children/{mo}/lessons").status_code == 200
-    assert "Ada looked at Mo's lessons and quiz scores on 3 Mar 2026." in page(
+    assert "Ada looked at Mo's lessons and quiz scores on 3 Mar 2026 at 02:00." in page(
         client, f"/family/children/{mo}/looked"
     )
+    assert "Ada looked at your lessons" not in page(client, f"/family/children/{mo}/looked")
+
+
+def test_the_page_right_after_a_guardians_own_save_is_not_a_look(app, auth, client, clock):
+    """Starting a track sends the guardian to the track page: what they just did, not a look.
+    Only that one page, only once: a reload later, or another page, is a look again."""
+    auth.signup()
+    mo = add_child(client, "Mo", PIN, birth_year=2012)
+    saved = client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
+    assert saved.status_code in {302, 303}
+    track_page = saved.headers["Location"]
+    track = int(track_page.rsplit("/", 1)[1])
+    assert page(client, track_page)
+    assert views(app) == []
+    assert page(client, track_page)  # a look of its own, not the save's page
+    assert views(app) == [("track", mo, track, 1)]
+    # A save, then a look at another page first: that page is a look, and the track page too.
+    later(client, clock)
+    saved = client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "tiktok"})
+    assert saved.status_code in {302, 303}
+    assert page(client, f"/family/children/{mo}/lessons")
+    assert page(client, track_page)
+    assert views(app) == [("lessons", mo, 0, 1), ("track", mo, track, 2)]
+
+
+def test_the_page_a_guardian_signs_in_to_is_a_look(app, auth, client, clock):
+    """Signing in saves nothing: the page it sends the guardian on to is a look."""
+    auth.signup()
+    mo = add_child(client, "Mo")
+    auth.logout()
+    lessons = f"/family/children/{mo}/lessons"
+    signed_in = client.submit(
+        f"/login?next={lessons}", data={"email": "ada@example.org", "password": PASSWORD}
+    )
+    assert signed_in.headers["Location"].endswith(lessons)
+    assert page(client, lessons)
+    assert views(app) == [("lessons", mo, 0, 1)]

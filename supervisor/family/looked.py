@@ -3,7 +3,9 @@ and the guardians alike, and forgotten after 90 days.
 
 A view is written outside the request's own transaction (a page is a read, and its answer
 must not wait on or fail with this write): ``record`` takes a connection of its own and
-upserts, so two looks on one day are one row with a count, whichever worker wrote first.
+upserts, so looks on one day are one row with a count of visits, whichever worker wrote first:
+a look within ``VISIT`` of the row's last one is the same visit (a reload, a page after a
+link), so the count says how often a guardian came, not how many pages loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from supervisor.models import Guardian, PageView, Track
 
 KEPT_DAYS = 90
 NO_TRACK = 0  # a page of no one track
+VISIT = timedelta(minutes=30)  # looks this close to the last one are the same visit
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ class Look:
 
 
 def record(connection: sa.Connection, look: Look, at: datetime) -> None:
-    """Count ``look``: a new row for the day, or one more on the day's row."""
+    """Count ``look``: a new row for the day, or on the day's row a later ``last_at`` and, if
+    the last look was more than ``VISIT`` ago, one more visit (one statement: no race)."""
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(PageView).values(
         family_id=look.family_id,
@@ -51,20 +55,24 @@ def record(connection: sa.Connection, look: Look, at: datetime) -> None:
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["guardian_id", "child_id", "page", "track_id", "day"],
-            set_={"times": PageView.times + 1, "last_at": statement.excluded.last_at},
+            set_={
+                "times": PageView.times + sa.case((PageView.last_at < at - VISIT, 1), else_=0),
+                "last_at": statement.excluded.last_at,
+            },
         )
     )
 
 
 @dataclass(frozen=True)
 class Seen:
-    """A day's looks of one guardian at one page of the child's."""
+    """A day's visits of one guardian to one page of the child's, first and last."""
 
     guardian: str
     page: str
     track: Track | None
     day: date
     times: int
+    first_at: datetime
     last_at: datetime
 
 
@@ -81,7 +89,7 @@ def since(child_id: int, first_day: date) -> list[Seen]:
         .order_by(PageView.day.desc(), PageView.last_at.desc())
     ).all()
     return [
-        Seen(name, view.page, track, view.day, view.times, view.last_at)
+        Seen(name, view.page, track, view.day, view.times, view.first_at, view.last_at)
         for view, name, track in rows
     ]
 

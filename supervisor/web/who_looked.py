@@ -6,6 +6,11 @@ one in neither. A look is noted while the view's rows are loaded, before the req
 and counted after it in a short transaction of its own (``looked.record``): a GET writes
 nothing in its own transaction, and a look that cannot be counted is logged, never a failed
 page.
+
+The page a guardian is sent to right after their own save (a form that answers with a
+redirect) is not a look: they are shown what they just did. The save leaves the redirect's
+path in the session, and the next request, whatever it is, takes it away again; only a GET of
+exactly that path goes uncounted.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -34,28 +40,40 @@ class Page:
 
     kind: str
     words: str
+    name: str = ""  # how the guardians' list names this kind of page; none: not listed
     verb: str = "looked at"
     method: str = "GET"
 
 
-TRACK = Page("track", "{whose} {track} track and its history")
-CHECKINS = Page("checkins", "{whose} {track} check-ins")
+TRACK = Page("track", "{whose} {track} track and its history", "a track")
+CHECKINS = Page("checkins", "{whose} {track} check-ins", "check-ins")
 VIEWS: dict[str, Page] = {
     "tracks.show": TRACK,
-    "family_lessons.child_lessons": Page("lessons", "{whose} lessons and quiz scores"),
-    "permit.agreement": Page("agreement", "{whose} {track} agreement"),
-    "permit.walkthrough": Page("walkthrough", "{whose} {track} privacy walkthroughs"),
-    "permit.monitoring": Page("arrangement", "how guardians look in on {whose} {track}"),
-    "permit.checkin_schedule": Page("schedule", "{whose} {track} check-in schedule"),
+    "family_lessons.child_lessons": Page(
+        "lessons", "{whose} lessons and quiz scores", "the lessons"
+    ),
+    "permit.agreement": Page("agreement", "{whose} {track} agreement", "the agreement"),
+    "permit.walkthrough": Page(
+        "walkthrough", "{whose} {track} privacy walkthroughs", "the privacy walkthroughs"
+    ),
+    "permit.monitoring": Page(
+        "arrangement", "how guardians look in on {whose} {track}", "how guardians look in"
+    ),
+    "permit.checkin_schedule": Page(
+        "schedule", "{whose} {track} check-in schedule", "the check-in schedule"
+    ),
     "permit.record_checkin": CHECKINS,
     "permit.correct_checkin": CHECKINS,
     "permit.checkin_together": CHECKINS,
-    "permit.withdraw_moment": Page("moments", "{whose} {track} learning moments"),
-    "family.export_data": Page(
-        "export", "everything the family has stored ({whose} records too)", "downloaded", "POST"
+    "permit.withdraw_moment": Page(
+        "moments", "{whose} {track} learning moments", "learning moments"
+    ),
+    "family.export_data": Page(  # told apart: the download of the family's data
+        "export", "everything the family has stored ({whose} records too)", "", "downloaded", "POST"
     ),
 }
 KINDS = {page.kind: page for page in VIEWS.values()}
+PAGE_NAMES = ", ".join(page.name for page in KINDS.values() if page.name)
 
 EXEMPT: dict[str, str] = {
     "tracks.add": "a form to start a track: only the child's name is on it",
@@ -69,16 +87,22 @@ EXEMPT: dict[str, str] = {
 }
 
 WEEK = 7
+AFTER_SAVE = "_after_save"  # the path a guardian's save redirected to, for one request
+REDIRECTS = {301, 302, 303, 307, 308}
 
 
 def _note(response: Response) -> Response:
     """Before the COMMIT: a guardian's successful look at a page in ``VIEWS``, noted in ``g``
-    while the view's rows are still loaded (no query for a track or child page)."""
+    while the view's rows are still loaded (no query for a track or child page). Every
+    request takes away the path the last save left (``_count`` leaves it)."""
+    after_save = session.pop(AFTER_SAVE, None) if AFTER_SAVE in session else None
     page = VIEWS.get(request.endpoint or "")
     if page is None or request.method != page.method or response.status_code != 200:
         return response
     if not (current_user.is_authenticated and current_user.is_guardian):
         return response
+    if request.method == "GET" and after_save == request.path:
+        return response  # the page shown right after the guardian's own save
     try:
         g.looks = list(_looks(page, current_user))
     except sa.exc.SQLAlchemyError:
@@ -105,7 +129,13 @@ def _looks(page: Page, guardian: Guardian) -> Iterator[looked.Look]:
 
 
 def _count(response: Response) -> Response:
-    """After the COMMIT: count the noted looks in a transaction of their own."""
+    """After the COMMIT: count the noted looks in a transaction of their own; a guardian's
+    save that stood (its redirect survived the COMMIT) leaves its page's path for the next
+    request."""
+    saved = request.method == "POST" and response.status_code in REDIRECTS
+    saved = saved and request.blueprint != "auth"  # signing in saves nothing of the child's
+    if saved and current_user.is_authenticated and current_user.is_guardian:
+        session[AFTER_SAVE] = urlsplit(response.location).path
     looks: list[looked.Look] = g.pop("looks", [])
     if not looks or response.status_code != 200:
         return response
@@ -129,12 +159,16 @@ def note_views(app: Flask) -> None:
 
 
 def sentence(seen: looked.Seen, whose: str, day: str) -> str:
-    """``Sam looked at your Instagram track and its history on Tuesday.``"""
+    """``Sam looked at your Instagram track and its history today at 15:40.``, or for more
+    than one visit ``... today between 09:10 and 15:40 (3 visits).``"""
     page = KINDS.get(seen.page)
     words = page.words if page else "{whose} pages"
     what = words.format(whose=whose, track=track_name(seen.track) if seen.track else "")
-    times = f" {seen.times} times" if seen.times > 1 else ""
-    return f"{seen.guardian} {page.verb if page else 'looked at'} {what}{times} {day}."
+    last = when(seen.last_at, "time")
+    at = f"at {last}"
+    if seen.times > 1:
+        at = f"between {when(seen.first_at, 'time')} and {last} ({seen.times} visits)"
+    return f"{seen.guardian} {page.verb if page else 'looked at'} {what} {day} {at}."
 
 
 def in_week(day: date, today: date) -> str:

@@ -343,7 +343,9 @@ def who_looked(child_id: int) -> str:
     """Who looked at the child's pages in the last 90 days: the list the child reads."""
     child = family_row_or_404(Child, child_id)
     lines = looked.kept(child.id, f"{child.display_name}'s")
-    return render_template("family/who_looked.html", child=child, looked=lines)
+    return render_template(
+        "family/who_looked.html", child=child, looked=lines, pages=looked.PAGE_NAMES
+    )
 
 
 @bp.route("/children/<int:child_id>/birth-date", methods=["GET", "POST"])
