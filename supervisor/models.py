@@ -438,6 +438,9 @@ class Track(Model):
     monitoring: Mapped[str | None] = mapped_column(sa.String(20))
     monitoring_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     monitoring_child_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    monitoring_chosen_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
     # Licence: ways to stay connected the child chose, and a guardian's yearly refresher.
     connections: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     refresher: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -451,6 +454,9 @@ class Track(Model):
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship()
+    monitoring_chosen_by: Mapped[Guardian | None] = relationship(
+        foreign_keys=[monitoring_chosen_by_id]
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
 
@@ -705,8 +711,14 @@ class CheckInSchedule(Model):
     effective_from: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     guardian_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The guardian whose proposal this is (their proposal is their agreement).
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("guardian.id", ondelete="SET NULL")
+    )
     child_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposed_by: Mapped[Guardian | None] = relationship()
 
 
 class CheckIn(Model):

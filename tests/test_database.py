@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,64 @@ def test_downgrade_and_upgrade_again(alembic_runner, alembic_engine):
     alembic_runner.migrate_up_to("heads")
     tables = set(sa.inspect(alembic_engine).get_table_names())
     assert {"family", "guardian", "child", "invite", "login_session"} <= tables
+
+
+def test_names_filled_in_for_older_choices_only_where_one_guardian_is_certain(
+    alembic_runner, alembic_engine
+):
+    """0016 names the guardian who chose an arrangement or proposed a schedule before rows
+    kept it, only where the family had a single guardian then (one who left later counts)."""
+    alembic_runner.migrate_up_before("0016_who_chose")
+
+    def day(n: int) -> datetime:
+        return datetime(2026, 1, n, 10, tzinfo=UTC)
+
+    rows = {
+        "family": [
+            {"id": n, "name": name, "country": "GB", "timezone": "UTC", "created_at": day(1)}
+            for n, name in ((1, "One"), (2, "Two"))
+        ],
+        "guardian": [
+            {"id": n, "family_id": family, "name": name, "email": f"{name}@example.org",
+             "password_hash": "x", "created_at": day(joined), "left_at": left}
+            for n, family, name, joined, left in (
+                (1, 1, "ada", 1, day(20)), (2, 1, "bea", 15, None),
+                (3, 2, "cy", 1, None), (4, 2, "di", 2, None),
+            )
+        ],
+        "child": [
+            {"id": n, "family_id": n, "display_name": f"Kid {n}", "avatar": "x",
+             "colour": "sky", "birth_year": 2013, "birth_month": 1, "created_at": day(1)}
+            for n in (1, 2)
+        ],
+        "track": [
+            {"id": n, "family_id": n, "child_id": n, "platform": "instagram", "stage": "permit",
+             "stage_entered_at": day(5), "created_at": day(5), "monitoring": "shown",
+             "monitoring_agreed_at": day(10), "version": 1}
+            for n in (1, 2)
+        ],
+        "checkin_schedule": [
+            {"family_id": n, "track_id": n, "plan": 1, "frequency": "weekly", "every_days": 7,
+             "weekday": 0, "at_time": "18:00", "minutes": 15, "effective_from": date(2026, 1, 19),
+             "created_at": day(16), "guardian_agreed_at": day(16)}
+            for n in (1, 2)
+        ],
+    }
+    for table, data in rows.items():
+        alembic_runner.insert_into(table, data)
+    alembic_runner.migrate_up_one()
+    with alembic_engine.connect() as connection:
+        chosen = dict(
+            connection.exec_driver_sql("SELECT id, monitoring_chosen_by_id FROM track").all()
+        )
+        proposed = dict(
+            connection.exec_driver_sql(
+                "SELECT track_id, proposed_by_id FROM checkin_schedule"
+            ).all()
+        )
+    # Family 1 had only Ada on the 10th, Ada and Bea on the 16th; family 2 always two.
+    assert chosen == {1: 1, 2: None}
+    assert proposed == {1: None, 2: None}
 
 
 def test_sqlite_connections_are_configured(tmp_path):

@@ -880,7 +880,9 @@ def test_the_schedule_page_says_a_new_schedule_once_one_is_in_force(app, clock, 
     assert "A new schedule starts once Mo taps “I agree” on their profile." in again
 
 
-def test_a_choice_names_the_guardian_only_when_there_was_one(app, clock, permit):
+def test_a_choice_and_a_schedule_name_the_guardian_who_made_them(app, clock, permit):
+    """With one guardian or several, each page names whoever chose the way of looking in and
+    whoever proposed the schedule, never "a guardian"."""
     guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
     guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
     for page in (
@@ -889,11 +891,18 @@ def test_a_choice_names_the_guardian_only_when_there_was_one(app, clock, permit)
     ):
         assert "Chosen by Ada 2 Mar 2026, 09:00." in page
     clock.advance(minutes=5)
-    join(app, guardian, "Grace", "grace@example.org")
+    grace = join(app, guardian, "Grace", "grace@example.org")
     clock.advance(minutes=5)
-    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "password_known"})
+    grace.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "password_known"})
+    data = weekly_schedule(date(2026, 3, 9))
+    assert grace.submit(f"/family/tracks/{track}/schedule", data=data).status_code == 302
+    tap_i_agree(tablet, track)
     for page in (
         words(text(guardian.get(f"/family/tracks/{track}"))),
-        words(text(guardian.get(f"/family/tracks/{track}/agreement"))),
+        words(text(grace.get(f"/family/tracks/{track}"))),
+        words(text(tablet.get(f"/me/tracks/{track}"))),
     ):
-        assert "Chosen by a guardian 2 Mar 2026, 09:10" in page and "Chosen by Ada" not in page
+        assert "Chosen by Grace 2 Mar 2026, 09:10." in page and "by a guardian" not in page
+    agreement = words(text(guardian.get(f"/family/tracks/{track}/agreement")))
+    assert "Chosen by Grace 2 Mar 2026, 09:10;" in agreement
+    assert "Agreed by Grace 2 Mar 2026, 09:10 and by Mo" in agreement

@@ -24,6 +24,7 @@ from supervisor.models import (
     Guardian,
     Track,
 )
+from supervisor.permit.who import guardian_name
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 
@@ -64,6 +65,7 @@ class Looking:
 
     arrangement: Arrangement
     chosen_at: datetime | None
+    chosen_by: str  # a guardian's name, or "a guardian" for rows older than names
     child_agreed_at: datetime | None
     ended_at: datetime | None  # the licence ended it
 
@@ -122,7 +124,13 @@ def looking(track: Track) -> Looking | None:
     if arrangement is None:
         return None
     ended = track.stage_entered_at if track.stage is StageKey.LICENCE else None
-    return Looking(arrangement, track.monitoring_agreed_at, track.monitoring_child_agreed_at, ended)
+    return Looking(
+        arrangement,
+        track.monitoring_agreed_at,
+        guardian_name(track.monitoring_chosen_by),
+        track.monitoring_child_agreed_at,
+        ended,
+    )
 
 
 def ended_schedule(track: Track) -> list[CheckInSchedule]:

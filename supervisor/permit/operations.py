@@ -111,6 +111,7 @@ def propose(
                 effective_from=version.effective_from,
                 created_at=now,
                 guardian_agreed_at=now,
+                proposed_by_id=guardian.id,
             )
         )
 
@@ -186,12 +187,13 @@ def child_agrees_arrangement(track: Track, shown: str) -> bool:
     return True
 
 
-def choose_arrangement(track: Track, arrangement: str) -> None:
+def choose_arrangement(guardian: Guardian, track: Track, arrangement: str) -> None:
     """How a guardian looks in during the permit; a new arrangement needs a new "I agree"."""
     if track.monitoring != arrangement:
         track.monitoring_child_agreed_at = None
     track.monitoring = arrangement
     track.monitoring_agreed_at = clock.now()
+    track.monitoring_chosen_by_id = guardian.id
 
 
 def end_schedule(track: Track) -> None:

@@ -16,7 +16,7 @@ from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track
 from supervisor.permit import reads
-from supervisor.permit.who import guardian_then
+from supervisor.permit.who import guardian_name
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
         found.append(
             Change(
                 day(track.monitoring_agreed_at),
-                f"{guardian_then(track.family_id, track.monitoring_agreed_at) or 'A guardian'}"
+                f"{guardian_name(track.monitoring_chosen_by, 'A guardian')}"
                 f" chose how to look in: {arrangement.named.format(child=child)}.",
             )
         )
@@ -108,7 +108,7 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
                 found.append(
                     Change(
                         day(version.created_at),
-                        f"{guardian_then(track.family_id, version.created_at) or 'A guardian'}"
+                        f"{guardian_name(version.proposed_by, 'A guardian')}"
                         f" proposed a check-in schedule: {terms}.",
                     )
                 )

@@ -352,6 +352,7 @@ def _move(
         # is over); schedules and check-ins stay in the records either way.
         track.monitoring = None
         track.monitoring_agreed_at = None
+        track.monitoring_chosen_by_id = None
         track.monitoring_child_agreed_at = None
     if transition.to_stage is not StageKey.PERMIT:
         # Monitoring belongs to the permit alone: it ends at the licence or on a step back.

@@ -46,7 +46,7 @@ bp.before_request(require_guardian)
 bp.add_app_template_global(reads.schedule_terms, "schedule_terms")
 
 
-bp.add_app_template_global(who.guardian_then, "guardian_then")
+bp.add_app_template_global(who.guardian_name, "guardian_name")
 
 
 @bp.app_template_global("rhythm_text")
@@ -124,7 +124,7 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
         return wrong_stage
     form = MonitoringForm(arrangement=track.monitoring)
     if form.validate_on_submit():
-        operations.choose_arrangement(track, form.arrangement.data)
+        operations.choose_arrangement(current_guardian(), track, form.arrangement.data)
         flash(
             "The arrangement is saved. Your child sees it on every page of their profile.",
             "success",
