@@ -14,12 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from supervisor.extensions import db
-from supervisor.models import AuditEvent, CheckIn, HistoryIsAppendOnly, LearningMoment
+from supervisor.models import AuditEvent, CheckIn, HistoryIsAppendOnly, LearningMoment, Track
 from supervisor.permit import reads
 from tests.conftest import text
 from tests.test_age_gate import primary_buttons
 from tests.test_database import alembic_config, alembic_engine  # noqa: F401 - fixtures
 from tests.test_permit import (
+    LONDON,
     MONDAY_EVENING,
     agree_schedule,
     move_to,
@@ -433,3 +434,21 @@ def test_both_home_pages_tell_a_checkin_due_or_overdue_before_the_next(app, cloc
     assert record(permit, "2026-03-09").status_code == 302
     for page in (page_of(tablet, "/me/"), page_of(guardian, "/family/")):
         assert "overdue since" not in page and "not recorded yet" not in page
+
+
+def test_a_schedule_agreed_after_todays_hour_starts_with_the_next_check_in(app, clock, permit):
+    """Agreed at 09:00 on a Monday for Mondays at 08:30: that morning's check-in was never
+    due, so no page calls it due, overdue or missing, and the first is the next Monday's."""
+    guardian, tablet = permit["guardian"], permit["tablet"]
+    agree_schedule(permit, starts_on="2026-03-02", at_time="08:30")
+    for url, client in (("/me/", tablet), ("/family/", guardian)):
+        page = page_of(client, url)
+        assert "Next check-in: 9 Mar 2026, 08:30" in page
+        assert "Check-in due" not in page and "overdue" not in page
+    move_to(permit, clock, datetime(2026, 3, 3, 12, 0, tzinfo=UTC))  # a day after 08:30
+    for url, client in (("/me/", tablet), ("/family/", guardian)):
+        page = page_of(client, url)
+        assert "Check-in due" not in page and "overdue" not in page
+    with app.app_context():
+        state = reads.schedule_state(db.session.get(Track, permit["track"]), LONDON)
+        assert state.unrecorded == [] and state.overdue == [] and state.due == []

@@ -128,13 +128,27 @@ def test_relaxing_and_every_n_days():
 def test_overdue_needs_a_day_of_grace_and_a_record():
     weekly = [rhythm("weekly", date(2026, 3, 1), weekday=0)]  # Mondays 18:00
     monday = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-    assert (
-        schedule.overdue(weekly, LONDON, date(2026, 3, 1), monday + timedelta(hours=23), set())
-        == []
-    )
+    agreed = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert schedule.overdue(weekly, LONDON, agreed, monday + timedelta(hours=23), set()) == []
     late = monday + timedelta(days=1, minutes=1)
-    assert schedule.overdue(weekly, LONDON, date(2026, 3, 1), late, set()) == [date(2026, 3, 2)]
-    assert schedule.overdue(weekly, LONDON, date(2026, 3, 1), late, {date(2026, 3, 2)}) == []
+    assert schedule.overdue(weekly, LONDON, agreed, late, set()) == [date(2026, 3, 2)]
+    assert schedule.overdue(weekly, LONDON, agreed, late, {date(2026, 3, 2)}) == []
+
+
+def test_a_schedule_starts_with_the_first_check_in_after_both_agreed():
+    """Agreed on a Monday at 19:00, the Monday 18:00 check-in of that day was never due."""
+    weekly = [rhythm("weekly", date(2026, 3, 1), weekday=0)]  # Mondays 18:00 London
+    agreed = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    a_week_on = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
+    assert [day for day, _ in schedule.since(weekly, LONDON, agreed, a_week_on)] == [
+        date(2026, 3, 9)
+    ]
+    assert schedule.overdue(weekly, LONDON, agreed, a_week_on, set()) == [date(2026, 3, 9)]
+    earlier = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    assert [day for day, _ in schedule.since(weekly, LONDON, earlier, a_week_on)] == [
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+    ]
 
 
 def test_suggested_frequency_follows_age():

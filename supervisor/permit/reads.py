@@ -164,19 +164,18 @@ def _state(
     rhythms = [rhythm(v) for v in in_force]
     now = clock.now()
     today = now.astimezone(zone).date()
-    unrecorded = [
-        day for day, _ in schedule.occurrences(rhythms, zone, since, today) if day not in covered
-    ]
+    slots = schedule.since(rhythms, zone, agreed_on, now)
+    unrecorded = [day for day, _ in slots if day not in covered]
     ahead = sum(1 for day in covered if day >= today)  # recorded already: not "next" any more
     upcoming = [
         item
         for item in schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
         if item[0] not in covered
     ][:UPCOMING]
-    overdue = schedule.overdue(rhythms, zone, since, now, covered)
+    overdue = schedule.overdue(rhythms, zone, agreed_on, now, covered)
     due = [
         (day, moment)
-        for day, moment in schedule.occurrences(rhythms, zone, since, today)
+        for day, moment in slots
         if day not in covered and day not in overdue and moment < now
     ]
     return ScheduleState(

@@ -130,13 +130,21 @@ def upcoming(
     return [item for item in future if item[1] >= now][:count]
 
 
+def since(
+    versions: Sequence[Rhythm], zone: ZoneInfo, start: datetime, now: datetime
+) -> list[tuple[date, datetime]]:
+    """The check-ins from the moment ``start`` a schedule came into force up to today: a
+    time of day already past when both agreed is not one of them."""
+    first, today = start.astimezone(zone).date(), now.astimezone(zone).date()
+    return [item for item in occurrences(versions, zone, first, today) if item[1] >= start]
+
+
 def overdue(
-    versions: Sequence[Rhythm], zone: ZoneInfo, since: date, now: datetime, covered: set[date]
+    versions: Sequence[Rhythm], zone: ZoneInfo, start: datetime, now: datetime, covered: set[date]
 ) -> list[date]:
-    """Due dates from ``since`` that passed over a day ago without a recorded check-in."""
-    today = now.astimezone(zone).date()
+    """Check-ins since ``start`` that passed over a day ago without a record."""
     return [
         day
-        for day, moment in occurrences(versions, zone, since, today)
+        for day, moment in since(versions, zone, start, now)
         if moment + GRACE < now and day not in covered
     ]
