@@ -920,3 +920,26 @@ def test_a_choice_and_a_schedule_name_the_guardian_who_made_them(app, clock, per
     agreement = words(text(guardian.get(f"/family/tracks/{track}/agreement")))
     assert "Chosen by Grace 2 Mar 2026, 09:10;" in agreement
     assert "Agreed by Grace 2 Mar 2026, 09:10 and by Mo" in agreement
+
+
+def test_guardian_and_child_pages_name_the_same_first_step_while_both_agreements_wait(permit):
+    """Both the way of looking in and a schedule wait for the child's "I agree": every page
+    names the way of looking in first; once agreed, every page names the schedule."""
+    guardian, tablet, track = permit["guardian"], permit["tablet"], permit["track"]
+    guardian.submit(f"/family/tracks/{track}/monitoring", data={"arrangement": "follow"})
+    data = weekly_schedule(date(2026, 3, 9))
+    assert guardian.submit(f"/family/tracks/{track}/schedule", data=data).status_code == 302
+    pages = ("/family/", f"/family/tracks/{track}")
+    for page in (words(text(guardian.get(url))) for url in pages):
+        assert "Next for Mo, on the tablet: “I agree” to how a guardian looks in" in page
+    home = words(text(tablet.get("/me/")))
+    assert "Your next step: Agree to how your guardians look in" in home
+    assert "Your next step: Agree a check-in schedule" not in home
+    assert tap_i_agree(tablet, track, "agree-arrangement").status_code == 302
+    for page in (words(text(guardian.get(url))) for url in pages):
+        assert "Next for Mo, on the tablet: “I agree” to the check-in schedule" in page
+    home = words(text(tablet.get("/me/")))
+    assert "Your next step: Agree a check-in schedule (say “I agree” to the proposed" in home
+    assert tap_i_agree(tablet, track).status_code == 302
+    home = words(text(tablet.get("/me/")))
+    assert "Agree a check-in schedule" not in home and "Agree to how" not in home

@@ -23,6 +23,10 @@ from supervisor.stages.base import Kind, StageKey, TrackSnapshot
 from supervisor.tracks.age_gate import AgeGate
 
 Who = Literal["guardian", "child", "nobody"]
+# What a permit needs before its requirements, in the one order every page follows.
+Groundwork = Literal[
+    "choose_arrangement", "agree_arrangement", "propose_schedule", "agree_schedule"
+]
 NUMBERS = {key: number for number, key in enumerate(LESSONS, 1)}
 
 
@@ -67,10 +71,9 @@ def next_step(
     if progress.stage.advances_to is None:
         return None
     child = track.child.display_name
-    if progress.stage.key is StageKey.PERMIT:
-        step = _permit_groundwork(track, child, schedule)
-        if step:
-            return step
+    step = _permit_groundwork(track, child, schedule)
+    if step:
+        return step
     for result in progress.results:
         if not result.status.met:
             step = _for_requirement(track, snapshot, result.requirement.kind, child, schedule)
@@ -95,20 +98,34 @@ def _lesson(key: str) -> str:
     return f"lesson {NUMBERS[key]}, “{LESSONS[key].title}”"
 
 
-def _permit_groundwork(track: Track, child: str, schedule: ScheduleState | None) -> NextStep | None:
-    """The first days of a permit: how a guardian looks in, then the schedule, both agreed."""
+def groundwork(track: Track, schedule: ScheduleState | None) -> Groundwork | None:
+    """The first days of a permit: how a guardian looks in, then the schedule, both agreed.
+    The guardian's pages and the child's read the same answer, so both name the same step."""
+    if track.stage is not StageKey.PERMIT:
+        return None
     if track.monitoring is None:
+        return "choose_arrangement"
+    if track.monitoring_child_agreed_at is None:
+        return "agree_arrangement"
+    if schedule is not None and not schedule.in_force:
+        return "agree_schedule" if schedule.proposed else "propose_schedule"
+    return None
+
+
+def _permit_groundwork(track: Track, child: str, schedule: ScheduleState | None) -> NextStep | None:
+    step = groundwork(track, schedule)
+    if step == "choose_arrangement":
         return NextStep(
             "guardian", "Choose how a guardian looks in",
             url_for("permit.monitoring", track_id=track.id),
         )  # fmt: skip
-    if track.monitoring_child_agreed_at is None:
+    if step == "agree_arrangement":
         return NextStep("child", f"Next for {child}, on the tablet: “I agree” to how a "
                         "guardian looks in")  # fmt: skip
-    if schedule is not None and not schedule.in_force:
-        if schedule.proposed:
-            return NextStep("child", f"Next for {child}, on the tablet: “I agree” to the "
-                            "check-in schedule")  # fmt: skip
+    if step == "agree_schedule":
+        return NextStep("child", f"Next for {child}, on the tablet: “I agree” to the "
+                        "check-in schedule")  # fmt: skip
+    if step == "propose_schedule":
         return NextStep(
             "guardian", "Agree a check-in schedule together",
             url_for("permit.checkin_schedule", track_id=track.id),

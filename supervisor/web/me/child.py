@@ -19,6 +19,7 @@ from supervisor.permit.summary import permit_view
 from supervisor.stages.base import StageKey
 from supervisor.tracks import age_gate, operations
 from supervisor.tracks import reads as track_reads
+from supervisor.tracks.next_step import groundwork
 from supervisor.web import who_looked
 from supervisor.web.access import current_child, require_child
 from supervisor.web.agreement import agreement_page
@@ -68,7 +69,10 @@ def home() -> str:
         guardians=guardians,
         tracks=tracks,
         progress=progress,
-        next_steps={t.id: steps.next_step(child_steps[t.id]) for t in tracks},
+        next_steps={
+            t.id: steps.next_step(child_steps[t.id], groundwork(t, schedules[t.id]))
+            for t in tracks
+        },
         schedules=schedules,
         open_moments=open_moments,
         rules=agreed.rules_by_track(tracks),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Result
+from supervisor.tracks.next_step import Groundwork
 
 YOU, TOGETHER, GUARDIANS = "you", "together", "guardians"
 WHOSE = {YOU: "Your step", TOGETHER: "Together", GUARDIANS: "Your guardians' step"}
@@ -85,9 +86,34 @@ def child_steps(progress: engine.Progress, schedule: ScheduleState | None) -> li
     return [_step(result, schedule) for result in progress.results]
 
 
-def next_step(steps: list[ChildStep]) -> ChildStep | None:
-    """What to do next: the child's own step first, then one done together, then the
-    guardians' (so the child knows what they are waiting for)."""
+# The permit's first agreements, in the child's words (the order is ``tracks.next_step``'s).
+GROUNDWORK: dict[Groundwork, tuple[str, str, str]] = {
+    "choose_arrangement": (
+        GUARDIANS,
+        "Your guardians choose how they look in",
+        "they choose; then you say “I agree”",
+    ),
+    "agree_arrangement": (
+        YOU,
+        "Agree to how your guardians look in",
+        "say “I agree” on your track's page",
+    ),
+    "propose_schedule": (
+        GUARDIANS,
+        "Agree a check-in schedule",
+        "they propose one; then you say “I agree”",
+    ),
+    "agree_schedule": (YOU, "Agree a check-in schedule", "say “I agree” to the proposed schedule"),
+}
+
+
+def next_step(steps: list[ChildStep], first: Groundwork | None = None) -> ChildStep | None:
+    """What to do next: the permit's first agreements in the order the guardians' pages name
+    them; then the child's own step, then one done together, then the guardians' (so the
+    child knows what they are waiting for)."""
+    if first is not None:
+        whose, title, missing = GROUNDWORK[first]
+        return ChildStep(whose, title, False, 0, 1, missing)
     order = (YOU, TOGETHER, GUARDIANS)
     open_steps = sorted((s for s in steps if not s.met), key=lambda s: order.index(s.whose))
     return open_steps[0] if open_steps else None
