@@ -138,6 +138,11 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     expect(agreed).not_to_contain_text("Nothing yet")
     expect(agreed).to_contain_text("you open the account to show your guardians when they ask")
     expect(agreed).to_contain_text("Every week")
+    # Looking in is now agreed: every page of the child's shows it, with a link to the terms.
+    sign = page.get_by_role("note").filter(has_text="Your guardians can look at your Instagram")
+    expect(sign).to_contain_text("account (you open the account to show your guardians when")
+    tablet.click(tablet.link("My lessons"))
+    expect(sign).to_be_visible()
 
     # A mistake is logged as a learning moment, to be talked through at the first check-in.
     tablet.switch_person()
@@ -146,6 +151,13 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     tablet.click(tablet.link("Log a learning moment"))
     page.get_by_label("What happened").fill("Posted the school's name in a story.")
     tablet.click(tablet.button(re.compile("^Log (it|the moment)")))
+    tablet.switch_person()
+
+    # The child sees that Ada opened the track page: a look, the page after her save is not.
+    tablet.open_child("Mo")
+    looked = tablet.region("Who looked this week")
+    expect(looked).to_contain_text(re.compile(r"Ada looked at your Instagram track .* today at"))
+    screenshot(page, SHOTS, "child-home-looked")
     tablet.switch_person()
 
     # Weekly check-ins, then fortnightly from 13 April, each recorded on its Monday evening:
@@ -213,6 +225,16 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     expect(checkins).to_contain_text("Week 2: we talked about a pop-up.")
     expect(checkins).to_contain_text("because “I mixed it up with week 3.”")
     expect(checkins).to_contain_text("Week 2: all fine.")
+    # The check-in held together says Mo confirmed it; Mo adds a note of her own to it.
+    expect(checkins).to_contain_text("You confirmed with your PIN")
+    checkins.get_by_text("Add your own note").first.click()
+    checkins.get_by_label("Add your own note about this check-in").first.fill(
+        "I liked talking about the story."
+    )
+    tablet.click(checkins.get_by_role("button", name="Save my note").first)
+    expect(tablet.region("Check-ins")).to_contain_text("Your note")
+    expect(tablet.region("Check-ins")).to_contain_text("“I liked talking about the story.”")
+    screenshot(page, SHOTS, "child-track-checkins")
     tablet.switch_person()
 
     # The guardian signs off the licence; the child sees it in their history.
