@@ -226,14 +226,15 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     expect(checkins).to_contain_text("because “I mixed it up with week 3.”")
     expect(checkins).to_contain_text("Week 2: all fine.")
     # The check-in held together says Mo confirmed it; Mo adds a note of her own to it.
-    expect(checkins).to_contain_text("You confirmed with your PIN")
-    checkins.get_by_text("Add your own note").first.click()
-    checkins.get_by_label("Add your own note about this check-in").first.fill(
+    first = checkins.locator("li", has_text="Week 1: all fine.")
+    expect(first).to_contain_text("You confirmed with your PIN, 9 Mar 2026, 18:30.")
+    first.get_by_text("Add your own note", exact=True).click()
+    first.get_by_label("Add your own note about this check-in").fill(
         "I liked talking about the story."
     )
-    tablet.click(checkins.get_by_role("button", name="Save my note").first)
-    expect(tablet.region("Check-ins")).to_contain_text("Your note")
-    expect(tablet.region("Check-ins")).to_contain_text("“I liked talking about the story.”")
+    tablet.click(first.get_by_role("button", name="Save my note"))
+    first = tablet.region("Check-ins").locator("li", has_text="Week 1: all fine.")
+    expect(first).to_contain_text("Your note, 11 May 2026: “I liked talking about the story.”")
     screenshot(page, SHOTS, "child-track-checkins")
     tablet.switch_person()
 
