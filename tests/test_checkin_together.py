@@ -313,3 +313,17 @@ def test_a_siblings_pin_does_not_confirm_anothers_checkin(app, clock, permit):
     assert response.status_code == 200
     assert "That PIN isn't right." in html.unescape(text(response))
     assert the_checkin(app) is None and failures(app, permit["child"]) == 1
+
+
+def test_the_agenda_names_a_fade_plan_whole(app, clock, permit):
+    """A plan that lessens over time is told with every step, as it was proposed."""
+    agree_schedule(permit, fade1_on="2026-04-13", fade1_frequency="fortnightly")
+    move_to(permit, clock, MONDAY_EVENING)
+    page = page_of(
+        guardian_on_tablet(app, permit), f"/family/tracks/{permit['track']}/checkins/together"
+    )
+    plan = (
+        "Every week, Mondays at 18:00; then from 13 April 2026: Every two weeks, Mondays at 18:00"
+    )
+    assert f"Ada proposed a check-in schedule: {plan}." in page
+    assert f"Mo agreed to the schedule: {plan}." in page

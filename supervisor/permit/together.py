@@ -97,13 +97,14 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
             .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
         )
     )
-    firsts: dict[int, CheckInSchedule] = {}
+    plans: dict[int, list[CheckInSchedule]] = {}
     for version in versions:
-        firsts.setdefault(version.plan, version)
+        plans.setdefault(version.plan, []).append(version)
     today = clock.now().astimezone(zone).date()
     for version in versions:
         terms = reads.rhythm(version).describe()
-        if version is firsts[version.plan]:
+        if version is plans[version.plan][0]:
+            terms = _plan_terms(plans[version.plan])
             if after(version.created_at):
                 found.append(
                     Change(
@@ -128,3 +129,11 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
                 Change(version.effective_from, f"As agreed in the plan, check-ins became: {terms}.")
             )
     return found
+
+
+def _plan_terms(plan: list[CheckInSchedule]) -> str:
+    """A whole plan as proposed: its first rhythm, then each step of a fade plan."""
+    return "; ".join(
+        (f"then from {v.effective_from:%-d %B %Y}: " if i else "") + reads.rhythm(v).describe()
+        for i, v in enumerate(plan)
+    )
