@@ -141,7 +141,7 @@ def fluent_svg(icons: dict[str, object], name: str) -> str:
     height = entry.get("height", icons["height"])  # type: ignore[call-overload]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
-        f'{entry["body"]}</svg>\n'
+        f"{entry['body']}</svg>\n"
     )
 
 
