@@ -50,7 +50,7 @@ FLUENT = Package(
 )
 
 # Interface icons (Tabler's outline set: strokes in currentColor, so they take the text's colour).
-ICONS = ["check", "circle", "eye", "key", "square", "square-check"]
+ICONS = ["check", "chevron-right", "circle", "eye", "key", "square", "square-check"]
 
 # Pictures in colour (Fluent Emoji Flat): our file name -> the set's name. The avatar keys
 # are what the child table stores; "logo" is the traffic light beside the app's name.
