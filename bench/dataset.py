@@ -384,7 +384,7 @@ class FamilyMaker:
             id=child_id,
             family_id=self.family_id,
             display_name=name,
-            avatar=self.rng.choice(AVATARS),
+            avatar=self.rng.choice(list(AVATARS)),
             colour=self.rng.choice(list(COLOURS)),
             birth_year=self.now.year - age,
             birth_month=self.rng.randint(1, 12),

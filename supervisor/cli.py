@@ -48,8 +48,8 @@ def demo_command() -> None:
             timezone="Europe/London",
         )
         addresses.mark_confirmed(guardian)  # an example address: no mail goes to it
-        family.add_child(guardian.family_id, "Ada", "🦊", "sky", 2014, 3)
-        family.add_child(guardian.family_id, "Ben", "🐢", "leaf", 2016, 11)
+        family.add_child(guardian.family_id, "Ada", "fox", "sky", 2014, 3)
+        family.add_child(guardian.family_id, "Ben", "turtle", "leaf", 2016, 11)
     click.echo(f"Demo family created. Sign in as {email} with the password {DEMO_PASSWORD}")
 
 

@@ -316,7 +316,7 @@ def add_child(client: Client, name: str, pin: str | None = "4826", birth_year: i
         "/family/children/new",
         data={
             "display_name": name,
-            "avatar": "🦊",
+            "avatar": "fox",
             "colour": "sky",
             "birth_year": str(birth_year),
             "birth_month": "5",

@@ -275,7 +275,7 @@ def _build(app) -> SavedWorld:
             "/family/children/new",
             data={
                 "display_name": name,
-                "avatar": "🦊",
+                "avatar": "fox",
                 "colour": "sky",
                 "birth_year": "2014",
                 "birth_month": "5",

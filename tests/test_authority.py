@@ -258,13 +258,13 @@ CASES: dict[str, Case] = {
         OWNER,
         {
             "display_name": "Ola",
-            "avatar": "🐼",
+            "avatar": "panda",
             "colour": "leaf",
             "birth_year": "2015",
             "birth_month": "2",
         },
     ),
-    "family.edit_child": Case(OWNER, {"display_name": "Morgan", "avatar": "🐙", "colour": "sky"}),
+    "family.edit_child": Case(OWNER, {"display_name": "Morgan", "avatar": "owl", "colour": "sky"}),
     "family.birth_date": Case(
         OWNER, {"birth_year": "2014", "birth_month": "6", "reason": "June, not May."}
     ),

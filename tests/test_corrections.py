@@ -100,7 +100,8 @@ def test_rewording_a_checklist_item_keeps_its_ticks_and_the_words_before(app):
     )
     assert done.status_code == 302
     track = page(family.guardian.get(f"/family/tracks/{family.track_id}"))
-    assert 'aria-pressed="true"' in track and "☑</span> Phones off at dinner" in track
+    ticked = r'aria-pressed="true"> <svg class="icon icon-square-check"[^>]*>(<path[^>]*> ?)*</svg>'
+    assert re.search(ticked + " Phones off at dinner", track)
     own = page(family.guardian.get("/family/own/"))
     assert "Ticked for Mo on" in own and "as “Phones off at dinnr”" in own
     assert "Ada reworded the checklist item “Phones off at dinnr” to “Phones off at dinner”" in own

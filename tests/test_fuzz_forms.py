@@ -40,7 +40,7 @@ HOSTILE = st.one_of(
             "99999999999999999999999",
             "1e309",
             "NaN",
-            "🦊" * 50,
+            "fox" * 50,
             "2026-02-30",
             "25:61",
             "../../etc/passwd",
@@ -136,7 +136,7 @@ def test_nul_characters_are_refused_with_a_message(app, saved_world, frozen_worl
         "/family/children/new",
         data={
             "display_name": "Mo\x00",
-            "avatar": "🦊",
+            "avatar": "fox",
             "colour": "sky",
             "birth_year": "2014",
             "birth_month": "5",

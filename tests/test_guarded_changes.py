@@ -511,7 +511,7 @@ def test_under_two_keys_any_correction_that_makes_a_child_older_waits(app):
 def test_a_new_profile_is_a_child_under_18(app, clock):
     """Deleting a child and adding them again as an adult would end supervision at a stroke."""
     family = start_family(app)
-    adult = {"display_name": "Oli", "avatar": "🦊", "colour": "sky", "birth_year": "2007",
+    adult = {"display_name": "Oli", "avatar": "fox", "colour": "sky", "birth_year": "2007",
              "birth_month": "5"}  # fmt: skip
     refused = family.guardian.submit("/family/children/new", data=adult)
     assert refused.status_code == 200

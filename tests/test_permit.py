@@ -216,11 +216,11 @@ def test_walkthrough_saved_step_by_step_and_resumed(app, permit):
         assert len(runs[0].answers) == len(guide.steps)
     page = text(guardian.get(f"/family/tracks/{track}"))
     item = re.search(
-        r'<li class="([\w-]+)">\s*<span class="mark"[^>]*>[^<]*</span>\s*'
-        r"<span><strong>Privacy walkthrough finished together",
+        r'<li class="([\w-]+)">\s*<span class="mark"><svg class="icon icon-([\w-]+)"[^>]*>'
+        r"(?:<path[^>]*> ?)*</svg></span>\s*<span><strong>Privacy walkthrough finished together",
         page,
     )
-    assert item and item.group(1) == "met"
+    assert item and item.groups() == ("met", "check")
 
 
 def start_run(guardian, track: int) -> str:

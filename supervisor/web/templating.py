@@ -1,5 +1,5 @@
-"""Template helpers: times in the family's own time zone, zones by their readable names, and
-the stages by name."""
+"""Template helpers: times in the family's own time zone, zones by their readable names, the
+stages by name, and inline icons."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from supervisor import clock
 from supervisor.content.places import zone_label
 from supervisor.local_time import duration, when, when_in
 from supervisor.stages.base import StageKey
+from supervisor.web.icons import icon
 
 
 def init_app(app: Flask) -> None:
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"now": clock.now()})
     # Pages compare a track's stage with ``StageKey.PERMIT`` and name it by ``stage.label``.
     app.add_template_global(StageKey, "StageKey")
+    app.add_template_global(icon)  # {{ icon("check") }}, {{ icon("key", "Guardian") }}

@@ -56,10 +56,10 @@ class Tablet:
         self.click(self.button("Create our family"))
         self.expect_heading(family)
 
-    def add_child(self, name: str, birth_year: int) -> None:
+    def add_child(self, name: str, birth_year: int, avatar: str = "Fox") -> None:
         self.click(self.link("Add a child"))
         self.page.get_by_label("Name to show").fill(name)
-        self.page.get_by_role("radio", name="🦊").check()
+        self.page.get_by_role("radio", name=avatar).check()
         self.page.get_by_role("radio", name="Sky blue").check()
         self.page.get_by_label("Birth year").fill(str(birth_year))
         self.page.get_by_label("Birth month").select_option(label="May")

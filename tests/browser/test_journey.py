@@ -64,7 +64,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(page: Page, live_app, cloc
     tablet.click(tablet.link("My lessons"))
     tablet.resume_lesson(FIRST, at_step=2)
     tablet.do_lesson(FIRST, start=2, one_wrong=True)
-    expect(page.get_by_text("✔ Done")).to_have_count(len(LESSONS))
+    expect(page.get_by_text("Done: quiz")).to_have_count(len(LESSONS))
 
     tablet.switch_person()
     tablet.open_guardian()

@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -28,7 +29,21 @@ from supervisor.stages.ages import ADULT, age_now
 from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
 
-AVATARS = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
+# A child's avatar: the key the child table stores (a picture in static/icons/fluent/) and its name.
+AVATARS = {
+    "fox": "Fox",
+    "panda": "Panda",
+    "octopus": "Octopus",
+    "owl": "Owl",
+    "turtle": "Turtle",
+    "unicorn": "Unicorn",
+    "bee": "Bee",
+    "dolphin": "Dolphin",
+    "rocket": "Rocket",
+    "football": "Football",
+    "guitar": "Guitar",
+    "sunflower": "Sunflower",
+}
 COLOURS = {
     "sky": "Sky blue",
     "leaf": "Leaf green",
@@ -51,8 +66,12 @@ class ChildProfileForm(FlaskForm):
     )
     avatar = RadioField(
         "Avatar",
-        choices=[SelectChoice(a) for a in AVATARS],
-        validators=[InputRequired("Pick an avatar.")],
+        choices=[SelectChoice(key, label) for key, label in AVATARS.items()],
+        validators=[
+            InputRequired("Pick an avatar."),
+            AnyOf(list(AVATARS), "Pick one of the avatars shown."),
+        ],
+        validate_choice=False,  # AnyOf says it in the family's words
     )
     colour = RadioField(
         "Colour",
