@@ -28,8 +28,11 @@ def scheme(request: pytest.FixtureRequest) -> str:
 def schemed(browser: Browser, live_app: tuple[Flask, str], scheme: str) -> Iterator[BrowserContext]:
     """A tablet-sized browser set to the colour scheme."""
     context = browser.new_context(
-        base_url=live_app[1], viewport=PORTRAIT, has_touch=True, locale="en-GB",
-        color_scheme=scheme,  # type: ignore[arg-type]
+        base_url=live_app[1],
+        viewport=PORTRAIT,
+        has_touch=True,
+        locale="en-GB",
+        color_scheme=scheme,
     )
     context.set_default_timeout(10_000)
     yield context

@@ -37,7 +37,10 @@ def test_chromium_finds_the_app_installable(
     """A profile of its own: Chromium never offers to install from an incognito context,
     which every other test's context is."""
     context = browser.browser_type.launch_persistent_context(
-        tmp_path, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, base_url=live_app[1],
+        tmp_path,
+        executable_path=CHROMIUM,
+        args=CHROMIUM_FLAGS,
+        base_url=live_app[1],
         viewport=PORTRAIT,
     )
     page = context.pages[0] if context.pages else context.new_page()
