@@ -53,3 +53,38 @@ def test_the_guardian_navigation_is_one_row_at_820_px_and_switch_person_is_quiet
     assert fill == "rgba(0, 0, 0, 0)" and border == "2px"
     page.goto("/family/")
     screenshot(page, SCREENSHOTS / "hierarchy", "family-home")
+
+
+def test_the_permit_page_starts_with_jump_links_to_each_of_its_cards(
+    context: BrowserContext, page: Page, live_app: tuple[Flask, str], clock: FakeClock
+):
+    app, address = live_app
+    family = make_family_tablet(app, address, context)
+    tablet = Tablet(page)
+    page.goto("/who")
+    tablet.open_guardian()
+    page.goto(f"/family/tracks/{family.track_id}")
+    tablet.checks(page)
+    screenshot(page, SCREENSHOTS / "hierarchy", "permit")
+    jumps = page.get_by_role("navigation", name="On this page").get_by_role("link")
+    names = jumps.all_inner_texts()
+    assert names == [
+        "Next step",
+        "Needed for Licence",
+        "Guardian checklist",
+        "How a guardian looks in",
+        "Privacy settings walkthrough",
+        "Check-ins",
+        "Learning moments",
+        "Sign off Licence",
+        "Step back to Instruction",
+        "History",
+    ]
+    # Each link leads to the heading of the same name, brought into view.
+    for name in names:
+        page.get_by_role("navigation", name="On this page").get_by_role("link", name=name).click()
+        target = page.locator(page.evaluate("location.hash"))
+        assert target.inner_text().startswith(name)
+        expect(target).to_be_in_viewport()
+        page.goto(f"/family/tracks/{family.track_id}")
+    assert tablet.checks.problems == {}
