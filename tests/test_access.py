@@ -197,6 +197,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     # Mo's own check-in, but the track is at instruction: notes belong to the permit.
     "child.checkin_note": {"POST": (SIGNIN, 403, 403, 403, 409, 404)},
     "health.health": {"GET": (200, 200, 200, 200, 200, 200)},
+    "installable.manifest": {"GET": (200, 200, 200, 200, 200, 200)},
+    "installable.service_worker": {"GET": (200, 200, 200, 200, 200, 200)},
     "auth.mail_choices": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
     # A made-up token names no one: 404 for anyone but a child's session.
     "mail_choices.unsubscribe": {"GET": (404, 404, 404, 404, 403, 403)},

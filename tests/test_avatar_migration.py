@@ -13,7 +13,7 @@ from supervisor import db as database
 from supervisor.web.forms.family import AVATARS
 from tests.test_database import alembic_config, alembic_engine  # noqa: F401 - fixtures
 
-BEFORE = "0015_checkin_together"
+BEFORE = "0016_who_chose"
 NAMED = "0017_avatar_names"
 EMOJI = ["🦊", "🐼", "🐙", "🦉", "🐢", "🦄", "🐝", "🐬", "🚀", "⚽", "🎸", "🌻"]
 

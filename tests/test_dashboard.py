@@ -133,7 +133,7 @@ def test_dashboard_shows_stages_requests_checkins_locks_and_history(app, clock):
     assert "Zoe's profile is locked" in page
     assert re.search(r"Zoe · TikTok:</strong>\s*.*started this track", page)
     assert "Mo · Instagram:</strong>" in page and "signed off: Instruction" in page
-    assert "Still missing:" in page and "Prompt of the week" in page
+    assert "Still missing, in order:" in page and "Prompt of the week" in page
     clock.advance(days=8, hours=12)
     guardian.login()
     assert "Check-in overdue since 9 March" in text(client.get("/family/"))

@@ -58,8 +58,17 @@ def test_the_missing_list_is_said_once_with_the_age_first_and_counted(app, clock
     assert "still missing above" not in sign_card  # no form to fill: the age stops it
     assert "Sign off: Learner's permit (possible from June 2028)" in sign_card
     assert "can't be signed off" not in page
-    dashboard = words(text(family.guardian.get("/family/")))
-    assert "2 of 4 done" in dashboard and "Still missing: Old enough for YouTube" in dashboard
+    home = text(family.guardian.get("/family/"))
+    dashboard = words(home)
+    assert "2 of 4 done" in dashboard
+    assert "Still missing, in order: Old enough for YouTube" in dashboard
+    # A short checklist on the track's card, one need a line, not a sentence.
+    cards = [
+        [words(item) for item in re.findall(r"<li>(.*?)</li>", found, flags=re.S)]
+        for found in re.findall(r'<ol class="missing small">(.*?)</ol>', home, flags=re.S)
+    ]
+    needs = next(card for card in cards if card[0].startswith("Old enough for YouTube"))
+    assert len(needs) == 2 and "checklist items to tick" in needs[1]
 
 
 def test_a_checkin_due_today_whose_hour_passed_is_listed_and_in_the_next_step(

@@ -2,7 +2,7 @@
 font is installed; it is now the name of a picture the app serves ("fox", "panda", ...).
 
 Revision ID: 0017_avatar_names
-Revises: 0015_checkin_together
+Revises: 0016_who_chose
 Create Date: 2026-12-02 17:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_avatar_names"
-down_revision = "0015_checkin_together"
+down_revision = "0016_who_chose"
 branch_labels = None
 depends_on = None
 

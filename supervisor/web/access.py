@@ -3,7 +3,9 @@
 - guardian pages: a signed-in guardian; a child's session gets 403 (and, for anything but
   a read, an audit record);
 - child pages: a child's session on the family tablet;
-- account pages (sign-up, sign-in, invites): anyone but a child's session.
+- account pages (sign-up, sign-in, invites): anyone but a child's session;
+- what reads nothing of a family (``/health``, the app's manifest and service worker):
+  anyone, with no rule of their own.
 """
 
 from __future__ import annotations

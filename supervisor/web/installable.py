@@ -1,0 +1,54 @@
+"""What makes the app installable on the family tablet: its web app manifest and the service
+worker that shows a page of its own when the tablet is offline.
+
+Neither reads anything of a family or needs a session, so anyone may ask for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, url_for
+
+bp = Blueprint("installable", __name__)
+
+# The colours of static/style.css: --brand for the tablet's title bar, --paper behind the
+# splash screen.
+THEME_COLOUR = "#1f5fbf"
+BACKGROUND_COLOUR = "#f7f6f2"
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> Response:
+    """The app's name, icons and colours; installed, it opens at the tablet's picker."""
+    icons = [
+        {"src": "app-icon-192.png", "sizes": "192x192", "purpose": "any"},
+        {"src": "app-icon-512.png", "sizes": "512x512", "purpose": "any"},
+        {"src": "app-icon-maskable-512.png", "sizes": "512x512", "purpose": "maskable"},
+    ]
+    response = jsonify(
+        {
+            "name": "Supervisor",
+            "short_name": "Supervisor",
+            "description": "Bringing a child onto social media, one step at a time.",
+            "id": "/",
+            "start_url": url_for("tablet.picker"),
+            "scope": "/",
+            "display": "standalone",
+            "theme_color": THEME_COLOUR,
+            "background_color": BACKGROUND_COLOUR,
+            "icons": [
+                {**icon, "src": url_for("static", filename=icon["src"]), "type": "image/png"}
+                for icon in icons
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/service-worker.js")
+def service_worker() -> Response:
+    """The worker's script, served from the root so that its scope is the whole app."""
+    script = Path(current_app.root_path, current_app.static_folder or "", "service-worker.js")
+    return Response(script.read_text(encoding="utf-8"), mimetype="text/javascript")
