@@ -64,7 +64,7 @@ def fits(page: Page, name: str) -> list[dict]:
         page.set_viewport_size({"width": width, "height": height})
         images = page.evaluate(IMAGES_JS)
         assert images and all(image["loaded"] for image in images), images
-        assert all(0 <= image["left"] and image["right"] <= width for image in images), images
+        assert all(image["left"] >= 0 and image["right"] <= width for image in images), images
         page.screenshot(path=FOLDER / f"{name}-{size}.png", full_page=True)
     page.set_viewport_size({"width": 820, "height": 1180})
     return images
