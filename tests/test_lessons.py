@@ -137,14 +137,18 @@ def test_the_shipped_bank_gives_no_answer_away_by_place_or_length():
 
 def write_bank(folder: Path, lessons: list[list[tuple[int, bool]]]) -> Path:
     """One lesson file per list; each question has three options, ``(answer, longest)``
-    putting the correct one at ``answer`` and making it the longest or the shortest."""
+    putting the correct one at ``answer`` and making it the longest or the shortest. Each
+    lesson's picture is in ``pictures/`` beside the folder."""
     folder.mkdir()
+    (folder.parent / "pictures").mkdir()
     for number, questions in enumerate(lessons, start=1):
+        (folder.parent / "pictures" / f"{number:02}-lesson.svg").write_text("<svg/>")
         lines = [
             f'title = "Lesson {number}"',
             'topic = "public"',
             f"order = {number}",
             'summary = "A lesson."',
+            'picture_alt = "A drawing."',
             'prompts = ["What do you think?", "What would you do?"]',
         ]
         lines += ['[[steps]]\ntitle = "Step"\ntext = "Read this."'] * 2
@@ -166,7 +170,7 @@ def test_a_balanced_bank_loads(tmp_path):
         tmp_path / "lessons",
         [[(0, True), (1, False), (2, False)], [(2, True), (1, True), (0, False)]],
     )
-    lessons = load_lessons(bank)
+    lessons = load_lessons(bank, bank.parent / "pictures")
     assert [lesson.quiz[0].answer for lesson in lessons.values()] == [0, 2]
 
 
@@ -177,7 +181,7 @@ def test_a_bank_with_most_answers_in_one_place_is_refused(tmp_path):
         [[(1, False), (0, False), (1, True)], [(2, True), (1, False), (0, False)]],
     )
     with pytest.raises(ContentError) as raised:
-        load_lessons(bank)
+        load_lessons(bank, bank.parent / "pictures")
     assert str(raised.value) == (
         "lessons: the correct answer is option B in 3 of 6 questions (50%); "
         "at most 40% may share one place"
@@ -190,7 +194,7 @@ def test_a_bank_where_the_longest_option_is_usually_right_is_refused(tmp_path):
         [[(0, True), (1, True), (2, False)], [(2, True), (1, True), (0, False)]],
     )
     with pytest.raises(ContentError) as raised:
-        load_lessons(bank)
+        load_lessons(bank, bank.parent / "pictures")
     assert str(raised.value) == (
         "lessons: the longest option is the correct one in 4 of 6 questions (67%); "
         "at most half may be"

@@ -1,6 +1,7 @@
 """Lessons and discussion prompts as data files, loaded and checked at start-up.
 
-One TOML file per lesson in ``content/lessons/``; the prompt bank for the later stages in
+One TOML file per lesson in ``content/lessons/``, with its picture beside the other static
+files as ``static/lessons/<lesson key>.svg``; the prompt bank for the later stages in
 ``content/prompts.toml``. A broken file stops start-up (and the tests) with a message naming
 the file and the field, so adding a lesson is adding a file.
 """
@@ -17,6 +18,10 @@ from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
 
 STAGE_TAGS = ("instruction", "permit", "licence")
+# Every lesson has a picture, served as a static file: the app's static folder is beside
+# this package, and a picture's path below it is what ``url_for("static", ...)`` takes.
+STATIC = CONTENT.parents[1] / "static"
+PICTURES = STATIC / "lessons"
 # Over the whole bank: the most questions whose answer may sit in one place (A, B, C...), and
 # the most whose correct option may be the longest, so neither gives the answer away.
 MOST_IN_ONE_PLACE = 0.4
@@ -79,6 +84,8 @@ class Lesson:
     title: str
     topic: str
     summary: str
+    picture: str  # below the static folder: ``lessons/<key>.svg``
+    picture_alt: str  # what the picture shows, for a reader who cannot see it
     core: bool
     order: int
     steps: tuple[Step, ...]
@@ -122,7 +129,18 @@ def _step(reader: Reader, table: dict[str, Any], i: int) -> Step:
     return Step(title, text, younger, older)
 
 
-def load_lesson(path: Path) -> Lesson:
+def _picture(reader: Reader, key: str, pictures: Path) -> str:
+    """The lesson's picture below the static folder; a lesson without one is refused, so no
+    page shows a broken image."""
+    picture = pictures / f"{key}.svg"
+    if not picture.is_file():
+        raise ContentError(
+            f"{reader.path.name}: its picture {pictures.name}/{picture.name} is missing"
+        )
+    return f"{pictures.name}/{picture.name}"
+
+
+def load_lesson(path: Path, pictures: Path = PICTURES) -> Lesson:
     reader = Reader(path)
     data = reader.data
     topic = reader.text(data, "topic")
@@ -164,6 +182,8 @@ def load_lesson(path: Path) -> Lesson:
         title=reader.text(data, "title"),
         topic=topic,
         summary=reader.text(data, "summary"),
+        picture=_picture(reader, path.stem, pictures),
+        picture_alt=reader.text(data, "picture_alt"),
         core=data.get("core", True) is True,
         order=order,
         steps=steps,
@@ -193,8 +213,10 @@ def check_bank(folder: Path, questions: list[Question]) -> None:
         )
 
 
-def load_lessons(folder: Path = CONTENT / "lessons") -> dict[str, Lesson]:
-    lessons = [load_lesson(path) for path in sorted(folder.glob("*.toml"))]
+def load_lessons(
+    folder: Path = CONTENT / "lessons", pictures: Path = PICTURES
+) -> dict[str, Lesson]:
+    lessons = [load_lesson(path, pictures) for path in sorted(folder.glob("*.toml"))]
     if not lessons:
         raise ContentError(f"{folder.name}: no lesson files")
     check_bank(folder, [question for lesson in lessons for question in lesson.quiz])
