@@ -165,7 +165,7 @@ def test_at_the_permit_the_card_timeline_and_chart_tell_it_as_it_is(app, clock, 
     assert len(re.findall(r'class="chart-skipped"', svg)) == 1
     assert len(re.findall(r'class="chart-unrecorded"', svg)) == 1
     xs = {int(x) for x in re.findall(r'<rect class="chart-\w+" x="(\d+)"', svg)}
-    assert {(x - 5) // 28 for x in xs} == set(range(6))
+    assert {(x - 8) // 44 for x in xs} == set(range(6))
 
 
 def test_at_the_licence_every_part_says_so_with_the_familys_date(app, clock, story):
