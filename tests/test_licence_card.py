@@ -5,11 +5,14 @@ and missed over six weeks, then the licence; and their cost does not grow with t
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from supervisor.permit.weeks import CheckInWeeks, Week, tally
+from supervisor.stages.schedule import Rhythm
 from tests.conftest import Auth, add_child, pass_all_lessons, tap_i_agree, text
 from tests.test_age_gate import add_track, section
 from tests.test_dashboard import page_statements
@@ -296,3 +299,49 @@ def test_the_pages_cost_the_same_whatever_the_family_and_its_weeks(app, clock):
         ), big_path
     chart = text(big.client.get(f"/family/tracks/{big_track}"))
     assert "7 weeks: 5 check-ins held, 2 skipped." in words(section(chart, "way-heading"))
+
+
+# --- the week-by-week sums, as pure maths over the schedule's due dates ---------------------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def plan(frequency: str, starts: date, agreed: datetime, ended: datetime | None = None):
+    """A plan both sides agreed at ``agreed``: Mondays at 18:00 from ``starts``."""
+    return ([Rhythm(frequency, 0, 0, "18:00", starts)], agreed, ended)
+
+
+def test_a_checkin_within_a_day_of_its_hour_is_in_no_count_yet():
+    plans = [plan("weekly", date(2026, 3, 9), datetime(2026, 3, 2, 10, tzinfo=UTC))]
+    waiting = tally(plans, {}, LONDON, datetime(2026, 3, 10, 9, tzinfo=UTC))
+    assert waiting.weeks == [] and waiting.agreed
+    late = tally(plans, {}, LONDON, datetime(2026, 3, 10, 19, tzinfo=UTC))
+    assert late.weeks == [Week(date(2026, 3, 9), unrecorded=1)]
+    held = tally(plans, {date(2026, 3, 9): True}, LONDON, datetime(2026, 3, 10, 9, tzinfo=UTC))
+    assert held.summary() == "1 week: 1 check-in held, 0 skipped"
+    assert held.for_child() == "You and your guardians talked 1 time in 1 week."
+    assert tally([], {}, LONDON, datetime(2026, 3, 10, tzinfo=UTC)) == CheckInWeeks([], False)
+
+
+def test_a_fortnight_keeps_its_empty_week_and_a_replaced_plan_stops_asking():
+    fortnightly = [plan("fortnightly", date(2026, 3, 9), datetime(2026, 3, 2, 10, tzinfo=UTC))]
+    both = {date(2026, 3, 9): True, date(2026, 3, 23): True}
+    found = tally(fortnightly, both, LONDON, datetime(2026, 3, 24, 9, tzinfo=UTC))
+    assert [(w.monday.day, w.held, w.due) for w in found.weeks] == [
+        (9, 1, 1),
+        (16, 0, 0),
+        (23, 1, 1),
+    ]
+    assert found.summary() == "3 weeks: 2 check-ins held, 0 skipped"
+    switched = datetime(2026, 3, 17, 12, tzinfo=UTC)  # weekly until then, then fortnightly
+    plans = [
+        plan("weekly", date(2026, 3, 9), datetime(2026, 3, 2, 10, tzinfo=UTC), switched),
+        plan("fortnightly", date(2026, 3, 23), switched),
+    ]
+    missed = tally(plans, {}, LONDON, datetime(2026, 4, 8, 9, tzinfo=UTC))
+    assert [(w.monday.day, w.unrecorded) for w in missed.weeks] == [
+        (9, 1), (16, 1), (23, 1), (30, 0), (6, 1)
+    ]  # fmt: skip
+    assert missed.for_child() == (
+        "You and your guardians talked 0 times in 5 weeks; 4 check-ins have no record."
+    )
