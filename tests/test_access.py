@@ -186,6 +186,8 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     },
     "permit.agreement": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "child.agreement": {"GET": (SIGNIN, 403, 403, 403, 200, 404)},
+    "child.card": {"GET": (SIGNIN, 403, 403, 403, 200, 200)},
+    "tracks.card": {"GET": (SIGNIN, 200, 200, 404, 403, 403)},
     "child.agree_arrangement": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
     "child.choose_connections": {"POST": (SIGNIN, 403, 403, 403, 302, 404)},
     "tracks.refresher": {"POST": (SIGNIN, 302, 302, 404, 403, 403)},

@@ -15,6 +15,7 @@ from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platf
 from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import agreed, reads
+from supervisor.permit.weeks import CheckInWeeks, checkin_weeks
 from supervisor.stages.base import StageKey
 
 
@@ -27,6 +28,7 @@ class PermitView:
     schedule: reads.ScheduleState
     checkins: list[reads.CheckInRecord]
     moments: list[LearningMoment]
+    weeks: CheckInWeeks  # the check-ins week by week, for the chart
     # Runs finished before this counted for another period (before the account, or a permit
     # the track stepped back from): at the permit, "finished" means finished in this one.
     since: datetime | None = None
@@ -61,14 +63,16 @@ def permit_view(track: Track) -> PermitView | None:
     guide = for_platform(track.platform)
     zone = family_zone()
     at_permit = track.stage is StageKey.PERMIT
+    checkins = reads.checkins(track, zone)
     return PermitView(
         arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
         guide=guide,
         stale=guide.stale_steps(clock.now()),
         runs=reads.runs(track),
         schedule=reads.schedule_state(track, zone),
-        checkins=reads.checkins(track, zone),
+        checkins=checkins,
         moments=reads.moments(track),
+        weeks=checkin_weeks(track, checkins, zone),
         since=track.stage_entered_at if at_permit else None,
     )
 

@@ -14,7 +14,7 @@ from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import StageKey, TrackSnapshot
 from supervisor.stages.events import EventKind
-from supervisor.tracks import facts
+from supervisor.tracks import facts, journey
 from supervisor.tracks.age_gate import AgeGate, gate
 from supervisor.tracks.next_step import NextStep, age_missing, can_sign_off, next_step
 
@@ -28,6 +28,7 @@ class TrackView:
     history: list[TrackEvent]
     checklist: list[tuple[str, str, bool]]  # key, label, ticked
     snapshot: TrackSnapshot
+    timeline: journey.Timeline
 
 
 def history(track_id: int) -> list[TrackEvent]:
@@ -41,10 +42,27 @@ def history(track_id: int) -> list[TrackEvent]:
     )
 
 
+def of_child(child_id: int) -> list[Track]:
+    """The child's current tracks (not those removed), oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Track)
+            .where(Track.child_id == child_id, Track.removed_at.is_(None))
+            .order_by(Track.id)
+        )
+    )
+
+
 def track_view(track: Track) -> TrackView:
     snapshot = facts.snapshots(db.session, [track])[track.id]
+    events = history(track.id)
     return TrackView(
-        track, engine.progress(snapshot), history(track.id), engine.checklist(snapshot), snapshot
+        track,
+        engine.progress(snapshot),
+        events,
+        engine.checklist(snapshot),
+        snapshot,
+        journey.timeline(events, track.stage),
     )
 
 

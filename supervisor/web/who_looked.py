@@ -84,6 +84,7 @@ EXEMPT: dict[str, str] = {
     "permit.walkthrough_step": "a step of the platform's own guide, the same for every child",
     "permit.add_moment": "a blank form for a new learning moment",
     "family.who_looked": "the list of who looked itself, the same the child reads",
+    "tracks.card": "the licence card: each track's stage and since when, as the family page shows",
 }
 
 WEEK = 7

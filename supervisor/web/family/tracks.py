@@ -27,6 +27,7 @@ from supervisor.web.forms.tracks import (
     StepBackForm,
     TickForm,
 )
+from supervisor.web.licence_card import card_page
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -47,6 +48,12 @@ def add(child_id: int) -> str | Response:
         )
         return redirect(url_for("tracks.show", track_id=track.id))
     return render_template("tracks/add.html", form=form, child=child)
+
+
+@bp.get("/children/<int:child_id>/card")
+def card(child_id: int) -> str:
+    """The child's licence card, to print at card size."""
+    return card_page(family_row_or_404(Child, child_id))
 
 
 @bp.get("/tracks/<int:track_id>")

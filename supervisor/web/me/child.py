@@ -27,6 +27,7 @@ from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.permit import AgreeForm, CheckInNoteForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
+from supervisor.web.licence_card import card_page
 from supervisor.web.me import steps
 
 bp = Blueprint("child", __name__, url_prefix="/me")
@@ -81,6 +82,12 @@ def home() -> str:
         name=operations.track_name,
         looked=who_looked.this_week(child.id),
     )
+
+
+@bp.get("/card")
+def card() -> str:
+    """The child's licence card, to print at card size."""
+    return card_page(current_child())
 
 
 @bp.get("/looked")
