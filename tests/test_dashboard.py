@@ -156,7 +156,7 @@ def test_sign_off_request_is_answered_from_the_dashboard_and_cards_show_it(app):
     tablet.client.submit(f"/who/child/{mo}", data={"pin": PIN})
     card = " ".join(text(tablet.client.get("/me/")).split())
     assert "Now it is up to your guardians: they tick 2 items on their checklist." in card
-    assert "My licence" in card and "Guardian checklist ticked" not in card
+    assert "My apps, and what comes next" in card and "Guardian checklist ticked" not in card
     for item in ("network_chosen", "never_share"):
         client.submit(f"/family/tracks/{track}/checklist", data={"item": item, "ticked": "y"})
     card = text(tablet.client.get("/me/"))
