@@ -163,7 +163,8 @@ def test_at_the_permit_the_card_timeline_and_chart_tell_it_as_it_is(app, clock, 
     )
     assert weeks_table(page) == WEEKS
     # One bar per week, each as tall as its week's count: four held, one skipped, one missed.
-    svg = page[page.index("<svg") : page.index("</svg>")]
+    start = page.index('<svg class="chart"')
+    svg = page[start : page.index("</svg>", start)]
     assert len(re.findall(r'class="chart-held"', svg)) == 4
     assert len(re.findall(r'class="chart-skipped"', svg)) == 1
     assert len(re.findall(r'class="chart-unrecorded"', svg)) == 1
@@ -242,7 +243,7 @@ def test_a_permit_without_an_agreed_schedule_says_nothing_was_due(app, clock):
     )
     way = words(section(text(guardian.client.get(f"/family/tracks/{track}")), "way-heading"))
     assert "No check-in schedule is agreed yet, so no check-ins are due yet." in way
-    assert "<svg" not in section(
+    assert '<svg class="chart"' not in section(
         text(guardian.client.get(f"/family/tracks/{track}")), "way-heading"
     )
 
@@ -345,3 +346,10 @@ def test_a_fortnight_keeps_its_empty_week_and_a_replaced_plan_stops_asking():
     assert missed.for_child() == (
         "You and your guardians talked 0 times in 5 weeks; 4 check-ins have no record."
     )
+
+
+def test_a_plan_agreed_after_its_hour_that_day_starts_the_week_after():
+    """Agreed on Monday 9 March at 19:00 for Mondays at 18:00: that Monday was never due."""
+    plans = [plan("weekly", date(2026, 3, 9), datetime(2026, 3, 9, 19, tzinfo=UTC))]
+    found = tally(plans, {}, LONDON, datetime(2026, 3, 17, 19, tzinfo=UTC))
+    assert found.weeks == [Week(date(2026, 3, 16), unrecorded=1)]

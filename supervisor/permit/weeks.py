@@ -120,8 +120,10 @@ def tally(
         since = agreed.astimezone(zone).date()
         until = (ended or now).astimezone(zone).date()
         for day, moment in schedule.occurrences(rhythms, zone, since, min(until, today)):
-            if ended is not None and moment >= ended and day not in records:
-                continue  # due after the plan ended: no longer asked for
+            if (moment < agreed or (ended is not None and moment >= ended)) and (
+                day not in records
+            ):
+                continue  # before the plan came into force, or after it ended: not asked for
             if day in records:
                 due[day] = "held" if records[day] else "skipped"
             elif moment + schedule.GRACE < now:
