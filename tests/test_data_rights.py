@@ -4,7 +4,7 @@ families' data, and deletion that leaves nothing behind in any table."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ from tests.conftest import (
 SECRETS = ("$argon2", "token_hash", "password_hash", "pin_hash")
 
 
-def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
+def rich_family(app, clock, email: str, name: str, family: str, child: str) -> Auth:
     """A family with something in (nearly) every table: children, a tablet, tracks, history,
     lessons, a walkthrough, a schedule, a check-in, a learning moment, notes, an invite used by
     a second guardian, another still open, and a loosened rule waiting for approval."""
@@ -89,12 +89,15 @@ def rich_family(app, email: str, name: str, family: str, child: str) -> Auth:
     tablet.client.submit(f"/who/child/{child_id}", data={"pin": "1357"})
     tablet.client.submit(f"/who/child/{child_id}", data={"pin": "4826"})
     tablet.client.submit("/me/lessons/01-anything-posted/0")
-    starts = datetime.now(ZoneInfo("Europe/London")).date()  # a check-in can only be
-    client.submit(  # recorded once its day has come in the family's zone: today, at 00:00
+    # A check-in is due from the first time after both agreed: today, a minute from now.
+    soon = (clock.current + timedelta(minutes=1)).astimezone(ZoneInfo("Europe/London"))
+    starts = soon.date()
+    client.submit(
         f"/family/tracks/{track}/schedule",
-        data=weekly_schedule(starts, at_time="00:00"),
+        data=weekly_schedule(starts, at_time=f"{soon:%H:%M}"),
     )
     tap_i_agree(tablet.client, track)
+    clock.advance(seconds=61)
     response = client.submit(
         f"/family/tracks/{track}/checkins/new", data={"due_on": starts.isoformat(), "held": "held"}
     )
@@ -117,9 +120,9 @@ def family_id(app, email: str) -> int:
         ).one()
 
 
-def test_export_has_every_table_of_the_family_and_nothing_else(app):
-    ours = rich_family(app, "ada@example.org", "Ada", "The Lovelaces", "Mo")
-    rich_family(app, "eve@example.org", "Eve", "The Outsiders", "Kim")
+def test_export_has_every_table_of_the_family_and_nothing_else(app, clock):
+    ours = rich_family(app, clock, "ada@example.org", "Ada", "The Lovelaces", "Mo")
+    rich_family(app, clock, "eve@example.org", "Eve", "The Outsiders", "Kim")
     response = ours.client.submit("/family/export")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -161,9 +164,9 @@ def test_export_has_every_table_of_the_family_and_nothing_else(app):
         ).one()
 
 
-def test_deleting_the_family_leaves_no_row_behind(app):
-    ours = rich_family(app, "ada@example.org", "Ada", "The Lovelaces", "Mo")
-    theirs = rich_family(app, "eve@example.org", "Eve", "The Outsiders", "Kim")
+def test_deleting_the_family_leaves_no_row_behind(app, clock):
+    ours = rich_family(app, clock, "ada@example.org", "Ada", "The Lovelaces", "Mo")
+    theirs = rich_family(app, clock, "eve@example.org", "Eve", "The Outsiders", "Kim")
     ours_id, theirs_id = family_id(app, "ada@example.org"), family_id(app, "eve@example.org")
     with app.app_context():
         before_theirs = {

@@ -385,7 +385,11 @@ def test_i_agree_binds_to_the_arrangement_the_child_was_shown(app):
 def _open_changes(app) -> list[int]:
     with app.app_context():
         return list(
-            db.session.scalars(sa.select(RuleChange.id).where(RuleChange.decided_at.is_(None)))
+            db.session.scalars(
+                sa.select(RuleChange.id)
+                .where(RuleChange.decided_at.is_(None))
+                .order_by(RuleChange.id)  # the order they were asked (PostgreSQL has none)
+            )
         )
 
 
