@@ -261,21 +261,24 @@ def scripts(page: str) -> list[str]:
     return found
 
 
+INSTALL = "/static/install.js"  # every page registers the service worker
+
+
 def test_the_pages_load_their_scripts_from_this_site_under_the_same_policy(app, client):
     signup = client.get("/signup")
-    assert scripts(text(signup)) == ["/static/places.js"]
+    assert scripts(text(signup)) == [INSTALL, "/static/places.js"]
     assert signup.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in CONTENT_SECURITY_POLICY
     Auth(client).signup()
     settings = client.get("/family/settings")
-    assert scripts(text(settings)) == ["/static/places.js"]
+    assert scripts(text(settings)) == [INSTALL, "/static/places.js"]
     invite = client.submit("/family/invites")
-    assert scripts(text(invite)) == ["/static/share.js"]
+    assert scripts(text(invite)) == [INSTALL, "/static/share.js"]
     calendar = client.submit("/family/calendar")
-    assert scripts(text(calendar)) == ["/static/share.js"]
+    assert scripts(text(calendar)) == [INSTALL, "/static/share.js"]
     for response in (settings, invite, calendar):
         assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    for name in ("places.js", "share.js"):
+    for name in ("install.js", "places.js", "share.js"):
         served = client.get(f"/static/{name}")
         assert served.status_code == 200 and "javascript" in served.headers["Content-Type"]
         assert "http" not in text(served)  # nothing fetched from anywhere else

@@ -42,7 +42,8 @@ def test_pages_have_no_inline_script_or_foreign_host(auth, client):
         page = text(client.get(path, follow_redirects=True))
         # A script only as a file of this site (the CSP would refuse an inline one anyway).
         tags = re.findall(r"<script\b[^>]*>", page)
-        assert all(re.fullmatch(r'<script src="/static/[a-z]+\.js" defer>', t) for t in tags), path
+        own = r'<script src="/static/[a-z]+\.js"( data-worker="/service-worker\.js")? defer>'
+        assert all(re.fullmatch(own, t) for t in tags), path
         assert "style=" not in page, path
         for attribute in ('src="http', 'href="http', 'src="//', 'href="//'):
             assert attribute not in page, (path, attribute)
