@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lock
+.PHONY: run test lock baselines
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(INSTALLED)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto
+
+# Write the screenshots of tests/browser/test_visual.py as its new baselines instead of comparing
+# them: after a deliberate change to how a page looks; look at the images, then commit them.
+baselines: $(INSTALLED)
+	SUPERVISOR_UPDATE_BASELINES=1 $(BIN)/python -m pytest -p no:xdist -q tests/browser/test_visual.py
 
 # Re-resolve the lock files after changing dependencies in pyproject.toml.
 lock: $(INSTALLED)
