@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import BrowserContext
 
 from tests.browser.steps import PIN
-from tests.conftest import Auth, add_child, pass_all_lessons
+from tests.conftest import Auth, Client, add_child, pass_all_lessons
 
 
 @dataclass
@@ -33,7 +33,16 @@ def make_family_tablet(app: Flask, address: str, context: BrowserContext) -> Fam
         data={"from_stage": "instruction", "override_reason": "ready"},
     )
     assert signed.status_code == 302
-    assert client.submit("/family/devices/", data={"name": "Kitchen tablet"}).status_code == 302
+    enrol_tablet(app, client, address, context)
+    return FamilyTablet(child_id, track_id)
+
+
+def enrol_tablet(
+    app: Flask, client: Client, address: str, context: BrowserContext, name: str = "Kitchen tablet"
+) -> None:
+    """The guardian signed in on ``client`` makes a family tablet, and ``context`` (the
+    browser) becomes it: the device cookie the app set, as the browser would keep it."""
+    assert client.submit("/family/devices/", data={"name": name}).status_code == 302
     cookie = client.get_cookie(app.config["DEVICE_COOKIE_NAME"])
     assert cookie is not None
     context.add_cookies(
@@ -49,4 +58,3 @@ def make_family_tablet(app: Flask, address: str, context: BrowserContext) -> Fam
             }
         ]
     )
-    return FamilyTablet(child_id, track_id)

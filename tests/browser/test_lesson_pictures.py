@@ -4,13 +4,13 @@ held either way and on a phone, without moving the words as they load."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from supervisor.content.lessons import LESSONS
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.family_tablet import enrol_tablet
 from tests.browser.steps import PIN, Tablet
 from tests.conftest import Auth, add_child
 
@@ -35,22 +35,7 @@ def tablet(context: BrowserContext, page: Page, live_app) -> Tablet:
     guardian = Auth(app.test_client())
     guardian.signup()
     add_child(guardian.client, "Mo", PIN, birth_year=2015)
-    assert guardian.client.submit("/family/devices/", data={"name": "Tablet"}).status_code == 302
-    cookie = guardian.client.get_cookie(app.config["DEVICE_COOKIE_NAME"])
-    assert cookie is not None
-    context.add_cookies(
-        [
-            {
-                "name": cookie.key,
-                "value": cookie.value,
-                "domain": urlsplit(address).hostname,
-                "path": "/",
-                "secure": True,
-                "httpOnly": True,
-                "sameSite": "Lax",
-            }
-        ]
-    )
+    enrol_tablet(app, guardian.client, address, context, "Tablet")
     tablet = Tablet(page)
     page.goto("/who")
     tablet.open_child("Mo")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.checks import PageChecks
+from tests.browser.family_tablet import enrol_tablet
 from tests.browser.steps import PIN, Tablet
 from tests.conftest import Auth, FakeClock, add_child
 
@@ -22,23 +22,7 @@ def tablet(context: BrowserContext, page: Page, live_app, clock: FakeClock) -> T
     guardian = Auth(app.test_client())
     guardian.signup()
     add_child(guardian.client, "Mo", PIN, birth_year=2013)
-    made = guardian.client.submit("/family/devices/", data={"name": "Kitchen tablet"})
-    assert made.status_code == 302
-    cookie = guardian.client.get_cookie(app.config["DEVICE_COOKIE_NAME"])
-    assert cookie is not None
-    context.add_cookies(
-        [
-            {
-                "name": cookie.key,
-                "value": cookie.value,
-                "domain": urlsplit(address).hostname,
-                "path": "/",
-                "secure": True,
-                "httpOnly": True,
-                "sameSite": "Lax",
-            }
-        ]
-    )
+    enrol_tablet(app, guardian.client, address, context, "Kitchen tablet")
     tablet = Tablet(page)
     page.goto("/who")
     tablet.expect_heading("Who's using Kitchen tablet?")
