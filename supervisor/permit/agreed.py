@@ -24,6 +24,7 @@ from supervisor.models import (
     Guardian,
     Track,
 )
+from supervisor.permit.reads import agreed_versions
 from supervisor.permit.who import guardian_name
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
@@ -135,16 +136,6 @@ def looking(track: Track) -> Looking | None:
 
 def ended_schedule(track: Track) -> list[CheckInSchedule]:
     """At the licence: the versions of the last plan both agreed to, which the licence ended."""
-    agreed = list(
-        db.session.scalars(
-            sa.select(CheckInSchedule)
-            .where(
-                CheckInSchedule.track_id == track.id,
-                CheckInSchedule.guardian_agreed_at.is_not(None),
-                CheckInSchedule.child_agreed_at.is_not(None),
-            )
-            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
-        )
-    )
+    agreed = agreed_versions(track)
     last = max((v.plan for v in agreed), default=None)
     return [v for v in agreed if v.plan == last]

@@ -183,6 +183,21 @@ def _state(
     )
 
 
+def agreed_versions(track: Track) -> list[CheckInSchedule]:
+    """Every version of the track's schedules both sides agreed to, ended ones too, in order."""
+    return list(
+        db.session.scalars(
+            sa.select(CheckInSchedule)
+            .where(
+                CheckInSchedule.track_id == track.id,
+                CheckInSchedule.guardian_agreed_at.is_not(None),
+                CheckInSchedule.child_agreed_at.is_not(None),
+            )
+            .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+        )
+    )
+
+
 def schedule_terms(version: CheckInSchedule) -> str:
     """The version of a proposed schedule a child's "I agree" names: its plan."""
     return f"plan-{version.plan}"

@@ -15,12 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from supervisor import clock
-from supervisor.extensions import db
 from supervisor.models import CheckInSchedule, Track
-from supervisor.permit.reads import CheckInRecord, rhythm
+from supervisor.permit.reads import CheckInRecord, agreed_versions, rhythm
 from supervisor.stages import schedule
 
 
@@ -155,14 +152,5 @@ def _monday(day: date) -> date:
 def checkin_weeks(track: Track, records: Sequence[CheckInRecord], zone: ZoneInfo) -> CheckInWeeks:
     """The track's weeks from the check-in records the page has read already and one select
     of its agreed schedules, ended ones too."""
-    versions = db.session.scalars(
-        sa.select(CheckInSchedule)
-        .where(
-            CheckInSchedule.track_id == track.id,
-            CheckInSchedule.guardian_agreed_at.is_not(None),
-            CheckInSchedule.child_agreed_at.is_not(None),
-        )
-        .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
-    )
     held = {r.current.due_on: r.current.held for r in records}
-    return tally(windows(versions), held, zone, clock.now())
+    return tally(windows(agreed_versions(track)), held, zone, clock.now())
