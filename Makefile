@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lock baselines
+.PHONY: run test lock baselines translations
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,16 @@ lock: $(INSTALLED)
 		--custom-compile-command "make lock" -o requirements/app.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet \
 		--custom-compile-command "make lock" -o requirements/dev.txt
+
+# Extract every message into supervisor/translations/messages.pot, bring each language's
+# catalog up to date with it, and compile the catalogs the app reads (committed, so a fresh
+# clone needs no step of its own).
+translations: $(INSTALLED)
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
+		-o supervisor/translations/messages.pot .
+	@for catalog in supervisor/translations/*/LC_MESSAGES/messages.po; do \
+		[ -e "$$catalog" ] || continue; \
+		$(BIN)/pybabel -q update --no-fuzzy-matching -i supervisor/translations/messages.pot \
+			-d supervisor/translations -l $$(echo $$catalog | cut -d/ -f3) \
+		&& $(BIN)/pybabel -q compile -d supervisor/translations -l $$(echo $$catalog | cut -d/ -f3); \
+	done

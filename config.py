@@ -21,6 +21,11 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto: the client's
     # address (sign-up limits count per client) comes from them. 0 trusts no such header.
     PROXY_HOPS = 0
+    # The languages people may read the app in; a language joins once its catalog is complete
+    # (supervisor/translations/, `make translations`).
+    LANGUAGES = ("en",)
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"  # beside supervisor/app.py
     # Relative SQLite paths live in Flask's instance folder.
     DATABASE_URL = "sqlite:///supervisor.sqlite3"
 

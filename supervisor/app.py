@@ -25,6 +25,7 @@ from supervisor.web import (
     errors,
     health,
     installable,
+    language,
     mail_choices,
     request_log,
     routing,
@@ -104,6 +105,7 @@ def register_extensions(app: Flask) -> None:
     request_log.init_app(app)
     devices.init_app(app)
     templating.init_app(app)
+    language.init_app(app)
     who_looked.init_app(app)  # counts a guardian's look once the request's COMMIT is done
     db.end_requests(app)  # last: its error page, should a COMMIT fail, gets the hooks above
     who_looked.note_views(app)  # notes the look before that COMMIT, while its rows are loaded

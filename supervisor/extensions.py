@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -11,3 +12,4 @@ from supervisor.db import Database
 db = Database(hide_parameters=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+babel = Babel()

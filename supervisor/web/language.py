@@ -1,0 +1,20 @@
+"""Which language a page speaks: the reader's browser asks (Accept-Language), among the
+languages the app offers whole (``LANGUAGES``); English otherwise."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+
+from supervisor.extensions import babel
+
+
+def select_locale() -> str:
+    offered: tuple[str, ...] = current_app.config["LANGUAGES"]
+    return request.accept_languages.best_match(offered) or offered[0]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    # <html lang> follows the page's language.
+    app.context_processor(lambda: {"lang": str(get_locale() or "en")})
