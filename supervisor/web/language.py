@@ -16,5 +16,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # {% trans %} blocks read as one line of text, however the template wraps them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     # <html lang> follows the page's language.
     app.context_processor(lambda: {"lang": str(get_locale() or "en")})
