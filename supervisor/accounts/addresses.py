@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from supervisor import audit, clock, links
@@ -26,14 +27,14 @@ RESEND_GAP = timedelta(minutes=2)
 class Problem(Enum):
     """Why a confirmation link did not confirm, in words for the person holding it."""
 
-    UNKNOWN = "This confirmation link is not valid. Sign in and send yourself a new one."
-    USED = "This confirmation link has already been used."
-    EXPIRED = "This confirmation link has expired. Sign in and send yourself a new one."
-    SUPERSEDED = (
+    UNKNOWN = _l("This confirmation link is not valid. Sign in and send yourself a new one.")
+    USED = _l("This confirmation link has already been used.")
+    EXPIRED = _l("This confirmation link has expired. Sign in and send yourself a new one.")
+    SUPERSEDED = _l(
         "A newer confirmation link was sent after this one; only the newest works. "
         "Use the link in the latest mail."
     )
-    TAKEN = (
+    TAKEN = _l(
         "Another account signs in with this address now, so it cannot become yours. "
         "Your sign-in address is unchanged."
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from supervisor import clock, passwords
@@ -85,7 +86,10 @@ def sign_in(email: str, password: str) -> SignInResult:
 
 def lockout_message(locked_until: datetime) -> str:
     """What a guardian locked out by failed sign-ins is told."""
-    return f"Too many failed attempts for this account. Try again in {how_long(locked_until)}."
+    return _(
+        "Too many failed attempts for this account. Try again in %(wait)s.",
+        wait=how_long(locked_until),
+    )
 
 
 def how_long(until: datetime) -> str:

@@ -11,6 +11,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from supervisor import audit, clock, links, notices, passwords
 from supervisor.accounts import one_time_links, throttle
@@ -25,7 +26,7 @@ PURPOSE = "reset"
 class Problem(Enum):
     """Why a reset link does not work; the value is what the page says."""
 
-    INVALID = (
+    INVALID = _l(
         "This link to set a new password does not work: it has expired, was already used, "
         "or a newer link was sent since. Ask for a new one."
     )

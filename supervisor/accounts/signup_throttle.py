@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.accounts import operations
@@ -67,10 +68,17 @@ def admit(email: str, remote_addr: str | None, scopes: tuple[str, str] = SIGNUP)
 
 def refusal_message(retry_at: datetime, scopes: tuple[str, str] = SIGNUP) -> str:
     """What someone over a limit is told."""
-    what = "ask for a password reset link" if scopes == RESET else "create an account"
-    return (
-        f"Too many attempts to {what} from here or with this email address."
-        f" Try again in {operations.how_long(retry_at)}."
+    wait = operations.how_long(retry_at)
+    if scopes == RESET:
+        return _(
+            "Too many attempts to ask for a password reset link from here or with this email "
+            "address. Try again in %(wait)s.",
+            wait=wait,
+        )
+    return _(
+        "Too many attempts to create an account from here or with this email address. "
+        "Try again in %(wait)s.",
+        wait=wait,
     )
 
 

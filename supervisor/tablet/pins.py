@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from supervisor import clock, passwords
 from supervisor.db import insert_if_missing
@@ -29,15 +31,15 @@ COMMON_PINS = {"1212", "6969", "2580", "0852", "1004", "2000", "4444", "1122", "
 def problem_with(pin: str, child: Child) -> str | None:
     """Why ``pin`` is too easy to guess, or ``None`` if it will do."""
     if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 6):
-        return "A PIN is 4 to 6 digits."
+        return _("A PIN is 4 to 6 digits.")
     steps = {int(b) - int(a) for a, b in pairwise(pin)}
     if len(set(pin)) == 1 or steps in ({1}, {-1}):
-        return "That PIN is too easy to guess: avoid repeated or counting digits."
+        return _("That PIN is too easy to guess: avoid repeated or counting digits.")
     if pin in COMMON_PINS or (len(pin) == 4 and 1900 <= int(pin) <= clock.now().year):
-        return "That PIN is too easy to guess: avoid years and common PINs."
+        return _("That PIN is too easy to guess: avoid years and common PINs.")
     year, month = str(child.birth_year), f"{child.birth_month:02d}"
     if year in pin or pin in {month + year, year + month, month + year[2:], year[2:] + month}:
-        return "Don't use the birth year or month in a PIN."
+        return _("Don't use the birth year or month in a PIN.")
     return None
 
 
@@ -110,8 +112,13 @@ def waits_on(device: Device) -> dict[int, datetime]:
 def message(result: PinCheck) -> str:
     """Why a PIN was not taken, in the same words wherever a child types one."""
     if result.locked:
-        return "This profile is locked after too many wrong PINs. A guardian can open it again."
+        return _("This profile is locked after too many wrong PINs. A guardian can open it again.")
     if result.wait_until is not None:
-        return f"Too many wrong PINs. Try again after {when(result.wait_until, 'time')}."
-    tries = "1 more try" if result.attempts_left == 1 else f"{result.attempts_left} more tries"
-    return f"That PIN isn't right. {tries} before you have to wait."
+        return _(
+            "Too many wrong PINs. Try again after %(time)s.", time=when(result.wait_until, "time")
+        )
+    return ngettext(
+        "That PIN isn't right. %(num)d more try before you have to wait.",
+        "That PIN isn't right. %(num)d more tries before you have to wait.",
+        result.attempts_left or 0,
+    )

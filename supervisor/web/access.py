@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -55,9 +56,12 @@ def unauthorized() -> Response:
     """Nobody (or nobody any more) is signed in: the tablet's picker, or the sign-in page."""
     if devices.current() is not None:
         if g.get("session_timed_out"):
-            flash("The profile locked itself after a while without use. Pick who's using.", "info")
+            flash(
+                _("The profile locked itself after a while without use. Pick who's using."),
+                "info",
+            )
         return redirect(url_for("tablet.picker"))
-    flash("Please sign in to continue.", "info")
+    flash(_("Please sign in to continue."), "info")
     target = request.full_path.rstrip("?") if request.method in READS else None
     return redirect(url_for("auth.login", next=target))
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -35,11 +38,9 @@ from supervisor.web.forms.fields import required
 
 bp = Blueprint("auth", __name__)
 
-RESET_SENT = (
-    "If an account uses that address, we have sent it a link to set a new password. "
-    "It works for {minutes} minutes."
+EMAIL_TAKEN = _l(
+    "An account with this email already exists. Sign in instead, or use another address."
 )
-EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or use another address."
 
 
 @bp.get("/")
@@ -74,14 +75,18 @@ def signup() -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
-            form.email.errors = [*form.email.errors, EMAIL_TAKEN]
+            form.email.errors = [*form.email.errors, str(EMAIL_TAKEN)]
         else:
             addresses.send_confirmation(guardian)
             sessions.start(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
             flash(
-                f"Welcome, {guardian.name}. We mailed a link to {guardian.email}: open it to "
-                "confirm your address. Add your first child to get started.",
+                _(
+                    "Welcome, %(name)s. We mailed a link to %(email)s: open it to confirm your "
+                    "address. Add your first child to get started.",
+                    name=guardian.name,
+                    email=guardian.email,
+                ),
                 "success",
             )
             return redirect(url_for("family.home"))
@@ -116,7 +121,7 @@ def login() -> str | Response | tuple[str, int]:
         if result.locked_until is not None:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             return render_template("auth/login.html", form=form), 429
-        form.form_errors.append("That email and password don't match an account.")
+        form.form_errors.append(_("That email and password don't match an account."))
     return render_template("auth/login.html", form=form)
 
 
@@ -140,7 +145,13 @@ def forgot_password() -> str | Response | tuple[str, int]:
         recovery.request_reset(email)
         audit.record("password_reset_request", audit.SUCCESS, family_id=None, subject=email)
         minutes = int(current_app.config["RESET_LINK_LIFETIME"].total_seconds() // 60)
-        sent = RESET_SENT.format(minutes=minutes)
+        sent = ngettext(
+            "If an account uses that address, we have sent it a link to set a new password. "
+            "It works for %(num)d minute.",
+            "If an account uses that address, we have sent it a link to set a new password. "
+            "It works for %(num)d minutes.",
+            minutes,
+        )
         return render_template("auth/forgot.html", form=None, sent=sent)
     return render_template("auth/forgot.html", form=form, sent=None)
 
@@ -156,17 +167,17 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         return tablet
     found = recovery.find_reset(token)
     if isinstance(found, recovery.Problem):
-        return render_template("auth/reset.html", form=None, problem=found.value), 410
+        return render_template("auth/reset.html", form=None, problem=str(found.value)), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             recovery.reset_password(found, required(form.password.data))
         except recovery.AlreadyUsed:
             return render_template(
-                "auth/reset.html", form=None, problem=recovery.Problem.INVALID.value
+                "auth/reset.html", form=None, problem=str(recovery.Problem.INVALID.value)
             ), 409
         sessions.end()
-        flash("Your new password is set. Sign in with it.", "success")
+        flash(_("Your new password is set. Sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, problem=None)
 
@@ -184,7 +195,7 @@ def logout() -> Response:
     sessions.end()
     if devices.current() is not None:
         return redirect(url_for("tablet.picker"))
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -216,7 +227,7 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             )
         except accounts.EmailTaken:
             audit.record("join_family", audit.FAILURE, family_id=None, subject=email)
-            form.email.errors = [*form.email.errors, EMAIL_TAKEN]
+            form.email.errors = [*form.email.errors, str(EMAIL_TAKEN)]
         except invites.AlreadyUsed:
             form.form_errors.append(invites.InviteProblem.USED.value)
             return render_template("auth/join.html", form=form, invite=None), 409
@@ -231,7 +242,14 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
                 + rules.held_invites_notice(held),
                 by=guardian,
             )
-            flash(f"Welcome to {guardian.family.name}, {guardian.name}.", "success")
+            flash(
+                _(
+                    "Welcome to %(family)s, %(name)s.",
+                    family=guardian.family.name,
+                    name=guardian.name,
+                ),
+                "success",
+            )
             return redirect(url_for("family.home"))
     return render_template("auth/join.html", form=form, invite=found)
 
@@ -258,7 +276,7 @@ def account() -> str | Response | tuple[str, int]:
                 f"{guardian.name} changed their password; their other devices were signed out.",
                 by=guardian,
             )
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("family.home"))
         audit.record("password_change", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
         if result.locked_until is not None:
@@ -266,7 +284,7 @@ def account() -> str | Response | tuple[str, int]:
             return _account_page(form=form), 429
         form.current_password.errors = [
             *form.current_password.errors,
-            "That is not your current password.",
+            _("That is not your current password."),
         ]
     return _account_page(form=form)
 
@@ -283,7 +301,7 @@ def details() -> Response | tuple[str, int]:
         before = (guardian.name, guardian.email)
         renamed = name.strip() != before[0]
         if (name.strip(), email) == before:
-            flash("Your name and email are as they were; nothing was changed.", "info")
+            flash(_("Your name and email are as they were; nothing was changed."), "info")
             return redirect(url_for("auth.account"))
         try:
             if email != before[1]:
@@ -293,7 +311,7 @@ def details() -> Response | tuple[str, int]:
         except accounts.EmailTaken:
             form.email.errors = [
                 *form.email.errors,
-                "Another account already signs in with this email. Use another address.",
+                _("Another account already signs in with this email. Use another address."),
             ]
         else:
             changed = [
@@ -311,11 +329,15 @@ def details() -> Response | tuple[str, int]:
             )
             parts = []
             if renamed:
-                parts.append("Your name is saved.")
+                parts.append(_("Your name is saved."))
             if email != before[1]:
                 parts.append(
-                    f"We sent a link to {email}: your sign-in address changes once you open it "
-                    f"and confirm. Until then you sign in with {before[1]}."
+                    _(
+                        "We sent a link to %(email)s: your sign-in address changes once you "
+                        "open it and confirm. Until then you sign in with %(old)s.",
+                        email=email,
+                        old=before[1],
+                    )
                 )
             flash(" ".join(parts), "success")
             return redirect(url_for("auth.account"))
@@ -331,12 +353,19 @@ def confirm_address(token: str) -> str | Response | tuple[str, int]:
     if request.method == "POST" and form.validate_on_submit():
         result = addresses.confirm(token)
         if isinstance(result, addresses.Problem):
-            flash(result.value, "error")
+            flash(str(result.value), "error")
         elif current_user.is_authenticated and current_user.get_id() == result.get_id():
-            flash(f"Thank you: {result.email} is confirmed as your sign-in address.", "success")
+            flash(
+                _("Thank you: %(email)s is confirmed as your sign-in address.", email=result.email),
+                "success",
+            )
         else:  # the link's owner, not whoever this browser is signed in as
             flash(
-                f"Thank you: {result.email} is confirmed as {result.name}'s sign-in address.",
+                _(
+                    "Thank you: %(email)s is confirmed as %(name)s's sign-in address.",
+                    email=result.email,
+                    name=result.name,
+                ),
                 "success",
             )
         signed_in = current_user.is_authenticated and current_user.is_guardian
@@ -355,8 +384,11 @@ def resend_confirmation() -> Response:
     wait_until = addresses.resend_at(guardian)
     if wait_until is not None:
         flash(
-            "A confirmation link was sent less than two minutes ago. Check your mail, or try "
-            f"again in {accounts.how_long(wait_until)}.",
+            _(
+                "A confirmation link was sent less than two minutes ago. Check your mail, or "
+                "try again in %(wait)s.",
+                wait=accounts.how_long(wait_until),
+            ),
             "error",
         )
         return redirect(url_for("auth.account"))
@@ -364,16 +396,19 @@ def resend_confirmation() -> Response:
         sent_to = addresses.resend(guardian)
     except accounts.EmailTaken as taken:
         flash(
-            f"Another account signs in with {taken} now, so it cannot become yours. "
-            "Ask for another address in the form below.",
+            _(
+                "Another account signs in with %(email)s now, so it cannot become yours. "
+                "Ask for another address in the form below.",
+                email=str(taken),
+            ),
             "error",
         )
         return redirect(url_for("auth.account"))
     if sent_to is None:
-        flash("Your address is confirmed already; there is nothing to send.", "info")
+        flash(_("Your address is confirmed already; there is nothing to send."), "info")
     else:
         authority.done(guardian.get_id(), by=guardian)
-        flash(f"A new confirmation link is on its way to {sent_to}.", "success")
+        flash(_("A new confirmation link is on its way to %(email)s.", email=sent_to), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -403,12 +438,12 @@ def mail_choices() -> Response:
     """Which optional mails this guardian gets; security notices always come."""
     form = MailChoicesForm()
     if not form.validate_on_submit():
-        flash("Those choices could not be read. Try again.", "error")
+        flash(_("Those choices could not be read. Try again."), "error")
         return redirect(url_for("auth.account"))
     accounts.set_mail_choices(
         current_guardian(), [Topic(value) for value in form.topics.data or []]
     )
-    flash("Your mail choices are saved.", "success")
+    flash(_("Your mail choices are saved."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -428,8 +463,10 @@ def _on_the_family_tablet() -> Response | None:
     if devices.current() is None:
         return None
     flash(
-        "This browser is the family tablet, where everyone opens their profile from this "
-        "page. To create an account or join a family, use your own device.",
+        _(
+            "This browser is the family tablet, where everyone opens their profile from this "
+            "page. To create an account or join a family, use your own device."
+        ),
         "info",
     )
     return redirect(url_for("tablet.picker"))

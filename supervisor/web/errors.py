@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -22,24 +25,26 @@ from supervisor.extensions import db
 from supervisor.stages import engine
 
 MESSAGES = {
-    400: "Something in that request didn't make sense. Go back and try again.",
-    403: "This page isn't for the profile that is using the app right now.",
-    404: "We couldn't find that page. It may have been removed, or the link is wrong.",
-    405: "That page can't be used that way.",
-    409: "Someone else changed this at the same moment, so nothing of yours was saved. "
-    "Look at the page again and, if it is still needed, do it once more.",
-    429: "Too many tries. Wait a little and try again.",
-    500: "Something went wrong on our side. Nothing you saved is lost; please try again.",
-    503: "The app is not ready to serve right now.",
+    400: _l("Something in that request didn't make sense. Go back and try again."),
+    403: _l("This page isn't for the profile that is using the app right now."),
+    404: _l("We couldn't find that page. It may have been removed, or the link is wrong."),
+    405: _l("That page can't be used that way."),
+    409: _l(
+        "Someone else changed this at the same moment, so nothing of yours was saved. "
+        "Look at the page again and, if it is still needed, do it once more."
+    ),
+    429: _l("Too many tries. Wait a little and try again."),
+    500: _l("Something went wrong on our side. Nothing you saved is lost; please try again."),
+    503: _l("The app is not ready to serve right now."),
 }
 
 # The error page without the app's template: nothing in it can fail.
 PLAIN_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Error {code} · Supervisor</title>
+  <title>{heading} · Supervisor</title>
   <link rel="stylesheet" href="{root}/static/style.css">
 </head>
 <body>
@@ -49,7 +54,7 @@ PLAIN_PAGE = """<!doctype html>
       <h1>{title}</h1>
       <p>{message}</p>
       <p class="actions-left">
-        <a class="button button-secondary" href="{root}/">Go to the start page</a>
+        <a class="button button-secondary" href="{root}/">{start}</a>
       </p>
     </section>
   </main>
@@ -60,8 +65,8 @@ PLAIN_PAGE = """<!doctype html>
 
 def title(code: int) -> str:
     """The error page's heading."""
-    titles = {404: "Page not found", 403: "Not for this profile", 429: "Please wait"}
-    return titles.get(code, "Something went wrong" if code >= 500 else "That didn't work")
+    titles = {404: _("Page not found"), 403: _("Not for this profile"), 429: _("Please wait")}
+    return titles.get(code, _("Something went wrong") if code >= 500 else _("That didn't work"))
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
@@ -71,7 +76,7 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     meanwhile, say, so the header cannot show who is signed in), the plain page goes out
     instead of a second error.
     """
-    text = message or MESSAGES.get(code, "Something went wrong.")
+    text = message or str(MESSAGES.get(code) or _("Something went wrong."))
     if isinstance(request.routing_exception, SecurityError):
         return plain_page(code, text)  # a host outside TRUSTED_HOSTS: no link can be built
     try:
@@ -85,7 +90,15 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 def plain_page(code: int, text: str) -> tuple[str, int]:
     """The error page without templates, links built or the signed-in person."""
     root = escape(request.script_root)
-    return PLAIN_PAGE.format(code=code, title=title(code), message=escape(text), root=root), code
+    page = PLAIN_PAGE.format(
+        lang=escape(str(get_locale() or "en")),
+        heading=escape(_("Error %(code)s", code=code)),
+        title=escape(title(code)),
+        message=escape(text),
+        start=escape(_("Go to the start page")),
+        root=root,
+    )
+    return page, code
 
 
 RefusalPage = Callable[[str, int], tuple[str, int] | None]
@@ -131,7 +144,7 @@ def handle_http_error(error: HTTPException) -> tuple[str, int]:
 
 def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_error(
-        400, "This form was open too long or came from somewhere else. Please fill it in again."
+        400, _("This form was open too long or came from somewhere else. Please fill it in again.")
     )
 
 
@@ -176,8 +189,10 @@ def refuse_outdated_schema() -> tuple[str, int] | None:
             return None
     except sa.exc.OperationalError:
         current_app.logger.exception("The database is not answering")
-        return render_error(503, "The database is not answering. Please try again soon.")
-    return render_error(503, f"The database needs updating. Run: {UPGRADE_COMMAND}")
+        return render_error(503, _("The database is not answering. Please try again soon."))
+    return render_error(
+        503, _("The database needs updating. Run: %(command)s", command=UPGRADE_COMMAND)
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor import audit
@@ -44,12 +45,16 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
     device = devices.current()
     if device is None:
         # Target 8: no enrolled tablet, no PIN check at all.
-        return render_error(401, "PINs only work on the family tablet. Guardians can sign in here.")
+        return render_error(
+            401, _("PINs only work on the family tablet. Guardians can sign in here.")
+        )
     child = _member_or_404(Child, child_id, device)
     form = PinUnlockForm()
     status = 200
     if child.pin_hash is None:
-        form.form_errors.append("There's no PIN for this profile yet. Ask a guardian to set one.")
+        form.form_errors.append(
+            _("There's no PIN for this profile yet. Ask a guardian to set one.")
+        )
     elif form.validate_on_submit():
         result = pins.check(child, device, required(form.pin.data))
         if result.ok:
@@ -88,7 +93,7 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
             form.form_errors.append(accounts.lockout_message(result.locked_until))
             status = 429
         else:
-            form.form_errors.append("That password isn't right.")
+            form.form_errors.append(_("That password isn't right."))
     return render_template("tablet/unlock_guardian.html", form=form, guardian=guardian), status
 
 

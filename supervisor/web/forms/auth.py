@@ -4,6 +4,8 @@ characters (10 to 128 unless configured), not a common one, no composition rules
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
@@ -18,7 +20,7 @@ def not_common(_form: FlaskForm, field: Field) -> None:
     """Refuse a password that attackers try first, whatever its length."""
     if field.data and common_passwords.is_common(field.data):
         raise ValidationError(
-            "That password is on a list of commonly used passwords; choose another."
+            _("That password is on a list of commonly used passwords; choose another.")
         )
 
 
@@ -48,34 +50,38 @@ class PasswordLength:
     def __call__(self, form: FlaskForm, field: StringField) -> None:
         shortest, longest = self.limits()
         message = (
-            f"Use {shortest} to {longest} characters; a short sentence works well."
+            _(
+                "Use %(shortest)d to %(longest)d characters; a short sentence works well.",
+                shortest=shortest,
+                longest=longest,
+            )
             if self.new
             else None
         )
         Length(min=shortest, max=longest, message=message)(form, field)
 
 
-def new_password_field(label: str = "Password") -> PasswordField:
+def new_password_field(label: str = _l("Password")) -> PasswordField:
     """A password chosen by a guardian: long enough and not a common one (NIST 800-63B)."""
     return PasswordField(
         label,
-        validators=[InputRequired("Choose a password."), PasswordLength(), not_common],
+        validators=[InputRequired(_l("Choose a password.")), PasswordLength(), not_common],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 def repeat_password_field() -> PasswordField:
     return PasswordField(
-        "Type the password again",
-        validators=[EqualTo("password", "The two passwords are not the same.")],
+        _l("Type the password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 def name_field() -> StringField:
     return StringField(
-        "Your name",
-        validators=[DataRequired("Tell us your name."), Length(max=100)],
+        _l("Your name"),
+        validators=[DataRequired(_l("Tell us your name.")), Length(max=100)],
         filters=[one_line],
         render_kw={"autocomplete": "name"},
     )
@@ -83,11 +89,11 @@ def name_field() -> StringField:
 
 def email_field() -> EmailField:
     return EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(_l("Enter your email address.")),
             Length(max=254),
-            Email("That doesn't look like an email address."),
+            Email(_l("That doesn't look like an email address.")),
         ],
         filters=[strip],
         render_kw={"autocomplete": "email"},
@@ -99,9 +105,9 @@ class SignupForm(WhereWeLiveForm):
 
     name = name_field()
     family_name = StringField(
-        "Family name",
+        _l("Family name"),
         validators=[
-            DataRequired("Give your family a name, such as “The Okafors”."),
+            DataRequired(_l("Give your family a name, such as “The Okafors”.")),
             Length(max=100),
         ],
         filters=[one_line],
@@ -121,19 +127,19 @@ class JoinFamilyForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = email_field()
     password = PasswordField(
-        "Password",
-        validators=[InputRequired("Enter your password."), PasswordLength(new=False)],
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password.")), PasswordLength(new=False)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password.")],
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
     confirm = repeat_password_field()
 
 
@@ -141,7 +147,7 @@ class MailChoicesForm(FlaskForm):
     """Which optional mails a guardian wants (security notices always come)."""
 
     topics = CheckboxesField(
-        "Mail me when…", choices=[SelectChoice(topic.value, topic.label) for topic in OPTIONAL]
+        _l("Mail me when…"), choices=[SelectChoice(topic.value, topic.label) for topic in OPTIONAL]
     )
 
 
@@ -166,5 +172,5 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """A new password, chosen from a reset link."""
 
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
     confirm = repeat_password_field()

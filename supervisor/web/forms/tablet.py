@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
@@ -14,8 +16,8 @@ def pin_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
-            InputRequired("Type the PIN."),
-            Length(max=6, message="A PIN is 4 to 6 digits."),
+            InputRequired(_l("Type the PIN.")),
+            Length(max=6, message=_l("A PIN is 4 to 6 digits.")),
         ],
         render_kw={
             "inputmode": "numeric",
@@ -27,33 +29,33 @@ def pin_field(label: str) -> PasswordField:
 
 
 class PinUnlockForm(FlaskForm):
-    pin = pin_field("Your PIN")
+    pin = pin_field(_l("Your PIN"))
 
 
 class PasswordUnlockForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[InputRequired("Type your password."), PasswordLength(new=False)],
+        _l("Your password"),
+        validators=[InputRequired(_l("Type your password.")), PasswordLength(new=False)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class SetPinForm(FlaskForm):
-    pin = pin_field("New PIN (4 to 6 digits)")
+    pin = pin_field(_l("New PIN (4 to 6 digits)"))
     confirm = PasswordField(
-        "Type the PIN again",
-        validators=[EqualTo("pin", "The two PINs are not the same.")],
+        _l("Type the PIN again"),
+        validators=[EqualTo("pin", _l("The two PINs are not the same."))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
 
 
 class DeviceForm(FlaskForm):
     name = StringField(
-        "Name for this tablet",
+        _l("Name for this tablet"),
         validators=[
-            DataRequired("Give the tablet a name, such as “Kitchen tablet”."),
+            DataRequired(_l("Give the tablet a name, such as “Kitchen tablet”.")),
             Length(max=60),
         ],
         filters=[one_line],
-        default="Family tablet",
+        default=lambda: _("Family tablet"),
     )

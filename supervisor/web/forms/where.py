@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
@@ -21,15 +24,16 @@ from supervisor.content.platforms import PLATFORMS
 from supervisor.web.forms.fields import choices
 
 
-def _age_note() -> str:
+def _age_note() -> LazyString:
     """What the country changes, in words that stay true as the content data changes."""
     by_law = sorted({COUNTRIES[c] for p in PLATFORMS.values() for c in p.min_age_by_country})
     if not by_law:
-        return "Every network's minimum age comes from its own terms, in every country."
-    return (
+        return _l("Every network's minimum age comes from its own terms, in every country.")
+    return _l(
         "Minimum ages come from each network's own terms; the app also knows where a "
-        f"country's law or the network asks for an older age: {', '.join(by_law)}. "
-        "Any country can be chosen."
+        "country's law or the network asks for an older age: %(countries)s. "
+        "Any country can be chosen.",
+        countries=", ".join(by_law),
     )
 
 
@@ -46,12 +50,12 @@ class WhereWeLiveForm(FlaskForm):
 
     # Required: "Choose your country" is a placeholder, not an answer (the page says so).
     country = SelectField(
-        "Country", validate_choice=False, description=_age_note(), render_kw={"required": True}
+        _l("Country"), validate_choice=False, description=_age_note(), render_kw={"required": True}
     )
     timezone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         validate_choice=False,
-        description="Check-in times and dates are shown in this time zone.",
+        description=_l("Check-in times and dates are shown in this time zone."),
         render_kw=_FOR_THE_SCRIPT,
     )
     # The family's saved zone when it is not one of its (unchanged) country's zones.
@@ -59,16 +63,16 @@ class WhereWeLiveForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = choices([("", "Choose your country"), *COUNTRIES.items()])
+        self.country.choices = choices([("", _("Choose your country")), *COUNTRIES.items()])
         zones = zones_of(self.country.data)
-        placeholder = "Choose a time zone" if zones else "Choose your country first"
+        placeholder = _("Choose a time zone") if zones else _("Choose your country first")
         first = [] if len(zones) == 1 else [("", placeholder)]
         # A family saved before zones followed the country still sees its own zone.
         saved = self.timezone.object_data
         unchanged = self.country.data == self.country.object_data
         self.saved_elsewhere = saved if unchanged and saved and saved not in zones else None
         if self.saved_elsewhere:
-            label = f"{zone_label(saved)} (as saved; choose one of the list)"
+            label = _("%(zone)s (as saved; choose one of the list)", zone=zone_label(saved))
             first.append((saved, label))
         self.timezone.choices = choices([*first, *zones.items()])
         # Once the country offers zones, "Choose a time zone" is no answer either; before,
@@ -77,7 +81,7 @@ class WhereWeLiveForm(FlaskForm):
 
     def validate_country(self, field: SelectField) -> None:
         if field.data not in COUNTRIES:
-            raise ValidationError("Choose your country from the list.")
+            raise ValidationError(_("Choose your country from the list."))
 
     def validate_timezone(self, field: SelectField) -> None:
         """One of the country's zones; a country with one zone needs no choice."""
@@ -90,9 +94,23 @@ class WhereWeLiveForm(FlaskForm):
             return
         country = COUNTRIES[self.country.data]
         if not field.data:
-            raise ValidationError(f"{country} has several time zones: choose yours.")
+            raise ValidationError(
+                _("%(country)s has several time zones: choose yours.", country=country)
+            )
         known = as_saved or field.data in LABELS
-        other = zone_label(field.data) if known else "That zone"
+        if not known:
+            raise ValidationError(
+                _(
+                    "That zone is not a time zone in %(country)s. "
+                    "Choose one of %(country)s's time zones.",
+                    country=country,
+                )
+            )
         raise ValidationError(
-            f"{other} is not a time zone in {country}. Choose one of {country}'s time zones."
+            _(
+                "%(zone)s is not a time zone in %(country)s. "
+                "Choose one of %(country)s's time zones.",
+                zone=zone_label(field.data),
+                country=country,
+            )
         )
