@@ -43,7 +43,7 @@ lock: $(INSTALLED)
 # catalog up to date with it, and compile the catalogs the app reads (committed, so a fresh
 # clone needs no step of its own).
 translations: $(INSTALLED)
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o supervisor/translations/messages.pot .
 	@for catalog in supervisor/translations/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$catalog" ] || continue; \
