@@ -10,6 +10,7 @@ kept in hidden fields, so the action runs exactly once, after the password.
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 
 from supervisor import audit, clock, passwords
 from supervisor.accounts import operations, sessions, throttle
@@ -63,4 +64,4 @@ def check() -> tuple[str, int] | None:
     audit.record("step_up", audit.FAILURE, family_id=guardian.family_id, actor=guardian)
     if locked is not None:
         return challenge(operations.lockout_message(locked), 429)
-    return challenge("That password isn't right. Try again.")
+    return challenge(_("That password isn't right. Try again."))
