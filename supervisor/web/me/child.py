@@ -174,7 +174,7 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
         return _render(track, error=_("Your reflection on this moment is already saved.")), 409
     form = ReflectionForm()
     if not form.validate_on_submit():
-        return _render(track, error="; ".join(form.reflection.errors)), 400
+        return _render(track, error="; ".join(map(str, form.reflection.errors))), 400
     permit_operations.reflect(moment, required(form.reflection.data))
     flash(
         _("Thank you. Your reflection is saved for your next check-in.")
@@ -201,7 +201,8 @@ def checkin_note(checkin_id: int) -> str | Response | tuple[str, int]:
         return _render(track, error=str(NOTE_ON_CORRECTED)), 409
     form = CheckInNoteForm()
     if not form.validate_on_submit():
-        return _render(track, error="; ".join(form.note.errors or [_("Please try again.")])), 400
+        errors = form.note.errors or [_("Please try again.")]
+        return _render(track, error="; ".join(map(str, errors))), 400
     seen = None if form.version.data == "new" else int(required(form.version.data))
     try:
         permit_operations.write_note(current_child(), checkin, seen, required(form.note.data))
