@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from supervisor import clock, links
 from supervisor.extensions import db
@@ -15,11 +17,11 @@ from supervisor.mail.topics import Topic
 from supervisor.models import Guardian, Notification
 
 HEADLINES = {
-    Topic.SIGN_OFF_REQUEST: "A sign-off request is waiting",
-    Topic.SECOND_SIGNATURE: "A sign-off waits for your signature",
-    Topic.CHECKIN_TOMORROW: "A check-in is tomorrow",
-    Topic.CHECKIN_OVERDUE: "A check-in is overdue",
-    Topic.REFLECTION: "A new reflection",
+    Topic.SIGN_OFF_REQUEST: _l("A sign-off request is waiting"),
+    Topic.SECOND_SIGNATURE: _l("A sign-off waits for your signature"),
+    Topic.CHECKIN_TOMORROW: _l("A check-in is tomorrow"),
+    Topic.CHECKIN_OVERDUE: _l("A check-in is overdue"),
+    Topic.REFLECTION: _l("A new reflection"),
 }
 SUBJECT_LENGTH = 100  # a security notice's subject: its first sentence, cut near this
 
@@ -57,13 +59,13 @@ def headline(topic: Topic, text: str) -> str:
     """The subject of a notice's mail; a security notice says what happened, as the first
     sentence of its ``text`` tells it (``Security notice: Grace joined the family ...``)."""
     if topic is not Topic.SECURITY:
-        return HEADLINES[topic]
+        return str(HEADLINES[topic])
     first = re.split(r"(?<=[.;])\s+", text.strip(), maxsplit=1)[0].rstrip(".;")
     if len(first) > SUBJECT_LENGTH:
         first = first.split(": ", 1)[0]  # what happened, before what it means
     if len(first) > SUBJECT_LENGTH:
         first = first[:SUBJECT_LENGTH].rsplit(" ", 1)[0] + " …"
-    return f"Security notice: {first}"
+    return _("Security notice: %(what)s", what=first)
 
 
 def wants(guardian: Guardian, topic: Topic) -> bool:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.db import rows_changed
@@ -81,7 +82,9 @@ def _remind(
     name = track_name(track)
     attachments = None
     if moment is not None:
-        ics = calendar.calendar_of("Check-in", [calendar.event(track, name, day, moment, minutes)])
+        ics = calendar.calendar_of(
+            _("Check-in"), [calendar.event(track, name, day, moment, minutes)]
+        )
         attachments = [
             {
                 "filename": "check-in.ics",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import icalendar
+from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.models import Track
@@ -21,7 +22,9 @@ def one_line(text: str) -> str:
 
 def event(track: Track, name: str, day: date, moment: datetime, minutes: int) -> icalendar.Event:
     """The check-in of ``track`` (called ``name``) due on ``day`` at ``moment``."""
-    summary = one_line(f"Check-in: {track.child.display_name} · {name}")
+    summary = one_line(
+        _("Check-in: %(child)s · %(track)s", child=track.child.display_name, track=name)
+    )
     found = icalendar.Event()
     found.add("uid", f"checkin-{track.id}-{day.isoformat()}@supervisor")
     found.add("summary", summary)

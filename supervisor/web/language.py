@@ -1,9 +1,10 @@
 """Which language a page speaks: the reader's browser asks (Accept-Language), among the
-languages the app offers whole (``LANGUAGES``); English otherwise."""
+languages the app offers whole (``LANGUAGES``); English otherwise. Outside a request (the
+mail worker, a command) there is no browser to ask: the first language offered."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from supervisor.extensions import babel
@@ -11,6 +12,8 @@ from supervisor.extensions import babel
 
 def select_locale() -> str:
     offered: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return offered[0]
     return request.accept_languages.best_match(offered) or offered[0]
 
 

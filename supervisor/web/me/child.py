@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -110,7 +112,7 @@ def request_sign_off(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, form), 400
     operations.request_sign_off(current_child(), track, required(form.note.data))
-    flash("Your request is on its way to your guardians.", "success")
+    flash(_("Your request is on its way to your guardians."), "success")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -120,12 +122,12 @@ def agree_schedule(track_id: int) -> Response | tuple[str, int]:
     track = _own_track_or_404(track_id)
     form = AgreeForm()
     if not form.validate_on_submit():
-        flash("Tick “I agree” first.", "info")
+        flash(_("Tick “I agree” first."), "info")
         return redirect(url_for("child.track", track_id=track.id))
     if permit_operations.child_agrees(current_child(), track, required(form.terms.data)):
-        flash("You agreed. The schedule is in force now.", "success")
+        flash(_("You agreed. The schedule is in force now."), "success")
     else:
-        flash("There is no schedule waiting for your “I agree”.", "info")
+        flash(_("There is no schedule waiting for your “I agree”."), "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -135,11 +137,11 @@ def agree_arrangement(track_id: int) -> Response | tuple[str, int]:
     track = _own_track_or_404(track_id)
     form = AgreeForm()
     if not form.validate_on_submit():
-        flash("Tick “I agree” first.", "info")
+        flash(_("Tick “I agree” first."), "info")
     elif permit_operations.child_agrees_arrangement(track, required(form.terms.data)):
-        flash("You agreed to how your guardians look in.", "success")
+        flash(_("You agreed to how your guardians look in."), "success")
     else:
-        flash("There is no arrangement waiting for your “I agree”.", "info")
+        flash(_("There is no arrangement waiting for your “I agree”."), "info")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -149,7 +151,7 @@ def choose_connections(track_id: int) -> Response:
     track = _own_track_or_404(track_id)
     chosen = [key for key in request.form.getlist("connection") if key in CONNECTIONS]
     if operations.choose_connections(track, chosen):
-        flash("Saved. You can change this any time.", "success")
+        flash(_("Saved. You can change this any time."), "success")
     return redirect(url_for("child.track", track_id=track.id))
 
 
@@ -167,16 +169,17 @@ def reflect(moment_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     track = _own_track_or_404(moment.track_id)
     if moment.withdrawn_at is not None:
-        return _render(track, error="Your guardians withdrew this learning moment."), 409
+        return _render(track, error=_("Your guardians withdrew this learning moment.")), 409
     if moment.reflection is not None:
-        return _render(track, error="Your reflection on this moment is already saved."), 409
+        return _render(track, error=_("Your reflection on this moment is already saved.")), 409
     form = ReflectionForm()
     if not form.validate_on_submit():
-        return _render(track, error="; ".join(form.reflection.errors)), 400
+        return _render(track, error="; ".join(map(str, form.reflection.errors))), 400
     permit_operations.reflect(moment, required(form.reflection.data))
     flash(
-        "Thank you. Your reflection is saved"
-        + (" for your next check-in." if moment.talked_in_id is None else "."),
+        _("Thank you. Your reflection is saved for your next check-in.")
+        if moment.talked_in_id is None
+        else _("Thank you. Your reflection is saved."),
         "success",
     )
     return redirect(url_for("child.track", track_id=track.id))
@@ -192,27 +195,28 @@ def checkin_note(checkin_id: int) -> str | Response | tuple[str, int]:
     track = _own_track_or_404(checkin.track_id)
     if track.stage is not StageKey.PERMIT:
         return _render(
-            track, error="Check-ins belong to the learner's permit: notes are closed now."
+            track, error=_("Check-ins belong to the learner's permit: notes are closed now.")
         ), 409
     if checkin.replaced_at is not None:
-        return _render(track, error=NOTE_ON_CORRECTED), 409
+        return _render(track, error=str(NOTE_ON_CORRECTED)), 409
     form = CheckInNoteForm()
     if not form.validate_on_submit():
-        return _render(track, error="; ".join(form.note.errors or ["Please try again."])), 400
+        errors = form.note.errors or [_("Please try again.")]
+        return _render(track, error="; ".join(map(str, errors))), 400
     seen = None if form.version.data == "new" else int(required(form.version.data))
     try:
         permit_operations.write_note(current_child(), checkin, seen, required(form.note.data))
     except permit_operations.Changed:
-        return _render(track, error=NOTE_CHANGED), 409
-    flash("Your note is saved. Your guardians can read it beside the check-in.", "success")
+        return _render(track, error=str(NOTE_CHANGED)), 409
+    flash(_("Your note is saved. Your guardians can read it beside the check-in."), "success")
     return redirect(url_for("child.track", track_id=track.id))
 
 
-NOTE_ON_CORRECTED = (
+NOTE_ON_CORRECTED = _l(
     "Your guardians corrected this check-in since the page was opened, so your note was not "
     "saved. Look at it again below and add your note there."
 )
-NOTE_CHANGED = (
+NOTE_CHANGED = _l(
     "Your note on this check-in changed since the page was opened (in another window, "
     "perhaps), so this one was not saved. Your note as it is now is below."
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor.content.lessons import LESSONS, Lesson
@@ -78,7 +79,7 @@ def page(key: str, position: int) -> str | Response | tuple[str, int]:
             return redirect(url_for("lessons.page", key=key, position=position + 1))
         choice = request.form.get("choice", type=int)
         if choice is None or not 0 <= choice < len(lesson.quiz[question].options):
-            error = "Pick one of the answers first."
+            error = _("Pick one of the answers first.")
         else:
             operations.answer(row, lesson, question, choice)
             return redirect(url_for("lessons.page", key=key, position=position))

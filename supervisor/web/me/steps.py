@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Result
 from supervisor.tracks.next_step import Groundwork
 
 YOU, TOGETHER, GUARDIANS = "you", "together", "guardians"
-WHOSE = {YOU: "Your step", TOGETHER: "Together", GUARDIANS: "Your guardians' step"}
+WHOSE = {YOU: _l("Your step"), TOGETHER: _l("Together"), GUARDIANS: _l("Your guardians' step")}
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,7 @@ class ChildStep:
 
     @property
     def whose_title(self) -> str:
-        return WHOSE[self.whose]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+        return str(WHOSE[self.whose])
 
 
 def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
@@ -46,38 +46,52 @@ def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
         )
 
     if kind == "lessons_passed":
-        return make(YOU, "Pass the quiz of every core lesson", f"{_plural(left, 'lesson')} to pass")
+        return make(
+            YOU,
+            _("Pass the quiz of every core lesson"),
+            ngettext("%(num)d lesson to pass", "%(num)d lessons to pass", left),
+        )
     if kind == "lessons_discussed":
         return make(
             TOGETHER,
-            "Talk every core lesson through with your guardians",
-            f"{_plural(left, 'lesson')} to talk through; your guardians tick each one",
+            _("Talk every core lesson through with your guardians"),
+            ngettext(
+                "%(num)d lesson to talk through; your guardians tick each one",
+                "%(num)d lessons to talk through; your guardians tick each one",
+                left,
+            ),
         )
     if kind == "checklist":
         return make(
             GUARDIANS,
-            "Your guardians tick their checklist",
-            f"they tick {_plural(left, 'item')} on their checklist",
+            _("Your guardians tick their checklist"),
+            ngettext(
+                "they tick %(num)d item on their checklist",
+                "they tick %(num)d items on their checklist",
+                left,
+            ),
         )
     if kind == "walkthrough_finished":
         return make(
             TOGETHER,
-            "Go through the privacy settings with your guardians",
-            "not finished yet",
+            _("Go through the privacy settings with your guardians"),
+            _("not finished yet"),
         )
     if kind == "checkins_held":
-        return make(TOGETHER, "Check-ins with your guardians", status.missing)
+        return make(TOGETHER, _("Check-ins with your guardians"), status.missing)
     if kind == "overdue_limit":
         in_force = schedule is not None and bool(schedule.in_force)
         if not in_force and schedule is not None and schedule.proposed:
-            return make(YOU, "Agree a check-in schedule", "say “I agree” to the proposed schedule")
+            return make(
+                YOU, _("Agree a check-in schedule"), _("say “I agree” to the proposed schedule")
+            )
         if not in_force:
             return make(
                 GUARDIANS,
-                "Agree a check-in schedule",
-                "they propose one; then you say “I agree”",
+                _("Agree a check-in schedule"),
+                _("they propose one; then you say “I agree”"),
             )
-        return make(TOGETHER, "Check-ins on time", status.missing)
+        return make(TOGETHER, _("Check-ins on time"), status.missing)
     return make(TOGETHER, result.requirement.label, status.missing)
 
 
@@ -87,23 +101,27 @@ def child_steps(progress: engine.Progress, schedule: ScheduleState | None) -> li
 
 
 # The permit's first agreements, in the child's words (the order is ``tracks.next_step``'s).
-GROUNDWORK: dict[Groundwork, tuple[str, str, str]] = {
+GROUNDWORK: dict[Groundwork, tuple[str, LazyString, LazyString]] = {
     "choose_arrangement": (
         GUARDIANS,
-        "Your guardians choose how they look in",
-        "they choose; then you say “I agree”",
+        _l("Your guardians choose how they look in"),
+        _l("they choose; then you say “I agree”"),
     ),
     "agree_arrangement": (
         YOU,
-        "Agree to how your guardians look in",
-        "say “I agree” on your track's page",
+        _l("Agree to how your guardians look in"),
+        _l("say “I agree” on your track's page"),
     ),
     "propose_schedule": (
         GUARDIANS,
-        "Agree a check-in schedule",
-        "they propose one; then you say “I agree”",
+        _l("Agree a check-in schedule"),
+        _l("they propose one; then you say “I agree”"),
     ),
-    "agree_schedule": (YOU, "Agree a check-in schedule", "say “I agree” to the proposed schedule"),
+    "agree_schedule": (
+        YOU,
+        _l("Agree a check-in schedule"),
+        _l("say “I agree” to the proposed schedule"),
+    ),
 }
 
 
@@ -113,7 +131,7 @@ def next_step(steps: list[ChildStep], first: Groundwork | None = None) -> ChildS
     child knows what they are waiting for)."""
     if first is not None:
         whose, title, missing = GROUNDWORK[first]
-        return ChildStep(whose, title, False, 0, 1, missing)
+        return ChildStep(whose, str(title), False, 0, 1, str(missing))
     order = (YOU, TOGETHER, GUARDIANS)
     open_steps = sorted((s for s in steps if not s.met), key=lambda s: order.index(s.whose))
     return open_steps[0] if open_steps else None
