@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -12,21 +13,15 @@ from supervisor.web import language
 from supervisor.web.forms.family import ChildProfileForm
 
 
-def language_field(description: str) -> SelectField:
-    return SelectField(
-        "Language",
-        description=description,
-        validate_choice=True,
-        coerce=str,
-    )
-
-
-def offer_languages(form: LanguageForm | ChildEditForm) -> None:
-    """Fill the choices from ``LANGUAGES``, or drop the field when only one is offered."""
-    if language.several():
-        form.language.choices = language.choices()
-    else:
+def offer_languages(form: LanguageForm | ChildEditForm, description: str) -> None:
+    """Fill the choices from ``LANGUAGES``, or drop the field when only one is offered. The
+    words are the page's language, so they are set here, in the request."""
+    if not language.several():
         del form.language
+        return
+    form.language.choices = language.choices()
+    form.language.label.text = _("Language")
+    form.language.description = description
 
 
 def chosen(form: LanguageForm | ChildEditForm, before: str | None) -> str | None:
@@ -39,18 +34,18 @@ def chosen(form: LanguageForm | ChildEditForm, before: str | None) -> str | None
 class LanguageForm(FlaskForm):
     """A guardian's own language, whatever the rest of the family reads."""
 
-    language = language_field("Only your pages: everyone else in the family keeps theirs.")
+    language = SelectField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_languages(self)
+        offer_languages(self, _("Only your pages: everyone else in the family keeps theirs."))
 
 
 class ChildEditForm(ChildProfileForm):
     """An existing child's profile: how it looks, and the language of the child's own pages."""
 
-    language = language_field("The child's pages speak it, whatever the guardians read.")
+    language = SelectField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_languages(self)
+        offer_languages(self, _("The child's pages speak it, whatever the guardians read."))
