@@ -55,6 +55,14 @@ def test_with_one_language_no_page_offers_a_choice(app, auth, client):
     assert stored(app, Child, Child.display_name, "Morgan") is None
 
 
+def test_a_language_no_longer_offered_gives_way_to_the_browsers(app, auth, client):
+    auth.signup()
+    with app.app_context():
+        db.session.execute(sa.update(Guardian).values(language="es"))
+        db.session.commit()
+    assert lang(text(client.get("/family/", headers={"Accept-Language": "es"}))) == "en"
+
+
 def test_a_guardian_chooses_their_own_language_without_a_password(two_languages, auth, client):
     app = two_languages
     auth.signup()
