@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import g
+from babel import Locale
+from babel.dates import format_datetime, format_skeleton, get_datetime_format
+from babel.units import format_unit
+from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_login import current_user
 
 MONTHS = (
@@ -27,7 +31,27 @@ def month_name(day: date) -> str:
     return month_year(day.year, day.month)
 
 
-FORMATS = {"datetime": "%-d %b %Y, %H:%M", "date": "%-d %b %Y", "time": "%H:%M"}
+# Each style's English pattern (CLDR syntax), written out so that English reads as it always
+# has; any other language gets the same fields in its own order and words (a CLDR skeleton).
+# ``datetime`` joins ``date`` and ``time`` the way the language joins them.
+ENGLISH = {
+    "datetime": "d MMM y, HH:mm",  # 2 Mar 2026, 09:00
+    "date": "d MMM y",  # 2 Mar 2026
+    "time": "HH:mm",  # 09:00
+    "long-date": "d MMMM y",  # 2 March 2026
+    "day-month": "d MMMM",  # 2 March
+    "short-day-month": "d MMM",  # 2 Mar
+    "weekday": "EEEE",  # Monday
+}
+SKELETONS = {
+    "date": "yMMMd",
+    "time": "Hm",
+    "long-date": "yMMMMd",
+    "day-month": "MMMMd",
+    "short-day-month": "MMMd",
+}  # a weekday's whole name ("EEEE") is a pattern in every language
+# The styles a bare date can take; any other style shows a bare date as ``date``.
+DAY_STYLES = frozenset(ENGLISH) - {"datetime", "time"}
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -48,15 +72,37 @@ def family_zone() -> ZoneInfo:
     return zone_of(name)
 
 
+def page_locale() -> Locale:
+    """The language of the page being answered; English outside a request (a job's mail)."""
+    locale = get_locale() if has_request_context() else None
+    return locale or Locale("en")
+
+
+def _format(moment: datetime | date, style: str, locale: Locale) -> str:
+    """``moment`` (already in its zone, or a bare day) in ``style``, in ``locale``'s words."""
+    if locale.language != "en" and style == "datetime":
+        return (
+            str(get_datetime_format("medium", locale=locale))
+            .replace("'", "")
+            .replace("{1}", _format(moment, "date", locale))
+            .replace("{0}", _format(moment, "time", locale))
+        )
+    if locale.language != "en" and style in SKELETONS:
+        return format_skeleton(SKELETONS[style], moment, locale=locale)
+    return format_datetime(moment, ENGLISH[style], locale=locale)
+
+
 def when(moment: datetime | date | None, style: str = "datetime", zone: str | None = None) -> str:
-    """``21 Nov 2026, 14:05`` (or just the date, or just the time) in the family's zone, or
-    in ``zone`` where no one is signed in (a mail written by a job). A bare date is a day."""
+    """``21 Nov 2026, 14:05`` (or another style of ``ENGLISH``: the date, the time, the day
+    and month...) in the page's language and the family's zone, or in ``zone`` where no one
+    is signed in (a mail written by a job). A bare date is a day, in no zone."""
     if moment is None:
         return ""
     if not isinstance(moment, datetime):
-        return moment.strftime(FORMATS["date"])
+        day = datetime(moment.year, moment.month, moment.day)
+        return _format(day, style if style in DAY_STYLES else "date", page_locale())
     local = moment.astimezone(zone_of(zone) if zone else family_zone())
-    return local.strftime(FORMATS[style])
+    return _format(local, style, page_locale())
 
 
 def zone_time(zone: str) -> str:
@@ -79,5 +125,5 @@ def duration(span: timedelta) -> str:
     from there, as a lock's wait or a setting's window is told."""
     minutes = max(1, round(span.total_seconds() / 60))
     if minutes < 120:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{round(minutes / 60)} hours"
+        return format_unit(minutes, "duration-minute", length="long", locale=page_locale())
+    return format_unit(round(minutes / 60), "duration-hour", length="long", locale=page_locale())

@@ -126,6 +126,8 @@ class Guardian(Model):
     # The mail topics (supervisor.mail.topics) this guardian switched off; security notices
     # cannot be.
     mail_off: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # The language this guardian reads the app in (one of ``LANGUAGES``); empty: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
 
     family: Mapped[Family] = relationship(back_populates="guardians")
     removed_by: Mapped[Guardian | None] = relationship(remote_side=[id])
@@ -161,6 +163,8 @@ class Child(Model):
     pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
     # Set after too many wrong PINs: only a guardian's password opens the profile again.
     pin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the child's own pages speak, whatever the guardians read; empty: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
 
     family: Mapped[Family] = relationship(back_populates="children")
 

@@ -100,6 +100,11 @@ def _confirm_link(app: Any, ids: dict[str, Any]) -> None:
     ids["token"] = CONFIRM_TOKEN
 
 
+def _two_languages(app: Any, ids: dict[str, Any]) -> None:
+    """A second language is offered (the ``app`` fixture puts the config back)."""
+    app.config["LANGUAGES"] = ("en", "es")
+
+
 def _unconfirmed(app: Any, ids: dict[str, Any]) -> None:
     """The owner's address is not confirmed, and the last link went out long ago."""
     with app.app_context():
@@ -361,6 +366,7 @@ CASES: dict[str, Case] = {
     "lessons.retake": Case(CHILD, prepare=_lesson_finished),
     # Corrections (valid input; their visible effects are proven in tests/test_corrections.py).
     "auth.mail_choices": Case(OWNER, {"topics": ["reflection"]}),
+    "auth.language": Case(OWNER, {"language": "es"}, prepare=_two_languages),
     "mail_choices.unsubscribe_post": Case(ANON, status=200, prepare=_unsubscribe_token),
     "auth.details": Case(OWNER, {"name": "Ada Byron", "email": "ada.byron@example.org"}),
     "auth.confirm_address": Case(ANON, prepare=_confirm_link),

@@ -134,6 +134,12 @@ def set_mail_choices(guardian: Guardian, wanted: Iterable[Topic]) -> None:
     db.session.flush()
 
 
+def set_language(guardian: Guardian, language: str | None) -> None:
+    """The language ``guardian`` reads the app in (``None``: as their browser asks)."""
+    guardian.language = language
+    db.session.flush()
+
+
 def mail_off(guardian: Guardian, topic: Topic) -> None:
     """Switch one optional topic off for ``guardian`` (the one-click unsubscribe)."""
     if not topic.optional:

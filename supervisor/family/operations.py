@@ -20,17 +20,21 @@ def add_child(
 ) -> Child:
     """A child's profile, flushed so that the audit row can name it."""
     child = Child(family_id=family_id, birth_year=birth_year, birth_month=birth_month)
-    edit_child(child, display_name, avatar, colour)
+    edit_child(child, display_name, avatar, colour, None)
     db.session.add(child)
     db.session.flush()
     return child
 
 
-def edit_child(child: Child, display_name: str, avatar: str, colour: str) -> None:
-    """How a child's profile looks: name, avatar, colour."""
+def edit_child(
+    child: Child, display_name: str, avatar: str, colour: str, language: str | None
+) -> None:
+    """How a child's profile looks (name, avatar, colour) and the language its pages speak
+    (``None``: as the tablet's browser asks)."""
     child.display_name = display_name.strip()
     child.avatar = avatar
     child.colour = colour
+    child.language = language
 
 
 def correct_birth_date(child: Child, year: int, month: int) -> None:

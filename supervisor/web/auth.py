@@ -35,6 +35,7 @@ from supervisor.web.forms.auth import (
     normalise_email,
 )
 from supervisor.web.forms.fields import required
+from supervisor.web.forms.language import LanguageForm, chosen
 
 bp = Blueprint("auth", __name__)
 
@@ -429,7 +430,21 @@ def _account_page(
             topics=[t.value for t in OPTIONAL if t.value not in guardian.mail_off],
         ),
         mail_confirmed=guardian.email_confirmed_at is not None,
+        language_form=LanguageForm(formdata=None, language=guardian.language or ""),
     )
+
+
+@bp.post("/account/language")
+@guardian_only
+def language() -> Response:
+    """The language this guardian reads the app in; the rest of the family keeps theirs."""
+    form = LanguageForm()
+    if "language" not in form or not form.validate_on_submit():
+        flash(_("That language could not be read. Try again."), "error")
+        return redirect(url_for("auth.account"))
+    accounts.set_language(current_guardian(), chosen(form, None))
+    flash(_("Your language is saved."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/mail")

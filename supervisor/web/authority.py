@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
     "auth.join_family": Rule(audit="join_family", notify=True, topic=SECURITY),
     "auth.account": Rule(Proof.OWN, audit="password_change", notify=True, topic=SECURITY),
     "auth.mail_choices": Rule(),  # one's own mail, nothing of the family
+    "auth.language": Rule(),  # one's own pages' language, nothing of the family
     "mail_choices.unsubscribe_post": Rule(),  # the signed link is the proof
     "auth.details": Rule(FRESH, audit="guardian_details", notify=True, topic=SECURITY),
     # A reset link: the token mailed to the address is the proof; the operation tells the others.

@@ -1,20 +1,52 @@
-"""Which language a page speaks: the reader's browser asks (Accept-Language), among the
-languages the app offers whole (``LANGUAGES``); English otherwise. Outside a request (the
-mail worker, a command) there is no browser to ask: the first language offered."""
+"""Which language a page speaks: the one the signed-in person chose for themselves (a child on
+the shared tablet may read another than the guardians), else the one the reader's browser asks
+for (Accept-Language), among the languages the app offers whole (``LANGUAGES``); English last.
+Outside a request (the mail worker, a command) there is nobody to ask: the first offered."""
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from supervisor.extensions import babel
+from supervisor.web.forms.fields import SelectChoice
+
+ENGLISH = "en"
+
+
+def offered() -> tuple[str, ...]:
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    return languages
+
+
+def several() -> bool:
+    """Whether there is a language to choose: a choice of one would be no choice."""
+    return len(offered()) > 1
+
+
+def choices() -> list[SelectChoice]:
+    """The browser's language (stored as empty), then each offered language in its own words."""
+    return [SelectChoice("", _("As this browser asks"))] + [
+        SelectChoice(code, _own_name(code)) for code in offered()
+    ]
+
+
+def _own_name(code: str) -> str:
+    """``English``, ``Español``: a language as its readers name it, as a menu starts it."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
 
 
 def select_locale() -> str:
-    offered: tuple[str, ...] = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return offered[0]
-    return request.accept_languages.best_match(offered) or offered[0]
+        return offered()[0]
+    own: str | None = getattr(current_user, "language", None)
+    if own is not None and own in offered():
+        return own
+    return request.accept_languages.best_match(offered()) or ENGLISH
 
 
 def init_app(app: Flask) -> None:
@@ -22,4 +54,4 @@ def init_app(app: Flask) -> None:
     # {% trans %} blocks read as one line of text, however the template wraps them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # <html lang> follows the page's language.
-    app.context_processor(lambda: {"lang": str(get_locale() or "en")})
+    app.context_processor(lambda: {"lang": str(get_locale() or ENGLISH)})

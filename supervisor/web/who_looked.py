@@ -178,7 +178,7 @@ def in_week(day: date, today: date) -> str:
         return "today"
     if day == today - timedelta(days=1):
         return "yesterday"
-    return f"on {day.strftime('%A')}"
+    return f"on {when(day, 'weekday')}"
 
 
 def this_week(child_id: int, whose: str = "your") -> list[str]:

@@ -49,13 +49,13 @@ from supervisor.web.forms.family import (
     COLOURS,
     BirthDateCorrectionForm,
     ChildForm,
-    ChildProfileForm,
     ConfirmNameForm,
     FamilyNameForm,
     FamilySettingsForm,
     InviteForm,
 )
 from supervisor.web.forms.fields import required
+from supervisor.web.forms.language import ChildEditForm, chosen
 from supervisor.web.forms.tablet import SetPinForm
 
 bp = Blueprint("family", __name__, url_prefix="/family")
@@ -323,12 +323,16 @@ def add_child() -> str | Response:
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 def edit_child(child_id: int) -> str | Response:
-    """Change how a child's profile looks: name, avatar, colour."""
+    """Change how a child's profile looks (name, avatar, colour) and the language it speaks."""
     child = family_row_or_404(Child, child_id)
-    form = ChildProfileForm(obj=child)
+    form = ChildEditForm(obj=child)
     if form.validate_on_submit():
         family_operations.edit_child(
-            child, required(form.display_name.data), form.avatar.data, form.colour.data
+            child,
+            required(form.display_name.data),
+            form.avatar.data,
+            form.colour.data,
+            chosen(form, child.language),
         )
         authority.done(child.get_id(), by=current_guardian())
         flash(f"{child.display_name}'s profile is saved.", "success")

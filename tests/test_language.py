@@ -1,0 +1,171 @@
+"""Each person's own language: a guardian's on the account page, a child's on the child's
+profile, else the browser's; and dates, times and durations in the page's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from supervisor.extensions import db
+from supervisor.local_time import duration, when
+from supervisor.models import Child, Guardian
+from tests.conftest import add_child, text
+
+PIN = "4826"
+
+
+@pytest.fixture
+def two_languages(app):
+    """Spanish offered beside English (the ``app`` fixture puts the config back)."""
+    app.config["LANGUAGES"] = ("en", "es")
+    return app
+
+
+def lang(page: str) -> str:
+    found = re.search(r'<html lang="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def stored(app, model, name_column, name):
+    with app.app_context():
+        return db.session.scalars(sa.select(model.language).where(name_column == name)).one()
+
+
+def test_with_one_language_no_page_offers_a_choice(app, auth, client):
+    auth.signup()
+    child_id = add_child(client, "Mo")
+    account = text(client.get("/account"))
+    edit = text(client.get(f"/family/children/{child_id}/edit"))
+    assert 'name="language"' not in account and "Save language" not in account
+    assert 'name="language"' not in edit
+    response = client.submit("/account/language", data={"language": "en"})
+    assert response.status_code == 302
+    assert "That language could not be read" in text(client.get("/account"))
+    assert stored(app, Guardian, Guardian.name, "Ada") is None
+    # Saving the child's profile keeps its language as it was.
+    response = client.submit(
+        f"/family/children/{child_id}/edit",
+        data={"display_name": "Morgan", "avatar": "owl", "colour": "sky"},
+    )
+    assert response.status_code == 302
+    assert stored(app, Child, Child.display_name, "Morgan") is None
+
+
+def test_a_language_no_longer_offered_gives_way_to_the_browsers(app, auth, client):
+    auth.signup()
+    with app.app_context():
+        db.session.execute(sa.update(Guardian).values(language="es"))
+        db.session.commit()
+    assert lang(text(client.get("/family/", headers={"Accept-Language": "es"}))) == "en"
+
+
+def test_a_guardian_chooses_their_own_language_without_a_password(two_languages, auth, client):
+    app = two_languages
+    auth.signup()
+    account = text(client.get("/account"))
+    assert re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)<', account) == [
+        ("", "As this browser asks"),
+        ("en", "English"),
+        ("es", "Español"),
+    ]
+    assert lang(account) == "en"
+
+    response = client.submit("/account/language", data={"language": "es"})
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert stored(app, Guardian, Guardian.name, "Ada") == "es"
+    page = text(client.get("/account"))
+    assert lang(page) == "es"
+    assert re.search(r'<option selected value="es">|<option value="es" selected>', page)
+    # Their own choice wins over what the browser asks.
+    assert lang(text(client.get("/family/", headers={"Accept-Language": "en"}))) == "es"
+
+    # Back to the browser's choice.
+    client.submit("/account/language", data={"language": ""})
+    assert stored(app, Guardian, Guardian.name, "Ada") is None
+    assert lang(text(client.get("/account"))) == "en"
+    assert lang(text(client.get("/account", headers={"Accept-Language": "es-MX,es"}))) == "es"
+
+
+def test_a_language_not_offered_is_refused_with_a_message(two_languages, auth, client):
+    auth.signup()
+    client.submit("/account/language", data={"language": "es"})
+    response = client.submit("/account/language", data={"language": "fr"})
+    assert response.status_code == 302
+    assert "That language could not be read. Try again." in text(client.get("/account"))
+    assert stored(two_languages, Guardian, Guardian.name, "Ada") == "es"
+
+
+def test_a_child_reads_their_own_language_on_the_shared_tablet(two_languages, auth, client):
+    app = two_languages
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN)
+    edit = text(client.get(f"/family/children/{child_id}/edit"))
+    assert 'name="language"' in edit and "pages speak it, whatever the guardians read" in edit
+    response = client.submit(
+        f"/family/children/{child_id}/edit",
+        data={"display_name": "Mo", "avatar": "fox", "colour": "sky", "language": "es"},
+    )
+    assert response.status_code == 302
+    assert stored(app, Child, Child.display_name, "Mo") == "es"
+    # The guardian's own pages keep the browser's language.
+    assert lang(text(client.get("/family/"))) == "en"
+
+    client.submit("/family/devices/", data={"name": "Kitchen tablet"})
+    assert lang(text(client.get("/who"))) == "en"  # nobody's profile is open yet
+    assert client.submit(f"/who/child/{child_id}", data={"pin": PIN}).status_code == 302
+    assert lang(text(client.get("/me/"))) == "es"
+
+
+def test_a_bad_language_on_the_child_profile_changes_nothing(two_languages, auth, client):
+    auth.signup()
+    child_id = add_child(client, "Mo", PIN)
+    response = client.submit(
+        f"/family/children/{child_id}/edit",
+        data={"display_name": "Morgan", "avatar": "fox", "colour": "sky", "language": "xx"},
+    )
+    assert response.status_code == 200 and "Not a valid choice" in text(response)
+    assert stored(two_languages, Child, Child.display_name, "Mo") is None
+
+
+def test_the_browser_chooses_among_the_offered_languages_and_english_is_last(two_languages):
+    client = two_languages.test_client()
+    assert lang(text(client.get("/login", headers={"Accept-Language": "es-ES,es;q=0.9"}))) == "es"
+    assert lang(text(client.get("/login", headers={"Accept-Language": "fr, de;q=0.5"}))) == "en"
+    assert lang(text(client.get("/login"))) == "en"
+
+
+MOMENT = datetime(2026, 9, 2, 8, 5, tzinfo=UTC)
+
+
+def test_english_dates_read_as_they_always_have(app):
+    with app.test_request_context():
+        assert when(MOMENT, zone="Europe/London") == "2 Sep 2026, 09:05"
+        assert when(MOMENT, "date", zone="Europe/London") == "2 Sep 2026"
+        assert when(MOMENT, "time", zone="America/New_York") == "04:05"
+        assert when(date(2026, 3, 2)) == "2 Mar 2026"
+        assert when(date(2026, 3, 2), "long-date") == "2 March 2026"
+        assert when(date(2026, 3, 2), "day-month") == "2 March"
+        assert when(date(2026, 3, 2), "short-day-month") == "2 Mar"
+        assert when(date(2026, 3, 2), "weekday") == "Monday"
+        assert when(date(2026, 3, 2), "time") == "2 Mar 2026"  # a bare date has no time
+        assert when(None) == ""
+        assert duration(timedelta(seconds=5)) == "1 minute"
+        assert duration(timedelta(minutes=15)) == "15 minutes"
+        assert duration(timedelta(hours=12)) == "12 hours"
+    # Outside a request (a job's mail), English.
+    with app.app_context():
+        assert when(MOMENT, zone="Europe/Madrid") == "2 Sep 2026, 10:05"
+
+
+def test_dates_follow_the_page_language(two_languages):
+    with two_languages.test_request_context(headers={"Accept-Language": "es"}):
+        assert when(MOMENT, zone="Europe/Madrid") == "2 sept 2026, 10:05"
+        assert when(date(2026, 3, 2), "long-date") == "2 de marzo de 2026"
+        assert when(date(2026, 3, 2), "day-month") == "2 de marzo"
+        assert when(date(2026, 3, 2), "weekday") == "lunes"
+        assert duration(timedelta(minutes=15)) == "15 minutos"
+        assert duration(timedelta(hours=3)) == "3 horas"
