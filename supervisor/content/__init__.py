@@ -23,8 +23,11 @@ class ContentError(Exception):
 class Reader:
     """The fields of one TOML file; every complaint names the file and the field."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
+        if data is not None:  # already read and checked, as a translation laid over English
+            self.data = data
+            return
         try:
             self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
