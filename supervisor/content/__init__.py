@@ -25,11 +25,12 @@ class Reader:
 
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
+        self.data: dict[str, Any]
         if data is not None:  # already read and checked, as a translation laid over English
             self.data = data
             return
         try:
-            self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+            self.data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ContentError(f"{path.name}: not valid TOML ({error})") from error
 

@@ -10,8 +10,8 @@ is read in English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from supervisor.content import FOLDER, ContentError, Reader
@@ -21,6 +21,22 @@ LANGUAGES = (ENGLISH, "es")
 # The step fields a lesson fits to the reader's age: a translation has them exactly where the
 # English does.
 AGE_VERSIONS = frozenset({"text_9_12", "text_13_plus"})
+# A name a page fills in ("{child}"): a translation keeps every one the English has.
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+# The content kept in Python rather than TOML: their translations are TOML files of these names.
+FROM_CODE = ("licence_tips.toml", "monitoring.toml")
+
+
+def translatable() -> list[str]:
+    """Every content file a language may translate, as its path below the content folder."""
+    return [
+        *(f"lessons/{path.name}" for path in sorted((FOLDER / "lessons").glob("*.toml"))),
+        "prompts.toml",
+        "topics.toml",
+        *FROM_CODE,
+        *(f"walkthroughs/{path.name}" for path in sorted((FOLDER / "walkthroughs").glob("*.toml"))),
+        "helplines.toml",
+    ]
 
 
 def language_of(language: str | None) -> str:
@@ -32,9 +48,16 @@ def language_of(language: str | None) -> str:
     return language
 
 
-def translation_path(language: str, english: Path) -> Path:
-    """Where the translation of an English content file lives (it may not exist yet)."""
-    return FOLDER / language / english.relative_to(FOLDER)
+def strays(language: str) -> list[str]:
+    """Files in a language's folder that translate no English file (a misspelt name would
+    otherwise be silently read in English)."""
+    known = set(translatable())
+    folder = FOLDER / language
+    return sorted(
+        name
+        for path in folder.rglob("*.toml")
+        if (name := path.relative_to(folder).as_posix()) not in known
+    )
 
 
 def _has_text(value: Any, texts: frozenset[str]) -> bool:
@@ -54,6 +77,7 @@ class _Overlay:
 
     def __init__(self, name: str, texts: frozenset[str]) -> None:
         self.name, self.texts = name, texts
+        self.english_text = ""
 
     def fail(self, field: str, problem: str) -> ContentError:
         return ContentError(f"{self.name}: field {field!r} {problem}")
@@ -72,9 +96,12 @@ class _Overlay:
         for key, value in english.items():
             field = where + key
             if key in self.texts and isinstance(value, str):
+                self.english_text = value
                 merged[key] = self.text(given, key, field)
-            elif key in self.texts and isinstance(value, list) and all(
-                isinstance(item, str) for item in value
+            elif (
+                key in self.texts
+                and isinstance(value, list)
+                and all(isinstance(item, str) for item in value)
             ):
                 merged[key] = self.strings(value, given.get(key), field)
             elif _has_text(value, self.texts):
@@ -90,13 +117,18 @@ class _Overlay:
             return self.table(english, given, field + ".")
         if not isinstance(given, list) or len(given) != len(english):
             raise self.fail(field, f"needs {len(english)} entries, as in English")
-        return [self.value(item, part, f"{field}[{i}]") for i, (item, part) in
-                enumerate(zip(english, given, strict=True))]
+        return [
+            self.value(item, part, f"{field}[{i}]")
+            for i, (item, part) in enumerate(zip(english, given, strict=True))
+        ]
 
     def text(self, given: dict[str, Any], key: str, field: str) -> str:
         value = given.get(key)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(field, "is missing or empty")
+        wanted = sorted(PLACEHOLDER.findall(self.english_text))
+        if sorted(PLACEHOLDER.findall(value)) != wanted:
+            raise self.fail(field, f"must keep the English placeholders {wanted}")
         return value
 
     def strings(self, english: list[str], given: Any, field: str) -> list[str]:
@@ -116,21 +148,33 @@ def overlay(
     return _Overlay(name, frozenset(texts)).table(english, translated, "")
 
 
-def translated_reader(language: str, english: Reader, texts: Iterable[str]) -> Reader:
-    """The reader for an English file in ``language``: the English itself when the language is
-    English or the file has no translation yet."""
-    path = translation_path(language, english.path) if language != ENGLISH else None
-    if path is None or not path.is_file():
+def translated(
+    language: str, name: str, english: dict[str, Any], texts: Iterable[str]
+) -> dict[str, Any]:
+    """The content file ``name`` (its path below the content folder) in ``language``: the
+    English data itself when the language is English or the file has no translation yet."""
+    path = FOLDER / language / name
+    if language == ENGLISH or not path.is_file():
         return english
-    given = Reader(path)
-    name = str(path.relative_to(FOLDER))
-    return Reader(path, overlay(name, english.data, given.data, texts))
+    return overlay(f"{language}/{name}", english, Reader(path).data, texts)
 
 
-def complete(language: str, english_files: Iterable[Path]) -> dict[str, bool]:
-    """For each English content file, whether ``language`` has its translation (a translation
-    that loads has every text field, so a file that exists is complete)."""
-    return {
-        str(path.relative_to(FOLDER)): translation_path(language, path).is_file()
-        for path in english_files
-    }
+def translated_reader(language: str, english: Reader, texts: Iterable[str]) -> Reader:
+    """The reader for an English TOML file in ``language`` (see ``translated``); a file from
+    outside the content folder has no translations."""
+    if language == ENGLISH or not english.path.is_relative_to(FOLDER):
+        return english
+    name = english.path.relative_to(FOLDER).as_posix()
+    data = translated(language, name, english.data, texts)
+    return english if data is english.data else Reader(FOLDER / language / name, data)
+
+
+def complete(language: str) -> dict[str, bool]:
+    """For each translatable content file, whether ``language`` has its translation (one that
+    loads has every text field, so a file that exists is complete)."""
+    return {name: (FOLDER / language / name).is_file() for name in translatable()}
+
+
+for _language in LANGUAGES[1:]:
+    if _found := strays(_language):
+        raise ContentError(f"{_language}/: {_found} translate no English content file")
