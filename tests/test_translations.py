@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from supervisor.content import FOLDER, ContentError, Reader, licence_tips, monitoring
+from supervisor.content import FOLDER, ContentError, Reader, helplines, licence_tips, monitoring
 from supervisor.content.lessons import (
     LESSON_TEXTS,
     LESSONS,
@@ -25,13 +25,14 @@ LESSON = "lessons/01-anything-posted.toml"
 AGED = "lessons/13-sextortion.toml"  # a lesson with age versions on some steps
 # What is translated into Spanish so far. Walkthroughs name the platforms' own menus, and a
 # Spanish menu name is only written once it is read on the platform's Spanish help page;
-# helplines are not translated yet either. Update this when a translation is added.
+# Update this when a translation is added.
 SPANISH_DONE = {
     *(name for name in translatable() if name.startswith("lessons/")),
     "prompts.toml",
     "topics.toml",
     "licence_tips.toml",
     "monitoring.toml",
+    "helplines.toml",
 }
 
 
@@ -180,6 +181,25 @@ def test_which_content_is_complete_in_spanish() -> None:
     assert set(report) == set(translatable())
     assert {name for name, done in report.items() if done} == SPANISH_DONE
     missing = sorted(name for name, done in report.items() if not done)
-    assert missing == sorted(
-        [*(n for n in translatable() if n.startswith("walkthroughs/")), "helplines.toml"]
-    )
+    assert missing == [n for n in translatable() if n.startswith("walkthroughs/")]
+
+
+def test_spanish_helplines_keep_names_numbers_and_sources() -> None:
+    spanish_lines = helplines.helplines_for("es")
+    assert spanish_lines.fallback.for_child != helplines.HELPLINES.fallback.for_child
+    for code, services in helplines.HELPLINES.by_country.items():
+        translated = spanish_lines.for_country(code)
+        assert [(s.name, s.kind, s.phone, s.url, s.checked, s.official) for s in translated] == [
+            (s.name, s.kind, s.phone, s.url, s.checked, s.official) for s in services
+        ]
+        # A service for guardians only stays so: no child's words appear in translation.
+        assert [s.for_child is None for s in translated] == [s.for_child is None for s in services]
+
+
+def test_a_translated_helpline_name_or_number_is_refused() -> None:
+    name = "helplines.toml"
+    for field, value in (("name", "Línea de la Infancia"), ("phone", "0800 0000")):
+        given = spanish(name)
+        given["country"][0]["service"][0][field] = value
+        with pytest.raises(ContentError, match="is structural: it comes from the English file"):
+            overlay(f"es/{name}", english(name), given, helplines.TEXTS)
