@@ -15,6 +15,7 @@ from supervisor.content.lessons import (
     LESSONS,
     PROMPTS,
     TOPICS,
+    VERDICTS,
     lessons_for,
     prompts_for,
     topics_for,
@@ -203,3 +204,11 @@ def test_a_translated_helpline_name_or_number_is_refused() -> None:
         given["country"][0]["service"][0][field] = value
         with pytest.raises(ContentError, match="is structural: it comes from the English file"):
             overlay(f"es/{name}", english(name), given, helplines.TEXTS)
+
+
+def test_a_spanish_explanation_may_not_open_with_a_verdict() -> None:
+    """The player says whether the answer was right; the Spanish check is the English one's."""
+    for opening in ("¡Correcto! Así es.", "No, no es así.", "Sí: puede pasar.", "Exacto."):
+        assert VERDICTS["es"].match(opening), opening
+    for opening in ("No es seguro que desaparezca.", "Sí pueden.", "Eso es amable y valiente."):
+        assert not VERDICTS["es"].match(opening), opening
