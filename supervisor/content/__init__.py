@@ -23,15 +23,21 @@ class ContentError(Exception):
 class Reader:
     """The fields of one TOML file; every complaint names the file and the field."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
+        self.name = path.name
+        self.data: dict[str, Any]
+        if data is not None:  # already read and checked, as a translation laid over English
+            self.data = data
+            self.name = path.relative_to(FOLDER).as_posix()  # "es/lessons/...": which language
+            return
         try:
-            self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+            self.data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ContentError(f"{path.name}: not valid TOML ({error})") from error
 
     def fail(self, field: str, problem: str) -> ContentError:
-        return ContentError(f"{self.path.name}: field {field!r} {problem}")
+        return ContentError(f"{self.name}: field {field!r} {problem}")
 
     def text(self, table: dict[str, Any], field: str, where: str = "") -> str:
         value = table.get(field)

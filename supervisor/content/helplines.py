@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from supervisor.content import FOLDER, ContentError, Reader
 from supervisor.content.places import COUNTRIES
+from supervisor.content.translations import ENGLISH, LANGUAGES, language_of, translated_reader
 
 HELPLINES_FILE = FOLDER / "helplines.toml"
 KINDS = ("talk", "report")
@@ -24,6 +25,8 @@ _SERVICE_FIELDS = {
 }  # fmt: skip
 _FALLBACK_FIELDS = {"name", "for_child", "for_parent", "site", "url", "checked", "official", "note"}
 _DIALABLE = set("0123456789+- ")
+# The words a translation gives; names, numbers, sources and dates stay as in English.
+TEXTS = frozenset({"for_child", "for_parent", "text", "also", "hours", "note"})
 
 
 @dataclass(frozen=True)
@@ -151,9 +154,10 @@ def _fallback(reader: Reader, table: Any) -> Fallback:
     )
 
 
-def load(path: Path = HELPLINES_FILE) -> Helplines:
-    """Read and check the helplines file; any problem names the file and the field."""
-    reader = Reader(path)
+def load(path: Path = HELPLINES_FILE, language: str = ENGLISH) -> Helplines:
+    """Read and check the helplines file in ``language``; any problem names the file and the
+    field."""
+    reader = translated_reader(language, Reader(path), TEXTS)
     countries = reader.data.get("country")
     if not isinstance(countries, list):
         raise ContentError(f"{path.name}: no [[country]] list")
@@ -174,4 +178,10 @@ def load(path: Path = HELPLINES_FILE) -> Helplines:
     return Helplines(by_country, _fallback(reader, reader.data.get("fallback")))
 
 
-HELPLINES = load()
+_HELPLINES = {language: load(language=language) for language in LANGUAGES}
+HELPLINES = _HELPLINES[ENGLISH]
+
+
+def helplines_for(language: str | None) -> Helplines:
+    """Every country's services in ``language`` (English for none), in the English order."""
+    return _HELPLINES[language_of(language)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
+from supervisor.content.translations import ENGLISH, LANGUAGES, language_of, translated_reader
 
 STAGE_TAGS = ("instruction", "permit", "licence")
 # Every lesson has a picture, served as a static file: the app's static folder is beside
@@ -31,9 +32,20 @@ AGE_VERSIONS = ("text_9_12", "text_13_plus")
 OLDER_FROM = 13  # the first age that reads ``text_13_plus``
 # The player says "Right!" or "Not quite." before an option's explanation, so an explanation
 # that opens with a verdict of its own would read "Right! Right.".
-VERDICT = re.compile(
-    r"(right|yes|correct|exactly|that's it|wrong|no|not quite|not true)[.!,:]", re.IGNORECASE
+VERDICTS = {
+    "en": re.compile(
+        r"(right|yes|correct|exactly|that's it|wrong|no|not quite|not true)[.!,:]",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"¡?(bien|sí|correcto|exacto|eso es|mal|no|incorrecto|casi|falso)[.!,:]", re.IGNORECASE
+    ),
+}
+# The fields of each kind of file a translation gives (everything else comes from English).
+LESSON_TEXTS = frozenset(
+    {"title", "summary", "picture_alt", "prompts", "text", *AGE_VERSIONS, "question", "explain"}
 )
+PROMPT_TEXTS = frozenset({"text"})
 
 
 @dataclass(frozen=True)
@@ -106,9 +118,10 @@ class Prompt:
     topic: str
 
 
-def load_topics(path: Path = CONTENT / "topics.toml") -> dict[str, str]:
+def load_topics(path: Path = CONTENT / "topics.toml", language: str = ENGLISH) -> dict[str, str]:
     """Topic key -> the words a family reads, in the file's order."""
-    reader = Reader(path)
+    english = Reader(path)
+    reader = translated_reader(language, english, english.data)
     return {key: reader.text(reader.data, key) for key in reader.data}
 
 
@@ -140,8 +153,9 @@ def _picture(reader: Reader, key: str, pictures: Path) -> str:
     return f"{pictures.name}/{picture.name}"
 
 
-def load_lesson(path: Path, pictures: Path = PICTURES) -> Lesson:
-    reader = Reader(path)
+def load_lesson(path: Path, pictures: Path = PICTURES, language: str = ENGLISH) -> Lesson:
+    """One lesson in ``language``: its translation's words over the English file's structure."""
+    reader = translated_reader(language, Reader(path), LESSON_TEXTS)
     data = reader.data
     topic = reader.text(data, "topic")
     if topic not in TOPICS:
@@ -164,7 +178,7 @@ def load_lesson(path: Path, pictures: Path = PICTURES) -> Lesson:
             for j, option in enumerate(entry.get("options") or [])
         )
         for j, option in enumerate(options):
-            if VERDICT.match(option.explain.replace("\u2019", "'")):
+            if VERDICTS[language].match(option.explain.replace("\u2019", "'")):
                 raise reader.fail(
                     f"{where}options[{j}].explain",
                     "opens with a verdict; the player already says whether it was right",
@@ -214,17 +228,17 @@ def check_bank(folder: Path, questions: list[Question]) -> None:
 
 
 def load_lessons(
-    folder: Path = CONTENT / "lessons", pictures: Path = PICTURES
+    folder: Path = CONTENT / "lessons", pictures: Path = PICTURES, language: str = ENGLISH
 ) -> dict[str, Lesson]:
-    lessons = [load_lesson(path, pictures) for path in sorted(folder.glob("*.toml"))]
+    lessons = [load_lesson(path, pictures, language) for path in sorted(folder.glob("*.toml"))]
     if not lessons:
         raise ContentError(f"{folder.name}: no lesson files")
     check_bank(folder, [question for lesson in lessons for question in lesson.quiz])
     return {lesson.key: lesson for lesson in sorted(lessons, key=lambda item: item.order)}
 
 
-def load_prompts(path: Path = CONTENT / "prompts.toml") -> list[Prompt]:
-    reader = Reader(path)
+def load_prompts(path: Path = CONTENT / "prompts.toml", language: str = ENGLISH) -> list[Prompt]:
+    reader = translated_reader(language, Reader(path), PROMPT_TEXTS)
     prompts = []
     for i, entry in enumerate(reader.items(reader.data, "prompt", 1, 500)):
         where = f"prompt[{i}]."
@@ -237,12 +251,40 @@ def load_prompts(path: Path = CONTENT / "prompts.toml") -> list[Prompt]:
     return prompts
 
 
-LESSONS = load_lessons()
-PROMPTS = [
-    *(
-        Prompt(f"{lesson.key}-{i}", text, "instruction", lesson.topic)
-        for lesson in LESSONS.values()
-        for i, text in enumerate(lesson.prompts)
-    ),
-    *load_prompts(),
-]
+def all_prompts(lessons: dict[str, Lesson], bank: list[Prompt]) -> list[Prompt]:
+    """The lessons' own prompts (for the instruction stage), then the bank's."""
+    return [
+        *(
+            Prompt(f"{lesson.key}-{i}", text, "instruction", lesson.topic)
+            for lesson in lessons.values()
+            for i, text in enumerate(lesson.prompts)
+        ),
+        *bank,
+    ]
+
+
+# Every language is read at start-up, so a broken translation stops it like a broken lesson.
+_LESSONS = {language: load_lessons(language=language) for language in LANGUAGES}
+_PROMPTS = {
+    language: all_prompts(_LESSONS[language], load_prompts(language=language))
+    for language in LANGUAGES
+}
+_TOPICS = {language: load_topics(language=language) for language in LANGUAGES}
+LESSONS = _LESSONS[ENGLISH]
+PROMPTS = _PROMPTS[ENGLISH]
+
+
+def lessons_for(language: str | None) -> dict[str, Lesson]:
+    """The lessons in ``language`` (English for none), in order; a lesson not yet translated
+    is in English."""
+    return _LESSONS[language_of(language)]
+
+
+def prompts_for(language: str | None) -> list[Prompt]:
+    """Every discussion prompt in ``language``, keyed as in English."""
+    return _PROMPTS[language_of(language)]
+
+
+def topics_for(language: str | None) -> dict[str, str]:
+    """Topic key -> the words a family reads in ``language``."""
+    return _TOPICS[language_of(language)]

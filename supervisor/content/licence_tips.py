@@ -3,6 +3,8 @@ connected with the family that the child chooses (none are required)."""
 
 from __future__ import annotations
 
+from supervisor.content.translations import LANGUAGES, language_of, translated
+
 SELF_MONITORING_TIPS = (
     "Every few months, look at your account as a stranger would: what can they learn about you?",
     "Check your privacy settings again after big app updates; new features can switch things on.",
@@ -17,3 +19,20 @@ CONNECTIONS = {
     "help_younger": "Help a younger brother, sister or cousin with their lessons",
     "tell_if_wrong": "Tell a guardian if something goes wrong, without it being a big deal",
 }
+
+# The words a translation gives: every tip, and every connection's wording (never its key).
+_ENGLISH = {"tips": list(SELF_MONITORING_TIPS), "connections": CONNECTIONS}
+_TRANSLATED = {
+    language: translated(language, "licence_tips.toml", _ENGLISH, {"tips", *CONNECTIONS})
+    for language in LANGUAGES
+}
+
+
+def tips_for(language: str | None) -> tuple[str, ...]:
+    """The self-monitoring tips in ``language`` (English for none), in the English order."""
+    return tuple(_TRANSLATED[language_of(language)]["tips"])
+
+
+def connections_for(language: str | None) -> dict[str, str]:
+    """Connection key -> the words a child reads in ``language``; the keys are the English ones."""
+    return dict(_TRANSLATED[language_of(language)]["connections"])

@@ -5,7 +5,9 @@ The app stores which one the family chose, never a social-media password.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+
+from supervisor.content.translations import LANGUAGES, language_of, translated
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,37 @@ HOVERING = (
     "We will stay out of your friends' accounts and conversations.",
     "We will use what we see to start a conversation with you, not to catch you out.",
 )
+
+# The words a translation gives; the keys and which arrangement has a caveat come from here.
+TEXTS = frozenset(
+    {"title", "explanation", "for_child", "explanation_for_child", "named", "caveat", "hovering"}
+)
+
+
+def _in(language: str) -> tuple[dict[str, Arrangement], tuple[str, ...]]:
+    english = {
+        "arrangement": {
+            key: {field: value for field, value in asdict(a).items() if value is not None}
+            for key, a in ARRANGEMENTS.items()
+        },
+        "hovering": list(HOVERING),
+    }
+    data = translated(language, "monitoring.toml", english, TEXTS)
+    arrangements = {
+        key: replace(a, **{f: v for f, v in data["arrangement"][key].items() if f != "key"})
+        for key, a in ARRANGEMENTS.items()
+    }
+    return arrangements, tuple(data["hovering"])
+
+
+_TRANSLATED = {language: _in(language) for language in LANGUAGES}
+
+
+def arrangements_for(language: str | None) -> dict[str, Arrangement]:
+    """The three arrangements in ``language`` (English for none), keyed as in English."""
+    return _TRANSLATED[language_of(language)][0]
+
+
+def hovering_for(language: str | None) -> tuple[str, ...]:
+    """The guardians' promises against hovering, in ``language``."""
+    return _TRANSLATED[language_of(language)][1]
