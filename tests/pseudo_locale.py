@@ -47,6 +47,8 @@ def build_catalog(folder: Path) -> Path:
             "-F",
             str(ROOT / "babel.cfg"),
             "-k",
+            "_l",
+            "-k",
             "lazy_gettext",
             "--no-location",
             "--sort-output",
