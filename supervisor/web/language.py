@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from supervisor.extensions import babel
 from supervisor.web.forms.fields import SelectChoice
@@ -43,7 +44,10 @@ def _own_name(code: str) -> str:
 def select_locale() -> str:
     if not has_request_context():
         return offered()[0]
-    own: str | None = getattr(current_user, "language", None)
+    try:
+        own: str | None = getattr(current_user, "language", None)
+    except SQLAlchemyError:  # the signed-in person's row went meanwhile: the error page asks
+        own = None
     if own is not None and own in offered():
         return own
     return request.accept_languages.best_match(offered()) or ENGLISH
