@@ -7,6 +7,7 @@ the family's own words and the tracks, which all read the rules.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.extensions import db
@@ -97,11 +98,18 @@ def _correct_birth_date(proposal: RuleChange, approver: Guardian) -> None:
     if child is None:
         return
     child.birth_year, child.birth_month = int(new["year"]), int(new["month"])
-    asker = proposal.proposed_by.name if proposal.proposed_by else "A guardian"
+    asker = proposal.proposed_by.name if proposal.proposed_by else _("A guardian")
     operations.end_supervision_at_majority(
         child.family_id,
-        f"{asker} corrected {child.display_name}'s birth date from "
-        f"{month_year_of(details(proposal.previous, BIRTH_DATE))} to {month_year_of(new)} "
-        f"(“{new['reason']}”); {approver.name} approved.",
+        _(
+            "%(asker)s corrected %(name)s's birth date from %(old)s to %(new)s (“%(reason)s”); "
+            "%(approver)s approved.",
+            asker=asker,
+            name=child.display_name,
+            old=month_year_of(details(proposal.previous, BIRTH_DATE)),
+            new=month_year_of(new),
+            reason=new["reason"],
+            approver=approver.name,
+        ),
         child.id,
     )

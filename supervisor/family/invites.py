@@ -6,6 +6,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from supervisor import clock, links, tokens
@@ -23,10 +24,12 @@ class AlreadyUsed(Exception):
 class InviteProblem(Enum):
     """Why an invite link cannot be used, in words for the person holding it."""
 
-    UNKNOWN = "This invite link is not valid. Ask the guardian who sent it for a new one."
-    USED = "This invite link has already been used. Ask for a new one if you still need to join."
-    EXPIRED = "This invite link has expired. Ask the guardian who sent it for a new one."
-    WAITING = (
+    UNKNOWN = _l("This invite link is not valid. Ask the guardian who sent it for a new one.")
+    USED = _l(
+        "This invite link has already been used. Ask for a new one if you still need to join."
+    )
+    EXPIRED = _l("This invite link has expired. Ask the guardian who sent it for a new one.")
+    WAITING = _l(
         "This invite link waits for another guardian of the family to approve it. "
         "Try again once they have."
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 from contextlib import suppress
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from supervisor import clock
 from supervisor.extensions import db
@@ -63,12 +65,18 @@ def end(guardian: Guardian, how: str, *, by: Guardian | None) -> None:
         db.session.delete(device)  # its cookie is refused and its sessions end with it
     db.session.flush()
     if tablets:
-        names = ", ".join(f"“{device.name}”" for device in tablets)
+        names = ", ".join(_("“%(name)s”", name=device.name) for device in tablets)
         notify_guardians(
             guardian.family_id,
-            f"{names} no longer {'works' if len(tablets) == 1 else 'work'} as the family "
-            f"tablet: {guardian.name} set {'it' if len(tablets) == 1 else 'them'} up. Set a "
-            "tablet up again from Tablets if the family still uses it.",
+            ngettext(
+                "%(names)s no longer works as the family tablet: %(name)s set it up. Set a "
+                "tablet up again from Tablets if the family still uses it.",
+                "%(names)s no longer work as the family tablet: %(name)s set them up. Set a "
+                "tablet up again from Tablets if the family still uses it.",
+                len(tablets),
+                names=names,
+                name=guardian.name,
+            ),
             skip=by,
         )
 
@@ -91,9 +99,10 @@ def removal_blocked(family: Family, asker: Guardian, target: Guardian) -> str | 
         return None
     if any(g.id not in (asker.id, target.id) for g in family.guardians):
         return None
-    return (
-        f"While both guardians must sign off, removing {target.name} needs another guardian's "
-        f"approval, and the only other guardian is {target.name}. {target.name} can leave the "
-        "family themselves, or agree to switch off “both guardians must sign off” in Family "
-        "settings; after that you can remove them."
+    return _(
+        "While both guardians must sign off, removing %(name)s needs another guardian's "
+        "approval, and the only other guardian is %(name)s. %(name)s can leave the family "
+        "themselves, or agree to switch off “both guardians must sign off” in Family settings; "
+        "after that you can remove them.",
+        name=target.name,
     )

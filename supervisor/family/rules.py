@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
@@ -38,18 +41,18 @@ _HELD = next(r for r in PERMIT.requirements if r.kind == "checkins_held").params
 # What the app asks when the family sets nothing stricter.
 APP_MINIMUM = {"permit_min_checkins": _HELD["count"], "permit_min_weeks": _HELD["weeks"]}
 TITLES = {
-    "country": "the country",
-    "timezone": "the time zone",
-    "both_guardians_sign": "“both guardians must sign off”",
-    "permit_min_checkins": "the check-ins needed to leave the permit",
-    "permit_min_weeks": "the weeks of check-ins needed to leave the permit",
+    "country": _l("the country"),
+    "timezone": _l("the time zone"),
+    "both_guardians_sign": _l("“both guardians must sign off”"),
+    "permit_min_checkins": _l("the check-ins needed to leave the permit"),
+    "permit_min_weeks": _l("the weeks of check-ins needed to leave the permit"),
 }
 
 
 class AlreadyDecided(Refusal):
     """Another guardian approved, refused or withdrew the change first."""
 
-    description = "This change was already approved, refused or withdrawn."
+    description = _l("This change was already approved, refused or withdrawn.")
 
 
 class Outdated(Exception):
@@ -77,61 +80,79 @@ def details(parts: Mapping[str, object], kind: str) -> dict[str, Any]:
 def shown(setting: str, value: object) -> str:
     """A setting's value in the family's words."""
     if setting == "both_guardians_sign":
-        return "on" if value else "off"
+        return _("on") if value else _("off")
     if setting == "country":
         return COUNTRIES.get(str(value), str(value))
     if value is None and setting in APP_MINIMUM:
-        return f"{APP_MINIMUM[setting]} (the app's minimum)"
+        return _("%(count)s (the app's minimum)", count=APP_MINIMUM[setting])
     return str(value)
 
 
 def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
     """``the time zone from Europe/London to Europe/Paris and ...``, to follow "changed"."""
-    return " and ".join(
-        f"{TITLES[k]} from {shown(k, previous.get(k))} to {shown(k, v)}" for k, v in changes.items()
+    return _(" and ").join(
+        _(
+            "%(setting)s from %(old)s to %(new)s",
+            setting=TITLES[k],
+            old=shown(k, previous.get(k)),
+            new=shown(k, v),
+        )
+        for k, v in changes.items()
     )
 
 
 def asked(proposal: RuleChange) -> str:
     """What a held change asks for, to follow "asks to": ``change the time zone from ...``."""
     if INVITE in proposal.changes:
-        return "let a new guardian join the family with an invite link"
+        return _("let a new guardian join the family with an invite link")
     if DELETE_CHILD in proposal.changes:
         name = details(proposal.changes, DELETE_CHILD)["name"]
-        return f"remove {name}'s profile and everything in it"
+        return _("remove %(name)s's profile and everything in it", name=name)
     if REMOVE_ITEM in proposal.changes:
         item = details(proposal.changes, REMOVE_ITEM)
-        return (
-            f"remove “{item['label']}” from the family's checklist, so no track needs it "
-            f"any more (“{item['reason']}”)"
+        return _(
+            "remove “%(label)s” from the family's checklist, so no track needs it any more "
+            "(“%(reason)s”)",
+            label=item["label"],
+            reason=item["reason"],
         )
     if REMOVE_GUARDIAN in proposal.changes:
         name = details(proposal.changes, REMOVE_GUARDIAN)["name"]
-        return f"remove {name} as a guardian of the family, so they can no longer sign in to it"
+        return _(
+            "remove %(name)s as a guardian of the family, so they can no longer sign in to it",
+            name=name,
+        )
     if BIRTH_DATE in proposal.changes:
         new, was = details(proposal.changes, BIRTH_DATE), details(proposal.previous, BIRTH_DATE)
-        effect = (
-            f"which ends supervision at {ADULT}"
-            if age_now(int(new["year"]), int(new["month"])) >= ADULT
-            else f"which brings the end of supervision at {ADULT} closer"
-        )
-        return (
-            f"correct {new['name']}'s birth date from {month_year_of(was)} to "
-            f"{month_year_of(new)}, {effect} (“{new['reason']}”)"
-        )
-    return "change " + describe(proposal.changes, proposal.previous)
-
-
-WAITS = (
-    "That waits for another guardian to approve or refuse it in Family settings; until then "
-    "nothing of it happens."
-)
+        if age_now(int(new["year"]), int(new["month"])) >= ADULT:
+            text = _(
+                "correct %(name)s's birth date from %(old)s to %(new)s, which ends supervision "
+                "at %(adult)s (“%(reason)s”)"
+            )
+        else:
+            text = _(
+                "correct %(name)s's birth date from %(old)s to %(new)s, which brings the end of "
+                "supervision at %(adult)s closer (“%(reason)s”)"
+            )
+        return text % {
+            "name": new["name"],
+            "old": month_year_of(was),
+            "new": month_year_of(new),
+            "adult": ADULT,
+            "reason": new["reason"],
+        }
+    return _("change %(what)s", what=describe(proposal.changes, proposal.previous))
 
 
 def waiting(guardian: Guardian, proposal: RuleChange) -> str:
     """What the family is told of a change held for a second key: who asks what, and that it
     waits."""
-    return f"{guardian.name} asks to {asked(proposal)}. {WAITS}"
+    return _(
+        "%(name)s asks to %(what)s. That waits for another guardian to approve or refuse it in "
+        "Family settings; until then nothing of it happens.",
+        name=guardian.name,
+        what=asked(proposal),
+    )
 
 
 def month_year_of(date: Mapping[str, Any]) -> str:
@@ -162,8 +183,10 @@ def family_with_guardians(family_id: int, *, lock: bool, actor: Guardian | None 
     family = db.session.scalars(query.where(Family.id == family_id)).one()
     if lock and actor is not None and all(g.id != actor.id for g in family.guardians):
         raise Refusal(
-            "You are no longer a guardian of this family: another guardian's change was "
-            "saved first. Nothing of yours was changed."
+            _(
+                "You are no longer a guardian of this family: another guardian's change was "
+                "saved first. Nothing of yours was changed."
+            )
         )
     return family
 
@@ -253,11 +276,11 @@ def may_approve(proposal: RuleChange, guardian: Guardian) -> str | None:
     """Why ``guardian`` may not approve ``proposal`` (``None`` if they may): not their own,
     and not by someone who joined after it was asked (a key made for the purpose)."""
     if proposal.proposed_by_id == guardian.id:
-        return "Another guardian has to approve a change you asked for."
+        return _("Another guardian has to approve a change you asked for.")
     if (refused := may_refuse(proposal, guardian)) is not None:
         return refused
     if guardian.created_at > proposal.proposed_at:
-        return "Only a guardian who was in the family when this was asked can approve it."
+        return _("Only a guardian who was in the family when this was asked can approve it.")
     return None
 
 
@@ -265,7 +288,7 @@ def may_refuse(proposal: RuleChange, guardian: Guardian) -> str | None:
     """Why ``guardian`` may not decide on ``proposal`` at all: their own removal is decided
     by the other guardians, or the two-key rule would mean nothing."""
     if removed_guardian_id(proposal) == guardian.id:
-        return "Your own removal is for another guardian to approve or refuse."
+        return _("Your own removal is for another guardian to approve or refuse.")
     return None
 
 
@@ -304,10 +327,12 @@ def held_invites_notice(held: list[RuleChange]) -> str:
     """The sentence that tells the family its older invite links now wait."""
     if not held:
         return ""
-    links = "link" if len(held) == 1 else f"{len(held)} links"
-    return (
-        f" Because both guardians now sign off, the unused invite {links} made before "
-        "work only once another guardian approves them in Family settings."
+    return " " + ngettext(
+        "Because both guardians now sign off, the unused invite link made before work only "
+        "once another guardian approves them in Family settings.",
+        "Because both guardians now sign off, the unused invite %(num)d links made before "
+        "work only once another guardian approves them in Family settings.",
+        len(held),
     )
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug import wrappers
 
 from supervisor import links, tokens
@@ -44,7 +45,7 @@ def feed(token: str) -> Response:
             permit_calendar.event(track, track_name(track), day, moment, minutes)
             for day, moment in state.upcoming
         ]
-    body = permit_calendar.calendar_of(f"{family.name}: check-ins", events)
+    body = permit_calendar.calendar_of(_("%(family)s: check-ins", family=family.name), events)
     return Response(body, mimetype="text/calendar")
 
 
@@ -57,7 +58,10 @@ def new_link() -> str:
     token = operations.new_calendar_link(family)
     authority.done(
         f"family:{family.id}",
-        f"{guardian.name} made a new calendar link for the check-ins; the old one stopped working.",
+        _(
+            "%(name)s made a new calendar link for the check-ins; the old one stopped working.",
+            name=guardian.name,
+        ),
         by=guardian,
     )
     link = links.absolute_url("calendar.feed", token=token)
@@ -72,7 +76,9 @@ def revoke() -> wrappers.Response:
     family = db.session.get_one(Family, guardian.family_id)
     operations.stop_calendar_link(family)
     authority.done(
-        f"family:{family.id}", f"{guardian.name} stopped the calendar link.", by=guardian
+        f"family:{family.id}",
+        _("%(name)s stopped the calendar link.", name=guardian.name),
+        by=guardian,
     )
-    flash("The calendar link no longer works.", "success")
+    flash(_("The calendar link no longer works."), "success")
     return redirect(url_for("family.settings"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor.accounts import sessions
@@ -26,13 +27,23 @@ def index() -> str | Response:
         device, token = devices.enrol(guardian, required(form.name.data))
         authority.done(
             f"device:{device.id}",
-            f"{guardian.name} made a browser the family tablet “{device.name}”: children can "
-            "open their profiles there with their PINs.",
+            _(
+                "%(name)s made a browser the family tablet “%(device)s”: children can open "
+                "their profiles there with their PINs.",
+                name=guardian.name,
+                device=device.name,
+            ),
             by=guardian,
         )
         # From now on this browser is shared: the guardian unlocks it again from the picker.
         sessions.end()
-        flash(f"This browser is now “{device.name}”. Everyone picks their profile here.", "success")
+        flash(
+            _(
+                "This browser is now “%(device)s”. Everyone picks their profile here.",
+                device=device.name,
+            ),
+            "success",
+        )
         return devices.set_cookie(redirect(url_for("tablet.picker")), token)
     return render_template(
         "tablet/devices.html",
@@ -50,9 +61,13 @@ def revoke(device_id: int) -> Response:
     guardian = current_guardian()
     authority.done(
         f"device:{device.id}",
-        f"{guardian.name} revoked the family tablet “{device.name}”.",
+        _(
+            "%(name)s revoked the family tablet “%(device)s”.",
+            name=guardian.name,
+            device=device.name,
+        ),
         by=guardian,
     )
     devices.revoke(device)
-    flash(f"“{device.name}” no longer works as the family tablet.", "success")
+    flash(_("“%(device)s” no longer works as the family tablet.", device=device.name), "success")
     return redirect(url_for("devices.index"))

@@ -15,6 +15,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -26,7 +28,7 @@ from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
 from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
-from supervisor.local_time import MONTHS, family_zone, when
+from supervisor.local_time import MONTHS, family_zone, month_year, when
 from supervisor.models import (
     Child,
     Family,
@@ -60,6 +62,22 @@ from supervisor.web.forms.tablet import SetPinForm
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
+
+# A held change decided: what the other guardians are told, and what the one deciding reads.
+DECIDED = {
+    "approved": (
+        _l("%(name)s approved the request to %(what)s."),
+        _l("You approved the request to %(what)s."),
+    ),
+    "refused": (
+        _l("%(name)s refused the request to %(what)s."),
+        _l("You refused the request to %(what)s."),
+    ),
+    "withdrawn": (
+        _l("%(name)s withdrew the request to %(what)s."),
+        _l("You withdrew the request to %(what)s."),
+    ),
+}
 
 
 @bp.get("/")
@@ -153,8 +171,13 @@ def _minimum_ages_moved(family_id: int, old: str, new: str) -> str:
         before, after = platform.minimum_age(old), platform.minimum_age(new)
         if before != after:
             moved.append(
-                f"{track.child.display_name}'s {operations.track_name(track)} "
-                f"{after or 'none'} (was {before or 'none'})"
+                _(
+                    "%(name)s's %(track)s %(after)s (was %(before)s)",
+                    name=track.child.display_name,
+                    track=operations.track_name(track),
+                    after=after or _("none"),
+                    before=before or _("none"),
+                )
             )
     return "; ".join(moved)
 
@@ -173,21 +196,29 @@ def settings() -> str | Response:
         outcome = rules.change(guardian, family, {k: form[k].data for k in rules.SETTINGS})
         held = outcome.held.changes if outcome.held is not None else {}
         if not outcome.applied and not held:
-            flash("Nothing was changed.", "info")
+            flash(_("Nothing was changed."), "info")
             return redirect(url_for("family.settings"))
         told = []
         if outcome.applied:
-            told.append(f"{guardian.name} changed {rules.describe(outcome.applied, before)}.")
-            flash("The family's settings are saved.", "success")
+            told.append(
+                _(
+                    "%(name)s changed %(what)s.",
+                    name=guardian.name,
+                    what=rules.describe(outcome.applied, before),
+                )
+            )
+            flash(_("The family's settings are saved."), "success")
             if "country" in outcome.applied and (
                 moved := _minimum_ages_moved(family.id, before["country"], family.country)
             ):
-                flash(f"Minimum ages in the new country: {moved}.", "info")
+                flash(_("Minimum ages in the new country: %(moved)s.", moved=moved), "info")
         if outcome.held is not None:
             told.append(rules.waiting(guardian, outcome.held))
             flash(
-                "Another guardian must approve loosening the family's rules; until then they "
-                "stay as they are. They have been told.",
+                _(
+                    "Another guardian must approve loosening the family's rules; until then they "
+                    "stay as they are. They have been told."
+                ),
                 "info",
             )
         invites_held = rules.hold_open_invites(family.id)
@@ -210,15 +241,20 @@ def rename() -> Response | tuple[str, int]:
         return _settings_page(family, name_form=name_form), 400
     old = family.name
     if name_form.name.data == old:
-        flash("That is the family's name already; nothing was changed.", "info")
+        flash(_("That is the family's name already; nothing was changed."), "info")
         return redirect(url_for("family.settings"))
     family_operations.rename(family, required(name_form.name.data))
     authority.done(
         f"family:{family.id}",
-        f"{guardian.name} renamed the family from “{old}” to “{family.name}”.",
+        _(
+            "%(name)s renamed the family from “%(old)s” to “%(new)s”.",
+            name=guardian.name,
+            old=old,
+            new=family.name,
+        ),
         by=guardian,
     )
-    flash(f"Your family is now called “{family.name}”.", "success")
+    flash(_("Your family is now called “%(name)s”.", name=family.name), "success")
     return redirect(url_for("family.settings"))
 
 
@@ -260,12 +296,11 @@ def drop_change(change_id: int) -> str | Response | tuple[str, int]:
     if refused is not None:
         return render_error(409, refused)
     outcome = "withdrawn" if proposal.proposed_by_id == guardian.id else "refused"
-    verb = "withdrew" if outcome == "withdrawn" else "refused"
-    return _close(proposal, lambda: rules.drop(proposal, guardian, outcome), verb)
+    return _close(proposal, lambda: rules.drop(proposal, guardian, outcome), outcome)
 
 
 def _close(
-    proposal: RuleChange, decide: Callable[[], None], verb: str
+    proposal: RuleChange, decide: Callable[[], None], outcome: str
 ) -> str | Response | tuple[str, int]:
     """Decide a held change once; a guardian who comes second is told it is decided."""
     guardian = current_guardian()
@@ -273,19 +308,25 @@ def _close(
     try:
         decide()
     except rules.Outdated:
-        text = (
-            f"The request to {what} was made when things stood differently (what it is about "
+        text = _(
+            "The request to %(what)s was made when things stood differently (what it is about "
             "has changed since, or is gone), so it was not applied. Ask again if it is still "
-            "wanted."
+            "wanted.",
+            what=what,
         )
-        authority.done(f"change:{proposal.id} outdated", f"{guardian.name}: {text}", by=guardian)
+        authority.done(
+            f"change:{proposal.id} outdated",
+            _("%(name)s: %(text)s", name=guardian.name, text=text),
+            by=guardian,
+        )
         raise Refusal(text, recorded=True) from None
+    told, yours = DECIDED[outcome]
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
-        f"{guardian.name} {verb} the request to {what}.",
+        told % {"name": guardian.name, "what": what},
         by=guardian,
     )
-    flash(f"You {verb} the request to {what}.", "success")
+    flash(yours % {"what": what}, "success")
     return redirect(url_for("family.settings"))
 
 
@@ -312,11 +353,15 @@ def add_child() -> str | Response:
         )
         authority.done(
             child.get_id(),
-            f"{guardian.name} added {child.display_name}'s profile "
-            f"(born {MONTHS[child.birth_month - 1]} {child.birth_year}).",
+            _(
+                "%(name)s added %(child)s's profile (born %(date)s).",
+                name=guardian.name,
+                child=child.display_name,
+                date=month_year(child.birth_year, child.birth_month),
+            ),
             by=guardian,
         )
-        flash(f"{child.display_name}'s profile is ready.", "success")
+        flash(_("%(name)s's profile is ready.", name=child.display_name), "success")
         return redirect(url_for("family.home"))
     return render_template("family/child_form.html", form=form, child=None, colours=COLOURS)
 
@@ -335,7 +380,7 @@ def edit_child(child_id: int) -> str | Response:
             chosen(form, child.language),
         )
         authority.done(child.get_id(), by=current_guardian())
-        flash(f"{child.display_name}'s profile is saved.", "success")
+        flash(_("%(name)s's profile is saved.", name=child.display_name), "success")
         return redirect(url_for("family.home"))
     return render_template(
         "family/child_form.html", form=form, child=child, colours=COLOURS, months=MONTHS
@@ -346,7 +391,7 @@ def edit_child(child_id: int) -> str | Response:
 def who_looked(child_id: int) -> str:
     """Who looked at the child's pages in the last 90 days: the list the child reads."""
     child = family_row_or_404(Child, child_id)
-    lines = looked.kept(child.id, f"{child.display_name}'s")
+    lines = looked.kept(child.id, _("%(name)s's", name=child.display_name))
     return render_template(
         "family/who_looked.html", child=child, looked=lines, pages=looked.PAGE_NAMES
     )
@@ -366,10 +411,10 @@ def birth_date(child_id: int) -> str | Response:
     if form.validate_on_submit():
         guardian = current_guardian()
         year, month = required(form.birth_year.data), int(form.birth_month.data)
-        old = f"{MONTHS[child.birth_month - 1]} {child.birth_year}"
-        new = f"{MONTHS[month - 1]} {year}"
+        old = month_year(child.birth_year, child.birth_month)
+        new = month_year(year, month)
         if new == old:
-            flash("That is the birth date already; nothing was changed.", "info")
+            flash(_("That is the birth date already; nothing was changed."), "info")
             return redirect(url_for("family.home"))
         family = _family_with_guardians(guardian.family_id)
         if rules.two_keys_guard(family) and (year, month) < (child.birth_year, child.birth_month):
@@ -387,19 +432,29 @@ def birth_date(child_id: int) -> str | Response:
                 by=guardian,
             )
             flash(
-                f"That makes {child.display_name} older, so supervision ends sooner: another "
-                "guardian must approve it in Family settings. They have been told.",
+                _(
+                    "That makes %(name)s older, so supervision ends sooner: another guardian "
+                    "must approve it in Family settings. They have been told.",
+                    name=child.display_name,
+                ),
                 "info",
             )
             return redirect(url_for("family.home"))
         family_operations.correct_birth_date(child, year, month)
-        because = (
-            f"{guardian.name} corrected {child.display_name}'s birth date from {old} to {new} "
-            f"(“{form.reason.data}”)."
+        because = _(
+            "%(name)s corrected %(child)s's birth date from %(old)s to %(new)s (“%(reason)s”).",
+            name=guardian.name,
+            child=child.display_name,
+            old=old,
+            new=new,
+            reason=form.reason.data,
         )
         authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
         operations.end_supervision_at_majority(child.family_id, because, child.id)
-        flash(f"{child.display_name}'s birth date is now {new}.", "success")
+        flash(
+            _("%(name)s's birth date is now %(date)s.", name=child.display_name, date=new),
+            "success",
+        )
         return redirect(url_for("family.home"))
     return render_template(
         "family/birth_date.html", form=form, child=child, needs_password=not stepup.is_fresh()
@@ -413,7 +468,10 @@ def delete_child(child_id: int) -> str | Response:
     form = ConfirmNameForm()
     if form.validate_on_submit():
         if form.name.data != child.display_name:
-            form.name.errors = [*form.name.errors, f"Type the name exactly: {child.display_name}"]
+            form.name.errors = [
+                *form.name.errors,
+                _("Type the name exactly: %(name)s", name=child.display_name),
+            ]
         else:
             guardian = current_guardian()
             if rules.two_keys_guard(_family_with_guardians(guardian.family_id)):
@@ -430,18 +488,28 @@ def delete_child(child_id: int) -> str | Response:
                     by=guardian,
                 )
                 flash(
-                    f"Removing {child.display_name}'s profile waits for another guardian's "
-                    "approval in Family settings. They have been told.",
+                    _(
+                        "Removing %(name)s's profile waits for another guardian's approval in "
+                        "Family settings. They have been told.",
+                        name=child.display_name,
+                    ),
                     "info",
                 )
                 return redirect(url_for("family.home"))
             authority.done(
                 child.get_id(),
-                f"{guardian.name} removed {child.display_name}'s profile and everything in it.",
+                _(
+                    "%(name)s removed %(child)s's profile and everything in it.",
+                    name=guardian.name,
+                    child=child.display_name,
+                ),
                 by=guardian,
             )
             family_operations.delete_child(child)
-            flash(f"{form.name.data}'s profile and everything in it were removed.", "success")
+            flash(
+                _("%(name)s's profile and everything in it were removed.", name=form.name.data),
+                "success",
+            )
             return redirect(url_for("family.home"))
     return render_template(
         "family/child_delete.html", child=child, form=form, needs_password=not stepup.is_fresh()
@@ -460,9 +528,11 @@ def set_pin(child_id: int) -> str | Response:
             pins.set_pin(child, pin)
             guardian = current_guardian()
             authority.done(
-                child.get_id(), f"{guardian.name} set {child.display_name}'s PIN.", by=guardian
+                child.get_id(),
+                _("%(name)s set %(child)s's PIN.", name=guardian.name, child=child.display_name),
+                by=guardian,
             )
-            flash(f"{child.display_name}'s PIN is set.", "success")
+            flash(_("%(name)s's PIN is set.", name=child.display_name), "success")
             return redirect(url_for("family.home"))
         form.pin.errors = [*form.pin.errors, problem]
     return render_template(
@@ -478,10 +548,14 @@ def unlock_profile(child_id: int) -> Response:
     guardian = current_guardian()
     authority.done(
         child.get_id(),
-        f"{guardian.name} opened {child.display_name}'s profile again after wrong PINs.",
+        _(
+            "%(name)s opened %(child)s's profile again after wrong PINs.",
+            name=guardian.name,
+            child=child.display_name,
+        ),
         by=guardian,
     )
-    flash(f"{child.display_name}'s profile is open again.", "success")
+    flash(_("%(name)s's profile is open again.", name=child.display_name), "success")
     return redirect(url_for("family.home"))
 
 
@@ -491,7 +565,10 @@ def export_data() -> Response:
     guardian = current_guardian()
     authority.done(
         f"family:{guardian.family_id}",
-        f"{guardian.name} downloaded the family's data, guardians' private notes included.",
+        _(
+            "%(name)s downloaded the family's data, guardians' private notes included.",
+            name=guardian.name,
+        ),
         by=guardian,
     )
     payload = data.export(guardian.family_id)
@@ -509,7 +586,7 @@ def delete_family() -> str | Response:
         if form.name.data != family.name:
             form.name.errors = [
                 *form.name.errors,
-                f"Type the family's name exactly: {family.name}",
+                _("Type the family's name exactly: %(name)s", name=family.name),
             ]
         else:
             audit.record(
@@ -521,7 +598,7 @@ def delete_family() -> str | Response:
             )
             data.delete_family(family.id)
             session.clear()
-            flash("Your family and everything in it are deleted.", "success")
+            flash(_("Your family and everything in it are deleted."), "success")
             return redirect(url_for("auth.index"))
     return render_template(
         "family/delete.html", family=family, form=form, needs_password=not stepup.is_fresh()
@@ -543,20 +620,37 @@ def create_invite() -> str | tuple[str, int]:
     guardian = current_guardian()
     family = _family_with_guardians(guardian.family_id)
     if email and (member := next((g for g in family.guardians if g.email == email), None)):
-        who = (
-            "your own address: you are"
-            if member.id == guardian.id
-            else (f"{member.name}'s address: they are")
-        )
-        form.email.errors = [f"{email} is {who} a guardian of {family.name} already."]
+        if member.id == guardian.id:
+            taken = _(
+                "%(email)s is your own address: you are a guardian of %(family)s already.",
+                email=email,
+                family=family.name,
+            )
+        else:
+            taken = _(
+                "%(email)s is %(name)s's address: they are a guardian of %(family)s already.",
+                email=email,
+                name=member.name,
+                family=family.name,
+            )
+        form.email.errors = [taken]
         return _home_page(invite_form=form), 400
     held = rules.two_keys_guard(family)
     invite, token = invites.create(guardian, needs_approval=held, email=email)
-    sent = f", and mailed it to {email}" if email else ""
-    notice = (
-        f"{guardian.name} made an invite link for another guardian{sent} "
-        f"(it works until {when(invite.expires_at)})."
-    )
+    if email:
+        notice = _(
+            "%(name)s made an invite link for another guardian, and mailed it to %(email)s "
+            "(it works until %(until)s).",
+            name=guardian.name,
+            email=email,
+            until=when(invite.expires_at),
+        )
+    else:
+        notice = _(
+            "%(name)s made an invite link for another guardian (it works until %(until)s).",
+            name=guardian.name,
+            until=when(invite.expires_at),
+        )
     if held:
         proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
         notice = rules.waiting(guardian, proposal)
@@ -570,14 +664,18 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     """Cancel an invite link that has not been used."""
     invite = family_row_or_404(Invite, invite_id)
     if invite.accepted_at is not None:
-        return render_error(409, "This invite link was used already; there is nothing to cancel.")
+        return render_error(
+            409, _("This invite link was used already; there is nothing to cancel.")
+        )
     guardian = current_guardian()
     rules.withdraw_invite_changes(guardian.family_id, invite.id, guardian)
     authority.done(
-        f"invite:{invite.id}", f"{guardian.name} cancelled an unused invite link.", by=guardian
+        f"invite:{invite.id}",
+        _("%(name)s cancelled an unused invite link.", name=guardian.name),
+        by=guardian,
     )
     invites.revoke(invite)
-    flash("The invite link no longer works.", "success")
+    flash(_("The invite link no longer works."), "success")
     return redirect(url_for("family.home"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor.content.lessons import LESSONS, OLDER_FROM, TOPICS
@@ -75,7 +76,7 @@ def prompt_bank() -> str | Response:
             required(form.topic.data),
             required(form.text.data),
         )
-        flash("Your prompt is in the bank.", "success")
+        flash(_("Your prompt is in the bank."), "success")
         return redirect(url_for("family_lessons.prompt_bank"))
     everything = sorted(prompts.for_family(family_id), key=lambda p: p.topic)
     by_stage = [(stage, [p for p in everything if p.stage == stage]) for stage in StageKey]

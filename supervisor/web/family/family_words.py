@@ -9,6 +9,7 @@ A prompt is only a question to talk about: rewording or removing it is audited a
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor.content.lessons import TOPICS
@@ -47,18 +48,23 @@ def edit_item(item_id: int) -> str | Response:
     form = ItemWordingForm(obj=item)
     if form.validate_on_submit():
         if form.label.data == item.label:
-            flash("That is the item's wording already; nothing was changed.", "info")
+            flash(_("That is the item's wording already; nothing was changed."), "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), item.label
         own_words.edit_item(guardian, item, required(form.label.data))
         authority.done(
             f"checklist_item:{item.id}",
-            f"{guardian.name} reworded the family's checklist item for every track at "
-            f"{item.stage.label} from “{old}” to “{item.label}”. Ticks already given "
-            "stay.",
+            _(
+                "%(name)s reworded the family's checklist item for every track at %(stage)s "
+                "from “%(old)s” to “%(new)s”. Ticks already given stay.",
+                name=guardian.name,
+                stage=item.stage.label,
+                old=old,
+                new=item.label,
+            ),
             by=guardian,
         )
-        flash("The checklist item is reworded for every track.", "success")
+        flash(_("The checklist item is reworded for every track."), "success")
         return redirect(url_for("family_words.index"))
     return _item_page(item, form=form)
 
@@ -74,7 +80,7 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
     family = rules.family_with_guardians(guardian.family_id, lock=True, actor=guardian)
     if rules.two_keys_guard(family):
         if any(_removes(c, item) for c in rules.open_changes(family.id)):
-            flash("Removing this item already waits for another guardian's approval.", "info")
+            flash(_("Removing this item already waits for another guardian's approval."), "info")
             return redirect(url_for("family_words.index"))
         wanted = {"item_id": item.id, "label": item.label, "reason": form.reason.data}
         proposal = rules.hold(guardian, {rules.REMOVE_ITEM: wanted}, {})
@@ -84,20 +90,26 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
             by=guardian,
         )
         flash(
-            "Removing a checklist item asks less of every track, so it waits for another "
-            "guardian's approval in Family settings. They have been told.",
+            _(
+                "Removing a checklist item asks less of every track, so it waits for another "
+                "guardian's approval in Family settings. They have been told."
+            ),
             "info",
         )
         return redirect(url_for("family_words.index"))
     own_words.remove_item(guardian.id, item, required(form.reason.data))
     authority.done(
         f"checklist_item:{item.id}",
-        f"{guardian.name} removed “{item.label}” from the family's checklist "
-        f"(“{form.reason.data}”): no track needs it any more. Ticks already given stay in "
-        "the history.",
+        _(
+            "%(name)s removed “%(label)s” from the family's checklist (“%(reason)s”): no track "
+            "needs it any more. Ticks already given stay in the history.",
+            name=guardian.name,
+            label=item.label,
+            reason=form.reason.data,
+        ),
         by=guardian,
     )
-    flash(f"“{item.label}” is no longer on your checklist.", "success")
+    flash(_("“%(label)s” is no longer on your checklist.", label=item.label), "success")
     return redirect(url_for("family_words.index"))
 
 
@@ -108,16 +120,21 @@ def edit_prompt(prompt_id: int) -> str | Response:
     form = PromptWordingForm(obj=prompt)
     if form.validate_on_submit():
         if form.text.data == prompt.text:
-            flash("That is the prompt's wording already; nothing was changed.", "info")
+            flash(_("That is the prompt's wording already; nothing was changed."), "info")
             return redirect(url_for("family_words.index"))
         guardian, old = current_guardian(), prompt.text
         own_words.edit_prompt(guardian, prompt, required(form.text.data))
         authority.done(
             f"prompt:{prompt.id}",
-            f"{guardian.name} reworded the family's prompt “{old}” to “{prompt.text}”.",
+            _(
+                "%(name)s reworded the family's prompt “%(old)s” to “%(new)s”.",
+                name=guardian.name,
+                old=old,
+                new=prompt.text,
+            ),
             by=guardian,
         )
-        flash("The prompt is reworded.", "success")
+        flash(_("The prompt is reworded."), "success")
         return redirect(url_for("family_words.index"))
     return _prompt_page(prompt, form=form)
 
@@ -133,10 +150,15 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
     own_words.remove_prompt(guardian, prompt, required(form.reason.data))
     authority.done(
         f"prompt:{prompt.id}",
-        f"{guardian.name} removed the family's prompt “{prompt.text}” (“{form.reason.data}”).",
+        _(
+            "%(name)s removed the family's prompt “%(text)s” (“%(reason)s”).",
+            name=guardian.name,
+            text=prompt.text,
+            reason=form.reason.data,
+        ),
         by=guardian,
     )
-    flash("The prompt is out of the bank. Check-ins that used it keep its words.", "success")
+    flash(_("The prompt is out of the bank. Check-ins that used it keep its words."), "success")
     return redirect(url_for("family_words.index"))
 
 

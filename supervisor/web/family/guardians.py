@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from supervisor.accounts import sessions
@@ -23,7 +25,7 @@ from supervisor.web.forms.family import LeaveForm, RemoveGuardianForm
 bp = Blueprint("guardians", __name__, url_prefix="/family/guardians")
 bp.before_request(require_guardian)
 
-ONLY_ONE = (
+ONLY_ONE = _l(
     "You are this family's only guardian, so you cannot leave it: the children's tracks need "
     "someone to look after them. Invite another guardian first, or delete the family and "
     "everything in it."
@@ -50,15 +52,21 @@ def leave() -> str | Response | tuple[str, int]:
         return _page(family, leave_form=form), 400
     authority.done(
         guardian.get_id(),
-        f"{guardian.name} left the family: they can no longer sign in to it. What they did "
-        "stays in the history under their name.",
+        _(
+            "%(name)s left the family: they can no longer sign in to it. What they did stays in "
+            "the history under their name.",
+            name=guardian.name,
+        ),
         by=guardian,
     )
     membership.end(guardian, membership.LEFT, by=None)
     sessions.end()
     flash(
-        f"You have left {family.name}. You can no longer sign in to it; your email address "
-        "is free for a new account.",
+        _(
+            "You have left %(family)s. You can no longer sign in to it; your email address is "
+            "free for a new account.",
+            family=family.name,
+        ),
         "success",
     )
     return redirect(url_for("auth.login"))
@@ -74,10 +82,11 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(family, remove_form=form, remove_id=target.id), 400
     if all(g.id != target.id for g in family.guardians):  # read after the lock
-        return _page(family, error=f"{target.name} is no longer a guardian of the family."), 409
+        error = _("%(name)s is no longer a guardian of the family.", name=target.name)
+        return _page(family, error=error), 409
     if target.id == guardian.id:
         return _page(
-            family, error="You cannot remove yourself here: to go, use “Leave the family”."
+            family, error=_("You cannot remove yourself here: to go, use “Leave the family”.")
         ), 409
     if (blocked := membership.removal_blocked(family, guardian, target)) is not None:
         return _page(family, error=blocked), 409
@@ -91,19 +100,33 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
             by=guardian,
         )
         flash(
-            f"Removing {target.name} waits for another guardian's approval in Family settings "
-            f"({target.name} cannot decide on it). They have been told.",
+            _(
+                "Removing %(name)s waits for another guardian's approval in Family settings "
+                "(%(name)s cannot decide on it). They have been told.",
+                name=target.name,
+            ),
             "info",
         )
         return redirect(url_for("guardians.index"))
     membership.end(target, membership.REMOVED, by=guardian)
     authority.done(
         f"{target.get_id()} removed",
-        f"{guardian.name} removed {target.name} as a guardian: they can no longer sign in to "
-        "the family. What they did stays in the history under their name.",
+        _(
+            "%(name)s removed %(target)s as a guardian: they can no longer sign in to the "
+            "family. What they did stays in the history under their name.",
+            name=guardian.name,
+            target=target.name,
+        ),
         by=guardian,
     )
-    flash(f"{target.name} is no longer a guardian of {family.name}.", "success")
+    flash(
+        _(
+            "%(name)s is no longer a guardian of %(family)s.",
+            name=target.name,
+            family=family.name,
+        ),
+        "success",
+    )
     return redirect(url_for("guardians.index"))
 
 

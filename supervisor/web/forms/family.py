@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,26 +33,26 @@ from supervisor.web.forms.where import WhereWeLiveForm
 
 # A child's avatar: the key the child table stores (a picture in static/icons/fluent/) and its name.
 AVATARS = {
-    "fox": "Fox",
-    "panda": "Panda",
-    "octopus": "Octopus",
-    "owl": "Owl",
-    "turtle": "Turtle",
-    "unicorn": "Unicorn",
-    "bee": "Bee",
-    "dolphin": "Dolphin",
-    "rocket": "Rocket",
-    "football": "Football",
-    "guitar": "Guitar",
-    "sunflower": "Sunflower",
+    "fox": _l("Fox"),
+    "panda": _l("Panda"),
+    "octopus": _l("Octopus"),
+    "owl": _l("Owl"),
+    "turtle": _l("Turtle"),
+    "unicorn": _l("Unicorn"),
+    "bee": _l("Bee"),
+    "dolphin": _l("Dolphin"),
+    "rocket": _l("Rocket"),
+    "football": _l("Football"),
+    "guitar": _l("Guitar"),
+    "sunflower": _l("Sunflower"),
 }
 COLOURS = {
-    "sky": "Sky blue",
-    "leaf": "Leaf green",
-    "sun": "Sunflower",
-    "coral": "Coral",
-    "plum": "Plum",
-    "slate": "Slate",
+    "sky": _l("Sky blue"),
+    "leaf": _l("Leaf green"),
+    "sun": _l("Sunflower"),
+    "coral": _l("Coral"),
+    "plum": _l("Plum"),
+    "slate": _l("Slate"),
 }
 OLDEST_AGE = 19
 
@@ -59,24 +61,24 @@ class ChildProfileForm(FlaskForm):
     """What a child's profile looks like: a name to show, an avatar and a colour."""
 
     display_name = StringField(
-        "Name to show",
-        validators=[DataRequired("Give the profile a name."), Length(max=40)],
-        description="A first name or nickname is enough.",
+        _l("Name to show"),
+        validators=[DataRequired(_l("Give the profile a name.")), Length(max=40)],
+        description=_l("A first name or nickname is enough."),
         filters=[one_line],
     )
     avatar = RadioField(
-        "Avatar",
+        _l("Avatar"),
         choices=[SelectChoice(key, label) for key, label in AVATARS.items()],
         validators=[
-            InputRequired("Pick an avatar."),
-            AnyOf(list(AVATARS), "Pick one of the avatars shown."),
+            InputRequired(_l("Pick an avatar.")),
+            AnyOf(list(AVATARS), _l("Pick one of the avatars shown.")),
         ],
         validate_choice=False,  # AnyOf says it in the family's words
     )
     colour = RadioField(
-        "Colour",
+        _l("Colour"),
         choices=[SelectChoice(key, label) for key, label in COLOURS.items()],
-        validators=[InputRequired("Pick a colour.")],
+        validators=[InputRequired(_l("Pick a colour."))],
     )
 
 
@@ -84,15 +86,15 @@ class BirthDateForm(FlaskForm):
     """Birth year and month only: all the app needs to know a child's age."""
 
     birth_year = IntegerField(
-        "Birth year",
-        validators=[InputRequired("Enter the year of birth, for example 2014.")],
-        description="Only the year and month are kept, never the full date.",
+        _l("Birth year"),
+        validators=[InputRequired(_l("Enter the year of birth, for example 2014."))],
+        description=_l("Only the year and month are kept, never the full date."),
     )
     birth_month = SelectField(
-        "Birth month",
-        choices=[SelectChoice("", "Choose a month")]
+        _l("Birth month"),
+        choices=[SelectChoice("", _l("Choose a month"))]
         + [SelectChoice(str(i), m) for i, m in enumerate(MONTHS, 1)],
-        validators=[DataRequired("Choose the month of birth.")],
+        validators=[DataRequired(_l("Choose the month of birth."))],
     )
 
     def validate_birth_year(self, field: IntegerField) -> None:
@@ -100,14 +102,20 @@ class BirthDateForm(FlaskForm):
         if field.data is None:
             return
         if field.data > this_year:
-            raise ValidationError("The birth year can't be in the future.")
+            raise ValidationError(_("The birth year can't be in the future."))
         if field.data < this_year - OLDEST_AGE:
-            raise ValidationError(f"Enter a year from {this_year - OLDEST_AGE} to {this_year}.")
+            raise ValidationError(
+                _(
+                    "Enter a year from %(first)s to %(last)s.",
+                    first=this_year - OLDEST_AGE,
+                    last=this_year,
+                )
+            )
 
     def validate_birth_month(self, field: SelectField) -> None:
         now = clock.now()
         if self.birth_year.data == now.year and field.data and int(field.data) > now.month:
-            raise ValidationError("That month hasn't happened yet this year.")
+            raise ValidationError(_("That month hasn't happened yet this year."))
 
 
 class ChildForm(ChildProfileForm, BirthDateForm):
@@ -120,7 +128,10 @@ class ChildForm(ChildProfileForm, BirthDateForm):
         if valid and year is not None and age_now(year, int(month)) >= ADULT:
             self.birth_year.errors = [
                 *self.birth_year.errors,
-                f"This app is for children under {ADULT}: at {ADULT} supervision ends.",
+                _(
+                    "This app is for children under %(adult)s: at %(adult)s supervision ends.",
+                    adult=ADULT,
+                ),
             ]
             return False
         return valid
@@ -130,9 +141,9 @@ class BirthDateCorrectionForm(BirthDateForm):
     """Correcting a birth date changes the child's age, so it says why (the others read it)."""
 
     reason = StringField(
-        "Why the correction?",
-        validators=[DataRequired("Say why, for the other guardians."), Length(max=200)],
-        description="The other guardians are told, with the old and the new date.",
+        _l("Why the correction?"),
+        validators=[DataRequired(_l("Say why, for the other guardians.")), Length(max=200)],
+        description=_l("The other guardians are told, with the old and the new date."),
         filters=[one_line],
     )
 
@@ -141,17 +152,17 @@ class FamilySettingsForm(WhereWeLiveForm):
     """Settings that shape the whole family's experience."""
 
     both_guardians_sign = BooleanField(
-        "Both guardians must sign off before a track moves forward",
+        _l("Both guardians must sign off before a track moves forward"),
     )
     permit_min_checkins = IntegerField(
-        "Check-ins needed to leave the permit",
-        description="At least 6; leave empty for 6.",
-        validators=[Optional(), NumberRange(6, 52, "Choose 6 to 52 check-ins.")],
+        _l("Check-ins needed to leave the permit"),
+        description=_l("At least 6; leave empty for 6."),
+        validators=[Optional(), NumberRange(6, 52, _l("Choose 6 to 52 check-ins."))],
     )
     permit_min_weeks = IntegerField(
-        "Weeks of check-ins needed to leave the permit",
-        description="At least 8; leave empty for 8.",
-        validators=[Optional(), NumberRange(8, 104, "Choose 8 to 104 weeks.")],
+        _l("Weeks of check-ins needed to leave the permit"),
+        description=_l("At least 8; leave empty for 8."),
+        validators=[Optional(), NumberRange(8, 104, _l("Choose 8 to 104 weeks."))],
     )
 
 
@@ -159,9 +170,9 @@ class FamilyNameForm(FlaskForm):
     """The family's name, as every guardian sees it (and types it to delete the family)."""
 
     name = StringField(
-        "Family name",
+        _l("Family name"),
         validators=[
-            DataRequired("Give your family a name, such as “The Okafors”."),
+            DataRequired(_l("Give your family a name, such as “The Okafors”.")),
             Length(max=100),
         ],
         filters=[one_line],
@@ -172,7 +183,9 @@ class ConfirmNameForm(FlaskForm):
     """Typing a name proves a deletion is meant, and for whom."""
 
     name = StringField(
-        "Type the name to confirm", validators=[DataRequired("Type the name.")], filters=[one_line]
+        _l("Type the name to confirm"),
+        validators=[DataRequired(_l("Type the name."))],
+        filters=[one_line],
     )
 
 
@@ -180,8 +193,8 @@ class ItemWordingForm(FlaskForm):
     """New words for one of the family's own checklist items."""
 
     label = StringField(
-        "The item's wording",
-        validators=[DataRequired("Write the item."), Length(max=200)],
+        _l("The item's wording"),
+        validators=[DataRequired(_l("Write the item.")), Length(max=200)],
         filters=[one_line],
     )
 
@@ -190,8 +203,8 @@ class PromptWordingForm(FlaskForm):
     """New words for one of the family's own discussion prompts."""
 
     text = TextAreaField(
-        "The prompt's wording",
-        validators=[DataRequired("Write the question."), Length(max=500)],
+        _l("The prompt's wording"),
+        validators=[DataRequired(_l("Write the question.")), Length(max=500)],
         filters=[strip],
     )
 
@@ -200,23 +213,23 @@ class RemovalForm(FlaskForm):
     """Removing something the family wrote: why, for the other guardians and the history."""
 
     reason = StringField(
-        "Why remove it?",
-        validators=[DataRequired("Say why, for the other guardians."), Length(max=200)],
+        _l("Why remove it?"),
+        validators=[DataRequired(_l("Say why, for the other guardians.")), Length(max=200)],
         filters=[one_line],
     )
 
 
 class LeaveForm(FlaskForm):
     confirm = BooleanField(
-        "I want to leave this family: I will no longer be able to sign in to it",
-        validators=[DataRequired("Tick the box to confirm that you want to leave.")],
+        _l("I want to leave this family: I will no longer be able to sign in to it"),
+        validators=[DataRequired(_l("Tick the box to confirm that you want to leave."))],
     )
 
 
 class RemoveGuardianForm(FlaskForm):
     confirm = BooleanField(
-        "Remove this guardian: they will no longer be able to sign in to this family",
-        validators=[DataRequired("Tick the box to confirm the removal.")],
+        _l("Remove this guardian: they will no longer be able to sign in to this family"),
+        validators=[DataRequired(_l("Tick the box to confirm the removal."))],
     )
 
 
@@ -224,13 +237,13 @@ class InviteForm(FlaskForm):
     """An invite for another guardian; given their address, the link is mailed there too."""
 
     email = EmailField(
-        "Email of the guardian you invite (optional)",
+        _l("Email of the guardian you invite (optional)"),
         validators=[
             Optional(),
-            Length(max=254, message="An email address is at most 254 characters."),
-            Email("That doesn't look like an email address."),
+            Length(max=254, message=_l("An email address is at most 254 characters.")),
+            Email(_l("That doesn't look like an email address.")),
         ],
         filters=[strip],
-        description="Leave it empty to copy the link yourself; it is shown either way.",
+        description=_l("Leave it empty to copy the link yourself; it is shown either way."),
         render_kw={"autocomplete": "off"},
     )
