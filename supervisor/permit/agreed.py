@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from supervisor.content.monitoring import ARRANGEMENTS, Arrangement
 from supervisor.extensions import db
@@ -37,7 +39,7 @@ BUILT_IN = {
     if requirement.kind == "checklist"
     for key, label in requirement.params["items"]
 }
-REMOVED = "A family rule that has since been removed"
+REMOVED = _l("A family rule that has since been removed")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Rule:
 
 
 # Built-in checklist items whose words speak of the child; the child's pages say them so.
-SAID_TO_THE_CHILD = {"password_handover": "Password handover: you have set a password of your own"}
+SAID_TO_THE_CHILD = {
+    "password_handover": _l("Password handover: you have set a password of your own")
+}
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,11 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     )
     by_track: dict[int, list[Rule]] = defaultdict(list)
     for track_id, item, words, ticked_at, guardian in ticks:
-        stage, label, removed = own.get(item) or (*BUILT_IN.get(item, (None, REMOVED)), False)
+        stage, label, removed = own.get(item) or (*BUILT_IN.get(item, (None, str(REMOVED))), False)
         if words and words != label:  # ticked for these words; the item was reworded since
-            label = f"{words} (since reworded: “{label}”)"
+            label = _("%(words)s (since reworded: “%(label)s”)", words=words, label=label)
         if removed:
-            label = f"{label} (since removed from the family's checklist)"
+            label = _("%(label)s (since removed from the family's checklist)", label=label)
         by_track[track_id].append(Rule(stage, label, ticked_at, guardian, item))
     order = [*StageKey, None]
     for track_id in found:

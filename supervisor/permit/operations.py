@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from supervisor import clock, tokens
 from supervisor.content.walkthroughs import Walkthrough, for_platform
 from supervisor.errors import Refusal
 from supervisor.extensions import db
+from supervisor.local_time import when
 from supervisor.mail.topics import Topic
 from supervisor.models import (
     CheckIn,
@@ -119,7 +122,7 @@ def propose(
 class NotAtPermit(Refusal):
     """The track left the learner's permit while the request waited for its row."""
 
-    description = (
+    description = _l(
         "This track left the learner's permit while your changes were being saved, so nothing "
         "was saved: how a guardian looks in and the check-ins belong to the learner's permit."
     )
@@ -136,7 +139,7 @@ def _lock_stage(track: Track) -> str:
 class TermsChanged(Refusal):
     """What the child agreed to is no longer what is proposed: a guardian changed it."""
 
-    description = (
+    description = _l(
         "Your guardian changed this since you opened the page, so your “I agree” was not saved. "
         "Read the new version below, and agree again if you do."
     )
@@ -345,10 +348,14 @@ def write_note(child: Child, checkin: CheckIn, seen: int | None, text: str) -> C
             db.session.add(note)
     except sa.exc.IntegrityError:
         raise Changed from None
+    said = {"child": child.display_name, "day": when(checkin.due_on, "long-date"), "note": text}
     notify_guardians(
         checkin.family_id,
-        f"{child.display_name} {'changed their' if current else 'added a'} note on the "
-        f"check-in of {checkin.due_on:%-d %B %Y}: “{text}”",
+        (
+            _("%(child)s changed their note on the check-in of %(day)s: “%(note)s”", **said)
+            if current
+            else _("%(child)s added a note on the check-in of %(day)s: “%(note)s”", **said)
+        ),
     )
     return note
 
@@ -390,7 +397,7 @@ def reflect(moment: LearningMoment, reflection: str) -> None:
     track = db.session.get_one(Track, moment.track_id)
     notify_guardians(
         track.family_id,
-        f"{track.child.display_name} wrote a reflection on a learning moment.",
+        _("%(child)s wrote a reflection on a learning moment.", child=track.child.display_name),
         topic=Topic.REFLECTION,
     )
 

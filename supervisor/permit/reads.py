@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
@@ -22,13 +23,16 @@ from supervisor.models import (
 )
 from supervisor.stages import schedule
 
-OUTCOMES = {"done": "Done", "different": "We chose differently", "not_found": "Couldn't find it"}
-MOMENT_KINDS = {
-    "posted_public": "Posted something that shouldn't be public",
-    "accepted_stranger": "Accepted a request from a stranger",
-    "overshared": "Shared too much about ourselves",
-    "too_long": "Spent too long on it",
-    "other": "Something else",
+OUTCOMES: dict[str, str] = {
+    "done": _l("Done"), "different": _l("We chose differently"),
+    "not_found": _l("Couldn't find it"),
+}  # fmt: skip
+MOMENT_KINDS: dict[str, str] = {
+    "posted_public": _l("Posted something that shouldn't be public"),
+    "accepted_stranger": _l("Accepted a request from a stranger"),
+    "overshared": _l("Shared too much about ourselves"),
+    "too_long": _l("Spent too long on it"),
+    "other": _l("Something else"),
 }
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from flask_babel import gettext as _
+
 from supervisor import clock
 from supervisor.content.lessons import LESSONS, Lesson
 from supervisor.content.licence_tips import CONNECTIONS
@@ -40,7 +42,7 @@ class PermitView:
 
     @property
     def moment_kinds(self) -> dict[str, str]:
-        return reads.MOMENT_KINDS
+        return {key: str(kind) for key, kind in reads.MOMENT_KINDS.items()}
 
     @cached_property
     def moment_titles(self) -> dict[int, str]:
@@ -114,8 +116,8 @@ def agreement_view(track: Track) -> AgreementView:
         if guide is None or last_run is None
         else [
             StepOutcome(
-                guide.steps[answer.step].setting if answer.step < len(guide.steps) else "A step",
-                reads.OUTCOMES.get(answer.outcome, answer.outcome),
+                guide.steps[answer.step].setting if answer.step < len(guide.steps) else _("A step"),
+                str(reads.OUTCOMES.get(answer.outcome, answer.outcome)),
                 answer.note,
             )
             for answer in (last_run.answers if last_run and guide else [])

@@ -8,12 +8,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.content.lessons import Prompt
 from supervisor.content.monitoring import ARRANGEMENTS
 from supervisor.extensions import db
 from supervisor.lessons import prompts
+from supervisor.local_time import when
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track
 from supervisor.permit import reads
 from supervisor.permit.who import guardian_name
@@ -80,14 +82,18 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
         found.append(
             Change(
                 day(track.monitoring_agreed_at),
-                f"{guardian_name(track.monitoring_chosen_by, 'A guardian')}"
-                f" chose how to look in: {arrangement.named.format(child=child)}.",
+                _(
+                    "%(guardian)s chose how to look in: %(arrangement)s.",
+                    guardian=guardian_name(track.monitoring_chosen_by, _("A guardian")),
+                    arrangement=arrangement.named.format(child=child),
+                ),
             )
         )
     if arrangement and track.monitoring_child_agreed_at and after(track.monitoring_child_agreed_at):
         found.append(
             Change(
-                day(track.monitoring_child_agreed_at), f"{child} agreed to how a guardian looks in."
+                day(track.monitoring_child_agreed_at),
+                _("%(child)s agreed to how a guardian looks in.", child=child),
             )
         )
     versions = list(
@@ -109,14 +115,18 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
                 found.append(
                     Change(
                         day(version.created_at),
-                        f"{guardian_name(version.proposed_by, 'A guardian')}"
-                        f" proposed a check-in schedule: {terms}.",
+                        _(
+                            "%(guardian)s proposed a check-in schedule: %(terms)s.",
+                            guardian=guardian_name(version.proposed_by, _("A guardian")),
+                            terms=terms,
+                        ),
                     )
                 )
             if version.child_agreed_at and after(version.child_agreed_at):
                 found.append(
                     Change(
-                        day(version.child_agreed_at), f"{child} agreed to the schedule: {terms}."
+                        day(version.child_agreed_at),
+                        _("%(child)s agreed to the schedule: %(terms)s.", child=child, terms=terms),
                     )
                 )
         elif (
@@ -126,7 +136,10 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
             and (since is None or version.effective_from > day(since))
         ):
             found.append(
-                Change(version.effective_from, f"As agreed in the plan, check-ins became: {terms}.")
+                Change(
+                    version.effective_from,
+                    _("As agreed in the plan, check-ins became: %(terms)s.", terms=terms),
+                )
             )
     return found
 
@@ -134,6 +147,9 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
 def _plan_terms(plan: list[CheckInSchedule]) -> str:
     """A whole plan as proposed: its first rhythm, then each step of a fade plan."""
     return "; ".join(
-        (f"then from {v.effective_from:%-d %B %Y}: " if i else "") + reads.rhythm(v).describe()
+        _("then from %(day)s: %(terms)s", day=when(v.effective_from, "long-date"), terms=terms)
+        if i
+        else terms
         for i, v in enumerate(plan)
+        for terms in [reads.rhythm(v).describe()]
     )

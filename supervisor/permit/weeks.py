@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from supervisor import clock
 from supervisor.models import CheckInSchedule, Track
 from supervisor.permit.reads import CheckInRecord, agreed_versions, rhythm
@@ -33,10 +36,6 @@ class Week:
     @property
     def due(self) -> int:
         return self.held + self.skipped + self.unrecorded
-
-
-def _times(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -65,24 +64,43 @@ class CheckInWeeks:
 
     def summary(self) -> str:
         """``8 weeks: 6 check-ins held, 2 skipped``, as the guardians read it."""
-        parts = [_times(self.held, "check-in held", "check-ins held")]
-        parts.append(f"{self.skipped} skipped")
+        weeks = ngettext("%(num)d week", "%(num)d weeks", len(self.weeks))
         if self.unrecorded:
-            parts.append(f"{self.unrecorded} with no record")
-        return f"{_times(len(self.weeks), 'week', 'weeks')}: {', '.join(parts)}"
+            return ngettext(
+                "%(weeks)s: %(num)d check-in held, %(skipped)d skipped, %(unrecorded)d with no "
+                "record",
+                "%(weeks)s: %(num)d check-ins held, %(skipped)d skipped, %(unrecorded)d with no "
+                "record",
+                self.held, weeks=weeks, skipped=self.skipped, unrecorded=self.unrecorded,
+            )  # fmt: skip
+        return ngettext(
+            "%(weeks)s: %(num)d check-in held, %(skipped)d skipped",
+            "%(weeks)s: %(num)d check-ins held, %(skipped)d skipped",
+            self.held, weeks=weeks, skipped=self.skipped,
+        )  # fmt: skip
 
     def for_child(self) -> str:
         """``You and your guardians talked 6 times in 8 weeks``, in the child's words."""
-        said = (
-            f"You and your guardians talked {_times(self.held, 'time', 'times')} "
-            f"in {_times(len(self.weeks), 'week', 'weeks')}"
+        said = ngettext(
+            "You and your guardians talked %(num)d time in %(weeks)s",
+            "You and your guardians talked %(num)d times in %(weeks)s",
+            self.held, weeks=ngettext("%(num)d week", "%(num)d weeks", len(self.weeks)),
+        )  # fmt: skip
+        skipped = ngettext(
+            "%(num)d check-in was skipped", "%(num)d check-ins were skipped", self.skipped
         )
-        missed = []
-        if self.skipped:
-            missed.append(f"{_times(self.skipped, 'check-in was', 'check-ins were')} skipped")
-        if self.unrecorded:
-            missed.append(f"{_times(self.unrecorded, 'check-in has', 'check-ins have')} no record")
-        return said + (f"; {' and '.join(missed)}." if missed else ".")
+        unrecorded = ngettext(
+            "%(num)d check-in has no record", "%(num)d check-ins have no record", self.unrecorded
+        )
+        if self.skipped and self.unrecorded:
+            return _(
+                "%(said)s; %(skipped)s and %(unrecorded)s.",
+                said=said, skipped=skipped, unrecorded=unrecorded,
+            )  # fmt: skip
+        if self.skipped or self.unrecorded:
+            missed = skipped if self.skipped else unrecorded
+            return _("%(said)s; %(missed)s.", said=said, missed=missed)
+        return _("%(said)s.", said=said)
 
 
 Window = tuple[list[schedule.Rhythm], datetime, datetime | None]

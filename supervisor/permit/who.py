@@ -6,9 +6,13 @@ name nobody: the pages say "a guardian" rather than guess.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from supervisor.models import Guardian
 
 
-def guardian_name(guardian: Guardian | None, nobody: str = "a guardian") -> str:
-    """The guardian's name, or ``nobody`` when the row does not say who."""
-    return guardian.name if guardian is not None else nobody
+def guardian_name(guardian: Guardian | None, nobody: str | None = None) -> str:
+    """The guardian's name, or ``nobody`` ("a guardian") when the row does not say who."""
+    if guardian is not None:
+        return guardian.name
+    return nobody if nobody is not None else _("a guardian")

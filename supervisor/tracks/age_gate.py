@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from supervisor import clock
 from supervisor.content.places import COUNTRIES
 from supervisor.content.platforms import PLATFORMS, Platform
@@ -21,13 +24,13 @@ from supervisor.stages.ages import age_now
 
 # Country names as they read after "in" (codes not listed read as their plain name).
 IN_COUNTRY = {
-    "GB": "the United Kingdom", "US": "the United States", "NL": "the Netherlands",
-    "XX": "your country",
+    "GB": _l("the United Kingdom"), "US": _l("the United States"), "NL": _l("the Netherlands"),
+    "XX": _l("your country"),
 }  # fmt: skip
 
 
 def in_country(code: str) -> str:
-    return IN_COUNTRY.get(code, COUNTRIES.get(code, "your country"))
+    return str(IN_COUNTRY.get(code, COUNTRIES.get(code, _("your country"))))
 
 
 def certainly_from(birth_year: int, birth_month: int, age: int) -> date:
@@ -56,21 +59,24 @@ class AgeGate:
 
     def why(self, child_name: str) -> str:
         """For guardians: why the permit must wait, and until when."""
-        return (
-            f"{child_name} can't be signed off into the learner's permit for "
-            f"{self.platform.name} yet: {self.platform.name}'s minimum age in "
-            f"{in_country(self.country)} is {self.minimum}, and {child_name} is {self.age}. "
-            f"From {self.from_month} {child_name} is certainly {self.minimum} (the app keeps "
-            "only the birth month and year), and the sign-off becomes possible then."
-        )
+        return _(
+            "%(child)s can't be signed off into the learner's permit for %(platform)s yet: "
+            "%(platform)s's minimum age in %(country)s is %(minimum)d, and %(child)s is %(age)d. "
+            "From %(month)s %(child)s is certainly %(minimum)d (the app keeps only the birth "
+            "month and year), and the sign-off becomes possible then.",
+            child=child_name, platform=self.platform.name, country=in_country(self.country),
+            minimum=self.minimum, age=self.age, month=self.from_month,
+        )  # fmt: skip
 
     def why_for_child(self) -> str:
         """For the child, in the second person."""
-        return (
-            f"You can't have the learner's permit for {self.platform.name} yet: its minimum "
-            f"age in {in_country(self.country)} is {self.minimum}. From {self.from_month} "
-            "you are old enough, and you can ask then. Until then, keep learning."
-        )
+        return _(
+            "You can't have the learner's permit for %(platform)s yet: its minimum age in "
+            "%(country)s is %(minimum)d. From %(month)s you are old enough, and you can ask "
+            "then. Until then, keep learning.",
+            platform=self.platform.name, country=in_country(self.country),
+            minimum=self.minimum, month=self.from_month,
+        )  # fmt: skip
 
 
 def local_today(zone: str) -> date:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from supervisor.content.lessons import LESSONS
 from supervisor.local_time import when
@@ -54,10 +55,10 @@ def age_missing(progress: engine.Progress, gate: AgeGate, child_name: str) -> st
     """The age gate as one more missing item, while it stands between the track and the permit."""
     if progress.stage.advances_to is not StageKey.PERMIT or gate.open:
         return None
-    return (
-        f"Old enough for {gate.platform.name}: {child_name} is certainly {gate.minimum} "
-        f"from {gate.from_month}"
-    )
+    return _(
+        "Old enough for %(platform)s: %(child)s is certainly %(age)d from %(month)s",
+        platform=gate.platform.name, child=child_name, age=gate.minimum, month=gate.from_month,
+    )  # fmt: skip
 
 
 def next_step(
@@ -80,14 +81,17 @@ def next_step(
             if step:
                 return step
     if not can_sign_off(progress, gate):
-        return NextStep("nobody", f"Wait until {gate.from_month}: {child} is certainly "
-                        f"{gate.minimum} then, {gate.platform.name}'s minimum age")  # fmt: skip
+        return NextStep("nobody", _(
+            "Wait until %(month)s: %(child)s is certainly %(age)d then, %(platform)s's minimum age",
+            month=gate.from_month, child=child, age=gate.minimum, platform=gate.platform.name,
+        ))  # fmt: skip
     title = progress.stage.advances_to.label
     if track.requested_at:
-        return NextStep("guardian", f"Answer {child}'s request: sign off {title}",
+        return NextStep("guardian", _("Answer %(child)s's request: sign off %(stage)s",
+                                      child=child, stage=title),
                         _show(track, "signoff-heading"), signs_off=True)  # fmt: skip
-    return NextStep("guardian", f"Sign off: {title}", _show(track, "signoff-heading"),
-                    signs_off=True)  # fmt: skip
+    return NextStep("guardian", _("Sign off: %(stage)s", stage=title),
+                    _show(track, "signoff-heading"), signs_off=True)  # fmt: skip
 
 
 def _show(track: Track, anchor: str) -> str:
@@ -95,7 +99,7 @@ def _show(track: Track, anchor: str) -> str:
 
 
 def _lesson(key: str) -> str:
-    return f"lesson {NUMBERS[key]}, “{LESSONS[key].title}”"
+    return _("lesson %(number)d, “%(title)s”", number=NUMBERS[key], title=LESSONS[key].title)
 
 
 def groundwork(track: Track, schedule: ScheduleState | None) -> Groundwork | None:
@@ -116,18 +120,18 @@ def _permit_groundwork(track: Track, child: str, schedule: ScheduleState | None)
     step = groundwork(track, schedule)
     if step == "choose_arrangement":
         return NextStep(
-            "guardian", "Choose how a guardian looks in",
+            "guardian", _("Choose how a guardian looks in"),
             url_for("permit.monitoring", track_id=track.id),
         )  # fmt: skip
     if step == "agree_arrangement":
-        return NextStep("child", f"Next for {child}, on the tablet: “I agree” to how a "
-                        "guardian looks in")  # fmt: skip
+        return NextStep("child", _("Next for %(child)s, on the tablet: “I agree” to how a "
+                                   "guardian looks in", child=child))  # fmt: skip
     if step == "agree_schedule":
-        return NextStep("child", f"Next for {child}, on the tablet: “I agree” to the "
-                        "check-in schedule")  # fmt: skip
+        return NextStep("child", _("Next for %(child)s, on the tablet: “I agree” to the "
+                                   "check-in schedule", child=child))  # fmt: skip
     if step == "propose_schedule":
         return NextStep(
-            "guardian", "Agree a check-in schedule together",
+            "guardian", _("Agree a check-in schedule together"),
             url_for("permit.checkin_schedule", track_id=track.id),
         )  # fmt: skip
     return None
@@ -140,16 +144,24 @@ def _for_requirement(
     done = snapshot.facts.lessons
     if kind == Kind.LESSONS_PASSED:
         key = next(k for k, lesson in LESSONS.items() if lesson.core and k not in done.passed)
-        return NextStep("child", f"Next for {child}, on the tablet: {_lesson(key)}", lessons)
+        return NextStep(
+            "child",
+            _("Next for %(child)s, on the tablet: %(lesson)s", child=child, lesson=_lesson(key)),
+            lessons,
+        )
     if kind == Kind.LESSONS_DISCUSSED:
         left = [k for k, lesson in LESSONS.items() if lesson.core and k not in done.discussed]
         key = next((k for k in left if k in done.passed), left[0])
-        return NextStep("guardian", f"Talk {_lesson(key)} through with {child}", f"{lessons}#{key}")
+        return NextStep(
+            "guardian",
+            _("Talk %(lesson)s through with %(child)s", lesson=_lesson(key), child=child),
+            f"{lessons}#{key}",
+        )
     if kind == Kind.CHECKLIST:
-        return NextStep("guardian", "Tick the guardian checklist", _show(track, "checklist"))
+        return NextStep("guardian", _("Tick the guardian checklist"), _show(track, "checklist"))
     if kind == Kind.WALKTHROUGH_FINISHED:
         return NextStep(
-            "guardian", "Go through the privacy walkthrough together",
+            "guardian", _("Go through the privacy walkthrough together"),
             url_for("permit.walkthrough", track_id=track.id),
         )  # fmt: skip
     if kind in (Kind.CHECKINS_HELD, Kind.OVERDUE_LIMIT) and schedule is not None:
@@ -161,7 +173,9 @@ def _for_requirement(
         if schedule.upcoming:
             moment = schedule.upcoming[0][1]
             return NextStep(
-                "nobody", f"Next check-in with {child}: {when(moment)}", about_checkins=True
+                "nobody",
+                _("Next check-in with %(child)s: %(when)s", child=child, when=when(moment)),
+                about_checkins=True,
             )
     return None
 
@@ -170,13 +184,17 @@ def _record_label(schedule: ScheduleState) -> str:
     """Every check-in whose hour has passed unrecorded, late or due (else the day's one)."""
     passed = {day for day, _ in schedule.due}
     days = [d for d in schedule.unrecorded if d in passed or d in schedule.overdue]
-    names = [f"{d.day} {d:%B}{_late(d, schedule, passed)}" for d in days or schedule.unrecorded[:1]]
+    names = [_late(d, schedule, passed) for d in days or schedule.unrecorded[:1]]
     if len(names) == 1:
-        return f"Record the check-in of {names[0]}"
-    return f"Record the check-ins of {', '.join(names[:-1])} and {names[-1]}"
+        return _("Record the check-in of %(day)s", day=names[0])
+    return _(
+        "Record the check-ins of %(days)s and %(last)s", days=", ".join(names[:-1]), last=names[-1]
+    )
 
 
 def _late(day: date, schedule: ScheduleState, passed: set[date]) -> str:
+    """The day, and whether it is overdue or due."""
+    named = when(day, "day-month")
     if day in schedule.overdue:
-        return " (overdue)"
-    return " (due, not recorded yet)" if day in passed else ""
+        return _("%(day)s (overdue)", day=named)
+    return _("%(day)s (due, not recorded yet)", day=named) if day in passed else named

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervisor import audit, clock
@@ -78,7 +79,7 @@ def _lock(track: Track) -> Track:
     ).one()
     if locked.removed_at is not None:
         raise engine.Refused(
-            "This track was removed; nothing on it changes any more.", conflict=True
+            _("This track was removed; nothing on it changes any more."), conflict=True
         )
     return locked
 
@@ -107,9 +108,14 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
     track = _lock(track)
     if track.stage is not FIRST:
         raise engine.Refused(
-            f"Only a track still in instruction can be removed, and {track_name(track)} is at "
-            f"{track.stage.label}: its sign-offs are part of "
-            f"{track.child.display_name}'s record. You can step it back instead.",
+            _(
+                "Only a track still in instruction can be removed, and %(track)s is at "
+                "%(stage)s: its sign-offs are part of %(child)s's record. You can step it back "
+                "instead.",
+                track=track_name(track),
+                stage=track.stage.label,
+                child=track.child.display_name,
+            ),
             conflict=True,
         )
     signed = db.session.scalar(
@@ -120,9 +126,13 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
     )
     if signed:
         raise engine.Refused(
-            f"{track_name(track)} was signed off or stepped back before: its sign-offs are part "
-            f"of {track.child.display_name}'s record, so it stays. Only a track that never "
-            "left instruction can be removed as started by mistake.",
+            _(
+                "%(track)s was signed off or stepped back before: its sign-offs are part of "
+                "%(child)s's record, so it stays. Only a track that never left instruction can "
+                "be removed as started by mistake.",
+                track=track_name(track),
+                child=track.child.display_name,
+            ),
             conflict=True,
         )
     track.removed_at = clock.now()
@@ -188,7 +198,11 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
     # guardians who want it hear of it by mail.
     notify_guardians(
         track.family_id,
-        f"{child.display_name} asks for sign-off on {track_name(track)}.",
+        _(
+            "%(child)s asks for sign-off on %(track)s.",
+            child=child.display_name,
+            track=track_name(track),
+        ),
         topic=Topic.SIGN_OFF_REQUEST,
         in_app=False,
     )
@@ -197,9 +211,9 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
 def decline(guardian: Guardian, track: Track, reason: str) -> None:
     track = _lock(track)
     if track.requested_at is None:
-        raise engine.Refused("There is no open request to decline.", conflict=True)
+        raise engine.Refused(_("There is no open request to decline."), conflict=True)
     if not reason.strip():
-        raise engine.Refused("Write a reason; your child will read it.")
+        raise engine.Refused(_("Write a reason; your child will read it."))
     track.requested_at = None
     track.request_note = None
     _event(track, EventKind.DECLINE, guardian, from_stage=track.stage, reason=reason.strip())
@@ -242,14 +256,18 @@ def sign_off(
             )
             notify_guardians(
                 track.family_id,
-                f"{guardian.name} signed off "
-                f"{track.child.display_name}'s {track_name(track)}; a second "
-                "guardian's signature is needed.",
+                _(
+                    "%(guardian)s signed off %(child)s's %(track)s; a second guardian's "
+                    "signature is needed.",
+                    guardian=guardian.name,
+                    child=track.child.display_name,
+                    track=track_name(track),
+                ),
                 skip=guardian,
                 topic=Topic.SECOND_SIGNATURE,
             )
             _flush_or_conflict()
-            return SignOffResult(advanced=False, waiting_for="a second guardian")
+            return SignOffResult(advanced=False, waiting_for=_("a second guardian"))
     _move(guardian, track, transition, current)
     return SignOffResult(advanced=True)
 
@@ -292,7 +310,7 @@ def end_supervision_at_majority(
         track = _lock(track)
         if track.stage is StageKey.LICENCE:
             continue  # a sign-off got there while this waited
-        reason = because or f"{child.display_name} turned {ADULT}."
+        reason = because or _("%(child)s turned %(age)d.", child=child.display_name, age=ADULT)
         _move(None, track, engine.plan_majority(track.stage, reason), progress(track))
         moved += 1
     return moved
@@ -377,12 +395,23 @@ def _move(
     )
     child, name = track.child.display_name, track_name(track)
     if guardian is None:
-        text = (
-            f"{child} is {ADULT}: supervision of {name} has ended, as the law and this app expect."
+        text = _(
+            "%(child)s is %(age)d: supervision of %(track)s has ended, as the law and this app "
+            "expect.",
+            child=child,
+            age=ADULT,
+            track=name,
         )
     else:
-        verb = "signed off" if transition.kind is EventKind.ADVANCE else "stepped back"
-        text = f"{guardian.name} {verb} {child}'s {name}: now {transition.to_stage.label}."
+        said = {
+            "guardian": guardian.name, "child": child, "track": name,
+            "stage": transition.to_stage.label,
+        }  # fmt: skip
+        text = (
+            _("%(guardian)s signed off %(child)s's %(track)s: now %(stage)s.", **said)
+            if transition.kind is EventKind.ADVANCE
+            else _("%(guardian)s stepped back %(child)s's %(track)s: now %(stage)s.", **said)
+        )
     notify_guardians(track.family_id, text, skip=guardian)
 
 
@@ -399,5 +428,5 @@ def _flush_or_conflict() -> None:
         db.session.flush()
     except StaleDataError as error:
         raise engine.Refused(
-            "Someone else changed this track just now. Look again.", conflict=True
+            _("Someone else changed this track just now. Look again."), conflict=True
         ) from error

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
+from flask_babel import LazyString, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -35,45 +38,61 @@ from supervisor.tracks.operations import track_name
 
 @dataclass(frozen=True)
 class Page:
-    """A kind of page of a child's: ``words`` say what was looked at, with ``{whose}`` the
-    child's ("your", "Mo's") and ``{track}`` the track's name."""
+    """A kind of page of a child's: ``words`` say what a guardian did there, with
+    ``%(whose)s`` the child's ("your", "Mo's") and ``%(track)s`` the track's name."""
 
     kind: str
     words: str
     name: str = ""  # how the guardians' list names this kind of page; none: not listed
-    verb: str = "looked at"
     method: str = "GET"
 
 
-TRACK = Page("track", "{whose} {track} track and its history", "a track")
-CHECKINS = Page("checkins", "{whose} {track} check-ins", "check-ins")
+TRACK = Page("track", _l("looked at %(whose)s %(track)s track and its history"), _l("a track"))
+CHECKINS = Page("checkins", _l("looked at %(whose)s %(track)s check-ins"), _l("check-ins"))
 VIEWS: dict[str, Page] = {
     "tracks.show": TRACK,
     "family_lessons.child_lessons": Page(
-        "lessons", "{whose} lessons and quiz scores", "the lessons"
+        "lessons", _l("looked at %(whose)s lessons and quiz scores"), _l("the lessons")
     ),
-    "permit.agreement": Page("agreement", "{whose} {track} agreement", "the agreement"),
+    "permit.agreement": Page(
+        "agreement", _l("looked at %(whose)s %(track)s agreement"), _l("the agreement")
+    ),
     "permit.walkthrough": Page(
-        "walkthrough", "{whose} {track} privacy walkthroughs", "the privacy walkthroughs"
+        "walkthrough",
+        _l("looked at %(whose)s %(track)s privacy walkthroughs"),
+        _l("the privacy walkthroughs"),
     ),
     "permit.monitoring": Page(
-        "arrangement", "how guardians look in on {whose} {track}", "how guardians look in"
+        "arrangement",
+        _l("looked at how guardians look in on %(whose)s %(track)s"),
+        _l("how guardians look in"),
     ),
     "permit.checkin_schedule": Page(
-        "schedule", "{whose} {track} check-in schedule", "the check-in schedule"
+        "schedule",
+        _l("looked at %(whose)s %(track)s check-in schedule"),
+        _l("the check-in schedule"),
     ),
     "permit.record_checkin": CHECKINS,
     "permit.correct_checkin": CHECKINS,
     "permit.checkin_together": CHECKINS,
     "permit.withdraw_moment": Page(
-        "moments", "{whose} {track} learning moments", "learning moments"
+        "moments", _l("looked at %(whose)s %(track)s learning moments"), _l("learning moments")
     ),
     "family.export_data": Page(  # told apart: the download of the family's data
-        "export", "everything the family has stored ({whose} records too)", "", "downloaded", "POST"
+        "export",
+        _l("downloaded everything the family has stored (%(whose)s records too)"),
+        "",
+        "POST",
     ),
 }
 KINDS = {page.kind: page for page in VIEWS.values()}
-PAGE_NAMES = ", ".join(page.name for page in KINDS.values() if page.name)
+
+
+def _page_names() -> str:
+    return ", ".join(str(page.name) for page in KINDS.values() if page.name)
+
+
+PAGE_NAMES = LazyString(_page_names)  # in the reader's language each time it is shown
 
 EXEMPT: dict[str, str] = {
     "tracks.add": "a form to start a track: only the child's name is on it",
@@ -163,37 +182,49 @@ def sentence(seen: looked.Seen, whose: str, day: str) -> str:
     """``Sam looked at your Instagram track and its history today at 15:40.``, or for more
     than one visit ``... today between 09:10 and 15:40 (3 visits).``"""
     page = KINDS.get(seen.page)
-    words = page.words if page else "{whose} pages"
-    what = words.format(whose=whose, track=track_name(seen.track) if seen.track else "")
+    words = page.words if page else _("looked at %(whose)s pages")
+    what = words % {"whose": whose, "track": track_name(seen.track) if seen.track else ""}
     last = when(seen.last_at, "time")
-    at = f"at {last}"
     if seen.times > 1:
-        at = f"between {when(seen.first_at, 'time')} and {last} ({seen.times} visits)"
-    return f"{seen.guardian} {page.verb if page else 'looked at'} {what} {day} {at}."
+        return ngettext(
+            "%(guardian)s %(what)s %(day)s between %(first)s and %(last)s (%(num)d visit).",
+            "%(guardian)s %(what)s %(day)s between %(first)s and %(last)s (%(num)d visits).",
+            seen.times,
+            guardian=seen.guardian, what=what, day=day, first=when(seen.first_at, "time"),
+            last=last,
+        )  # fmt: skip
+    return _(
+        "%(guardian)s %(what)s %(day)s at %(time)s.",
+        guardian=seen.guardian, what=what, day=day, time=last,
+    )  # fmt: skip
 
 
 def in_week(day: date, today: date) -> str:
     """A day of the last seven as a child says it: today, yesterday, on Tuesday."""
     if day == today:
-        return "today"
+        return _("today")
     if day == today - timedelta(days=1):
-        return "yesterday"
-    return f"on {when(day, 'weekday')}"
+        return _("yesterday")
+    return _("on %(weekday)s", weekday=when(day, "weekday"))
 
 
-def this_week(child_id: int, whose: str = "your") -> list[str]:
+def this_week(child_id: int, whose: str | None = None) -> list[str]:
     """Who looked at the child's pages in the last seven days, one query."""
     today = _today()
+    whose = whose or _("your")
     return [
         sentence(seen, whose, in_week(seen.day, today))
         for seen in looked.since(child_id, today - timedelta(days=WEEK - 1))
     ]
 
 
-def kept(child_id: int, whose: str = "your") -> list[str]:
+def kept(child_id: int, whose: str | None = None) -> list[str]:
     """Every look still kept (the last 90 days), one query."""
     first = _today() - timedelta(days=looked.KEPT_DAYS)
-    return [sentence(s, whose, f"on {when(s.day)}") for s in looked.since(child_id, first)]
+    whose = whose or _("your")
+    return [
+        sentence(s, whose, _("on %(day)s", day=when(s.day))) for s in looked.since(child_id, first)
+    ]
 
 
 def _today() -> date:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock
@@ -14,7 +16,7 @@ from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone
+from supervisor.local_time import family_zone, when
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import operations, reads, together, who
 from supervisor.stages import schedule
@@ -81,7 +83,7 @@ def walkthrough(track_id: int) -> str | Response | tuple[str, int]:
         runs=runs,
         open_run=open_run,
         stale=guide.stale_steps(clock.now()),
-        outcomes=reads.OUTCOMES,
+        outcomes={key: str(said) for key, said in reads.OUTCOMES.items()},
     )
 
 
@@ -103,7 +105,7 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
             return redirect(
                 url_for("permit.walkthrough_step", track_id=track.id, run_id=run.id, step=step + 1)
             )
-        flash("Walkthrough finished. Well done, both of you.", "success")
+        flash(_("Walkthrough finished. Well done, both of you."), "success")
         return redirect(url_for("permit.walkthrough", track_id=track.id))
     return _page(
         "permit/step.html",
@@ -126,7 +128,7 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         operations.choose_arrangement(current_guardian(), track, form.arrangement.data)
         flash(
-            "The arrangement is saved. Your child sees it on every page of their profile.",
+            _("The arrangement is saved. Your child sees it on every page of their profile."),
             "success",
         )
         return redirect(url_for("tracks.show", track_id=track.id))
@@ -172,7 +174,10 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
                 versions.append(schedule.Rhythm(frequency, 0, form.weekday.data, at_time, on))
         operations.propose(current_guardian(), track, versions, required(form.minutes.data))
         flash(
-            f"Schedule proposed. It starts once {track.child.display_name} taps “I agree”.",
+            _(
+                "Schedule proposed. It starts once %(child)s taps “I agree”.",
+                child=track.child.display_name,
+            ),
             "success",
         )
         return redirect(url_for("tracks.show", track_id=track.id))
@@ -196,10 +201,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
     state = reads.schedule_state(track, zone)
     form = CheckInForm()
     form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
-    form.due_on.choices = choices(
-        (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
-        for d in state.recordable
-    )
+    form.due_on.choices = choices((d.isoformat(), _due_day(d, state)) for d in state.recordable)
     agenda = reads.on_agenda(reads.moments(track))
     form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda)
     bank = _prompt_choices(track)
@@ -221,7 +223,7 @@ def record_checkin(track_id: int) -> str | Response | tuple[str, int]:
         except operations.AlreadyRecorded:  # saved by someone else a moment ago
             form.due_on.errors = [recorded_already(date.fromisoformat(form.due_on.data))]
             return _page("permit/checkin.html", track, form=form, state=state), 409
-        flash("The check-in is recorded.", "success")
+        flash(_("The check-in is recorded."), "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/checkin.html", track, form=form, state=state)
 
@@ -245,18 +247,24 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
     on_tablet = device is not None and device.family_id == track.family_id
     form = TogetherForm()
     form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
-    form.due_on.choices = choices(
-        (d.isoformat(), f"{d:%A %-d %B}" + (" (overdue)" if d in state.overdue else ""))
-        for d in state.recordable
-    )
+    form.due_on.choices = choices((d.isoformat(), _due_day(d, state)) for d in state.recordable)
     agenda = together.agenda(track, zone)
     form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda.moments)
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
     can_confirm = on_tablet and child.pin_hash is not None
     form.confirmation.choices = choices(
-        ([("pin", f"{child.display_name} confirms with their PIN")] if can_confirm else [])
-        + [("unconfirmed", f"Save it without {child.display_name}'s confirmation")]
+        (
+            [("pin", _("%(child)s confirms with their PIN", child=child.display_name))]
+            if can_confirm
+            else []
+        )
+        + [
+            (
+                "unconfirmed",
+                _("Save it without %(child)s's confirmation", child=child.display_name),
+            )
+        ]
     )
     status = 200
     if request.method == "GET" and not state.recordable:
@@ -312,13 +320,21 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
     return page, status
 
 
+def _due_day(day: date, state: reads.ScheduleState) -> str:
+    """A check-in's day as the form offers it, marked when it is overdue."""
+    named = f"{day:%A %-d %B}"
+    return _("%(day)s (overdue)", day=named) if day in state.overdue else named
+
+
 def _together_saved(checkin: CheckIn, child: str) -> str:
     """What was saved, in words true of this record: only a held check-in counts."""
     if checkin.child_confirmed_at is not None:
-        return f"The check-in is recorded. {child} confirmed it with their PIN."
+        return _("The check-in is recorded. %(child)s confirmed it with their PIN.", child=child)
     if checkin.held:
-        return f"The check-in is recorded. It counts, marked not confirmed by {child}."
-    return f"The check-in is recorded as skipped, marked not confirmed by {child}."
+        return _(
+            "The check-in is recorded. It counts, marked not confirmed by %(child)s.", child=child
+        )
+    return _("The check-in is recorded as skipped, marked not confirmed by %(child)s.", child=child)
 
 
 @bp.route("/checkins/<int:checkin_id>/correct", methods=["GET", "POST"])
@@ -359,18 +375,25 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
             return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
         authority.done(
             f"checkin:{checkin.id}",
-            f"{guardian.name} corrected the check-in of {checkin.due_on:%-d %B %Y} for "
-            f"{track.child.display_name} · {track_name(track)}: {form.reason.data}",
+            _(
+                "%(guardian)s corrected the check-in of %(day)s for %(child)s · %(track)s: "
+                "%(reason)s",
+                guardian=guardian.name,
+                day=when(checkin.due_on, "long-date"),
+                child=track.child.display_name,
+                track=track_name(track),
+                reason=form.reason.data,
+            ),
             by=guardian,
         )
-        flash("The check-in is corrected. The earlier record stays in its history.", "success")
+        flash(_("The check-in is corrected. The earlier record stays in its history."), "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     if not current:
         return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
     return _correction_page(track, checkin, form)
 
 
-CORRECTED_MEANWHILE = (
+CORRECTED_MEANWHILE = _l(
     "This record was corrected since the page was opened, so your correction was not saved. "
     "What you typed is still below: look at the track page for the record as it is now."
 )
@@ -413,14 +436,22 @@ def _short(text: str, most: int = 80) -> str:
 def _nothing_to_record(state: reads.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
-        return "There is no agreed check-in to record yet: agree a schedule first."
-    so_far = "Every check-in so far is recorded." if state.covered else "No check-in is due yet."
-    if state.upcoming:
-        return (
-            f"{so_far} The next is on {state.upcoming[0][0]:%A %-d %B}: "
-            "record it on the day or after."
+        return _("There is no agreed check-in to record yet: agree a schedule first.")
+    next_on = f"{state.upcoming[0][0]:%A %-d %B}" if state.upcoming else None
+    if state.covered:
+        if next_on:
+            return _(
+                "Every check-in so far is recorded. The next is on %(day)s: record it on the day "
+                "or after.",
+                day=next_on,
+            )
+        return _("Every check-in so far is recorded.")
+    if next_on:
+        return _(
+            "No check-in is due yet. The next is on %(day)s: record it on the day or after.",
+            day=next_on,
         )
-    return so_far
+    return _("No check-in is due yet.")
 
 
 @bp.route("/moments/<int:moment_id>/withdraw", methods=["GET", "POST"])
@@ -443,11 +474,20 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
         else:
             authority.done(
                 f"moment:{moment.id}",
-                f"{guardian.name} withdrew a learning moment of {track.child.display_name} · "
-                f"{track_name(track)} (“{_short(moment.what_happened)}”): {form.reason.data}",
+                _(
+                    "%(guardian)s withdrew a learning moment of %(child)s · %(track)s "
+                    "(“%(moment)s”): %(reason)s",
+                    guardian=guardian.name,
+                    child=track.child.display_name,
+                    track=track_name(track),
+                    moment=_short(moment.what_happened),
+                    reason=form.reason.data,
+                ),
                 by=guardian,
             )
-            flash("The learning moment is withdrawn. It stays in the records, marked.", "success")
+            flash(
+                _("The learning moment is withdrawn. It stays in the records, marked."), "success"
+            )
             return redirect(url_for("tracks.show", track_id=track.id))
     elif moment.withdrawn_at is not None and request.method == "POST":
         error = CHANGED_MOMENT
@@ -455,7 +495,7 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
     return (page, 409) if error else page
 
 
-CHANGED_MOMENT = (
+CHANGED_MOMENT = _l(
     "This learning moment changed since the page was opened (withdrawn, or talked through), "
     "so nothing was saved. What you typed is still below."
 )
@@ -473,19 +513,22 @@ def add_moment(track_id: int) -> str | Response:
     track = family_row_or_404(Track, track_id)
     form = MomentForm()
     form.lesson.choices = choices(
-        [("", "No lesson"), *((key, lesson.title) for key, lesson in LESSONS.items())]
+        [("", _("No lesson")), *((key, lesson.title) for key, lesson in LESSONS.items())]
     )
     scheduled = bool(reads.schedule_state(track, family_zone()).in_force)
     if form.validate_on_submit():
         operations.add_moment(
             track, form.kind.data, required(form.what_happened.data), form.lesson.data or None
         )
-        agenda = (
-            "It will be on the next check-in's agenda."
+        flash(
+            _("The learning moment is logged. It will be on the next check-in's agenda.")
             if scheduled
-            else "It goes on the agenda once a check-in schedule is agreed."
+            else _(
+                "The learning moment is logged. It goes on the agenda once a check-in schedule "
+                "is agreed."
+            ),
+            "success",
         )
-        flash(f"The learning moment is logged. {agenda}", "success")
         return redirect(url_for("tracks.show", track_id=track.id))
     return _page("permit/moment.html", track, form=form, scheduled=scheduled)
 
@@ -495,17 +538,24 @@ def _walkthrough_closed(track: Track) -> tuple[str, int] | None:
     account is made together when the permit starts, and with the licence it has ended."""
     if track.stage is StageKey.PERMIT:
         return None
-    whose = f"{track.child.display_name}'s {track_name(track)}"
+    said = {"child": track.child.display_name, "track": track_name(track)}
     if track.stage is StageKey.INSTRUCTION:
         return render_error(
             409,
-            f"The privacy walkthrough opens once {whose} is in the learner's permit: "
-            "the account is made together first.",
+            _(
+                "The privacy walkthrough opens once %(child)s's %(track)s is in the learner's "
+                "permit: the account is made together first.",
+                **said,
+            ),
         )
     return render_error(
         409,
-        f"The privacy walkthrough belongs to the learner's permit; {whose} is at "
-        f"{track.stage.label} now.",
+        _(
+            "The privacy walkthrough belongs to the learner's permit; %(child)s's %(track)s is "
+            "at %(stage)s now.",
+            stage=track.stage.label,
+            **said,
+        ),
     )
 
 
@@ -516,9 +566,13 @@ def _not_at_permit(track: Track) -> tuple[str, int] | None:
         return None
     return render_error(
         409,
-        f"How a guardian looks in and the check-ins belong to the learner's permit; "
-        f"{track.child.display_name}'s {track_name(track)} is at "
-        f"{track.stage.label} now.",
+        _(
+            "How a guardian looks in and the check-ins belong to the learner's permit; "
+            "%(child)s's %(track)s is at %(stage)s now.",
+            child=track.child.display_name,
+            track=track_name(track),
+            stage=track.stage.label,
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from supervisor.content.licence_tips import CONNECTIONS
@@ -43,7 +44,11 @@ def add(child_id: int) -> str | Response:
             current_guardian(), child, form.platform.data, form.other_name.data
         )
         flash(
-            f"{child.display_name} starts {operations.track_name(track)} with instruction.",
+            _(
+                "%(child)s starts %(track)s with instruction.",
+                child=child.display_name,
+                track=operations.track_name(track),
+            ),
             "success",
         )
         return redirect(url_for("tracks.show", track_id=track.id))
@@ -83,12 +88,23 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
     name, child = operations.track_name(track), track.child.display_name
     authority.done(
         f"track:{track.id}",
-        f"{guardian.name} removed {child}'s {name} track, started by mistake "
-        f"(“{form.reason.data}”). Its history is kept.",
+        _(
+            "%(guardian)s removed %(child)s's %(track)s track, started by mistake "
+            "(“%(reason)s”). Its history is kept.",
+            guardian=guardian.name,
+            child=child,
+            track=name,
+            reason=form.reason.data,
+        ),
         by=guardian,
     )
     flash(
-        f"{child}'s {name} track is removed; {child} no longer sees it. Its history is kept.",
+        _(
+            "%(child)s's %(track)s track is removed; %(child)s no longer sees it. Its history "
+            "is kept.",
+            child=child,
+            track=name,
+        ),
         "success",
     )
     return redirect(url_for("family.home"))
@@ -100,9 +116,9 @@ def tick(track_id: int) -> str | Response | tuple[str, int]:
     track = family_row_or_404(Track, track_id)
     form = TickForm()
     view = reads.track_view(track)
-    labels = {key: label for key, label, _ in view.checklist}
+    labels = {key: label for key, label, _done in view.checklist}
     if not form.validate_on_submit() or form.item.data not in labels:
-        return _render(track, error="That checklist item isn't part of this stage."), 400
+        return _render(track, error=_("That checklist item isn't part of this stage.")), 400
     operations.set_tick(
         current_guardian(), track, form.item.data, labels[form.item.data], form.ticked.data
     )
@@ -117,7 +133,7 @@ def add_checklist_item(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, checklist_form=form), 400
     own_words.add_item(track.family_id, track.stage, required(form.label.data))
-    flash("Your checklist item is added for every track at this stage.", "success")
+    flash(_("Your checklist item is added for every track at this stage."), "success")
     return redirect(url_for("tracks.show", track_id=track.id, _anchor="checklist"))
 
 
@@ -141,12 +157,16 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
     )
     if result.advanced:
         flash(
-            f"Signed off: {track.child.display_name} now has "
-            f"{track.stage.label} for {operations.track_name(track)}.",
+            _(
+                "Signed off: %(child)s now has %(stage)s for %(track)s.",
+                child=track.child.display_name,
+                stage=track.stage.label,
+                track=operations.track_name(track),
+            ),
             "success",
         )
     else:
-        flash(f"Your signature is recorded. Waiting for {result.waiting_for}.", "info")
+        flash(_("Your signature is recorded. Waiting for %(who)s.", who=result.waiting_for), "info")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 
@@ -161,7 +181,7 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     operations.step_back(
         guardian, track, required(form.from_stage.data), required(form.reason.data)
     )
-    flash(f"Stepped back to {track.stage.label}.", "success")
+    flash(_("Stepped back to %(stage)s.", stage=track.stage.label), "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 
@@ -173,7 +193,7 @@ def decline(track_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(track, decline_form=form), 400
     operations.decline(current_guardian(), track, required(form.reason.data))
-    flash("Your answer is on the track's history for your child to read.", "success")
+    flash(_("Your answer is on the track's history for your child to read."), "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from supervisor import clock
 from supervisor.content.monitoring import ARRANGEMENTS
-from supervisor.local_time import family_zone
+from supervisor.local_time import family_zone, when
 from supervisor.permit.reads import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.web.forms.fields import CheckboxesField, ExtraValidators, SelectChoice, strip
@@ -29,12 +31,12 @@ from supervisor.web.forms.tablet import pin_field
 
 class StepForm(FlaskForm):
     outcome = RadioField(
-        "How did it go?",
+        _l("How did it go?"),
         choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
-        validators=[InputRequired("Choose how this step went.")],
+        validators=[InputRequired(_l("Choose how this step went."))],
     )
     note = TextAreaField(
-        "Note (what you chose instead, or where you looked)",
+        _l("Note (what you chose instead, or where you looked)"),
         validators=[Optional(), Length(max=500)],
         filters=[strip],
     )
@@ -42,58 +44,60 @@ class StepForm(FlaskForm):
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
         valid = super().validate(extra_validators)
         if self.outcome.data == "different" and not self.note.data:
-            self.note.errors = [*self.note.errors, "Write what you chose instead."]
+            self.note.errors = [*self.note.errors, _l("Write what you chose instead.")]
             return False
         return valid
 
 
 class MonitoringForm(FlaskForm):
     arrangement = RadioField(
-        "How will a guardian look in?",
+        _l("How will a guardian look in?"),
         choices=[SelectChoice(a.key, a.title) for a in ARRANGEMENTS.values()],
-        validators=[InputRequired("Choose one of the three.")],
+        validators=[InputRequired(_l("Choose one of the three."))],
     )
 
 
 class ScheduleForm(FlaskForm):
     frequency = SelectField(
-        "How often", choices=[SelectChoice(k, v) for k, v in FREQUENCIES.items()]
+        _l("How often"), choices=[SelectChoice(k, v) for k, v in FREQUENCIES.items()]
     )
     every_days = IntegerField(
-        "Every how many days (for “Every few days”)",
+        _l("Every how many days (for “Every few days”)"),
         default=10,
-        validators=[Optional(), NumberRange(2, 60, "Between 2 and 60 days.")],
+        validators=[Optional(), NumberRange(2, 60, _l("Between 2 and 60 days."))],
     )
     weekday = SelectField(
-        "Preferred day", coerce=int, choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)]
+        _l("Preferred day"),
+        coerce=int,
+        choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)],
     )
     at_time = StringField(
-        "Time",
+        _l("Time"),
         default="18:00",
         validators=[
-            DataRequired("Give a time."),
+            DataRequired(_l("Give a time.")),
             # \Z, not $: "$" also matches before a final newline, one character too many.
-            Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message="Use a time like 18:30."),
+            Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message=_l("Use a time like 18:30.")),
         ],
     )
     minutes = IntegerField(
-        "Expected length (minutes)",
+        _l("Expected length (minutes)"),
         default=20,
         validators=[
-            InputRequired("How long, roughly?"),
-            NumberRange(5, 180, "Between 5 and 180 minutes."),
+            InputRequired(_l("How long, roughly?")),
+            NumberRange(5, 180, _l("Between 5 and 180 minutes.")),
         ],
     )
-    starts_on = DateField("Starting", validators=[InputRequired("Choose a start date.")])
-    fade1_on = DateField("Then, from", validators=[Optional()])
+    starts_on = DateField(_l("Starting"), validators=[InputRequired(_l("Choose a start date."))])
+    fade1_on = DateField(_l("Then, from"), validators=[Optional()])
     fade1_frequency = SelectField(
-        "then check in",
+        _l("then check in"),
         choices=[SelectChoice("", "—")]
         + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
     )
-    fade2_on = DateField("And from", validators=[Optional()])
+    fade2_on = DateField(_l("And from"), validators=[Optional()])
     fade2_frequency = SelectField(
-        "and then check in",
+        _l("and then check in"),
         choices=[SelectChoice("", "—")]
         + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
     )
@@ -105,7 +109,11 @@ class ScheduleForm(FlaskForm):
             if field.data and not earliest <= field.data <= latest:
                 field.errors = [
                     *field.errors,
-                    f"Choose a date from {earliest:%-d %B %Y} to {latest:%-d %B %Y}.",
+                    _(
+                        "Choose a date from %(earliest)s to %(latest)s.",
+                        earliest=when(earliest, "long-date"),
+                        latest=when(latest, "long-date"),
+                    ),
                 ]
                 valid = False
         previous = self.starts_on.data
@@ -114,14 +122,17 @@ class ScheduleForm(FlaskForm):
             (self.fade2_on, self.fade2_frequency),
         ):
             if bool(on.data) != bool(frequency.data):
-                on.errors = [*on.errors, "Give both a date and how often, or neither."]
+                on.errors = [*on.errors, _l("Give both a date and how often, or neither.")]
                 valid = False
             elif on.data and previous and on.data <= previous:
-                on.errors = [*on.errors, "Each step of the plan must come after the one before."]
+                on.errors = [
+                    *on.errors,
+                    _l("Each step of the plan must come after the one before."),
+                ]
                 valid = False
             previous = on.data or previous
         if self.frequency.data == "days" and not self.every_days.data:
-            self.every_days.errors = [*self.every_days.errors, "Say every how many days."]
+            self.every_days.errors = [*self.every_days.errors, _l("Say every how many days.")]
             valid = False
         return valid
 
@@ -130,18 +141,21 @@ class _CheckInRecordForm(FlaskForm):
     """What a check-in's record says: the fields a record and its correction share."""
 
     held = RadioField(
-        "Did it happen?",
-        choices=[SelectChoice("held", "We held it"), SelectChoice("skipped", "We skipped it")],
-        validators=[InputRequired("Say whether it happened.")],
+        _l("Did it happen?"),
+        choices=[
+            SelectChoice("held", _l("We held it")),
+            SelectChoice("skipped", _l("We skipped it")),
+        ],
+        validators=[InputRequired(_l("Say whether it happened."))],
     )
-    moments = CheckboxesField("Learning moments we talked through", coerce=int, choices=[])
-    prompts = CheckboxesField("Prompts we used", choices=[])
+    moments = CheckboxesField(_l("Learning moments we talked through"), coerce=int, choices=[])
+    prompts = CheckboxesField(_l("Prompts we used"), choices=[])
     shared_notes = TextAreaField(
-        "Notes the child can read", validators=[Optional(), Length(max=2000)], filters=[strip]
+        _l("Notes the child can read"), validators=[Optional(), Length(max=2000)], filters=[strip]
     )
     private_notes = TextAreaField(
-        "Notes for guardians only",
-        description="Your child is told that private notes exist.",
+        _l("Notes for guardians only"),
+        description=_l("Your child is told that private notes exist."),
         validators=[Optional(), Length(max=2000)],
         filters=[strip],
     )
@@ -157,8 +171,10 @@ class _CheckInRecordForm(FlaskForm):
         if self.held.data == "skipped" and (self.prompts.data or self.moments.data):
             self.held.errors = [
                 *self.held.errors,
-                "A skipped check-in used no prompts and talked no moments through: untick "
-                "them, or choose “We held it”.",
+                _(
+                    "A skipped check-in used no prompts and talked no moments through: untick "
+                    "them, or choose “We held it”."
+                ),
             ]
             return False
         return True
@@ -168,7 +184,9 @@ class CheckInForm(_CheckInRecordForm):
     """Recording a check-in. The view sets ``recorded`` (due dates with a record) and
     ``today`` so a date that cannot be chosen gets its reason."""
 
-    due_on = SelectField("Which check-in", validators=[DataRequired("Choose the check-in.")])
+    due_on = SelectField(
+        _l("Which check-in"), validators=[DataRequired(_l("Choose the check-in."))]
+    )
     recorded: set[date] = set()  # noqa: RUF012 - replaced per request by the view
 
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
@@ -182,14 +200,15 @@ class CheckInForm(_CheckInRecordForm):
         try:
             day = date.fromisoformat(value or "")
         except ValueError:
-            return "Choose one of the check-ins listed."
+            return _("Choose one of the check-ins listed.")
         if day in self.recorded:
             return recorded_already(day)
         if day > self.today:
-            return (
-                f"The check-in of {day:%A %-d %B} hasn't come yet: record it on the day or after."
+            return _(
+                "The check-in of %(day)s hasn't come yet: record it on the day or after.",
+                day=day.strftime("%A %-d %B"),
             )
-        return "Choose one of the check-ins listed."
+        return _("Choose one of the check-ins listed.")
 
 
 class TogetherForm(CheckInForm):
@@ -199,10 +218,12 @@ class TogetherForm(CheckInForm):
 
     private_notes = None  # type: ignore[assignment]  # a form field removed, WTForms' way
     shared_notes = TextAreaField(
-        "Notes we typed together", validators=[Optional(), Length(max=2000)], filters=[strip]
+        _l("Notes we typed together"), validators=[Optional(), Length(max=2000)], filters=[strip]
     )
-    confirmation = RadioField("At the end", choices=[], validators=[InputRequired("Choose one.")])
-    pin = pin_field("PIN")
+    confirmation = RadioField(
+        _l("At the end"), choices=[], validators=[InputRequired(_l("Choose one."))]
+    )
+    pin = pin_field(_l("PIN"))
 
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
         if self.confirmation.data != "pin":
@@ -215,8 +236,8 @@ class CheckInNoteForm(FlaskForm):
     """The child's own note on a check-in; ``version`` names the note the page showed."""
 
     note = TextAreaField(
-        "Your note",
-        validators=[DataRequired("Write a sentence or two."), Length(max=2000)],
+        _l("Your note"),
+        validators=[DataRequired(_l("Write a sentence or two.")), Length(max=2000)],
         filters=[strip],
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"(new|[0-9]{1,9})\Z")])
@@ -224,9 +245,10 @@ class CheckInNoteForm(FlaskForm):
 
 def recorded_already(day: date) -> str:
     """A second record of one date is refused: the first is corrected instead."""
-    return (
-        f"The check-in of {day:%A %-d %B} is recorded already. To change it, "
-        "correct that record on the track page."
+    return _(
+        "The check-in of %(day)s is recorded already. To change it, correct that record on the "
+        "track page.",
+        day=day.strftime("%A %-d %B"),
     )
 
 
@@ -234,9 +256,9 @@ class CorrectCheckInForm(_CheckInRecordForm):
     """A correction of a check-in's record: new values and why (the old record is kept)."""
 
     reason = TextAreaField(
-        "Why the correction",
-        description="Everyone who can see this check-in, your child too, reads this reason.",
-        validators=[DataRequired("Say why you are correcting it."), Length(max=500)],
+        _l("Why the correction"),
+        description=_l("Everyone who can see this check-in, your child too, reads this reason."),
+        validators=[DataRequired(_l("Say why you are correcting it.")), Length(max=500)],
         filters=[strip],
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
@@ -247,8 +269,11 @@ class CorrectCheckInForm(_CheckInRecordForm):
         if self.held.data == "held" and self.due_on > self.today:
             self.held.errors = [
                 *self.held.errors,
-                f"The check-in of {self.due_on:%A %-d %B} hasn't come yet, so it can't have "
-                "been held. Choose “We skipped it”, or correct it on the day or after.",
+                _(
+                    "The check-in of %(day)s hasn't come yet, so it can't have been held. Choose "
+                    "“We skipped it”, or correct it on the day or after.",
+                    day=self.due_on.strftime("%A %-d %B"),
+                ),
             ]
             valid = False
         return valid
@@ -258,9 +283,9 @@ class WithdrawMomentForm(FlaskForm):
     """Withdrawing a learning moment logged by mistake: it is kept, marked, with the reason."""
 
     reason = TextAreaField(
-        "Why withdraw it",
-        description="Everyone who can see this moment, your child too, reads this reason.",
-        validators=[DataRequired("Say why you are withdrawing it."), Length(max=500)],
+        _l("Why withdraw it"),
+        description=_l("Everyone who can see this moment, your child too, reads this reason."),
+        validators=[DataRequired(_l("Say why you are withdrawing it.")), Length(max=500)],
         filters=[strip],
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"[0-9]{1,9}\Z")])
@@ -268,26 +293,26 @@ class WithdrawMomentForm(FlaskForm):
 
 class MomentForm(FlaskForm):
     kind = SelectField(
-        "What kind of moment", choices=[SelectChoice(k, v) for k, v in MOMENT_KINDS.items()]
+        _l("What kind of moment"), choices=[SelectChoice(k, v) for k, v in MOMENT_KINDS.items()]
     )
     what_happened = TextAreaField(
-        "What happened",
-        validators=[DataRequired("Say what happened."), Length(max=2000)],
+        _l("What happened"),
+        validators=[DataRequired(_l("Say what happened.")), Length(max=2000)],
         filters=[strip],
     )
-    lesson = SelectField("A lesson to revisit", choices=[])
+    lesson = SelectField(_l("A lesson to revisit"), choices=[])
 
 
 class ReflectionForm(FlaskForm):
     reflection = TextAreaField(
-        "In your own words: what happened, and what would you do next time?",
-        validators=[DataRequired("Write a sentence or two."), Length(max=2000)],
+        _l("In your own words: what happened, and what would you do next time?"),
+        validators=[DataRequired(_l("Write a sentence or two.")), Length(max=2000)],
         filters=[strip],
     )
 
 
 class AgreeForm(FlaskForm):
-    """A child's "I agree", naming the version of the terms the page showed (target 24)."""
+    """A child's _l("I agree"), naming the version of the terms the page showed (target 24)."""
 
-    agree = BooleanField("I agree", validators=[DataRequired("Tick “I agree” to agree.")])
+    agree = BooleanField(_l("I agree"), validators=[DataRequired(_l("Tick “I agree” to agree."))])
     terms = HiddenField(validators=[DataRequired(), Length(max=40)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -13,13 +14,13 @@ from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line,
 
 class AddTrackForm(FlaskForm):
     platform = SelectField(
-        "Social network",
-        choices=[SelectChoice("", "Choose a network")]
+        _l("Social network"),
+        choices=[SelectChoice("", _l("Choose a network"))]
         + [SelectChoice(p.key, p.name) for p in PLATFORMS.values()],
-        validators=[DataRequired("Choose the social network.")],
+        validators=[DataRequired(_l("Choose the social network."))],
     )
     other_name = StringField(
-        "Name of the network (for “Other”)",
+        _l("Name of the network (for “Other”)"),
         validators=[Optional(), Length(max=40)],
         filters=[one_line],
     )
@@ -27,12 +28,12 @@ class AddTrackForm(FlaskForm):
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
         valid = super().validate(extra_validators)
         if self.platform.data == "other" and not self.other_name.data:
-            self.other_name.errors = [*self.other_name.errors, "Type the name of the network."]
+            self.other_name.errors = [*self.other_name.errors, _l("Type the name of the network.")]
             return False
         return valid
 
 
-RELOAD = "Reload the page and try again."
+RELOAD = _l("Reload the page and try again.")
 
 
 class StageField(HiddenField):
@@ -55,23 +56,23 @@ def _stage_field() -> StageField:
 
 def _reason_field(label: str, required: bool) -> TextAreaField:
     checks = (
-        [DataRequired("Write a reason; your child will read it.")] if required else [Optional()]
+        [DataRequired(_l("Write a reason; your child will read it."))] if required else [Optional()]
     )
     return TextAreaField(label, validators=[*checks, Length(max=2000)], filters=[strip])
 
 
 class SignOffForm(FlaskForm):
     from_stage = _stage_field()
-    override_reason = _reason_field("Reason for signing off before everything is done", False)
+    override_reason = _reason_field(_l("Reason for signing off before everything is done"), False)
 
 
 class StepBackForm(FlaskForm):
     from_stage = _stage_field()
-    reason = _reason_field("Why step back? Your child will read this.", True)
+    reason = _reason_field(_l("Why step back? Your child will read this."), True)
 
 
 class DeclineForm(FlaskForm):
-    reason = _reason_field("Why not yet? Your child will read this.", True)
+    reason = _reason_field(_l("Why not yet? Your child will read this."), True)
 
 
 class TickForm(FlaskForm):
@@ -81,9 +82,9 @@ class TickForm(FlaskForm):
 
 class RequestForm(FlaskForm):
     note = TextAreaField(
-        "In your own words: why are you ready?",
+        _l("In your own words: why are you ready?"),
         validators=[
-            DataRequired("Write a sentence or two about why you're ready."),
+            DataRequired(_l("Write a sentence or two about why you're ready.")),
             Length(max=2000),
         ],
         filters=[strip],
@@ -92,16 +93,18 @@ class RequestForm(FlaskForm):
 
 class RemoveTrackForm(FlaskForm):
     reason = TextAreaField(
-        "Why remove it?",
-        validators=[DataRequired("Say why, for the other guardians."), Length(max=500)],
+        _l("Why remove it?"),
+        validators=[DataRequired(_l("Say why, for the other guardians.")), Length(max=500)],
         filters=[strip],
-        description="The track's history is kept with this reason; it no longer shows as a track.",
+        description=_l(
+            "The track's history is kept with this reason; it no longer shows as a track."
+        ),
     )
 
 
 class ChecklistItemForm(FlaskForm):
     label = StringField(
-        "Add your own item",
-        validators=[DataRequired("Write the item."), Length(max=200)],
+        _l("Add your own item"),
+        validators=[DataRequired(_l("Write the item.")), Length(max=200)],
         filters=[one_line],
     )
