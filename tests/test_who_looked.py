@@ -135,7 +135,7 @@ def test_every_look_is_counted_and_told_to_the_child_and_the_guardians(
             "Ada looked at Mo's Instagram track and its history on 2 Mar 2026 at 09:00." in theirs
         )
         assert "Ada looked at Mo's Instagram check-ins on 2 Mar 2026 at 09:00." in theirs
-        for name in {declared.name for declared in VIEWS.values()} - {""}:
+        for name in {str(declared.name) for declared in VIEWS.values()} - {""}:
             assert name in theirs.split("or downloads the family's data")[0], name
     # Zoe's pages were only in the export.
     sibling = page(as_actor(app, saved_world, SIBLING), "/me/")
