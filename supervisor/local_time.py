@@ -10,21 +10,28 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import format_datetime, format_skeleton, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    get_datetime_format,
+    get_month_names,
+)
 from babel.units import format_unit
 from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+
+def month_names() -> list[str]:
+    """``January`` to ``December`` in the page's language, as a month stands on its own."""
+    names = get_month_names("wide", context="stand-alone", locale=page_locale())
+    return [names[month] for month in range(1, 13)]
 
 
 def month_year(year: int, month: int) -> str:
     """``August 2032``: how a birth month or a month of eligibility reads."""
-    return f"{MONTHS[month - 1]} {year}"
+    return format_date(date(year, month, 1), "LLLL y", locale=page_locale())
 
 
 def month_name(day: date) -> str:

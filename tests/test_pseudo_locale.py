@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from babel.dates import get_month_names
 from flask import Flask, render_template_string
 
 from supervisor.extensions import db
@@ -33,10 +34,18 @@ def _signed_up(auth: Auth) -> None:
 # Every page whose template is wrapped. Adding a page is one line; the whole route table
 # joins once wrapping is complete. A page still being wrapped is marked ``xfail`` (strict: it
 # fails here the day it is wrapped whole, so its mark is dropped then).
+MONTHS = frozenset(get_month_names("wide", context="stand-alone", locale=PSEUDO).values())
+# The app's name, the guardian's name and the family's name the sign-up typed.
+FAMILY = frozenset({"Supervisor", "Ada", "The Lovelaces"})
 WAITING = pytest.mark.xfail(strict=True, reason="country names come from tzdata, in English")
 PAGES = [
     pytest.param(Page("/login", frozenset({"Supervisor"})), id="sign-in"),
     pytest.param(Page("/signup", frozenset({"Supervisor"})), id="sign-up", marks=WAITING),
+    pytest.param(Page("/account", FAMILY | {"English", "Esperanto"}, _signed_up), id="account"),
+    pytest.param(Page("/family/", FAMILY | {"The Lovelaces · Supervisor"}, _signed_up), id="home"),
+    pytest.param(Page("/family/devices/", FAMILY, _signed_up), id="tablets"),
+    # Months are Babel's own (CLDR), in the page's language: not English, not the catalog's.
+    pytest.param(Page("/family/children/new", FAMILY | MONTHS, _signed_up), id="add-child"),
 ]
 
 

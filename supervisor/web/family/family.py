@@ -28,7 +28,7 @@ from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
 from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
-from supervisor.local_time import MONTHS, family_zone, month_year, when
+from supervisor.local_time import family_zone, month_names, month_year, when
 from supervisor.models import (
     Child,
     Family,
@@ -148,7 +148,7 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
         invites=invites.pending(family.id),
         invite_form=invite_form or InviteForm(formdata=None),
         needs_password=not stepup.is_fresh(),
-        months=MONTHS,
+        months=month_names(),
         countries=COUNTRIES,
     )
 
@@ -383,7 +383,7 @@ def edit_child(child_id: int) -> str | Response:
         flash(_("%(name)s's profile is saved.", name=child.display_name), "success")
         return redirect(url_for("family.home"))
     return render_template(
-        "family/child_form.html", form=form, child=child, colours=COLOURS, months=MONTHS
+        "family/child_form.html", form=form, child=child, colours=COLOURS, months=month_names()
     )
 
 

@@ -147,8 +147,8 @@ class MailChoicesForm(FlaskForm):
     """Which optional mails a guardian wants (security notices always come)."""
 
     topics = CheckboxesField(
-        _l("Mail me when…"), choices=[SelectChoice(topic.value, topic.label) for topic in OPTIONAL]
-    )
+        _l("Mail me when…"), choices=lambda: [SelectChoice(t.value, t.label) for t in OPTIONAL]
+    )  # a function: the labels are read in the page's language when the form is shown
 
 
 class DetailsForm(FlaskForm):

@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 
 from supervisor import clock
-from supervisor.local_time import MONTHS
+from supervisor.local_time import month_names
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line, strip
 from supervisor.web.forms.where import WhereWeLiveForm
@@ -82,6 +82,13 @@ class ChildProfileForm(FlaskForm):
     )
 
 
+def _months() -> list[SelectChoice]:
+    """The birth month's choices, named in the page's language when the form is shown."""
+    return [SelectChoice("", _("Choose a month"))] + [
+        SelectChoice(str(number), name) for number, name in enumerate(month_names(), 1)
+    ]
+
+
 class BirthDateForm(FlaskForm):
     """Birth year and month only: all the app needs to know a child's age."""
 
@@ -92,8 +99,7 @@ class BirthDateForm(FlaskForm):
     )
     birth_month = SelectField(
         _l("Birth month"),
-        choices=[SelectChoice("", _l("Choose a month"))]
-        + [SelectChoice(str(i), m) for i, m in enumerate(MONTHS, 1)],
+        choices=_months,
         validators=[DataRequired(_l("Choose the month of birth."))],
     )
 
