@@ -49,6 +49,7 @@ ENGLISH = {
     "day-month": "d MMMM",  # 2 March
     "short-day-month": "d MMM",  # 2 Mar
     "weekday": "EEEE",  # Monday
+    "weekday-day-month": "EEEE d MMMM",  # Monday 9 March (a check-in's day)
 }
 SKELETONS = {
     "date": "yMMMd",
@@ -56,6 +57,7 @@ SKELETONS = {
     "long-date": "yMMMMd",
     "day-month": "MMMMd",
     "short-day-month": "MMMd",
+    "weekday-day-month": "MMMMEEEEd",
 }  # a weekday's whole name ("EEEE") is a pattern in every language
 # The styles a bare date can take; any other style shows a bare date as ``date``.
 DAY_STYLES = frozenset(ENGLISH) - {"datetime", "time"}

@@ -151,6 +151,7 @@ def test_english_dates_read_as_they_always_have(app):
         assert when(date(2026, 3, 2), "day-month") == "2 March"
         assert when(date(2026, 3, 2), "short-day-month") == "2 Mar"
         assert when(date(2026, 3, 2), "weekday") == "Monday"
+        assert when(date(2026, 3, 9), "weekday-day-month") == "Monday 9 March"
         assert when(date(2026, 3, 2), "time") == "2 Mar 2026"  # a bare date has no time
         assert when(None) == ""
         assert duration(timedelta(seconds=5)) == "1 minute"
@@ -167,5 +168,6 @@ def test_dates_follow_the_page_language(two_languages):
         assert when(date(2026, 3, 2), "long-date") == "2 de marzo de 2026"
         assert when(date(2026, 3, 2), "day-month") == "2 de marzo"
         assert when(date(2026, 3, 2), "weekday") == "lunes"
+        assert when(date(2026, 3, 9), "weekday-day-month") == "lun, 9 de marzo"
         assert duration(timedelta(minutes=15)) == "15 minutos"
         assert duration(timedelta(hours=3)) == "3 horas"

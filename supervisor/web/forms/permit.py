@@ -206,7 +206,7 @@ class CheckInForm(_CheckInRecordForm):
         if day > self.today:
             return _(
                 "The check-in of %(day)s hasn't come yet: record it on the day or after.",
-                day=day.strftime("%A %-d %B"),
+                day=when(day, "weekday-day-month"),
             )
         return _("Choose one of the check-ins listed.")
 
@@ -248,7 +248,7 @@ def recorded_already(day: date) -> str:
     return _(
         "The check-in of %(day)s is recorded already. To change it, correct that record on the "
         "track page.",
-        day=day.strftime("%A %-d %B"),
+        day=when(day, "weekday-day-month"),
     )
 
 
@@ -272,7 +272,7 @@ class CorrectCheckInForm(_CheckInRecordForm):
                 _(
                     "The check-in of %(day)s hasn't come yet, so it can't have been held. Choose "
                     "“We skipped it”, or correct it on the day or after.",
-                    day=self.due_on.strftime("%A %-d %B"),
+                    day=when(self.due_on, "weekday-day-month"),
                 ),
             ]
             valid = False
