@@ -38,49 +38,75 @@ from supervisor.tracks.operations import track_name
 
 @dataclass(frozen=True)
 class Page:
-    """A kind of page of a child's: ``words`` say what a guardian did there, with
-    ``%(whose)s`` the child's ("your", "Mo's") and ``%(track)s`` the track's name."""
+    """A kind of page of a child's: what a guardian did there, said to the child (``yours``)
+    and to the guardians (``theirs``, with ``%(child)s`` the child's name); ``%(track)s`` is
+    the track's name. Two whole sentences, since a language may not say "your" and "Mo's"
+    in the same place."""
 
     kind: str
-    words: str
+    yours: str
+    theirs: str
     name: str = ""  # how the guardians' list names this kind of page; none: not listed
     method: str = "GET"
 
 
-TRACK = Page("track", _l("looked at %(whose)s %(track)s track and its history"), _l("a track"))
-CHECKINS = Page("checkins", _l("looked at %(whose)s %(track)s check-ins"), _l("check-ins"))
+TRACK = Page(
+    "track",
+    _l("looked at your %(track)s track and its history"),
+    _l("looked at %(child)s's %(track)s track and its history"),
+    _l("a track"),
+)
+CHECKINS = Page(
+    "checkins",
+    _l("looked at your %(track)s check-ins"),
+    _l("looked at %(child)s's %(track)s check-ins"),
+    _l("check-ins"),
+)
 VIEWS: dict[str, Page] = {
     "tracks.show": TRACK,
     "family_lessons.child_lessons": Page(
-        "lessons", _l("looked at %(whose)s lessons and quiz scores"), _l("the lessons")
+        "lessons",
+        _l("looked at your lessons and quiz scores"),
+        _l("looked at %(child)s's lessons and quiz scores"),
+        _l("the lessons"),
     ),
     "permit.agreement": Page(
-        "agreement", _l("looked at %(whose)s %(track)s agreement"), _l("the agreement")
+        "agreement",
+        _l("looked at your %(track)s agreement"),
+        _l("looked at %(child)s's %(track)s agreement"),
+        _l("the agreement"),
     ),
     "permit.walkthrough": Page(
         "walkthrough",
-        _l("looked at %(whose)s %(track)s privacy walkthroughs"),
+        _l("looked at your %(track)s privacy walkthroughs"),
+        _l("looked at %(child)s's %(track)s privacy walkthroughs"),
         _l("the privacy walkthroughs"),
     ),
     "permit.monitoring": Page(
         "arrangement",
-        _l("looked at how guardians look in on %(whose)s %(track)s"),
+        _l("looked at how guardians look in on your %(track)s"),
+        _l("looked at how guardians look in on %(child)s's %(track)s"),
         _l("how guardians look in"),
     ),
     "permit.checkin_schedule": Page(
         "schedule",
-        _l("looked at %(whose)s %(track)s check-in schedule"),
+        _l("looked at your %(track)s check-in schedule"),
+        _l("looked at %(child)s's %(track)s check-in schedule"),
         _l("the check-in schedule"),
     ),
     "permit.record_checkin": CHECKINS,
     "permit.correct_checkin": CHECKINS,
     "permit.checkin_together": CHECKINS,
     "permit.withdraw_moment": Page(
-        "moments", _l("looked at %(whose)s %(track)s learning moments"), _l("learning moments")
+        "moments",
+        _l("looked at your %(track)s learning moments"),
+        _l("looked at %(child)s's %(track)s learning moments"),
+        _l("learning moments"),
     ),
     "family.export_data": Page(  # told apart: the download of the family's data
         "export",
-        _l("downloaded everything the family has stored (%(whose)s records too)"),
+        _l("downloaded everything the family has stored (your records too)"),
+        _l("downloaded everything the family has stored (%(child)s's records too)"),
         "",
         "POST",
     ),
@@ -178,12 +204,16 @@ def note_views(app: Flask) -> None:
     app.after_request(_note)
 
 
-def sentence(seen: looked.Seen, whose: str, day: str) -> str:
-    """``Sam looked at your Instagram track and its history today at 15:40.``, or for more
-    than one visit ``... today between 09:10 and 15:40 (3 visits).``"""
+def sentence(seen: looked.Seen, child: str | None, day: str) -> str:
+    """``Sam looked at your Instagram track and its history today at 15:40.`` (to the child;
+    ``child``: the child's name, as the guardians read it), or for more than one visit
+    ``... today between 09:10 and 15:40 (3 visits).``"""
     page = KINDS.get(seen.page)
-    words = page.words if page else _("looked at %(whose)s pages")
-    what = words % {"whose": whose, "track": track_name(seen.track) if seen.track else ""}
+    if child is None:
+        words = page.yours if page else _("looked at your pages")
+    else:
+        words = page.theirs if page else _("looked at %(child)s's pages")
+    what = words % {"child": child, "track": track_name(seen.track) if seen.track else ""}
     last = when(seen.last_at, "time")
     if seen.times > 1:
         return ngettext(
@@ -208,22 +238,21 @@ def in_week(day: date, today: date) -> str:
     return _("on %(weekday)s", weekday=when(day, "weekday"))
 
 
-def this_week(child_id: int, whose: str | None = None) -> list[str]:
-    """Who looked at the child's pages in the last seven days, one query."""
+def this_week(child_id: int) -> list[str]:
+    """Who looked at the child's pages in the last seven days, one query, said to the child."""
     today = _today()
-    whose = whose or _("your")
     return [
-        sentence(seen, whose, in_week(seen.day, today))
+        sentence(seen, None, in_week(seen.day, today))
         for seen in looked.since(child_id, today - timedelta(days=WEEK - 1))
     ]
 
 
-def kept(child_id: int, whose: str | None = None) -> list[str]:
-    """Every look still kept (the last 90 days), one query."""
+def kept(child_id: int, child: str | None = None) -> list[str]:
+    """Every look still kept (the last 90 days), one query; said to the child, or with
+    ``child``'s name to the guardians."""
     first = _today() - timedelta(days=looked.KEPT_DAYS)
-    whose = whose or _("your")
     return [
-        sentence(s, whose, _("on %(day)s", day=when(s.day))) for s in looked.since(child_id, first)
+        sentence(s, child, _("on %(day)s", day=when(s.day))) for s in looked.since(child_id, first)
     ]
 
 

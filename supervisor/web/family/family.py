@@ -391,7 +391,7 @@ def edit_child(child_id: int) -> str | Response:
 def who_looked(child_id: int) -> str:
     """Who looked at the child's pages in the last 90 days: the list the child reads."""
     child = family_row_or_404(Child, child_id)
-    lines = looked.kept(child.id, _("%(name)s's", name=child.display_name))
+    lines = looked.kept(child.id, child.display_name)
     return render_template(
         "family/who_looked.html", child=child, looked=lines, pages=looked.PAGE_NAMES
     )
