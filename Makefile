@@ -44,10 +44,11 @@ lock: $(INSTALLED)
 # clone needs no step of its own).
 translations: $(INSTALLED)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project supervisor \
 		-o supervisor/translations/messages.pot .
 	@for catalog in supervisor/translations/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$catalog" ] || continue; \
 		$(BIN)/pybabel -q update --no-fuzzy-matching -i supervisor/translations/messages.pot \
-			-d supervisor/translations -l $$(echo $$catalog | cut -d/ -f3) \
+			--ignore-obsolete -d supervisor/translations -l $$(echo $$catalog | cut -d/ -f3) \
 		&& $(BIN)/pybabel -q compile -d supervisor/translations -l $$(echo $$catalog | cut -d/ -f3); \
 	done

@@ -23,7 +23,7 @@ class Config:
     PROXY_HOPS = 0
     # The languages people may read the app in; a language joins once its catalog is complete
     # (supervisor/translations/, `make translations`).
-    LANGUAGES = ("en",)
+    LANGUAGES = ("en", "es")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = "translations"  # beside supervisor/app.py
     # Relative SQLite paths live in Flask's instance folder.

@@ -90,8 +90,6 @@ ERRORS = re.compile(r'class="(alert alert-error|error|field field-invalid[^"]*)"
 NO_PAGE_FORM: dict[str, str] = {
     "mail_choices.unsubscribe_post": "its page opens from a mail's signed link "
     "(tests/test_notice_mail.py submits it)",
-    "auth.language": "the account page shows its form only while more than one language is "
-    "offered, and the app offers one (tests/test_language.py submits it with two)",
 }
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
 from supervisor.extensions import db
 from supervisor.local_time import duration, when
@@ -19,8 +20,15 @@ PIN = "4826"
 
 @pytest.fixture
 def two_languages(app):
-    """Spanish offered beside English (the ``app`` fixture puts the config back)."""
-    app.config["LANGUAGES"] = ("en", "es")
+    """The app as shipped: Spanish offered beside English."""
+    assert app.config["LANGUAGES"] == ("en", "es")
+    return app
+
+
+@pytest.fixture
+def one_language(app):
+    """English only (the ``app`` fixture puts the config back)."""
+    app.config["LANGUAGES"] = ("en",)
     return app
 
 
@@ -35,7 +43,8 @@ def stored(app, model, name_column, name):
         return db.session.scalars(sa.select(model.language).where(name_column == name)).one()
 
 
-def test_with_one_language_no_page_offers_a_choice(app, auth, client):
+def test_with_one_language_no_page_offers_a_choice(one_language, auth, client):
+    app = one_language
     auth.signup()
     child_id = add_child(client, "Mo")
     account = text(client.get("/account"))
@@ -55,12 +64,13 @@ def test_with_one_language_no_page_offers_a_choice(app, auth, client):
     assert stored(app, Child, Child.display_name, "Morgan") is None
 
 
-def test_a_language_no_longer_offered_gives_way_to_the_browsers(app, auth, client):
+def test_a_language_no_longer_offered_gives_way_to_the_browsers(two_languages, auth, client):
     auth.signup()
-    with app.app_context():
-        db.session.execute(sa.update(Guardian).values(language="es"))
+    with two_languages.app_context():
+        db.session.execute(sa.update(Guardian).values(language="fr"))
         db.session.commit()
-    assert lang(text(client.get("/family/", headers={"Accept-Language": "es"}))) == "en"
+    assert lang(text(client.get("/family/", headers={"Accept-Language": "es"}))) == "es"
+    assert lang(text(client.get("/family/", headers={"Accept-Language": "fr"}))) == "en"
 
 
 def test_a_guardian_chooses_their_own_language_without_a_password(two_languages, auth, client):
@@ -95,7 +105,11 @@ def test_a_language_not_offered_is_refused_with_a_message(two_languages, auth, c
     client.submit("/account/language", data={"language": "es"})
     response = client.submit("/account/language", data={"language": "fr"})
     assert response.status_code == 302
-    assert "That language could not be read. Try again." in text(client.get("/account"))
+    # Told in the language they chose.
+    with two_languages.test_request_context(), force_locale("es"):
+        told = gettext("That language could not be read. Try again.")
+    assert told != "That language could not be read. Try again."
+    assert told in text(client.get("/account"))
     assert stored(two_languages, Guardian, Guardian.name, "Ada") == "es"
 
 
