@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -49,3 +50,5 @@ class ChildEditForm(ChildProfileForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offer_languages(self, _("The child's pages speak it, whatever the guardians read."))
+        if "language" in self and self.is_submitted() and "language" not in request.form:
+            del self.language  # a page from before the field was offered: keep the language
