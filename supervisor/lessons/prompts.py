@@ -7,20 +7,24 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from supervisor.content.lessons import PROMPTS, Prompt
+from supervisor.content.lessons import Prompt, prompts_for
 from supervisor.extensions import db
 from supervisor.models import FamilyPrompt
 from supervisor.stages.base import StageKey
 
 
-def for_family(family_id: int) -> list[Prompt]:
-    """Every prompt this family can use, the family's own first (not those it removed)."""
+def for_family(family_id: int, language: str) -> list[Prompt]:
+    """Every prompt this family can use, the family's own first (not those it removed), the
+    bank's in ``language`` (the family's own as they wrote them)."""
     own = db.session.scalars(
         sa.select(FamilyPrompt)
         .where(FamilyPrompt.family_id == family_id, FamilyPrompt.removed_at.is_(None))
         .order_by(FamilyPrompt.id)
     )
-    return [*(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own), *PROMPTS]
+    return [
+        *(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own),
+        *prompts_for(language),
+    ]
 
 
 def of_the_week(prompts: Sequence[Prompt], stage: StageKey, child_id: int, now: datetime) -> Prompt:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from supervisor.content.monitoring import ARRANGEMENTS, Arrangement
+from supervisor.content.monitoring import Arrangement, arrangements_for
 from supervisor.extensions import db
 from supervisor.models import (
     CheckInSchedule,
@@ -123,9 +123,10 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     return found
 
 
-def looking(track: Track) -> Looking | None:
-    """How a guardian looks in (or, at the licence, looked in until it ended), if chosen."""
-    arrangement = ARRANGEMENTS.get(track.monitoring or "")
+def looking(track: Track, language: str) -> Looking | None:
+    """How a guardian looks in (or, at the licence, looked in until it ended), if chosen; the
+    arrangement in ``language``."""
+    arrangement = arrangements_for(language).get(track.monitoring or "")
     if arrangement is None:
         return None
     ended = track.stage_entered_at if track.stage is StageKey.LICENCE else None

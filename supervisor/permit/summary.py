@@ -10,9 +10,9 @@ from functools import cached_property
 from flask_babel import gettext as _
 
 from supervisor import clock
-from supervisor.content.lessons import LESSONS, Lesson
-from supervisor.content.licence_tips import CONNECTIONS
-from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
+from supervisor.content.lessons import Lesson, lessons_for
+from supervisor.content.licence_tips import connections_for
+from supervisor.content.monitoring import Arrangement, arrangements_for, hovering_for
 from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
 from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
@@ -31,14 +31,11 @@ class PermitView:
     checkins: list[reads.CheckInRecord]
     moments: list[LearningMoment]
     weeks: CheckInWeeks  # the check-ins week by week, for the chart
+    lessons: dict[str, Lesson]  # in the page's language, for the moments that name one
+    hovering: tuple[str, ...]  # the guardians' promises, in the page's language
     # Runs finished before this counted for another period (before the account, or a permit
     # the track stepped back from): at the permit, "finished" means finished in this one.
     since: datetime | None = None
-    hovering: tuple[str, ...] = HOVERING
-
-    @property
-    def lessons(self) -> dict[str, Lesson]:
-        return LESSONS
 
     @property
     def moment_kinds(self) -> dict[str, str]:
@@ -58,8 +55,9 @@ class PermitView:
         ]
 
 
-def permit_view(track: Track) -> PermitView | None:
-    """The permit records of ``track``, or ``None`` before the permit."""
+def permit_view(track: Track, language: str) -> PermitView | None:
+    """The permit records of ``track``, or ``None`` before the permit; its content (the
+    arrangement, lessons, promises) in ``language``."""
     if track.stage is StageKey.INSTRUCTION:
         return None
     guide = for_platform(track.platform)
@@ -67,7 +65,7 @@ def permit_view(track: Track) -> PermitView | None:
     at_permit = track.stage is StageKey.PERMIT
     checkins = reads.checkins(track, zone)
     return PermitView(
-        arrangement=ARRANGEMENTS.get(track.monitoring or "") if at_permit else None,
+        arrangement=arrangements_for(language).get(track.monitoring or "") if at_permit else None,
         guide=guide,
         stale=guide.stale_steps(clock.now()),
         runs=reads.runs(track),
@@ -75,6 +73,8 @@ def permit_view(track: Track) -> PermitView | None:
         checkins=checkins,
         moments=reads.moments(track),
         weeks=checkin_weeks(track, checkins, zone),
+        lessons=lessons_for(language),
+        hovering=hovering_for(language),
         since=track.stage_entered_at if at_permit else None,
     )
 
@@ -103,9 +103,10 @@ class AgreementView:
     permit: PermitView | None
 
 
-def agreement_view(track: Track) -> AgreementView:
-    """What the printable agreement says for ``track`` now."""
-    permit = permit_view(track)
+def agreement_view(track: Track, language: str) -> AgreementView:
+    """What the printable agreement says for ``track`` now, its content in ``language``."""
+    permit = permit_view(track, language)
+    connections = connections_for(language)
     at_licence = track.stage is StageKey.LICENCE
     schedule = permit.schedule.in_force if permit and not at_licence else []
     ended = agreed.ended_schedule(track) if at_licence else []
@@ -125,7 +126,7 @@ def agreement_view(track: Track) -> AgreementView:
     )
     return AgreementView(
         rules=agreed.rules_by_track([track])[track.id],
-        looking=agreed.looking(track),
+        looking=agreed.looking(track, language),
         schedule=ended or schedule,
         schedule_ended_at=max((v.ended_at for v in ended if v.ended_at), default=None),
         walkthrough=guide,
@@ -135,7 +136,7 @@ def agreement_view(track: Track) -> AgreementView:
         moments_talked=sum(1 for m in permit.moments if m.talked_in_id and not m.withdrawn_at)
         if permit
         else 0,
-        connections=[CONNECTIONS[key] for key in track.connections if key in CONNECTIONS]
+        connections=[connections[key] for key in track.connections if key in connections]
         if at_licence
         else [],
         permit=permit,

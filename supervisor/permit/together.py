@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.content.lessons import Prompt
-from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.content.monitoring import arrangements_for
 from supervisor.extensions import db
 from supervisor.lessons import prompts
 from supervisor.local_time import when
@@ -38,7 +38,8 @@ class Agenda:
     requests: list[Track]  # the child's open requests for sign-off, on any of their tracks
 
 
-def agenda(track: Track, zone: ZoneInfo) -> Agenda:
+def agenda(track: Track, zone: ZoneInfo, language: str) -> Agenda:
+    """What to talk through now, the prompt and the arrangement's words in ``language``."""
     since = db.session.scalar(
         sa.select(sa.func.max(CheckIn.recorded_at)).where(
             CheckIn.track_id == track.id, CheckIn.replaces_id.is_(None)
@@ -57,17 +58,19 @@ def agenda(track: Track, zone: ZoneInfo) -> Agenda:
     return Agenda(
         moments=reads.on_agenda(reads.moments(track)),
         prompt=prompts.of_the_week(
-            prompts.for_family(track.family_id), track.stage, track.child_id, now
+            prompts.for_family(track.family_id, language), track.stage, track.child_id, now
         ),
         since=since,
-        changes=sorted(changes_since(track, since, zone), key=lambda c: c.on),
+        changes=sorted(changes_since(track, since, zone, language), key=lambda c: c.on),
         requests=list(requests),
     )
 
 
-def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[Change]:
+def changes_since(
+    track: Track, since: datetime | None, zone: ZoneInfo, language: str
+) -> list[Change]:
     """What changed in how a guardian looks in and in the check-in schedule after ``since``
-    (everything so far, at the first check-in)."""
+    (everything so far, at the first check-in), the arrangement named in ``language``."""
     child = track.child.display_name
 
     def after(moment: datetime | None) -> bool:
@@ -77,7 +80,7 @@ def changes_since(track: Track, since: datetime | None, zone: ZoneInfo) -> list[
         return moment.astimezone(zone).date()
 
     found = []
-    arrangement = ARRANGEMENTS.get(track.monitoring or "")
+    arrangement = arrangements_for(language).get(track.monitoring or "")
     if arrangement and track.monitoring_agreed_at and after(track.monitoring_agreed_at):
         found.append(
             Change(

@@ -15,7 +15,7 @@ from typing import Literal
 from flask import url_for
 from flask_babel import gettext as _
 
-from supervisor.content.lessons import LESSONS
+from supervisor.content.lessons import LESSONS, lessons_for
 from supervisor.local_time import when
 from supervisor.models import Track
 from supervisor.permit.reads import ScheduleState
@@ -67,8 +67,10 @@ def next_step(
     progress: engine.Progress,
     gate: AgeGate,
     schedule: ScheduleState | None,
+    language: str,
 ) -> NextStep | None:
-    """What comes next on ``track`` (``None`` at the licence, where nothing is left to do)."""
+    """What comes next on ``track`` (``None`` at the licence, where nothing is left to do);
+    a lesson it names is named in ``language``."""
     if progress.stage.advances_to is None:
         return None
     child = track.child.display_name
@@ -77,7 +79,9 @@ def next_step(
         return step
     for result in progress.results:
         if not result.status.met:
-            step = _for_requirement(track, snapshot, result.requirement.kind, child, schedule)
+            step = _for_requirement(
+                track, snapshot, result.requirement.kind, child, schedule, language
+            )
             if step:
                 return step
     if not can_sign_off(progress, gate):
@@ -98,8 +102,9 @@ def _show(track: Track, anchor: str) -> str:
     return url_for("tracks.show", track_id=track.id, _anchor=anchor)
 
 
-def _lesson(key: str) -> str:
-    return _("lesson %(number)d, “%(title)s”", number=NUMBERS[key], title=LESSONS[key].title)
+def _lesson(key: str, language: str) -> str:
+    title = lessons_for(language)[key].title
+    return _("lesson %(number)d, “%(title)s”", number=NUMBERS[key], title=title)
 
 
 def groundwork(track: Track, schedule: ScheduleState | None) -> Groundwork | None:
@@ -138,7 +143,12 @@ def _permit_groundwork(track: Track, child: str, schedule: ScheduleState | None)
 
 
 def _for_requirement(
-    track: Track, snapshot: TrackSnapshot, kind: str, child: str, schedule: ScheduleState | None
+    track: Track,
+    snapshot: TrackSnapshot,
+    kind: str,
+    child: str,
+    schedule: ScheduleState | None,
+    language: str,
 ) -> NextStep | None:
     lessons = url_for("family_lessons.child_lessons", child_id=track.child_id)
     done = snapshot.facts.lessons
@@ -146,7 +156,11 @@ def _for_requirement(
         key = next(k for k, lesson in LESSONS.items() if lesson.core and k not in done.passed)
         return NextStep(
             "child",
-            _("Next for %(child)s, on the tablet: %(lesson)s", child=child, lesson=_lesson(key)),
+            _(
+                "Next for %(child)s, on the tablet: %(lesson)s",
+                child=child,
+                lesson=_lesson(key, language),
+            ),
             lessons,
         )
     if kind == Kind.LESSONS_DISCUSSED:
@@ -154,7 +168,11 @@ def _for_requirement(
         key = next((k for k in left if k in done.passed), left[0])
         return NextStep(
             "guardian",
-            _("Talk %(lesson)s through with %(child)s", lesson=_lesson(key), child=child),
+            _(
+                "Talk %(lesson)s through with %(child)s",
+                lesson=_lesson(key, language),
+                child=child,
+            ),
             f"{lessons}#{key}",
         )
     if kind == Kind.CHECKLIST:

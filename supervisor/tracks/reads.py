@@ -96,8 +96,11 @@ class Overview:
         return self.progress.stage.advances_to is StageKey.PERMIT and not self.gate.open
 
 
-def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dict[int, Overview]:
-    """Every track's overview from one snapshot load (the page has the schedules already)."""
+def overview(
+    tracks: list[Track], schedules: Mapping[int, ScheduleState], language: str
+) -> dict[int, Overview]:
+    """Every track's overview from one snapshot load (the page has the schedules already),
+    its next step in ``language``'s content."""
     by_id = {t.id: t for t in tracks}
     found: dict[int, Overview] = {}
     for track_id, snapshot in facts.snapshots(db.session, tracks, schedules).items():
@@ -107,7 +110,7 @@ def overview(tracks: list[Track], schedules: Mapping[int, ScheduleState]) -> dic
         found[track_id] = Overview(
             progress,
             age,
-            next_step(track, snapshot, progress, age, schedules.get(track_id)),
+            next_step(track, snapshot, progress, age, schedules.get(track_id), language),
             [*([too_young] if too_young else []), *progress.missing],
         )
     return found

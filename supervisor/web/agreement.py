@@ -7,20 +7,23 @@ from datetime import timedelta
 
 from flask import render_template
 
-from supervisor.content.monitoring import HOVERING
+from supervisor.content.monitoring import hovering_for
 from supervisor.models import Track
 from supervisor.permit.summary import agreement_view
 from supervisor.tracks.operations import track_name
+from supervisor.web.language import content_language
 
 
 def agreement_page(track: Track) -> str:
-    """The agreement as both guardian and child print it: the same page for both."""
+    """The agreement as both guardian and child print it: the same page for both (each in
+    their own language)."""
+    language = content_language()
     return render_template(
         "permit/agreement.html",
         track=track,
         name=track_name(track),
-        agreement=agreement_view(track),
-        hovering=HOVERING,
+        agreement=agreement_view(track, language),
+        hovering=hovering_for(language),
         family=track.child.family,
         one_year=timedelta(days=365),
     )

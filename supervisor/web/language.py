@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from supervisor.content.translations import LANGUAGES as CONTENT_LANGUAGES
 from supervisor.extensions import babel
 from supervisor.web.forms.fields import SelectChoice
 
@@ -51,6 +52,15 @@ def select_locale() -> str:
     if own is not None and own in offered():
         return own
     return request.accept_languages.best_match(offered()) or ENGLISH
+
+
+def content_language() -> str:
+    """The language the page's content (lessons, prompts, helplines, tips, arrangements) is
+    read in: the page's own where content has it, else English. A mail is written under its
+    recipient's language, so the same answer holds for it."""
+    locale = get_locale()
+    language = locale.language if locale is not None else ENGLISH
+    return language if language in CONTENT_LANGUAGES else ENGLISH
 
 
 def init_app(app: Flask) -> None:

@@ -59,6 +59,7 @@ from supervisor.web.forms.family import (
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.language import ChildEditForm, chosen
 from supervisor.web.forms.tablet import SetPinForm
+from supervisor.web.language import content_language
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -120,7 +121,8 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
         .order_by(Notification.created_at.desc())
         .limit(20)
     ).all()
-    bank = prompts.for_family(family.id)
+    language = content_language()
+    bank = prompts.for_family(family.id, language)
     now = clock.now()
     weekly = {
         child.id: prompts.of_the_week(
@@ -130,7 +132,7 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     }
     latest = track_reads.latest_for(guardian)
     schedules = permit_reads.schedule_states(tracks, family_zone())
-    overview = track_reads.overview(tracks, schedules)
+    overview = track_reads.overview(tracks, schedules, language)
     return render_template(
         "family/home.html",
         family=family,

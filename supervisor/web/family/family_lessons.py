@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from supervisor.content.lessons import LESSONS, OLDER_FROM, TOPICS
+from supervisor.content.lessons import LESSONS, OLDER_FROM, lessons_for, topics_for
 from supervisor.extensions import db
 from supervisor.family import own_words
 from supervisor.lessons import operations, prompts, scoring
@@ -18,6 +18,7 @@ from supervisor.stages.base import StageKey
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.lessons import DiscussedForm, FamilyPromptForm
+from supervisor.web.language import content_language
 
 bp = Blueprint("family_lessons", __name__, url_prefix="/family")
 bp.before_request(require_guardian)
@@ -42,7 +43,7 @@ def child_lessons(child_id: int) -> str:
     return render_template(
         "lessons/child_overview.html",
         child=child,
-        lessons=LESSONS,
+        lessons=lessons_for(content_language()),
         rows=rows,
         discussed=discussed,
         age=age_now(child.birth_year, child.birth_month),
@@ -78,7 +79,10 @@ def prompt_bank() -> str | Response:
         )
         flash(_("Your prompt is in the bank."), "success")
         return redirect(url_for("family_lessons.prompt_bank"))
-    everything = sorted(prompts.for_family(family_id), key=lambda p: p.topic)
+    language = content_language()
+    everything = sorted(prompts.for_family(family_id, language), key=lambda p: p.topic)
     by_stage = [(stage, [p for p in everything if p.stage == stage]) for stage in StageKey]
     grouped = [(stage, items) for stage, items in by_stage if items]
-    return render_template("lessons/prompts.html", grouped=grouped, topics=TOPICS, form=form)
+    return render_template(
+        "lessons/prompts.html", grouped=grouped, topics=topics_for(language), form=form
+    )

@@ -12,13 +12,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from supervisor.content.lessons import TOPICS
+from supervisor.content.lessons import topics_for
 from supervisor.family import own_words, rules
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.family import ItemWordingForm, PromptWordingForm, RemovalForm
 from supervisor.web.forms.fields import required
+from supervisor.web.language import content_language
 
 bp = Blueprint("family_words", __name__, url_prefix="/family/own")
 bp.before_request(require_guardian)
@@ -37,7 +38,7 @@ def index() -> str:
         "family/own_words.html",
         words=own_words.of_family(family_id),
         waiting=waiting,
-        topics=TOPICS,
+        topics=topics_for(content_language()),
     )
 
 

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock
-from supervisor.content.lessons import LESSONS
-from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
+from supervisor.content.lessons import lessons_for
+from supervisor.content.monitoring import arrangements_for, hovering_for
 from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.lessons import prompts
@@ -40,6 +40,7 @@ from supervisor.web.forms.permit import (
     WithdrawMomentForm,
     recorded_already,
 )
+from supervisor.web.language import content_language
 
 bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
@@ -136,8 +137,8 @@ def monitoring(track_id: int) -> str | Response | tuple[str, int]:
         "permit/monitoring.html",
         track,
         form=form,
-        arrangements=ARRANGEMENTS,
-        hovering=HOVERING,
+        arrangements=arrangements_for(content_language()),
+        hovering=hovering_for(content_language()),
     )
 
 
@@ -248,7 +249,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
     form = TogetherForm()
     form.recorded, form.today = state.covered, clock.now().astimezone(zone).date()
     form.due_on.choices = choices((d.isoformat(), _due_day(d, state)) for d in state.recordable)
-    agenda = together.agenda(track, zone)
+    agenda = together.agenda(track, zone, content_language())
     form.moments.choices = choices((m.id, _short(m.what_happened)) for m in agenda.moments)
     bank = _prompt_choices(track)
     form.prompts.choices = choices(bank.items())
@@ -420,7 +421,8 @@ def _as_form(checkin: CheckIn, bank: dict[str, str]) -> dict[str, object]:
 def _prompt_choices(track: Track, also: list[str] | None = None) -> dict[str, str]:
     """Prompt key -> text: this stage's first eight, and any a record used besides (a prompt
     the family has since changed is still offered as it was used)."""
-    stage = [p for p in prompts.for_family(track.family_id) if p.stage == track.stage]
+    every = prompts.for_family(track.family_id, content_language())
+    stage = [p for p in every if p.stage == track.stage]
     bank = {p.key: p.text for p in stage[:8]}
     extra = [text for text in also or [] if text not in bank.values()]
     return {**bank, **{f"used-{i}": text for i, text in enumerate(extra)}}
@@ -513,7 +515,10 @@ def add_moment(track_id: int) -> str | Response:
     track = family_row_or_404(Track, track_id)
     form = MomentForm()
     form.lesson.choices = choices(
-        [("", _("No lesson")), *((key, lesson.title) for key, lesson in LESSONS.items())]
+        [
+            ("", _("No lesson")),
+            *((key, lesson.title) for key, lesson in lessons_for(content_language()).items()),
+        ]
     )
     scheduled = bool(reads.schedule_state(track, family_zone()).in_force)
     if form.validate_on_submit():

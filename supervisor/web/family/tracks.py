@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from supervisor.content.licence_tips import CONNECTIONS
+from supervisor.content.licence_tips import connections_for
 from supervisor.family import own_words
 from supervisor.models import Child, Track
 from supervisor.permit.summary import permit_view
@@ -28,6 +28,7 @@ from supervisor.web.forms.tracks import (
     StepBackForm,
     TickForm,
 )
+from supervisor.web.language import content_language
 from supervisor.web.licence_card import card_page
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
@@ -208,8 +209,8 @@ def _refused(reason: str, code: int) -> tuple[str, int] | None:
 
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:
-    view = reads.track_view(track)
-    permit = permit_view(track)
+    view, language = reads.track_view(track), content_language()
+    permit = permit_view(track, language)
     gate = age_gate.gate(track)
     forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
     forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))
@@ -229,13 +230,18 @@ def _render(track: Track, error: str | None = None, **forms: object) -> str:
         missing=[*([too_young] if too_young else []), *view.progress.missing],
         too_young=too_young,
         step=next_step(
-            track, view.snapshot, view.progress, gate, permit.schedule if permit else None
+            track,
+            view.snapshot,
+            view.progress,
+            gate,
+            permit.schedule if permit else None,
+            language,
         ),
         can_sign_off=can_sign_off(view.progress, gate),
         error=error,
         needs_password=not stepup.is_fresh(),
         permit=permit,
-        connection_labels=CONNECTIONS,
+        connection_labels=connections_for(language),
         one_year=timedelta(days=365),
         **forms,
     )

@@ -6,13 +6,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from supervisor.content.lessons import TOPICS
+from supervisor.content.lessons import topics_for
 from supervisor.stages.base import StageKey
 from supervisor.web.forms.fields import SelectChoice, strip
+from supervisor.web.language import content_language
 
 
 class DiscussedForm(FlaskForm):
     ticked = BooleanField()
+
+
+def _topics() -> list[SelectChoice]:
+    """The topics' choices, named in the page's language when the form is shown."""
+    return [SelectChoice(key, words) for key, words in topics_for(content_language()).items()]
 
 
 class FamilyPromptForm(FlaskForm):
@@ -26,4 +32,4 @@ class FamilyPromptForm(FlaskForm):
         choices=[SelectChoice(stage, stage.label) for stage in StageKey],
         coerce=StageKey,
     )
-    topic = SelectField("Topic", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
+    topic = SelectField("Topic", choices=_topics)

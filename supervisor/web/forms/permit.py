@@ -21,12 +21,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from supervisor import clock
-from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.content.monitoring import arrangements_for
 from supervisor.local_time import family_zone, when
 from supervisor.permit.reads import MOMENT_KINDS, OUTCOMES
 from supervisor.stages.schedule import FREQUENCIES, WEEKDAYS, window
 from supervisor.web.forms.fields import CheckboxesField, ExtraValidators, SelectChoice, strip
 from supervisor.web.forms.tablet import pin_field
+from supervisor.web.language import content_language
 
 
 class StepForm(FlaskForm):
@@ -49,10 +50,15 @@ class StepForm(FlaskForm):
         return valid
 
 
+def _arrangements() -> list[SelectChoice]:
+    """The three arrangements' choices, in the page's language when the form is shown."""
+    return [SelectChoice(a.key, a.title) for a in arrangements_for(content_language()).values()]
+
+
 class MonitoringForm(FlaskForm):
     arrangement = RadioField(
         _l("How will a guardian look in?"),
-        choices=[SelectChoice(a.key, a.title) for a in ARRANGEMENTS.values()],
+        choices=_arrangements,
         validators=[InputRequired(_l("Choose one of the three."))],
     )
 

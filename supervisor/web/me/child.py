@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
-from supervisor.content.monitoring import ARRANGEMENTS
+from supervisor.content.licence_tips import CONNECTIONS, connections_for, tips_for
+from supervisor.content.monitoring import arrangements_for
 from supervisor.extensions import db
 from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, Guardian, LearningMoment, Track
@@ -29,6 +29,7 @@ from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.permit import AgreeForm, CheckInNoteForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
+from supervisor.web.language import content_language
 from supervisor.web.licence_card import card_page
 from supervisor.web.me import steps
 
@@ -39,7 +40,7 @@ bp.before_request(require_child)
 @bp.get("/")
 def home() -> str:
     """The child's start page, with the plain list of what their guardians can see."""
-    child = current_child()
+    child, language = current_child(), content_language()
     guardians = db.session.execute(
         sa.select(Guardian.name, Guardian.created_at)
         .where(Guardian.family_id == child.family_id, Guardian.left_at.is_(None))
@@ -73,14 +74,13 @@ def home() -> str:
         tracks=tracks,
         progress=progress,
         next_steps={
-            t.id: steps.next_step(child_steps[t.id], groundwork(t, schedules[t.id]))
-            for t in tracks
+            t.id: steps.next_step(child_steps[t.id], groundwork(t, schedules[t.id])) for t in tracks
         },
         schedules=schedules,
         open_moments=open_moments,
         rules=agreed.rules_by_track(tracks),
-        looking={t.id: agreed.looking(t) for t in tracks},
-        connections=CONNECTIONS,
+        looking={t.id: agreed.looking(t, language) for t in tracks},
+        connections=connections_for(language),
         name=operations.track_name,
         looked=who_looked.this_week(child.id),
     )
@@ -236,9 +236,10 @@ def monitoring_sign() -> dict[str, object]:
             Track.monitoring_child_agreed_at.is_not(None),  # in force once the child agreed
         )
     )
+    arrangements = arrangements_for(content_language())
     return {
         "monitored": [
-            (t.id, operations.track_name(t), ARRANGEMENTS[t.monitoring].for_child)
+            (t.id, operations.track_name(t), arrangements[t.monitoring].for_child)
             for t in watched
             if t.monitoring is not None  # the query's already; said again for the type checker
         ]
@@ -263,7 +264,8 @@ def _own_track_or_404(track_id: int) -> Track:
 
 
 def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
-    view, permit = track_reads.track_view(track), permit_view(track)
+    language = content_language()
+    view, permit = track_reads.track_view(track), permit_view(track, language)
     to_permit = view.progress.stage.advances_to is StageKey.PERMIT
     return render_template(
         "child/track.html",
@@ -274,6 +276,6 @@ def _render(track: Track, form: RequestForm | None = None, error: str | None = N
         form=form or RequestForm(),
         error=error,
         permit=permit,
-        tips=SELF_MONITORING_TIPS,
-        connections=CONNECTIONS,
+        tips=tips_for(language),
+        connections=connections_for(language),
     )

@@ -11,19 +11,22 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from supervisor.content.lessons import LESSONS, Lesson
+from supervisor.content.lessons import Lesson, lessons_for
 from supervisor.extensions import db
 from supervisor.lessons import operations, scoring, shuffle
 from supervisor.models import LessonProgress
 from supervisor.stages.ages import age_now
 from supervisor.web.access import current_child, require_child
+from supervisor.web.language import content_language
 
 bp = Blueprint("lessons", __name__, url_prefix="/me/lessons")
 bp.before_request(require_child)
 
 
 def _lesson_or_404(key: str) -> Lesson:
-    lesson = LESSONS.get(key)
+    """The lesson in the page's language: its quiz has the same options in the same places in
+    every language, so an answer is scored the same whichever the child read."""
+    lesson = lessons_for(content_language()).get(key)
     if lesson is None:
         abort(404)
     return lesson
@@ -39,13 +42,14 @@ def index() -> str:
             sa.select(LessonProgress).where(LessonProgress.child_id == child.id)
         )
     }
+    lessons = lessons_for(content_language())
     upcoming = next(
-        (k for k in LESSONS if not scoring.passed(k, rows[k].best_score if k in rows else None)),
+        (k for k in lessons if not scoring.passed(k, rows[k].best_score if k in rows else None)),
         None,
     )
     return render_template(
         "lessons/index.html",
-        lessons=LESSONS,
+        lessons=lessons,
         rows=rows,
         next_key=upcoming,
         passed=scoring.passed,
