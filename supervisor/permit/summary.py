@@ -13,7 +13,7 @@ from supervisor import clock
 from supervisor.content.lessons import LESSONS, Lesson
 from supervisor.content.licence_tips import CONNECTIONS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING, Arrangement
-from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
+from supervisor.content.walkthroughs import Walkthrough, for_platform, walkthroughs_for
 from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import agreed, reads
@@ -58,11 +58,12 @@ class PermitView:
         ]
 
 
-def permit_view(track: Track) -> PermitView | None:
-    """The permit records of ``track``, or ``None`` before the permit."""
+def permit_view(track: Track, language: str | None = None) -> PermitView | None:
+    """The permit records of ``track``, or ``None`` before the permit; its walkthrough in
+    ``language`` (the page's, English for none)."""
     if track.stage is StageKey.INSTRUCTION:
         return None
-    guide = for_platform(track.platform)
+    guide = for_platform(track.platform, language)
     zone = family_zone()
     at_permit = track.stage is StageKey.PERMIT
     checkins = reads.checkins(track, zone)
@@ -103,14 +104,14 @@ class AgreementView:
     permit: PermitView | None
 
 
-def agreement_view(track: Track) -> AgreementView:
-    """What the printable agreement says for ``track`` now."""
-    permit = permit_view(track)
+def agreement_view(track: Track, language: str | None = None) -> AgreementView:
+    """What the printable agreement says for ``track`` now, its walkthrough in ``language``."""
+    permit = permit_view(track, language)
     at_licence = track.stage is StageKey.LICENCE
     schedule = permit.schedule.in_force if permit and not at_licence else []
     ended = agreed.ended_schedule(track) if at_licence else []
     last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None
-    guide = WALKTHROUGHS.get(last_run.walkthrough) if last_run else None
+    guide = walkthroughs_for(language).get(last_run.walkthrough) if last_run else None
     steps = (
         []
         if guide is None or last_run is None

@@ -11,6 +11,7 @@ from supervisor.content.monitoring import HOVERING
 from supervisor.models import Track
 from supervisor.permit.summary import agreement_view
 from supervisor.tracks.operations import track_name
+from supervisor.web.language import content_language
 
 
 def agreement_page(track: Track) -> str:
@@ -19,7 +20,7 @@ def agreement_page(track: Track) -> str:
         "permit/agreement.html",
         track=track,
         name=track_name(track),
-        agreement=agreement_view(track),
+        agreement=agreement_view(track, content_language()),
         hovering=HOVERING,
         family=track.child.family,
         one_year=timedelta(days=365),

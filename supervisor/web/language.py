@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from supervisor.content.translations import LANGUAGES as CONTENT_LANGUAGES
 from supervisor.extensions import babel
 from supervisor.web.forms.fields import SelectChoice
 
@@ -39,6 +40,14 @@ def _own_name(code: str) -> str:
     """``English``, ``Español``: a language as its readers name it, as a menu starts it."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+def content_language() -> str:
+    """The language this page reads content files in (walkthroughs, lessons...): the page's
+    own where the content has it, else English."""
+    locale = get_locale()
+    language = locale.language if locale is not None else ENGLISH
+    return language if language in CONTENT_LANGUAGES else ENGLISH
 
 
 def select_locale() -> str:

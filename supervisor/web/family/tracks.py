@@ -28,6 +28,7 @@ from supervisor.web.forms.tracks import (
     StepBackForm,
     TickForm,
 )
+from supervisor.web.language import content_language
 from supervisor.web.licence_card import card_page
 
 bp = Blueprint("tracks", __name__, url_prefix="/family")
@@ -209,7 +210,7 @@ def _refused(reason: str, code: int) -> tuple[str, int] | None:
 
 def _render(track: Track, error: str | None = None, **forms: object) -> str:
     view = reads.track_view(track)
-    permit = permit_view(track)
+    permit = permit_view(track, content_language())
     gate = age_gate.gate(track)
     forms.setdefault("sign_off_form", SignOffForm(from_stage=track.stage))
     forms.setdefault("step_back_form", StepBackForm(from_stage=track.stage))

@@ -29,6 +29,7 @@ from supervisor.web.errors import refusal_page
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.permit import AgreeForm, CheckInNoteForm, ReflectionForm
 from supervisor.web.forms.tracks import RequestForm
+from supervisor.web.language import content_language
 from supervisor.web.licence_card import card_page
 from supervisor.web.me import steps
 
@@ -263,7 +264,7 @@ def _own_track_or_404(track_id: int) -> Track:
 
 
 def _render(track: Track, form: RequestForm | None = None, error: str | None = None) -> str:
-    view, permit = track_reads.track_view(track), permit_view(track)
+    view, permit = track_reads.track_view(track), permit_view(track, content_language())
     to_permit = view.progress.stage.advances_to is StageKey.PERMIT
     return render_template(
         "child/track.html",
