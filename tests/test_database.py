@@ -80,28 +80,64 @@ def test_names_filled_in_for_older_choices_only_where_one_guardian_is_certain(
             for n, name in ((1, "One"), (2, "Two"))
         ],
         "guardian": [
-            {"id": n, "family_id": family, "name": name, "email": f"{name}@example.org",
-             "password_hash": "x", "created_at": day(joined), "left_at": left}
+            {
+                "id": n,
+                "family_id": family,
+                "name": name,
+                "email": f"{name}@example.org",
+                "password_hash": "x",
+                "created_at": day(joined),
+                "left_at": left,
+            }
             for n, family, name, joined, left in (
-                (1, 1, "ada", 1, day(20)), (2, 1, "bea", 15, None),
-                (3, 2, "cy", 1, None), (4, 2, "di", 2, None),
+                (1, 1, "ada", 1, day(20)),
+                (2, 1, "bea", 15, None),
+                (3, 2, "cy", 1, None),
+                (4, 2, "di", 2, None),
             )
         ],
         "child": [
-            {"id": n, "family_id": n, "display_name": f"Kid {n}", "avatar": "x",
-             "colour": "sky", "birth_year": 2013, "birth_month": 1, "created_at": day(1)}
+            {
+                "id": n,
+                "family_id": n,
+                "display_name": f"Kid {n}",
+                "avatar": "x",
+                "colour": "sky",
+                "birth_year": 2013,
+                "birth_month": 1,
+                "created_at": day(1),
+            }
             for n in (1, 2)
         ],
         "track": [
-            {"id": n, "family_id": n, "child_id": n, "platform": "instagram", "stage": "permit",
-             "stage_entered_at": day(5), "created_at": day(5), "monitoring": "shown",
-             "monitoring_agreed_at": day(10), "version": 1}
+            {
+                "id": n,
+                "family_id": n,
+                "child_id": n,
+                "platform": "instagram",
+                "stage": "permit",
+                "stage_entered_at": day(5),
+                "created_at": day(5),
+                "monitoring": "shown",
+                "monitoring_agreed_at": day(10),
+                "version": 1,
+            }
             for n in (1, 2)
         ],
         "checkin_schedule": [
-            {"family_id": n, "track_id": n, "plan": 1, "frequency": "weekly", "every_days": 7,
-             "weekday": 0, "at_time": "18:00", "minutes": 15, "effective_from": date(2026, 1, 19),
-             "created_at": day(16), "guardian_agreed_at": day(16)}
+            {
+                "family_id": n,
+                "track_id": n,
+                "plan": 1,
+                "frequency": "weekly",
+                "every_days": 7,
+                "weekday": 0,
+                "at_time": "18:00",
+                "minutes": 15,
+                "effective_from": date(2026, 1, 19),
+                "created_at": day(16),
+                "guardian_agreed_at": day(16),
+            }
             for n in (1, 2)
         ],
     }

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import escape
 
@@ -25,6 +26,7 @@ from tests.conftest import (
     UK,
     Auth,
     add_child,
+    make_app,
     pass_all_lessons,
     snapshot,
     tap_i_agree,
@@ -227,6 +229,58 @@ def start_run(guardian, track: int) -> str:
     """Start the walkthrough; the address of its steps, without the step number."""
     started = guardian.submit(f"/family/tracks/{track}/walkthrough")
     return started.headers["Location"].rsplit("/", 1)[0]
+
+
+QUOTED = (
+    "Menu names in quotes are as the platform shows them in English; in your language they may"
+    " read differently."
+)
+
+
+@pytest.fixture
+def spanish_app(app):
+    """The app offering English and Spanish, on the same database as ``app``."""
+    own = make_app(app.config["DATABASE_URL"], LANGUAGES=("en", "es"))
+    yield own
+    with own.app_context():
+        db.engine.dispose()
+
+
+def test_a_walkthrough_is_read_in_the_pages_language(permit, spanish_app):
+    reader = Auth(spanish_app.test_client())
+    reader.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    reader.login()
+    track = permit["track"]
+    spanish, english = for_platform("instagram", "es"), for_platform("instagram")
+    with spanish_app.test_request_context(headers={"Accept-Language": "es"}):
+        note = str(escape(gettext(QUOTED)))  # as the catalog has it, once it is translated
+    overview = text(reader.client.get(f"/family/tracks/{track}/walkthrough"))
+    assert escape(spanish.title) in overview and escape(english.title) not in overview
+    assert overview.count(note) == 1
+    start = reader.client.submit(f"/family/tracks/{track}/walkthrough")
+    step = text(reader.client.get(start.headers["Location"]))
+    first = spanish.steps[0]
+    assert escape(first.setting) in step and escape(first.where) in step
+    assert escape(first.why) in step and escape(english.steps[0].why) not in step
+    assert step.count(note) == 1
+    run = start.headers["Location"].rsplit("/", 1)[0]
+    for i in range(len(spanish.steps)):  # finish the run: the agreement names the steps
+        reader.client.submit(f"{run}/{i}", data={"outcome": "done"})
+    track_page = text(reader.client.get(f"/family/tracks/{track}"))
+    assert escape(spanish.title) in track_page
+    agreement = text(reader.client.get(f"/family/tracks/{track}/agreement"))
+    assert escape(spanish.steps[1].setting) in agreement
+    assert escape(english.steps[1].setting) not in agreement
+    # The same pages in English: the English walkthrough, and no word about quoted names.
+    guardian = permit["guardian"]
+    english_step = text(guardian.get(start.headers["Location"]))
+    assert (
+        escape(english.steps[0].where) in english_step and escape(first.where) not in english_step
+    )
+    assert QUOTED not in english_step
+    assert escape(english.steps[1].setting) in text(
+        guardian.get(f"/family/tracks/{track}/agreement")
+    )
 
 
 def test_a_step_checked_over_90_days_ago_may_have_changed(permit, clock, monkeypatch):

@@ -1,11 +1,14 @@
 """Privacy-settings walkthroughs, one data file per platform, checked at start-up.
 
 Every step records the page that says it and the day someone checked it there; menus move,
-so a step checked more than ``STALE_AFTER`` ago tells the family it may have changed.
+so a step checked more than ``STALE_AFTER`` ago tells the family it may have changed. A
+translation (``es/walkthroughs/<platform>.toml``) gives only the words of the title and each
+step; its dates, sources and the number of steps come from the English file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,12 +19,18 @@ from supervisor import clock
 from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
 from supervisor.content.platforms import PLATFORMS
+from supervisor.content.translations import ENGLISH, LANGUAGES, language_of, translated_reader
 
 FOLDER = CONTENT / "walkthroughs"
 STALE_AFTER = timedelta(days=90)
 GENERAL = "general"
 FILE_FIELDS = frozenset({"title", "steps"})
 RETIRED = frozenset({"sources", "last_reviewed"})
+# The fields a translation gives: the words a family reads (everything else comes from English).
+TEXTS = frozenset({"title", "setting", "where", "recommended", "why", "source_note"})
+# A menu name a translation keeps as the platform shows it in English, then says in its own
+# words: ``"Settings and privacy" (Configuración y privacidad)``.
+ENGLISH_LABEL = re.compile(r'"[^"]+" \([^)]+\)')
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,15 @@ class Walkthrough:
     key: str
     title: str
     steps: tuple[Step, ...]
+    language: str = ENGLISH
+
+    @property
+    def quotes_english(self) -> bool:
+        """Whether a translated walkthrough keeps some menu names as the platform shows them in
+        English (the page then says so once)."""
+        return self.language != ENGLISH and any(
+            ENGLISH_LABEL.search(step.where) for step in self.steps
+        )
 
     @property
     def checked(self) -> date:
@@ -104,10 +122,14 @@ def _step(reader: Reader, step: Any, i: int, today: date) -> Step:
     )
 
 
-def load(path: Path, today: date | None = None) -> Walkthrough:
-    """One walkthrough file; every complaint names the file and the field."""
+def load(path: Path, today: date | None = None, language: str = ENGLISH) -> Walkthrough:
+    """One walkthrough file in ``language`` (its translation's words over the English file);
+    every complaint names the file and the field."""
     today = today or clock.now().date()
-    reader = Reader(path)
+    english = Reader(path)
+    reader = translated_reader(language, english, TEXTS)
+    if reader is english:  # not translated yet: read in English
+        language = ENGLISH
     data = reader.data
     if path.stem != GENERAL and path.stem not in PLATFORMS:
         raise reader.fail("(file name)", f"{path.stem!r} is not a known platform")
@@ -121,19 +143,31 @@ def load(path: Path, today: date | None = None) -> Walkthrough:
     steps = tuple(
         _step(reader, step, i, today) for i, step in enumerate(reader.items(data, "steps", 3, 15))
     )
-    return Walkthrough(path.stem, reader.text(data, "title"), steps)
+    return Walkthrough(path.stem, reader.text(data, "title"), steps, language)
 
 
-def load_all(folder: Path = FOLDER) -> dict[str, Walkthrough]:
-    walkthroughs = {w.key: w for w in map(load, sorted(folder.glob("*.toml")))}
+def load_all(folder: Path = FOLDER, language: str = ENGLISH) -> dict[str, Walkthrough]:
+    walkthroughs = {
+        w.key: w for w in (load(path, language=language) for path in sorted(folder.glob("*.toml")))
+    }
     if GENERAL not in walkthroughs:
         raise ContentError(f"{folder.name}: a general.toml walkthrough is required")
     return walkthroughs
 
 
-def for_platform(platform: str) -> Walkthrough:
-    """The platform's own walkthrough, or the general one for any other network."""
-    return WALKTHROUGHS.get(platform) or WALKTHROUGHS[GENERAL]
+# Every language is read at start-up, so a broken translation stops it like a broken file.
+_WALKTHROUGHS = {language: load_all(language=language) for language in LANGUAGES}
+WALKTHROUGHS = _WALKTHROUGHS[ENGLISH]
 
 
-WALKTHROUGHS = load_all()
+def walkthroughs_for(language: str | None) -> dict[str, Walkthrough]:
+    """Every walkthrough in ``language`` (English for none), keyed by platform; one not yet
+    translated is in English."""
+    return _WALKTHROUGHS[language_of(language)]
+
+
+def for_platform(platform: str, language: str | None = None) -> Walkthrough:
+    """The platform's own walkthrough, or the general one for any other network, in
+    ``language`` (English for none)."""
+    walkthroughs = walkthroughs_for(language)
+    return walkthroughs.get(platform) or walkthroughs[GENERAL]

@@ -13,7 +13,7 @@ from supervisor import clock
 from supervisor.content.lessons import Lesson, lessons_for
 from supervisor.content.licence_tips import connections_for
 from supervisor.content.monitoring import Arrangement, arrangements_for, hovering_for
-from supervisor.content.walkthroughs import WALKTHROUGHS, Walkthrough, for_platform
+from supervisor.content.walkthroughs import Walkthrough, for_platform, walkthroughs_for
 from supervisor.local_time import family_zone
 from supervisor.models import CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.permit import agreed, reads
@@ -60,7 +60,7 @@ def permit_view(track: Track, language: str) -> PermitView | None:
     arrangement, lessons, promises) in ``language``."""
     if track.stage is StageKey.INSTRUCTION:
         return None
-    guide = for_platform(track.platform)
+    guide = for_platform(track.platform, language)
     zone = family_zone()
     at_permit = track.stage is StageKey.PERMIT
     checkins = reads.checkins(track, zone)
@@ -111,7 +111,7 @@ def agreement_view(track: Track, language: str) -> AgreementView:
     schedule = permit.schedule.in_force if permit and not at_licence else []
     ended = agreed.ended_schedule(track) if at_licence else []
     last_run = permit.finished_runs[-1] if permit and permit.finished_runs else None
-    guide = WALKTHROUGHS.get(last_run.walkthrough) if last_run else None
+    guide = walkthroughs_for(language).get(last_run.walkthrough) if last_run else None
     steps = (
         []
         if guide is None or last_run is None

@@ -55,9 +55,9 @@ def select_locale() -> str:
 
 
 def content_language() -> str:
-    """The language the page's content (lessons, prompts, helplines, tips, arrangements) is
-    read in: the page's own where content has it, else English. A mail is written under its
-    recipient's language, so the same answer holds for it."""
+    """The language the page's content (lessons, prompts, walkthroughs, helplines, tips,
+    arrangements) is read in: the page's own where content has it, else English. A mail is
+    written under its recipient's language, so the same answer holds for it."""
     locale = get_locale()
     language = locale.language if locale is not None else ENGLISH
     return language if language in CONTENT_LANGUAGES else ENGLISH

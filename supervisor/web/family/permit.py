@@ -64,7 +64,7 @@ def walkthrough(track_id: int) -> str | Response | tuple[str, int]:
     track = family_row_or_404(Track, track_id)
     if (closed := _walkthrough_closed(track)) is not None:
         return closed
-    guide = for_platform(track.platform)
+    guide = for_platform(track.platform, content_language())
     runs = reads.runs(track)
     open_run = next((r for r in reversed(runs) if r.finished_at is None), None)
     if request.method == "POST":  # start a new run, or carry on with the open one
@@ -93,7 +93,7 @@ def walkthrough_step(track_id: int, run_id: int, step: int) -> str | Response | 
     """One setting: where to find it, what we recommend, why; and how it went."""
     track = family_row_or_404(Track, track_id)
     run = db.session.get(WalkthroughRun, run_id)
-    guide = for_platform(track.platform)
+    guide = for_platform(track.platform, content_language())
     if run is None or run.track_id != track.id or not 0 <= step < len(guide.steps):
         abort(404)
     if (closed := _walkthrough_closed(track)) is not None:
