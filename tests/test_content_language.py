@@ -270,7 +270,7 @@ def test_the_next_step_names_the_lesson_in_the_pages_language(family):
     spanish, english = SPANISH[FIRST].title, ENGLISH[FIRST].title
     for page in ("/family/", f"/family/tracks/{family['track']}"):
         shown = text(guardian.get(page))
-        assert has(shown, f"lesson 1, “{spanish}”") and not has(shown, english)
+        assert has(shown, f"lección 1, «{spanish}»") and not has(shown, english)
 
 
 def test_content_follows_the_locale_a_mail_is_written_in(es_app):
