@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, CheckIn, HistoryIsAppendOnly, LearningMoment, Track
@@ -452,3 +453,25 @@ def test_a_schedule_agreed_after_todays_hour_starts_with_the_next_check_in(app, 
     with app.app_context():
         state = reads.schedule_state(db.session.get(Track, permit["track"]), LONDON)
         assert state.unrecorded == [] and state.overdue == [] and state.due == []
+
+
+def test_the_calendar_speaks_the_language_of_the_page_its_link_was_made_on(app, clock, permit):
+    """A phone's calendar asks in no one's language: the link carries the page's."""
+    guardian = permit["guardian"]
+    agree_schedule(permit)
+    move_to(permit, clock, datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
+    guardian.submit("/account/language", data={"language": "es"})
+    made = text(guardian.submit("/family/calendar"))
+    feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics\?lang=es)"', made).group(1)
+    with app.test_request_context(), force_locale("es"):
+        spanish = gettext("Check-in: %(child)s · %(track)s", child="Mo", track="Instagram")
+    assert spanish != "Check-in: Mo · Instagram"
+
+    def titles(url: str) -> set[str]:
+        events = icalendar.Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT")
+        return {str(e["SUMMARY"]) for e in events}
+
+    assert titles(feed) == {spanish}
+    # Without the language, or with one the app does not offer, English.
+    english = feed.split("?")[0]
+    assert titles(english) == titles(english + "?lang=xx") == {"Check-in: Mo · Instagram"}

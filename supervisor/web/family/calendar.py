@@ -1,6 +1,8 @@
 """The family's check-in calendar: a secret, revocable iCalendar link for phone calendars.
 
-Only a digest of the link's token is stored; making a new link revokes the old one.
+Only a digest of the link's token is stored; making a new link revokes the old one. A phone's
+calendar fetches the feed without anyone's language, so the link carries the language of the
+page it was made on (``?lang=es``; none for English) and the events' titles speak it.
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug import wrappers
 
@@ -19,8 +22,9 @@ from supervisor.permit import calendar as permit_calendar
 from supervisor.permit import operations, reads
 from supervisor.stages.base import StageKey
 from supervisor.tracks.operations import track_name
-from supervisor.web import authority
+from supervisor.web import authority, language
 from supervisor.web.access import current_guardian, guardian_only
+from supervisor.web.language import ENGLISH
 
 bp = Blueprint("calendar", __name__)
 
@@ -33,6 +37,12 @@ def feed(token: str) -> Response:
     )
     if family is None:
         abort(404)
+    asked = request.args.get("lang", ENGLISH)
+    with force_locale(asked if asked in language.offered() else ENGLISH):
+        return _feed(family)
+
+
+def _feed(family: Family) -> Response:
     zone = ZoneInfo(family.timezone)
     tracks = db.session.scalars(
         sa.select(Track).where(Track.family_id == family.id, Track.stage == StageKey.PERMIT)
@@ -64,7 +74,10 @@ def new_link() -> str:
         ),
         by=guardian,
     )
-    link = links.absolute_url("calendar.feed", token=token)
+    page = str(get_locale() or ENGLISH)
+    link = links.absolute_url(
+        "calendar.feed", token=token, **({} if page == ENGLISH else {"lang": page})
+    )
     return render_template("permit/calendar_link.html", link=link)
 
 
