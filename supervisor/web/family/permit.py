@@ -553,7 +553,7 @@ def _walkthrough_closed(track: Track) -> tuple[str, int] | None:
         _(
             "The privacy walkthrough belongs to the learner's permit; %(child)s's %(track)s is "
             "at %(stage)s now.",
-            stage=track.stage.label,
+            stage=_(track.stage.label),
             **said,
         ),
     )
@@ -571,7 +571,7 @@ def _not_at_permit(track: Track) -> tuple[str, int] | None:
             "%(child)s's %(track)s is at %(stage)s now.",
             child=track.child.display_name,
             track=track_name(track),
-            stage=track.stage.label,
+            stage=_(track.stage.label),
         ),
     )
 
