@@ -88,17 +88,29 @@ def _locale(language: Language) -> Locale | None:
     return None if locale.language == "en" else locale
 
 
-def _collation_key(name: str) -> tuple[str, str]:
-    """Names in alphabetical order without a collation library: letters without their
-    accents first (``Ĉeĥio`` beside ``Ĉilio``, ``Émirats`` among the E), then as written."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return plain.casefold(), name
+# Letters a language sorts as letters of their own, right after their base letter (Spanish
+# "ñ" after "n", Esperanto "ĉ" after "c"); every other accent sorts with its base letter.
+_OWN_LETTERS = {"es": "ñ", "eo": "ĉĝĥĵŝŭ"}
+_AFTER = "\U0010ffff"  # after every letter: "ĉ" as "c" followed by it sorts after "cz"
+
+
+def _collation_key(name: str, language: str) -> tuple[str, str]:
+    """Names in the language's alphabetical order without a collation library: accents sort
+    with their base letter (``Émirats`` among the E), except the language's own letters."""
+    own = _OWN_LETTERS.get(language, "")
+    key = []
+    for char in unicodedata.normalize("NFC", name.casefold()):
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        key.append(base + _AFTER if char in own else base)
+    return "".join(key), name
 
 
 @cache
 def _countries_in(locale: Locale) -> dict[str, str]:
     names = {code: locale.territories.get(code, name) for code, name in COUNTRIES.items()}
-    return dict(sorted(names.items(), key=lambda item: _collation_key(item[1])))
+    return dict(sorted(names.items(), key=lambda item: _collation_key(item[1], locale.language)))
 
 
 def countries_in(language: Language) -> dict[str, str]:
