@@ -5,6 +5,7 @@ in the page's language: in the pseudo-language each is wrapped, or is CLDR's own
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -14,7 +15,8 @@ from flask import Flask, render_template_string
 from supervisor.content.places import COUNTRIES, countries_in, zone_label, zones_of
 from supervisor.stages.base import N_, Nn_, StageKey, Words
 from supervisor.stages.instruction import STAGE as INSTRUCTION
-from supervisor.web.templating import say
+from supervisor.stages.schedule import Rhythm
+from supervisor.words import say
 from tests.conftest import PASSWORD, Auth, Client, text
 from tests.pseudo_locale import PSEUDO, unwrapped_text, wrap
 from tests.test_pseudo_locale import pseudo_app, pseudo_catalog  # noqa: F401  (fixtures)
@@ -151,3 +153,18 @@ def test_a_zone_and_country_named_in_the_page_language_english_as_before(pseudo_
     auth.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
     home = readable(text(auth.client.get("/family/")))
     assert wrap("Country: Unuiĝinta Reĝlando") in home and wrap("Time zone: Londono") in home
+
+
+def test_a_check_in_rhythm_is_said_in_the_page_language(pseudo_app):  # noqa: F811
+    weekly = Rhythm("weekly", 0, 0, "18:00", date(2026, 3, 9))
+    monthly = Rhythm("monthly", 0, 4, "09:30", date(2026, 3, 9))
+    every = Rhythm("days", 10, 0, "18:00", date(2026, 3, 9))
+    assert [str(r.describe()) for r in (weekly, monthly, every)] == [
+        "Every week, Mondays at 18:00",
+        "The first Friday of each month at 09:30",
+        "Every 10 days at 18:00",
+    ]
+    with pseudo_app.test_request_context(headers={"Accept-Language": PSEUDO}):
+        assert say(weekly.describe()) == wrap(f"{wrap('Every week')}, {wrap('Mondays')} at 18:00")
+        assert say(monthly.describe()) == wrap(f"The first {wrap('Friday')} of each month at 09:30")
+        assert say(every.describe()) == wrap("Every 10 days at 18:00")

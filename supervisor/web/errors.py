@@ -23,7 +23,7 @@ from supervisor.db import UPGRADE_COMMAND, schema_checked
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.stages import engine
-from supervisor.web.templating import say
+from supervisor.words import say
 
 MESSAGES = {
     400: _l("Something in that request didn't make sense. Go back and try again."),

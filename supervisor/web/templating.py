@@ -4,14 +4,15 @@ stages by name, the stages' words in the page's language, and inline icons."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
 from supervisor import clock
 from supervisor.content import places
 from supervisor.local_time import duration, page_locale, when, when_in
 from supervisor.stages import STAGES
-from supervisor.stages.base import StageKey, Words
+from supervisor.stages.base import StageKey
 from supervisor.web.icons import icon
+from supervisor.words import say
 
 # The keys of the stages' own checklist items: their labels are message ids, while the items
 # a family added are its own words.
@@ -22,29 +23,6 @@ BUILT_IN_ITEMS = frozenset(
     if requirement.kind == "checklist"
     for key, _label in requirement.params["items"]
 )
-
-
-def say(words: Words | str | None) -> str:
-    """The stages' ``Words`` in the page's language (a plural by ``ngettext``), their
-    parameters too; a plain string is already in it (a name, or text translated before)."""
-    if words is None:
-        return ""
-    if isinstance(words, str):
-        return words
-    values = {name: _shown(value) for name, value in words.params.items()}
-    if words.plural is not None and words.count is not None:
-        return str(ngettext(words.message, words.plural, words.count, **values))
-    return str(gettext(words.message, **values))
-
-
-def _shown(value: object) -> object:
-    if isinstance(value, StageKey):
-        return gettext(value.label)
-    if isinstance(value, Words):
-        return say(value)
-    if isinstance(value, list | tuple):
-        return "; ".join(str(_shown(item)) for item in value)
-    return value
 
 
 def zone_label(zone: str) -> str:

@@ -40,6 +40,7 @@ from supervisor.web.forms.permit import (
     WithdrawMomentForm,
     recorded_already,
 )
+from supervisor.words import say
 
 bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
@@ -54,7 +55,7 @@ bp.add_app_template_global(who.guardian_name, "guardian_name")
 @bp.app_template_global("rhythm_text")
 def rhythm_text(version: CheckInSchedule) -> str:
     """A schedule version in words, for guardian and child pages alike."""
-    return reads.rhythm(version).describe()
+    return say(reads.rhythm(version).describe())
 
 
 @bp.route("/walkthrough", methods=["GET", "POST"])
@@ -186,8 +187,8 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
         track,
         form=form,
         state=state,
-        suggested=suggested,
-        why_suggested=schedule.why_suggested(age),
+        suggested=_(schedule.SUGGESTIONS[suggested]),
+        why_suggested=_(schedule.why_suggested(age)),
     )
 
 

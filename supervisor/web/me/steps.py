@@ -17,7 +17,7 @@ from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Result
 from supervisor.tracks.next_step import Groundwork
-from supervisor.web.templating import say
+from supervisor.words import say
 
 YOU, TOGETHER, GUARDIANS = "you", "together", "guardians"
 WHOSE = {YOU: _l("Your step"), TOGETHER: _l("Together"), GUARDIANS: _l("Your guardians' step")}
