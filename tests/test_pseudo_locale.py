@@ -13,6 +13,7 @@ from babel.dates import get_month_names
 from flask import Flask, render_template_string
 
 from supervisor.content.places import COUNTRIES as PLACES
+from supervisor.content.places import zones_in
 from supervisor.extensions import db
 from tests.conftest import Auth, Client, make_app, text
 from tests.pseudo_locale import EDGES, PSEUDO, build_catalog, unwrapped_text, wrap
@@ -40,6 +41,10 @@ MONTHS = frozenset(get_month_names("wide", context="stand-alone", locale=PSEUDO)
 # So are the countries' names (the sign-up's list): CLDR's, in the page's language, as the
 # reader reads them (without the punctuation at either end: "Honkongo (SAR de Ĉinujo").
 COUNTRIES = frozenset(EDGES.sub("", Locale.parse(PSEUDO).territories[code]) for code in PLACES)
+# And the time zones, by their cities and CLDR's names of their times.
+ZONES = frozenset(
+    EDGES.sub("", name) for zones in zones_in(PSEUDO).values() for name in zones.values()
+)
 # The app's name, the guardian's name and the family's name the sign-up typed.
 FAMILY = frozenset({"Supervisor", "Ada", "The Lovelaces"})
 PAGES = [
@@ -48,6 +53,7 @@ PAGES = [
     pytest.param(Page("/account", FAMILY | {"English", "Esperanto"}, _signed_up), id="account"),
     pytest.param(Page("/family/", FAMILY | {"The Lovelaces · Supervisor"}, _signed_up), id="home"),
     pytest.param(Page("/family/devices/", FAMILY, _signed_up), id="tablets"),
+    pytest.param(Page("/family/settings", FAMILY | COUNTRIES | ZONES, _signed_up), id="settings"),
     # Months are Babel's own (CLDR), in the page's language: not English, not the catalog's.
     pytest.param(Page("/family/children/new", FAMILY | MONTHS, _signed_up), id="add-child"),
 ]
