@@ -39,12 +39,13 @@ lock: $(INSTALLED)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet \
 		--custom-compile-command "make lock" -o requirements/dev.txt
 
-# Extract every message into supervisor/translations/messages.pot, bring each language's
+# Extract every message into supervisor/translations/messages.pot (the stages' own words are
+# marked N_ and Nn_, see supervisor/stages/base.py), bring each language's
 # catalog up to date with it, and compile the catalogs the app reads (committed, so a fresh
 # clone needs no step of its own).
 translations: $(INSTALLED)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project supervisor \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k Nn_:1,2 \
+		--no-location --sort-output --project supervisor \
 		-o supervisor/translations/messages.pot .
 	@for catalog in supervisor/translations/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$catalog" ] || continue; \

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervisor import clock
 from supervisor.db import Model, UTCDateTime
-from supervisor.stages.base import StageKey
+from supervisor.stages.base import StageKey, Words
 from supervisor.stages.events import EventKind
 
 
@@ -491,8 +491,9 @@ class TrackEvent(Model):
 
     guardian: Mapped[Guardian | None] = relationship()
 
-    def sentence(self, who: str) -> str:
-        """This row as people read it, in ``EventKind``'s words; ``who`` names the actor."""
+    def sentence(self, who: str) -> Words:
+        """This row as people read it, in ``EventKind``'s words (``say`` shows them in the
+        page's language); ``who`` names the actor."""
         return self.kind.sentence(who, self.from_stage, self.to_stage, self.reason, self.override)
 
 

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.dates import get_month_names
 from flask import Flask, render_template_string
 
+from supervisor.content.places import COUNTRIES as PLACES
+from supervisor.content.places import zones_in
 from supervisor.extensions import db
 from tests.conftest import Auth, Client, make_app, text
-from tests.pseudo_locale import PSEUDO, build_catalog, unwrapped_text, wrap
+from tests.pseudo_locale import EDGES, PSEUDO, build_catalog, unwrapped_text, wrap
 
 Prepare = Callable[[Auth], None]
 
@@ -35,15 +38,22 @@ def _signed_up(auth: Auth) -> None:
 # joins once wrapping is complete. A page still being wrapped is marked ``xfail`` (strict: it
 # fails here the day it is wrapped whole, so its mark is dropped then).
 MONTHS = frozenset(get_month_names("wide", context="stand-alone", locale=PSEUDO).values())
+# So are the countries' names (the sign-up's list): CLDR's, in the page's language, as the
+# reader reads them (without the punctuation at either end: "Honkongo (SAR de Ĉinujo").
+COUNTRIES = frozenset(EDGES.sub("", Locale.parse(PSEUDO).territories[code]) for code in PLACES)
+# And the time zones, by their cities and CLDR's names of their times.
+ZONES = frozenset(
+    EDGES.sub("", name) for zones in zones_in(PSEUDO).values() for name in zones.values()
+)
 # The app's name, the guardian's name and the family's name the sign-up typed.
 FAMILY = frozenset({"Supervisor", "Ada", "The Lovelaces"})
-WAITING = pytest.mark.xfail(strict=True, reason="country names come from tzdata, in English")
 PAGES = [
     pytest.param(Page("/login", frozenset({"Supervisor"})), id="sign-in"),
-    pytest.param(Page("/signup", frozenset({"Supervisor"})), id="sign-up", marks=WAITING),
+    pytest.param(Page("/signup", frozenset({"Supervisor"}) | COUNTRIES), id="sign-up"),
     pytest.param(Page("/account", FAMILY | {"English", "Esperanto"}, _signed_up), id="account"),
     pytest.param(Page("/family/", FAMILY | {"The Lovelaces · Supervisor"}, _signed_up), id="home"),
     pytest.param(Page("/family/devices/", FAMILY, _signed_up), id="tablets"),
+    pytest.param(Page("/family/settings", FAMILY | COUNTRIES | ZONES, _signed_up), id="settings"),
     # Months are Babel's own (CLDR), in the page's language: not English, not the catalog's.
     pytest.param(Page("/family/children/new", FAMILY | MONTHS, _signed_up), id="add-child"),
 ]

@@ -26,11 +26,11 @@ from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
-from supervisor.content.places import COUNTRIES
+from supervisor.content.places import country_name
 from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
-from supervisor.local_time import month_year
+from supervisor.local_time import month_year, page_locale
 from supervisor.models import Family, Guardian, Invite, RuleChange
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
@@ -82,7 +82,7 @@ def shown(setting: str, value: object) -> str:
     if setting == "both_guardians_sign":
         return _("on") if value else _("off")
     if setting == "country":
-        return COUNTRIES.get(str(value), str(value))
+        return country_name(str(value), page_locale()) or str(value)
     if value is None and setting in APP_MINIMUM:
         return _("%(count)s (the app's minimum)", count=APP_MINIMUM[setting])
     return str(value)

@@ -112,8 +112,11 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     by_track: dict[int, list[Rule]] = defaultdict(list)
     for track_id, item, words, ticked_at, guardian in ticks:
         stage, label, removed = own.get(item) or (*BUILT_IN.get(item, (None, str(REMOVED))), False)
+        shown = _(label) if item in BUILT_IN else label  # the stages' own words are message ids
         if words and words != label:  # ticked for these words; the item was reworded since
-            label = _("%(words)s (since reworded: “%(label)s”)", words=words, label=label)
+            label = _("%(words)s (since reworded: “%(label)s”)", words=words, label=shown)
+        else:
+            label = shown
         if removed:
             label = _("%(label)s (since removed from the family's checklist)", label=label)
         by_track[track_id].append(Rule(stage, label, ticked_at, guardian, item))

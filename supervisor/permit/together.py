@@ -19,6 +19,7 @@ from supervisor.local_time import when
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track
 from supervisor.permit import reads
 from supervisor.permit.who import guardian_name
+from supervisor.words import say
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def changes_since(
         plans.setdefault(version.plan, []).append(version)
     today = clock.now().astimezone(zone).date()
     for version in versions:
-        terms = reads.rhythm(version).describe()
+        terms = say(reads.rhythm(version).describe())
         if version is plans[version.plan][0]:
             terms = _plan_terms(plans[version.plan])
             if after(version.created_at):
@@ -154,5 +155,5 @@ def _plan_terms(plan: list[CheckInSchedule]) -> str:
         if i
         else terms
         for i, v in enumerate(plan)
-        for terms in [reads.rhythm(v).describe()]
+        for terms in [say(reads.rhythm(v).describe())]
     )

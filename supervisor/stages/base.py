@@ -2,6 +2,11 @@
 
 Pure domain code: no Flask, no database. The web layer loads a ``TrackSnapshot`` with its
 ``TrackFacts`` and the engine decides from it.
+
+The stages' words are English message ids, translated where they are shown: a fixed string is
+marked with ``N_`` (``make translations`` extracts it), and a sentence with numbers or names
+is ``Words``, a message id and its parameters, which the web layer renders in the page's
+language (``web.templating.say``). ``str()`` of ``Words`` is the English sentence.
 """
 
 from __future__ import annotations
@@ -14,9 +19,61 @@ from types import MappingProxyType
 from typing import Any
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation and return it as it is (the ``gettext_noop`` idiom):
+    the extractor knows ``N_``, and the web layer translates the string where it shows it."""
+    return message
+
+
+def Nn_(singular: str, plural: str, count: int, **params: object) -> Words:
+    """Words that depend on ``count`` (``ngettext``'s shape, marked for the extractor as
+    ``Nn_:1,2``); ``count`` is also the ``num`` placeholder."""
+    return Words(singular, plural, count, MappingProxyType(params))
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence to show, not yet in any language: an English message id (``N_``-marked),
+    its plural and count when it has one (``Nn_``), and its parameters. A parameter is
+    shown as it is (a name, a number, text already translated), except ``Words`` and stage
+    keys, which are shown in the same language, and a list, shown item by item."""
+
+    message: str
+    plural: str | None = None
+    count: int | None = None
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def of(cls, message: str, /, **params: object) -> Words:
+        """``Words.of(N_("%(left)s of %(need)s"), left=1, need=2)``."""
+        return cls(message, params=MappingProxyType(params))
+
+    def __str__(self) -> str:
+        """The sentence in English, as the message ids are written."""
+        message = self.message
+        if self.plural is not None and self.count != 1:
+            message = self.plural
+        values = {name: english(value) for name, value in self.params.items()}
+        if self.count is not None:
+            values.setdefault("num", self.count)
+        return message % values if values else message
+
+
+def english(value: object) -> object:
+    """A parameter of ``Words`` as its English sentence shows it."""
+    if isinstance(value, StageKey):
+        return value.label
+    if isinstance(value, Words):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(english(item)) for item in value)
+    return value
+
+
 class StageKey(StrEnum):
     """A track's stage, in order. The value is what the database stores (and the export and
-    the forms say); ``label`` is the one name people read for it, on every page."""
+    the forms say); ``label`` is the one name people read for it, on every page (an English
+    message id: pages translate it)."""
 
     INSTRUCTION = "instruction"
     PERMIT = "permit"
@@ -32,9 +89,9 @@ class StageKey(StrEnum):
 
 
 _STAGE_LABELS = {
-    StageKey.INSTRUCTION: "Instruction",
-    StageKey.PERMIT: "Learner's permit",
-    StageKey.LICENCE: "Licence",
+    StageKey.INSTRUCTION: N_("Instruction"),
+    StageKey.PERMIT: N_("Learner's permit"),
+    StageKey.LICENCE: N_("Licence"),
 }
 
 
@@ -51,7 +108,8 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Requirement:
-    """One condition for leaving a stage, declared as data and checked by its kind's evaluator."""
+    """One condition for leaving a stage, declared as data and checked by its kind's evaluator;
+    ``label`` is an ``N_``-marked message id."""
 
     key: str
     kind: str
@@ -66,7 +124,7 @@ class Status:
     met: bool
     have: int
     need: int
-    missing: str | None = None
+    missing: Words | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +147,7 @@ class Checklist:
     """A track's ticked checklist keys, and the family's own items for the track's stage."""
 
     ticked: frozenset[str] = frozenset()
-    family_items: tuple[tuple[str, str], ...] = ()  # (key, label), oldest first
+    family_items: tuple[tuple[str, str], ...] = ()  # (key, label), oldest first: their own words
 
 
 @dataclass(frozen=True)
@@ -128,7 +186,7 @@ class Stage:
     """A stage module's declaration."""
 
     key: StageKey
-    meaning: str
+    meaning: str  # an N_-marked message id
     requirements: tuple[Requirement, ...]
     advances_to: StageKey | None
     steps_back_to: StageKey | None

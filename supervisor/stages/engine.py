@@ -10,16 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from supervisor.stages import FIRST, STAGES
-from supervisor.stages.base import Kind, Result, Stage, StageKey, TrackSnapshot
+from supervisor.stages.base import N_, Kind, Result, Stage, StageKey, TrackSnapshot, Words
 from supervisor.stages.events import EventKind
 from supervisor.stages.kinds import checklist_items, evaluate
 
 
 class Refused(Exception):
-    """A transition that may not happen; ``conflict`` means the request was stale or replayed."""
+    """A transition that may not happen; ``conflict`` means the request was stale or replayed.
+    The engine's own reasons are ``Words`` (the page says them in its language); the layers
+    above give theirs already translated."""
 
-    def __init__(self, reason: str, *, conflict: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str | Words, *, conflict: bool = False) -> None:
+        super().__init__(str(reason))
         self.reason = reason
         self.conflict = conflict
 
@@ -44,13 +46,20 @@ class Progress:
         return self.stage.advances_to is not None and self.met == self.total
 
     @property
-    def missing(self) -> list[str]:
+    def missing(self) -> list[Words]:
         return [
-            f"{r.requirement.label}: {r.status.missing}" for r in self.results if not r.status.met
+            Words.of(
+                N_("%(requirement)s: %(missing)s"),
+                requirement=Words.of(r.requirement.label),
+                missing=r.status.missing,
+            )
+            for r in self.results
+            if not r.status.met
         ]
 
     def as_record(self) -> list[dict[str, object]]:
-        """The requirements as they stood, for a history row."""
+        """The requirements as they stood, for a history row (their labels in English, as
+        stored)."""
         return [
             {
                 "label": r.requirement.label,
@@ -89,7 +98,10 @@ def checklist(snapshot: TrackSnapshot) -> list[tuple[str, str, bool]]:
 def _check_current(current: StageKey, expected_from: StageKey) -> None:
     if current != expected_from:
         raise Refused(
-            f"This track is already at {current.label}; the page you used was out of date.",
+            Words.of(
+                N_("This track is already at %(stage)s; the page you used was out of date."),
+                stage=current,
+            ),
             conflict=True,
         )
 
@@ -101,10 +113,15 @@ def plan_advance(
     _check_current(current.stage.key, expected_from)
     target = current.stage.advances_to
     if target is None:
-        raise Refused("A licence is the last stage; there is nothing to sign off.", conflict=True)
+        raise Refused(
+            Words.of(N_("A licence is the last stage; there is nothing to sign off.")),
+            conflict=True,
+        )
     reason = (override_reason or "").strip() or None
     if not current.ready and reason is None:
-        raise Refused("Not everything is done yet: " + "; ".join(current.missing) + ".")
+        raise Refused(
+            Words.of(N_("Not everything is done yet: %(missing)s."), missing=current.missing)
+        )
     return Transition(
         EventKind.ADVANCE, current.stage.key, target, override=not current.ready, reason=reason
     )
@@ -116,10 +133,11 @@ def plan_step_back(current: StageKey, expected_from: StageKey, reason: str | Non
     target = STAGES[current].steps_back_to
     if target is None:
         raise Refused(
-            "Instruction is the first stage; there is nowhere to step back to.", conflict=True
+            Words.of(N_("Instruction is the first stage; there is nowhere to step back to.")),
+            conflict=True,
         )
     if not (reason or "").strip():
-        raise Refused("Write the reason for stepping back; your child will read it.")
+        raise Refused(Words.of(N_("Write the reason for stepping back; your child will read it.")))
     return Transition(
         EventKind.STEP_BACK, current, target, override=False, reason=(reason or "").strip()
     )
@@ -128,18 +146,20 @@ def plan_step_back(current: StageKey, expected_from: StageKey, reason: str | Non
 def plan_majority(current: StageKey, reason: str) -> Transition:
     """At 18 a track goes straight to the licence, from any earlier stage, with no sign-off."""
     if current is StageKey.LICENCE:
-        raise Refused("This track has its licence already.", conflict=True)
+        raise Refused(Words.of(N_("This track has its licence already.")), conflict=True)
     return Transition(EventKind.MAJORITY, current, StageKey.LICENCE, override=False, reason=reason)
 
 
 def check_request(current: Progress, already_pending: bool) -> None:
     """A child may ask for sign-off once everything is met, and once at a time."""
     if current.stage.advances_to is None:
-        raise Refused("You have your licence already.")
+        raise Refused(Words.of(N_("You have your licence already.")))
     if already_pending:
-        raise Refused("You've already asked; your guardians will answer soon.", conflict=True)
+        raise Refused(
+            Words.of(N_("You've already asked; your guardians will answer soon.")), conflict=True
+        )
     if not current.ready:
-        raise Refused("Not quite yet: " + "; ".join(current.missing) + ".")
+        raise Refused(Words.of(N_("Not quite yet: %(missing)s."), missing=current.missing))
 
 
 def replay(transitions: Iterable[tuple[EventKind, StageKey, StageKey]]) -> StageKey:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from supervisor.stages.base import StageKey
+from supervisor.stages.base import N_, StageKey, Words
 
 
 class EventKind(StrEnum):
@@ -31,28 +31,63 @@ class EventKind(StrEnum):
         to_stage: StageKey | None,
         reason: str | None,
         override: bool = False,
-    ) -> str:
-        """The row as people read it; ``who`` is the name of whoever did it."""
-        move = f"{_label(from_stage)} → {_label(to_stage)}"
+    ) -> Words:
+        """The row as people read it; ``who`` is the name of whoever did it. Each way a row
+        can read is one whole message, so each language can order its words."""
+        stages = {"from_stage": _stage(from_stage), "to_stage": _stage(to_stage)}
         match self:
             case EventKind.CREATED:
-                return f"{who} started this track at {_label(to_stage)}."
+                return Words.of(
+                    N_("%(who)s started this track at %(to_stage)s."), who=who, **stages
+                )
+            case EventKind.REQUEST if reason:
+                return Words.of(
+                    N_("%(who)s asked for sign-off: “%(reason)s”"), who=who, reason=reason
+                )
             case EventKind.REQUEST:
-                return f"{who} asked for sign-off" + (f": “{reason}”" if reason else "")
+                return Words.of(N_("%(who)s asked for sign-off"), who=who)
             case EventKind.DECLINE:
-                return f"{who} said not yet: “{reason}”"
+                return Words.of(N_("%(who)s said not yet: “%(reason)s”"), who=who, reason=reason)
             case EventKind.SIGNATURE:
-                return f"{who} signed for {_label(to_stage)} and waited for a second guardian."
+                return Words.of(
+                    N_("%(who)s signed for %(to_stage)s and waited for a second guardian."),
+                    who=who,
+                    **stages,
+                )
+            case EventKind.ADVANCE if override:
+                return Words.of(
+                    N_(
+                        "%(who)s signed off: %(from_stage)s → %(to_stage)s. Not everything was "
+                        "done; the reason given: “%(reason)s”"
+                    ),
+                    who=who,
+                    reason=reason,
+                    **stages,
+                )
             case EventKind.ADVANCE:
-                because = f" Not everything was done; the reason given: “{reason}”"
-                return f"{who} signed off: {move}." + (because if override else "")
+                return Words.of(
+                    N_("%(who)s signed off: %(from_stage)s → %(to_stage)s."), who=who, **stages
+                )
             case EventKind.MAJORITY:
-                return f"{reason} Supervision ended: {move}."
+                return Words.of(
+                    N_("%(reason)s Supervision ended: %(from_stage)s → %(to_stage)s."),
+                    reason=reason,
+                    **stages,
+                )
             case EventKind.REMOVED:
-                return f"{who} removed this track, started by mistake: “{reason}”"
+                return Words.of(
+                    N_("%(who)s removed this track, started by mistake: “%(reason)s”"),
+                    who=who,
+                    reason=reason,
+                )
             case EventKind.STEP_BACK:
-                return f"{who} stepped back: {move}. Reason: “{reason}”"
+                return Words.of(
+                    N_("%(who)s stepped back: %(from_stage)s → %(to_stage)s. Reason: “%(reason)s”"),
+                    who=who,
+                    reason=reason,
+                    **stages,
+                )
 
 
-def _label(stage: StageKey | None) -> str:
-    return stage.label if stage is not None else "no stage"
+def _stage(stage: StageKey | None) -> StageKey | Words:
+    return stage if stage is not None else Words.of(N_("no stage"))

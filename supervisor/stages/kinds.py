@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from supervisor.stages.base import (
+    N_,
     Checklist,
     Evaluator,
     Kind,
+    Nn_,
     Requirement,
     Status,
     TrackSnapshot,
+    Words,
 )
 
 
@@ -26,7 +29,7 @@ def evaluate(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     return EVALUATORS[requirement.kind](requirement, snapshot)
 
 
-def count_status(have: int, need: int, missing: str) -> Status:
+def count_status(have: int, need: int, missing: Words) -> Status:
     """The usual shape: met when ``have`` reaches ``need``."""
     return Status(
         met=have >= need, have=min(have, need), need=need, missing=None if have >= need else missing
@@ -35,7 +38,8 @@ def count_status(have: int, need: int, missing: str) -> Status:
 
 def checklist_items(requirement: Requirement, facts: Checklist) -> list[tuple[str, str, bool]]:
     """(key, label, ticked) of every item in ``params["items"]`` and every item the family
-    added for the stage: what the checklist asks, as the track page lists it."""
+    added for the stage: what the checklist asks, as the track page lists it. A built-in
+    item's label is a message id, a family's own item its own words."""
     return [
         (key, label, key in facts.ticked)
         for key, label in (*requirement.params["items"], *facts.family_items)
@@ -47,7 +51,9 @@ def checklist(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     items = checklist_items(requirement, snapshot.facts.checklist)
     left = sum(not ticked for _key, _label, ticked in items)
     return count_status(
-        len(items) - left, len(items), f"{left} checklist item{'s' if left != 1 else ''} to tick"
+        len(items) - left,
+        len(items),
+        Nn_("%(num)d checklist item to tick", "%(num)d checklist items to tick", left),
     )
 
 
@@ -60,7 +66,9 @@ def lessons_passed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     needed = _lessons_in_scope(requirement)
     have = len(needed & snapshot.facts.lessons.passed)
     left = len(needed) - have
-    return count_status(have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to pass")
+    return count_status(
+        have, len(needed), Nn_("%(num)d lesson to pass", "%(num)d lessons to pass", left)
+    )
 
 
 def lessons_discussed(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
@@ -69,7 +77,9 @@ def lessons_discussed(requirement: Requirement, snapshot: TrackSnapshot) -> Stat
     have = len(needed & snapshot.facts.lessons.discussed)
     left = len(needed) - have
     return count_status(
-        have, len(needed), f"{left} lesson{'s' if left != 1 else ''} to talk through"
+        have,
+        len(needed),
+        Nn_("%(num)d lesson to talk through", "%(num)d lessons to talk through", left),
     )
 
 
@@ -79,7 +89,7 @@ def walkthrough_finished(requirement: Requirement, snapshot: TrackSnapshot) -> S
     return count_status(
         snapshot.facts.walkthroughs_finished,
         need,
-        "go through the privacy walkthrough together",
+        Words.of(N_("go through the privacy walkthrough together")),
     )
 
 
@@ -92,35 +102,55 @@ def checkins_held(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     span = (snapshot.now.date() - min(held)).days if held else 0
     if len(held) < need:
         left = need - len(held)
-        return Status(False, len(held), need, f"{left} more check-in{'s' if left != 1 else ''}")
+        return Status(
+            False, len(held), need, Nn_("%(num)d more check-in", "%(num)d more check-ins", left)
+        )
     if span < weeks * 7:  # enough held, but not yet over long enough: say both, truly
         return Status(
             False,
             need,
             need,
-            f"{len(held)} of {need} held; the first was {_ago(span)}, and they must span "
-            f"{weeks} weeks: {weeks * 7 - span} more day{'s' if weeks * 7 - span != 1 else ''}",
+            Nn_(
+                "%(held)s of %(need)s held; the first was %(ago)s, and they must span "
+                "%(weeks)s weeks: %(num)d more day",
+                "%(held)s of %(need)s held; the first was %(ago)s, and they must span "
+                "%(weeks)s weeks: %(num)d more days",
+                weeks * 7 - span,
+                held=len(held),
+                need=need,
+                ago=_ago(span),
+                weeks=weeks,
+            ),
         )
     return Status(True, need, need)
 
 
-def _ago(days: int) -> str:
+def _ago(days: int) -> Words:
     """``6 weeks ago`` when whole weeks, else ``45 days ago`` (``today`` for none)."""
     if days == 0:
-        return "today"
+        return Words.of(N_("today"))
     if days % 7 == 0:
-        return f"{days // 7} week{'s' if days != 7 else ''} ago"
-    return f"{days} day{'s' if days != 1 else ''} ago"
+        return Nn_("%(num)d week ago", "%(num)d weeks ago", days // 7)
+    return Nn_("%(num)d day ago", "%(num)d days ago", days)
 
 
 def overdue_limit(requirement: Requirement, snapshot: TrackSnapshot) -> Status:
     """At most ``max`` overdue check-ins in the last 30 days, once a schedule is agreed."""
     late = snapshot.facts.checkins.overdue
     if late is None:
-        return Status(False, 0, 1, "agree a check-in schedule together")
+        return Status(False, 0, 1, Words.of(N_("agree a check-in schedule together")))
     allowed = int(requirement.params["max"])
     if late > allowed:
-        return Status(False, 0, 1, f"{late} check-ins were missed in the last month")
+        return Status(
+            False,
+            0,
+            1,
+            Nn_(
+                "%(num)d check-in was missed in the last month",
+                "%(num)d check-ins were missed in the last month",
+                late,
+            ),
+        )
     return Status(True, 1, 1)
 
 

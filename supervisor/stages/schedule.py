@@ -1,7 +1,8 @@
 """Check-in schedule maths: when check-ins fall, which are coming and which are overdue.
 
 Pure functions over plain values. Times are chosen in the family's own time zone (so a
-18:00 check-in stays at 18:00 across daylight-saving changes) and returned in UTC.
+18:00 check-in stays at 18:00 across daylight-saving changes) and returned in UTC. The words
+are message ids (``N_``), a rhythm described as ``Words``: pages translate them.
 """
 
 from __future__ import annotations
@@ -11,14 +12,36 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from supervisor.stages.base import N_, Nn_, Words
+
 STEP_DAYS = {"weekly": 7, "fortnightly": 14}
 FREQUENCIES = {
-    "weekly": "Every week",
-    "fortnightly": "Every two weeks",
-    "monthly": "Once a month",
-    "days": "Every few days",
+    "weekly": N_("Every week"),
+    "fortnightly": N_("Every two weeks"),
+    "monthly": N_("Once a month"),
+    "days": N_("Every few days"),
 }
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# How a suggestion names a frequency: "we suggest weekly check-ins".
+SUGGESTIONS = {"weekly": N_("weekly"), "fortnightly": N_("fortnightly"), "monthly": N_("monthly")}
+WEEKDAYS = [
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+]
+# A weekday as a rhythm repeats it: "Mondays at 18:00".
+EVERY_WEEKDAY = [
+    N_("Mondays"),
+    N_("Tuesdays"),
+    N_("Wednesdays"),
+    N_("Thursdays"),
+    N_("Fridays"),
+    N_("Saturdays"),
+    N_("Sundays"),
+]
 GRACE = timedelta(days=1)  # a check-in counts as overdue a day after it was due
 # A plan names dates from a year back to a year ahead: further out is a typo, not a plan.
 WINDOW = timedelta(days=365)
@@ -34,12 +57,27 @@ class Rhythm:
     at_time: str
     effective_from: date
 
-    def describe(self) -> str:
+    def describe(self) -> Words:
+        """``Every week, Mondays at 18:00`` (``str()`` of it; pages say it in their language)."""
         if self.frequency == "monthly":
-            return f"The first {WEEKDAYS[self.weekday]} of each month at {self.at_time}"
+            return Words.of(
+                N_("The first %(weekday)s of each month at %(time)s"),
+                weekday=Words.of(WEEKDAYS[self.weekday]),
+                time=self.at_time,
+            )
         if self.frequency == "days":
-            return f"Every {self.every_days} days at {self.at_time}"
-        return f"{FREQUENCIES[self.frequency]}, {WEEKDAYS[self.weekday]}s at {self.at_time}"
+            return Nn_(
+                "Every %(num)d day at %(time)s",
+                "Every %(num)d days at %(time)s",
+                self.every_days,
+                time=self.at_time,
+            )
+        return Words.of(
+            N_("%(frequency)s, %(weekdays)s at %(time)s"),
+            frequency=Words.of(FREQUENCIES[self.frequency]),
+            weekdays=Words.of(EVERY_WEEKDAY[self.weekday]),
+            time=self.at_time,
+        )
 
 
 def suggested_frequency(age: int) -> str:
@@ -50,12 +88,15 @@ def suggested_frequency(age: int) -> str:
 
 
 def why_suggested(age: int) -> str:
-    """Why ``suggested_frequency`` says what it does, true for this child's age band."""
+    """Why ``suggested_frequency`` says what it does, true for this child's age band (a
+    message id)."""
     if age < 13:
-        return "Children under 13 need the closest guidance"
+        return N_("Children under 13 need the closest guidance")
     if age < 16:
-        return "At 13 to 15, children need less close guidance than under 13 but more than from 16"
-    return "From 16, children need less guidance than younger ones"
+        return N_(
+            "At 13 to 15, children need less close guidance than under 13 but more than from 16"
+        )
+    return N_("From 16, children need less guidance than younger ones")
 
 
 def window(today: date) -> tuple[date, date]:

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from supervisor import clock
-from supervisor.content.places import COUNTRIES
+from supervisor.content.places import country_name
 from supervisor.content.platforms import PLATFORMS, Platform
-from supervisor.local_time import month_name
+from supervisor.local_time import month_name, page_locale
 from supervisor.models import Track
 from supervisor.stages.ages import age_now
 
@@ -30,7 +30,10 @@ IN_COUNTRY = {
 
 
 def in_country(code: str) -> str:
-    return str(IN_COUNTRY.get(code, COUNTRIES.get(code, _("your country"))))
+    """The country as it reads after "in", in the page's language."""
+    if code in IN_COUNTRY:
+        return str(IN_COUNTRY[code])
+    return country_name(code, page_locale()) or _("your country")
 
 
 def certainly_from(birth_year: int, birth_month: int, age: int) -> date:

@@ -89,7 +89,7 @@ def next_step(
             "Wait until %(month)s: %(child)s is certainly %(age)d then, %(platform)s's minimum age",
             month=gate.from_month, child=child, age=gate.minimum, platform=gate.platform.name,
         ))  # fmt: skip
-    title = progress.stage.advances_to.label
+    title = _(progress.stage.advances_to.label)
     if track.requested_at:
         return NextStep("guardian", _("Answer %(child)s's request: sign off %(stage)s",
                                       child=child, stage=title),

@@ -113,7 +113,7 @@ def remove_track(guardian: Guardian, track: Track, reason: str) -> None:
                 "%(stage)s: its sign-offs are part of %(child)s's record. You can step it back "
                 "instead.",
                 track=track_name(track),
-                stage=track.stage.label,
+                stage=_(track.stage.label),
                 child=track.child.display_name,
             ),
             conflict=True,
@@ -405,7 +405,7 @@ def _move(
     else:
         said = {
             "guardian": guardian.name, "child": child, "track": name,
-            "stage": transition.to_stage.label,
+            "stage": _(transition.to_stage.label),
         }  # fmt: skip
         text = (
             _("%(guardian)s signed off %(child)s's %(track)s: now %(stage)s.", **said)

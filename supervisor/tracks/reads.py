@@ -12,7 +12,7 @@ from supervisor.extensions import db
 from supervisor.models import Guardian, Notification, Track, TrackEvent
 from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
-from supervisor.stages.base import StageKey, TrackSnapshot
+from supervisor.stages.base import StageKey, TrackSnapshot, Words
 from supervisor.stages.events import EventKind
 from supervisor.tracks import facts, journey
 from supervisor.tracks.age_gate import AgeGate, gate
@@ -84,7 +84,7 @@ class Overview:
     progress: engine.Progress
     gate: AgeGate
     next_step: NextStep | None
-    missing: list[str]  # in order, the age first while it stands in the way
+    missing: list[str | Words]  # in order, the age first while it stands in the way
 
     @property
     def can_sign_off(self) -> bool:

@@ -23,6 +23,7 @@ from supervisor.db import UPGRADE_COMMAND, schema_checked
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.stages import engine
+from supervisor.words import say
 
 MESSAGES = {
     400: _l("Something in that request didn't make sense. Go back and try again."),
@@ -126,7 +127,7 @@ def handle_refusal(error: Refusal | engine.Refused) -> tuple[str, int]:
     else:
         db.undo()
     if isinstance(error, engine.Refused):
-        reason, code = error.reason, 409 if error.conflict else 422
+        reason, code = say(error.reason), 409 if error.conflict else 422
     else:
         reason, code = str(error.description), error.code
     page = REFUSAL_PAGES.get(request.blueprint or "")

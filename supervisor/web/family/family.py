@@ -21,14 +21,14 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from supervisor import audit, clock, links
-from supervisor.content.places import COUNTRIES
+from supervisor.content.places import countries_in
 from supervisor.content.platforms import PLATFORMS
 from supervisor.errors import Refusal
 from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
 from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone, month_names, month_year, when
+from supervisor.local_time import family_zone, month_names, month_year, page_locale, when
 from supervisor.models import (
     Child,
     Family,
@@ -151,7 +151,7 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
         invite_form=invite_form or InviteForm(formdata=None),
         needs_password=not stepup.is_fresh(),
         months=month_names(),
-        countries=COUNTRIES,
+        countries=countries_in(page_locale()),
     )
 
 

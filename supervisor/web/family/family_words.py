@@ -59,7 +59,7 @@ def edit_item(item_id: int) -> str | Response:
                 "%(name)s reworded the family's checklist item for every track at %(stage)s "
                 "from “%(old)s” to “%(new)s”. Ticks already given stay.",
                 name=guardian.name,
-                stage=item.stage.label,
+                stage=_(item.stage.label),
                 old=old,
                 new=item.label,
             ),

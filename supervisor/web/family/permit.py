@@ -41,6 +41,7 @@ from supervisor.web.forms.permit import (
     recorded_already,
 )
 from supervisor.web.language import content_language
+from supervisor.words import say
 
 bp = Blueprint("permit", __name__, url_prefix="/family/tracks/<int:track_id>")
 bp.before_request(require_guardian)
@@ -55,7 +56,7 @@ bp.add_app_template_global(who.guardian_name, "guardian_name")
 @bp.app_template_global("rhythm_text")
 def rhythm_text(version: CheckInSchedule) -> str:
     """A schedule version in words, for guardian and child pages alike."""
-    return reads.rhythm(version).describe()
+    return say(reads.rhythm(version).describe())
 
 
 @bp.route("/walkthrough", methods=["GET", "POST"])
@@ -187,8 +188,8 @@ def checkin_schedule(track_id: int) -> str | Response | tuple[str, int]:
         track,
         form=form,
         state=state,
-        suggested=suggested,
-        why_suggested=schedule.why_suggested(age),
+        suggested=_(schedule.SUGGESTIONS[suggested]),
+        why_suggested=_(schedule.why_suggested(age)),
     )
 
 
@@ -558,7 +559,7 @@ def _walkthrough_closed(track: Track) -> tuple[str, int] | None:
         _(
             "The privacy walkthrough belongs to the learner's permit; %(child)s's %(track)s is "
             "at %(stage)s now.",
-            stage=track.stage.label,
+            stage=_(track.stage.label),
             **said,
         ),
     )
@@ -576,7 +577,7 @@ def _not_at_permit(track: Track) -> tuple[str, int] | None:
             "%(child)s's %(track)s is at %(stage)s now.",
             child=track.child.display_name,
             track=track_name(track),
-            stage=track.stage.label,
+            stage=_(track.stage.label),
         ),
     )
 

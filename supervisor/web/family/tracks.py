@@ -161,7 +161,7 @@ def sign_off(track_id: int) -> str | Response | tuple[str, int]:
             _(
                 "Signed off: %(child)s now has %(stage)s for %(track)s.",
                 child=track.child.display_name,
-                stage=track.stage.label,
+                stage=_(track.stage.label),
                 track=operations.track_name(track),
             ),
             "success",
@@ -182,7 +182,7 @@ def step_back(track_id: int) -> str | Response | tuple[str, int]:
     operations.step_back(
         guardian, track, required(form.from_stage.data), required(form.reason.data)
     )
-    flash(_("Stepped back to %(stage)s.", stage=track.stage.label), "success")
+    flash(_("Stepped back to %(stage)s.", stage=_(track.stage.label)), "success")
     return redirect(url_for("tracks.show", track_id=track.id))
 
 

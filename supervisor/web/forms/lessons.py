@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -29,7 +30,7 @@ class FamilyPromptForm(FlaskForm):
     )
     stage = SelectField(
         "For which stage",
-        choices=[SelectChoice(stage, stage.label) for stage in StageKey],
+        choices=[SelectChoice(stage, _l(stage.label)) for stage in StageKey],
         coerce=StageKey,
     )
     topic = SelectField("Topic", choices=_topics)

@@ -65,7 +65,7 @@ class MonitoringForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     frequency = SelectField(
-        _l("How often"), choices=[SelectChoice(k, v) for k, v in FREQUENCIES.items()]
+        _l("How often"), choices=[SelectChoice(k, _l(v)) for k, v in FREQUENCIES.items()]
     )
     every_days = IntegerField(
         _l("Every how many days (for “Every few days”)"),
@@ -75,7 +75,7 @@ class ScheduleForm(FlaskForm):
     weekday = SelectField(
         _l("Preferred day"),
         coerce=int,
-        choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)],
+        choices=[SelectChoice(i, _l(d)) for i, d in enumerate(WEEKDAYS)],
     )
     at_time = StringField(
         _l("Time"),
@@ -99,13 +99,13 @@ class ScheduleForm(FlaskForm):
     fade1_frequency = SelectField(
         _l("then check in"),
         choices=[SelectChoice("", "—")]
-        + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
+        + [SelectChoice(k, _l(v)) for k, v in FREQUENCIES.items() if k != "days"],
     )
     fade2_on = DateField(_l("And from"), validators=[Optional()])
     fade2_frequency = SelectField(
         _l("and then check in"),
         choices=[SelectChoice("", "—")]
-        + [SelectChoice(k, v) for k, v in FREQUENCIES.items() if k != "days"],
+        + [SelectChoice(k, _l(v)) for k, v in FREQUENCIES.items() if k != "days"],
     )
 
     def validate(self, extra_validators: ExtraValidators = None) -> bool:

@@ -17,6 +17,7 @@ from supervisor.permit.reads import ScheduleState
 from supervisor.stages import engine
 from supervisor.stages.base import Result
 from supervisor.tracks.next_step import Groundwork
+from supervisor.words import say
 
 YOU, TOGETHER, GUARDIANS = "you", "together", "guardians"
 WHOSE = {YOU: _l("Your step"), TOGETHER: _l("Together"), GUARDIANS: _l("Your guardians' step")}
@@ -78,7 +79,7 @@ def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
             _("not finished yet"),
         )
     if kind == "checkins_held":
-        return make(TOGETHER, _("Check-ins with your guardians"), status.missing)
+        return make(TOGETHER, _("Check-ins with your guardians"), say(status.missing))
     if kind == "overdue_limit":
         in_force = schedule is not None and bool(schedule.in_force)
         if not in_force and schedule is not None and schedule.proposed:
@@ -91,8 +92,8 @@ def _step(result: Result, schedule: ScheduleState | None) -> ChildStep:
                 _("Agree a check-in schedule"),
                 _("they propose one; then you say “I agree”"),
             )
-        return make(TOGETHER, _("Check-ins on time"), status.missing)
-    return make(TOGETHER, result.requirement.label, status.missing)
+        return make(TOGETHER, _("Check-ins on time"), say(status.missing))
+    return make(TOGETHER, _(result.requirement.label), say(status.missing))
 
 
 def child_steps(progress: engine.Progress, schedule: ScheduleState | None) -> list[ChildStep]:
