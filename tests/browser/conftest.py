@@ -17,6 +17,9 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.browser.words import Words, extracted
+from tests.pseudo_locale import build_catalog
+
 CHROMIUM = os.environ.get("SUPERVISOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -31,6 +34,8 @@ PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
 # Screenshots for a reviewer; kept after the run (ignored by git).
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# The browser's own language setting (what it sends as Accept-Language) for each page language.
+BROWSER_LOCALES = {"en": "en-GB", "es": "es-ES"}
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +62,29 @@ def live_app(app: Flask) -> Iterator[tuple[Flask, str]]:
 
 
 @pytest.fixture
-def context(browser: Browser, live_app: tuple[Flask, str]) -> Iterator[BrowserContext]:
-    """A tablet-sized browser with touch, pointed at the live app."""
+def language() -> str:
+    """The language the browser asks for; a test walks another by parametrizing this."""
+    return "en"
+
+
+@pytest.fixture(scope="session")
+def messages(tmp_path_factory: pytest.TempPathFactory) -> frozenset[str]:
+    """Every message the app marks for translation, as extracted today."""
+    return extracted(build_catalog(tmp_path_factory.mktemp("messages")) / "messages.pot")
+
+
+@pytest.fixture
+def words(language: str, messages: frozenset[str]) -> Words:
+    return Words(language, messages)
+
+
+@pytest.fixture
+def context(
+    browser: Browser, live_app: tuple[Flask, str], language: str
+) -> Iterator[BrowserContext]:
+    """A tablet-sized browser with touch, pointed at the live app, asking for ``language``."""
     context = browser.new_context(
-        base_url=live_app[1], viewport=PORTRAIT, has_touch=True, locale="en-GB"
+        base_url=live_app[1], viewport=PORTRAIT, has_touch=True, locale=BROWSER_LOCALES[language]
     )
     context.set_default_timeout(10_000)
     yield context

@@ -46,12 +46,12 @@ def look(page: Page, scheme: str, name: str, found: dict[str, list[str]]) -> Non
 
 
 def test_the_main_pages_pass_axe_in_both_colour_schemes(
-    schemed: BrowserContext, live_app: tuple[Flask, str], scheme: str, clock: FakeClock
+    words, schemed: BrowserContext, live_app: tuple[Flask, str], scheme: str, clock: FakeClock
 ):
     app, address = live_app
     family = make_family_tablet(app, address, schemed)
     page = schemed.new_page()
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     found: dict[str, list[str]] = {}
     page.goto("/who")
     dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")

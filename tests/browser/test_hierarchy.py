@@ -21,11 +21,11 @@ BOXES_JS = """
 
 
 def test_the_guardian_navigation_is_one_row_at_820_px_and_switch_person_is_quiet(
-    context: BrowserContext, page: Page, live_app: tuple[Flask, str], clock: FakeClock
+    words, context: BrowserContext, page: Page, live_app: tuple[Flask, str], clock: FakeClock
 ):
     app, address = live_app
     family = make_family_tablet(app, address, context)
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/who")
     tablet.open_guardian()
     for url in ("/family/", f"/family/tracks/{family.track_id}", "/family/prompts"):
@@ -56,11 +56,11 @@ def test_the_guardian_navigation_is_one_row_at_820_px_and_switch_person_is_quiet
 
 
 def test_the_permit_page_starts_with_jump_links_to_each_of_its_cards(
-    context: BrowserContext, page: Page, live_app: tuple[Flask, str], clock: FakeClock
+    words, context: BrowserContext, page: Page, live_app: tuple[Flask, str], clock: FakeClock
 ):
     app, address = live_app
     family = make_family_tablet(app, address, context)
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/who")
     tablet.open_guardian()
     page.goto(f"/family/tracks/{family.track_id}")

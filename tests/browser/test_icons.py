@@ -29,8 +29,8 @@ def drawn(page: Page) -> dict[str, list[list[object]]]:
     return found
 
 
-def test_the_picker_and_a_childs_page_draw_their_pictures(page: Page, live_app):
-    tablet = Tablet(page)
+def test_the_picker_and_a_childs_page_draw_their_pictures(words, page: Page, live_app):
+    tablet = Tablet(page, words)
     tablet.sign_up()
     tablet.add_child("Mo", birth_year=2012)
     tablet.click(tablet.link("Add a child"))

@@ -71,11 +71,11 @@ def test_chromium_finds_the_app_installable(
 
 
 def test_offline_the_tablet_shows_the_offline_page_and_no_private_page(
-    context: BrowserContext, page: Page, live_app, clock: FakeClock
+    words, context: BrowserContext, page: Page, live_app, clock: FakeClock
 ):
     app, address = live_app
     family = make_family_tablet(app, address, context)
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/who")
     wait_for_worker(page)
     tablet.open_child("Mo")

@@ -29,14 +29,14 @@ IMAGES_JS = """
 
 
 @pytest.fixture
-def tablet(context: BrowserContext, page: Page, live_app) -> Tablet:
+def tablet(words, context: BrowserContext, page: Page, live_app) -> Tablet:
     """A family with one child of 11 on the family tablet, the child's profile open."""
     app, address = live_app
     guardian = Auth(app.test_client())
     guardian.signup()
     add_child(guardian.client, "Mo", PIN, birth_year=2015)
     enrol_tablet(app, guardian.client, address, context, "Tablet")
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/who")
     tablet.open_child("Mo")
     return tablet

@@ -29,13 +29,14 @@ def shots(page: Page, name: str, part: Locator) -> None:
 
 
 def test_the_card_timeline_and_chart_on_every_page_and_the_card_printed(
+    words,
     page: Page,
     live_app,
     clock: FakeClock,
     story,  # noqa: F811
 ):
     licence(story, clock)  # Instagram: the licence from 15 April; YouTube still at instruction
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/login")
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Password").fill(PASSWORD)

@@ -33,9 +33,9 @@ def chicago(browser: Browser, live_app: tuple[Flask, str]) -> Iterator[Page]:
 
 
 def test_signup_starts_from_the_device_zone_and_copy_puts_the_link_on_the_clipboard(
-    chicago: Page, live_app: tuple[Flask, str]
+    words, chicago: Page, live_app: tuple[Flask, str]
 ):
-    tablet = Tablet(chicago)
+    tablet = Tablet(chicago, words)
     chicago.goto("/signup")
     tablet.checks(chicago)
     country, zone = chicago.get_by_label("Country"), chicago.get_by_label("Time zone")

@@ -14,7 +14,7 @@ from tests.conftest import Auth, FakeClock, add_child
 
 
 @pytest.fixture
-def tablet(context: BrowserContext, page: Page, live_app, clock: FakeClock) -> Tablet:
+def tablet(words, context: BrowserContext, page: Page, live_app, clock: FakeClock) -> Tablet:
     """A family with one child (PIN set) whose browser is the family tablet, at the picker.
     The family is made with the test client and the browser given its tablet cookie: the
     journey (test_journey.py) makes a family tablet through the pages."""
@@ -23,7 +23,7 @@ def tablet(context: BrowserContext, page: Page, live_app, clock: FakeClock) -> T
     guardian.signup()
     add_child(guardian.client, "Mo", PIN, birth_year=2013)
     enrol_tablet(app, guardian.client, address, context, "Kitchen tablet")
-    tablet = Tablet(page)
+    tablet = Tablet(page, words)
     page.goto("/who")
     tablet.expect_heading("Who's using Kitchen tablet?")
     return tablet
