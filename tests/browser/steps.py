@@ -81,7 +81,9 @@ class Tablet:
 
     def set_pin(self, name: str, pin: str = PIN) -> None:
         w = self.words
-        self.click(self.link(f"{w('Set PIN')} {w('for %(name)s', name=name)}"))
+        self.click(
+            self.link(w('Set PIN<span class="visually-hidden"> for %(name)s</span>', name=name))
+        )
         self.page.get_by_label(w("New PIN (4 to 6 digits)")).fill(pin)
         self.page.get_by_label(w("Type the PIN again")).fill(pin)
         self.click(self.button(w("Set the PIN")))
@@ -148,7 +150,7 @@ class Tablet:
         """Open an unfinished lesson from the list: it continues where it stopped."""
         lesson = self.words.lessons[key]
         item = self.link(re.compile(re.escape(lesson.title)))
-        expect(item).to_contain_text(self.words.pattern("In progress (%(position)s of %(length)s)"))
+        expect(item).to_contain_text(self.words.pattern("In progress: %(position)s of %(length)s"))
         self.click(item)
         self.expect_heading(lesson.steps[at_step].title)
 

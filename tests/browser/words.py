@@ -6,7 +6,7 @@ can never look for words that only exist in the test."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -38,7 +38,7 @@ class Words:
     """``words("Add a child")`` is the page's words for that message in ``language``."""
 
     language: str
-    known: frozenset[str]
+    known: frozenset[str] = field(repr=False)
 
     @cached_property
     def _catalog(self) -> NullTranslations:
