@@ -6,6 +6,7 @@ these, so a date reads the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from babel.dates import (
     get_datetime_format,
     get_month_names,
 )
+from babel.lists import format_list
 from babel.units import format_unit
 from flask import g, has_request_context
 from flask_babel import get_locale
@@ -136,3 +138,8 @@ def duration(span: timedelta) -> str:
     if minutes < 120:
         return format_unit(minutes, "duration-minute", length="long", locale=page_locale())
     return format_unit(round(minutes / 60), "duration-hour", length="long", locale=page_locale())
+
+
+def listed(items: Iterable[str]) -> str:
+    """``Ada and Grace``, ``Ada, Grace and Sam``: a list as the page's language joins it."""
+    return format_list(list(items), locale=page_locale())

@@ -30,7 +30,7 @@ from supervisor.content.places import country_name
 from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
-from supervisor.local_time import month_year, page_locale
+from supervisor.local_time import listed, month_year, page_locale
 from supervisor.models import Family, Guardian, Invite, RuleChange
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
@@ -90,7 +90,7 @@ def shown(setting: str, value: object) -> str:
 
 def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
     """``the time zone from Europe/London to Europe/Paris and ...``, to follow "changed"."""
-    return _(" and ").join(
+    return listed(
         _(
             "%(setting)s from %(old)s to %(new)s",
             setting=TITLES[k],

@@ -8,7 +8,7 @@ from flask_babel import gettext
 
 from supervisor import clock
 from supervisor.content import places
-from supervisor.local_time import duration, page_locale, when, when_in
+from supervisor.local_time import duration, listed, page_locale, when, when_in
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 from supervisor.web.icons import icon
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(when_in)  # mail: the family's zone, named
     app.add_template_filter(duration)
+    app.add_template_filter(listed)  # {{ names | listed }}: Ada and Grace
     app.add_template_filter(zone_label)
     app.add_template_filter(say)  # {{ status.missing | say }}
     app.add_template_filter(stage_label)  # {{ track.stage | stage_label }}
