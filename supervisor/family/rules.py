@@ -108,10 +108,6 @@ def described(changes: Mapping[str, object], previous: Mapping[str, object]) -> 
     return told
 
 
-def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
-    return str(described(changes, previous))
-
-
 def asked(proposal: RuleChange) -> str:
     """What a held change asks for, in the page's language (``asking``)."""
     return str(asking(proposal))

@@ -207,7 +207,7 @@ def settings() -> str | Response:
                 notice(
                     N_("%(name)s changed %(what)s."),
                     name=guardian.name,
-                    what=rules.describe(outcome.applied, before),
+                    what=rules.described(outcome.applied, before),
                 )
             )
             flash(_("The family's settings are saved."), "success")
