@@ -3,6 +3,8 @@ placeholders and told when it is read, so two guardians of one family read the s
 each in their own words; a mail speaks its recipient's language (chosen, else the one their
 pages were last shown in), an invite the inviter's."""
 
+# ruff: noqa: F811 - a test takes the ``permit`` fixture imported from test_permit
+
 from __future__ import annotations
 
 import html
@@ -11,17 +13,21 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from supervisor import clock as app_clock
 from supervisor.extensions import db
+from supervisor.jobs import tasks
 from supervisor.models import Family, Guardian, Notification
 from supervisor.notices import N_, Moment, notice, notify_guardians
 from tests.conftest import PASSWORD, Auth, Client, FakeClock, deliver, drain, make_app, text
 from tests.mailbox import MailServer
 from tests.pseudo_locale import OPEN, PSEUDO, build_catalog
+from tests.test_notice_mail import confirm
+from tests.test_permit import agree_schedule, permit  # noqa: F401 - a fixture
 
 ENGLISH = "en"
 
@@ -226,3 +232,31 @@ def test_a_reset_link_speaks_the_language_the_guardian_last_read(
     [mail] = mail_server.received
     assert mail.subject == "⟦Set a new password for your Supervisor account⟧"
     assert "⟦Hello Ada,⟧" in mail.part("plain")
+
+
+def test_a_reminder_from_the_job_speaks_its_recipients_language(
+    app: Flask,
+    pseudo_app: Flask,
+    clock: FakeClock,
+    permit: object,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    agree_schedule(permit)
+    confirm(app, "ada@example.org")
+    drain(app)
+    with pseudo_app.app_context():
+        guardian_row("Ada").language = PSEUDO
+        db.session.commit()
+    monkeypatch.setitem(pseudo_app.config, "BASE_URL", "https://supervisor.example.org")
+    clock.current = datetime(2026, 3, 8, 10, 0, tzinfo=UTC)  # the first check-in is tomorrow
+    with pseudo_app.app_context():
+        assert tasks.reminders() == {"tomorrow": 1, "overdue": 0}
+    assert deliver(pseudo_app) == 1
+    [mail] = mail_server.received
+    assert mail.subject.startswith("⟦Check-in tomorrow")
+    assert "⟦Hello Ada,⟧" in mail.part("plain")
+    [attachment] = mail.attachments()
+    ics = attachment.get_payload(decode=True).decode()  # UTF-8, whatever its part declares
+    [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("⟦Check-in: Mo")
