@@ -260,3 +260,20 @@ def test_a_reminder_from_the_job_speaks_its_recipients_language(
     ics = attachment.get_payload(decode=True).decode()  # UTF-8, whatever its part declares
     [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("⟦Check-in: Mo")
+
+
+def test_signing_in_notes_the_language_the_pages_are_shown_in(
+    pseudo_app: Flask, clock: FakeClock
+) -> None:
+    ada = Auth(browser(pseudo_app, ENGLISH))
+    ada.signup()
+    with pseudo_app.app_context():
+        assert guardian_row("Ada").seen_language == ENGLISH
+    assert Auth(browser(pseudo_app, PSEUDO)).login().status_code == 302
+    with pseudo_app.app_context():
+        assert guardian_row("Ada").seen_language == PSEUDO
+        guardian_row("Ada").language = ENGLISH  # a choice of her own outweighs it
+        db.session.commit()
+    assert Auth(browser(pseudo_app, PSEUDO)).login().status_code == 302
+    with pseudo_app.app_context():
+        assert guardian_row("Ada").seen_language == ENGLISH

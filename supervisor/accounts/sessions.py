@@ -35,7 +35,8 @@ def start(person: Guardian | Child, device: Device | None = None) -> LoginSessio
     """
     now = clock.now()
     if isinstance(person, Guardian) and (locale := get_locale()) is not None:
-        person.seen_language = str(locale)
+        # This page was chosen before anyone signed in: from now on, their own choice.
+        person.seen_language = person.language or str(locale)
     _delete_expired(now)
     _delete_this_browsers_session()
     session.clear()
