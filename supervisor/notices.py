@@ -3,11 +3,11 @@ when the notice has a topic, the same by mail to each guardian who wants it.
 
 A notice is kept as a message to translate and its placeholders (``Notice``), not as finished
 text, so each guardian reads it in their own language: on the page when it is shown, in mail
-in the recipient's. Mark its message with ``N_`` (``Nn_`` for a message with a plural), so the
-extractor sees it. A placeholder holds a name as the family typed it, a number, a word to
-translate (``Word``), a stage (``Stage``), a time or a day (``Moment``, shown in the family's
-zone and the reader's language), a birth month (``Month``), names to quote (``Quoted``), or
-another notice (``Notice``).
+in the recipient's. Mark its message with ``N_`` (``Nn_`` for a message with a plural, as the
+stages mark their words), so the extractor sees it. A placeholder holds a name as the family
+typed it, a number, a word to translate (``Word``), a stage (``Stage``), a time or a day
+(``Moment``, shown in the family's zone and the reader's language), a birth month
+(``Month``), names to quote (``Quoted``), or another notice (``Notice``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from supervisor.local_time import month_year, when
 from supervisor.mail import outbox, unsubscribe
 from supervisor.mail.topics import LABELS, Topic
 from supervisor.models import Guardian, Notification
-from supervisor.stages.base import StageKey
+from supervisor.stages.base import N_ as N_  # the markers, for the call sites to import here
+from supervisor.stages.base import Nn_ as Nn_
+from supervisor.stages.base import StageKey, Words
 
 HEADLINES = {
     Topic.SIGN_OFF_REQUEST: _l("A sign-off request is waiting"),
@@ -40,16 +42,6 @@ HEADLINES = {
     Topic.REFLECTION: _l("A new reflection"),
 }
 SUBJECT_LENGTH = 100  # a security notice's subject: its first sentence, cut near this
-
-
-def N_(message: str) -> str:
-    """``message`` itself: marked for the extractor, translated when it is read."""
-    return message
-
-
-def Nn_(singular: str, plural: str) -> tuple[str, str]:
-    """A message and its plural, marked for the extractor (``-k Nn_:1,2``)."""
-    return singular, plural
 
 
 @dataclass(frozen=True)
@@ -117,9 +109,26 @@ def notice(message: str, /, **params: Param) -> Notice:
     return Notice(message, params)
 
 
-def plural_notice(messages: tuple[str, str], num: int, /, **params: Param) -> Notice:
-    """``plural_notice(Nn_("one …", "%(num)d …"), n, ...)``: the form follows ``num``."""
-    return Notice(messages[0], {**params, "num": num}, plural=messages[1])
+def plural_notice(words: Words) -> Notice:
+    """``plural_notice(Nn_("one …", "%(num)d …", n, name=...))``: the form follows ``n``."""
+    if words.plural is None or words.count is None:
+        raise ValueError(f"{words.message!r} has no plural")
+    params = {name: _param(value) for name, value in words.params.items()}
+    return Notice(words.message, {**params, "num": words.count}, plural=words.plural)
+
+
+def _param(value: object) -> Param:
+    """A parameter of the stages' ``Words`` as a notice keeps it."""
+    if isinstance(value, StageKey):
+        return Stage(value)
+    if isinstance(value, Words):
+        params = {name: _param(v) for name, v in value.params.items()}
+        if value.count is not None:
+            params["num"] = value.count
+        return Notice(value.message, params, value.plural)
+    if isinstance(value, str | int | Word | Stage | Moment | Month | Quoted | Notice):
+        return value
+    raise TypeError(f"a notice cannot keep {value!r}")
 
 
 def render(told: Notice, zone: str | None = None) -> str:

@@ -72,10 +72,10 @@ def end(guardian: Guardian, how: str, *, by: Guardian | None) -> None:
                     "tablet up again from Tablets if the family still uses it.",
                     "%(names)s no longer work as the family tablet: %(name)s set them up. Set a "
                     "tablet up again from Tablets if the family still uses it.",
+                    len(tablets),
+                    names=Quoted(tuple(device.name for device in tablets)),
+                    name=guardian.name,
                 ),
-                len(tablets),
-                names=Quoted(tuple(device.name for device in tablets)),
-                name=guardian.name,
             ),
             skip=by,
         )

@@ -348,8 +348,8 @@ def held_invites_notice(held: list[RuleChange]) -> Notice | None:
             "once another guardian approves them in Family settings.",
             "Because both guardians now sign off, the unused invite %(num)d links made before "
             "work only once another guardian approves them in Family settings.",
-        ),
-        len(held),
+            len(held),
+        )
     )
 
 

@@ -28,7 +28,7 @@ from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
 from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone, month_names, month_year, page_locale, when
+from supervisor.local_time import family_zone, month_names, month_year, page_locale
 from supervisor.models import (
     Child,
     Family,
