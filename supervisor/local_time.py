@@ -20,7 +20,7 @@ from babel.dates import (
 )
 from babel.lists import format_list
 from babel.units import format_unit
-from flask import g, has_request_context
+from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -84,8 +84,9 @@ def family_zone() -> ZoneInfo:
 
 
 def page_locale() -> Locale:
-    """The language of the page being answered; English outside a request (a job's mail)."""
-    locale = get_locale() if has_request_context() else None
+    """The language of the page being answered, or of the mail being written (a job's mail
+    too: its recipient's, as ``force_locale`` sets it); English outside the app."""
+    locale = get_locale() if has_app_context() else None
     return locale or Locale("en")
 
 

@@ -128,6 +128,9 @@ class Guardian(Model):
     mail_off: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # The language this guardian reads the app in (one of ``LANGUAGES``); empty: the browser's.
     language: Mapped[str | None] = mapped_column(sa.String(16))
+    # The language their pages were last shown in (noted at sign-up and sign-in): their mail
+    # speaks it while they have chosen none.
+    seen_language: Mapped[str | None] = mapped_column(sa.String(16))
 
     family: Mapped[Family] = relationship(back_populates="guardians")
     removed_by: Mapped[Guardian | None] = relationship(remote_side=[id])
@@ -526,7 +529,13 @@ class Notification(Model):
         sa.ForeignKey("guardian.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    text: Mapped[str] = mapped_column(sa.Text)
+    # What it says, as a message to translate and its placeholders (``supervisor.notices``),
+    # told in the reader's language when shown; ``plural`` the message's plural form.
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    plural: Mapped[str | None] = mapped_column(sa.Text)
+    params: Mapped[dict[str, object] | None] = mapped_column(sa.JSON)
+    # A notice written before messages were kept: its finished text, shown as it is.
+    text: Mapped[str | None] = mapped_column(sa.Text)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

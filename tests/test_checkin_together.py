@@ -13,7 +13,16 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from supervisor.extensions import db
-from supervisor.models import AuditEvent, CheckIn, CheckInNote, Guardian, PinAttempts, Track
+from supervisor.models import (
+    AuditEvent,
+    CheckIn,
+    CheckInNote,
+    Guardian,
+    Notification,
+    PinAttempts,
+    Track,
+)
+from supervisor.notices import read
 from supervisor.permit import reads
 from tests.conftest import PASSWORD, Auth, add_child, text
 from tests.test_checkins import log_moment, moment_id, record
@@ -267,8 +276,8 @@ def test_the_childs_note_afterwards_is_shown_and_never_erased(app, clock, permit
     with app.app_context():
         texts = db.session.scalars(sa.select(CheckInNote.text).order_by(CheckInNote.id)).all()
     assert texts == ["I liked talking about it.", "And I want bedtime at ten."]
-    with app.app_context():
-        notices = db.session.scalars(sa.text("SELECT text FROM notification")).all()
+    with app.test_request_context():
+        notices = [read(n) for n in db.session.scalars(sa.select(Notification))]
     assert any("Mo added a note on the check-in of 9 March 2026" in n for n in notices)
 
 

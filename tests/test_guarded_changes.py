@@ -21,6 +21,7 @@ from supervisor.models import (
     Track,
     TrackEvent,
 )
+from supervisor.notices import read
 from tests.conftest import PASSWORD, Auth, Client, tap_i_agree, text, weekly_schedule
 from tests.races import at_once
 from tests.test_tracks import add_second_guardian, start_family
@@ -38,15 +39,16 @@ def family_row(app) -> Family:
 def notes_for(app, name: str) -> list[str]:
     from supervisor.models import Guardian
 
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                sa.select(Notification.text)
+    with app.test_request_context():
+        return [
+            read(note)
+            for note in db.session.scalars(
+                sa.select(Notification)
                 .join(Guardian, Guardian.id == Notification.guardian_id)
                 .where(Guardian.name == name)
                 .order_by(Notification.id)
             )
-        )
+        ]
 
 
 def _invite_path(inviter: Client) -> str:

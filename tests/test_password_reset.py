@@ -15,6 +15,7 @@ from supervisor import clock as app_clock
 from supervisor.accounts import recovery
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Guardian, Notification
+from supervisor.notices import read
 from tests.conftest import PASSWORD, Auth, Client, FakeClock, deliver, text
 from tests.mailbox import MailServer
 
@@ -118,9 +119,9 @@ def test_the_other_guardians_are_told(app: Flask, ada: Client, mail_server: Mail
     ask(ada)
     deliver(app)
     set_new(ada, reset_path(mail_server))
-    with app.app_context():
+    with app.test_request_context():
         [notice] = db.session.scalars(sa.select(Notification)).all()
-        assert "Ada set a new password" in notice.text
+        assert "Ada set a new password" in read(notice)
     mail_server.clear()
     deliver(app)
     [to_bo] = [m for m in mail_server.received if m.rcpt_tos == ["bo@example.org"]]

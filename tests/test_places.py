@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from supervisor.content.places import ALIASES, COUNTRIES, ZONES, zone_label, zones_of
 from supervisor.extensions import db
 from supervisor.models import Family, Guardian, Notification
+from supervisor.notices import read
 from supervisor.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD, Auth, snapshot, text
 from tests.test_tracks import add_second_guardian
@@ -191,13 +192,16 @@ def test_settings_change_the_country_and_zone_and_tell_the_other_guardian(app, c
     assert selected(page, "country") == ["US"]
     assert selected(page, "timezone") == ["America/New_York"]
     assert ">New York — Eastern (most areas)</option>" in page
-    with app.app_context():
+    with app.test_request_context():
         grace_id = db.session.scalars(
             sa.select(Guardian.id).where(Guardian.email == "grace@example.org")
         ).one()
-        told = db.session.scalars(
-            sa.select(Notification.text).where(Notification.guardian_id == grace_id)
-        ).all()
+        told = [
+            read(note)
+            for note in db.session.scalars(
+                sa.select(Notification).where(Notification.guardian_id == grace_id)
+            )
+        ]
     assert any(
         "changed the country from United Kingdom to United States and the time zone from "
         "Europe/London to America/New_York" in notice

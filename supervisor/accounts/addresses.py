@@ -18,7 +18,7 @@ from supervisor.accounts import one_time_links, operations
 from supervisor.extensions import db
 from supervisor.mail import outbox
 from supervisor.models import Guardian, OneTimeLink
-from supervisor.notices import notify_guardians
+from supervisor.notices import N_, notice, notify_guardians
 
 CONFIRM = "confirm"
 RESEND_GAP = timedelta(minutes=2)
@@ -168,7 +168,12 @@ def confirm(token: str) -> Guardian | Problem:
     outbox.to_guardian("address_changed", guardian, to=old, old_email=old, new_email=link.email)
     notify_guardians(
         guardian.family_id,
-        f"{guardian.name} changed their sign-in email from {old} to {link.email}.",
+        notice(
+            N_("%(name)s changed their sign-in email from %(old)s to %(new)s."),
+            name=guardian.name,
+            old=old,
+            new=link.email,
+        ),
         skip=guardian,
     )
     audit.record(

@@ -19,6 +19,7 @@ from supervisor.extensions import db
 from supervisor.mail import outbox
 from supervisor.mail.topics import Topic
 from supervisor.models import Guardian, LoginSession, OneTimeLink
+from supervisor.notices import N_
 
 PURPOSE = "reset"
 
@@ -115,8 +116,13 @@ def reset_password(link: OneTimeLink, new_password: str) -> Guardian:
     audit.record("password_reset", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
     notices.notify_guardians(
         guardian.family_id,
-        f"{guardian.name} set a new password with a link sent to their email; "
-        "their devices were signed out.",
+        notices.notice(
+            N_(
+                "%(name)s set a new password with a link sent to their email; their devices "
+                "were signed out."
+            ),
+            name=guardian.name,
+        ),
         skip=guardian,
         topic=Topic.SECURITY,
     )

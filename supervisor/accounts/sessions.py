@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request, session
+from flask_babel import get_locale
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import joinedload
 
@@ -29,9 +30,13 @@ def start(person: Guardian | Child, device: Device | None = None) -> LoginSessio
     The previous person's session of this browser (the guardian who left the tablet open
     without "Switch person", or another family's guardian accepting an invite) ends on the
     server too, not only in the cookie. A guardian always arrives here having just typed
-    their password.
+    their password. A guardian's page language is noted: their mail speaks it while they
+    have chosen none.
     """
     now = clock.now()
+    if isinstance(person, Guardian) and (locale := get_locale()) is not None:
+        # This page was chosen before anyone signed in: from now on, their own choice.
+        person.seen_language = person.language or str(locale)
     _delete_expired(now)
     _delete_this_browsers_session()
     session.clear()

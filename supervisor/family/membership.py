@@ -14,13 +14,12 @@ from contextlib import suppress
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from supervisor import clock
 from supervisor.extensions import db
 from supervisor.family import rules
 from supervisor.models import Device, Family, Guardian, Invite, LoginSession
-from supervisor.notices import notify_guardians
+from supervisor.notices import Nn_, Quoted, notify_guardians, plural_notice
 
 LEFT = "left"
 REMOVED = "removed"
@@ -65,17 +64,18 @@ def end(guardian: Guardian, how: str, *, by: Guardian | None) -> None:
         db.session.delete(device)  # its cookie is refused and its sessions end with it
     db.session.flush()
     if tablets:
-        names = ", ".join(_("“%(name)s”", name=device.name) for device in tablets)
         notify_guardians(
             guardian.family_id,
-            ngettext(
-                "%(names)s no longer works as the family tablet: %(name)s set it up. Set a "
-                "tablet up again from Tablets if the family still uses it.",
-                "%(names)s no longer work as the family tablet: %(name)s set them up. Set a "
-                "tablet up again from Tablets if the family still uses it.",
-                len(tablets),
-                names=names,
-                name=guardian.name,
+            plural_notice(
+                Nn_(
+                    "%(names)s no longer works as the family tablet: %(name)s set it up. Set a "
+                    "tablet up again from Tablets if the family still uses it.",
+                    "%(names)s no longer work as the family tablet: %(name)s set them up. Set a "
+                    "tablet up again from Tablets if the family still uses it.",
+                    len(tablets),
+                    names=Quoted(tuple(device.name for device in tablets)),
+                    name=guardian.name,
+                ),
             ),
             skip=by,
         )

@@ -22,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
@@ -30,8 +29,9 @@ from supervisor.content.places import country_name
 from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
-from supervisor.local_time import listed, month_year, page_locale
+from supervisor.local_time import month_year, page_locale
 from supervisor.models import Family, Guardian, Invite, RuleChange
+from supervisor.notices import N_, Month, Nn_, Notice, Param, Word, notice, plural_notice
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
 
@@ -41,11 +41,11 @@ _HELD = next(r for r in PERMIT.requirements if r.kind == "checkins_held").params
 # What the app asks when the family sets nothing stricter.
 APP_MINIMUM = {"permit_min_checkins": _HELD["count"], "permit_min_weeks": _HELD["weeks"]}
 TITLES = {
-    "country": _l("the country"),
-    "timezone": _l("the time zone"),
-    "both_guardians_sign": _l("“both guardians must sign off”"),
-    "permit_min_checkins": _l("the check-ins needed to leave the permit"),
-    "permit_min_weeks": _l("the weeks of check-ins needed to leave the permit"),
+    "country": N_("the country"),
+    "timezone": N_("the time zone"),
+    "both_guardians_sign": N_("“both guardians must sign off”"),
+    "permit_min_checkins": N_("the check-ins needed to leave the permit"),
+    "permit_min_weeks": N_("the weeks of check-ins needed to leave the permit"),
 }
 
 
@@ -77,81 +77,96 @@ def details(parts: Mapping[str, object], kind: str) -> dict[str, Any]:
     return part
 
 
-def shown(setting: str, value: object) -> str:
+def shown(setting: str, value: object) -> Param:
     """A setting's value in the family's words."""
     if setting == "both_guardians_sign":
-        return _("on") if value else _("off")
+        return Word(N_("on") if value else N_("off"))
     if setting == "country":
         return country_name(str(value), page_locale()) or str(value)
     if value is None and setting in APP_MINIMUM:
-        return _("%(count)s (the app's minimum)", count=APP_MINIMUM[setting])
+        return notice(N_("%(count)s (the app's minimum)"), count=APP_MINIMUM[setting])
     return str(value)
 
 
-def describe(changes: Mapping[str, object], previous: Mapping[str, object]) -> str:
+def described(changes: Mapping[str, object], previous: Mapping[str, object]) -> Notice:
     """``the time zone from Europe/London to Europe/Paris and ...``, to follow "changed"."""
-    return listed(
-        _(
-            "%(setting)s from %(old)s to %(new)s",
-            setting=TITLES[k],
+    told: Notice | None = None
+    for k, v in changes.items():
+        change = notice(
+            N_("%(setting)s from %(old)s to %(new)s"),
+            setting=Word(TITLES[k]),
             old=shown(k, previous.get(k)),
             new=shown(k, v),
         )
-        for k, v in changes.items()
-    )
+        told = (
+            change
+            if told is None
+            else notice(N_("%(first)s and %(then)s"), first=told, then=change)
+        )
+    if told is None:
+        raise ValueError("no change to describe")
+    return told
 
 
 def asked(proposal: RuleChange) -> str:
+    """What a held change asks for, in the page's language (``asking``)."""
+    return str(asking(proposal))
+
+
+def asking(proposal: RuleChange) -> Notice:
     """What a held change asks for, to follow "asks to": ``change the time zone from ...``."""
     if INVITE in proposal.changes:
-        return _("let a new guardian join the family with an invite link")
+        return notice(N_("let a new guardian join the family with an invite link"))
     if DELETE_CHILD in proposal.changes:
         name = details(proposal.changes, DELETE_CHILD)["name"]
-        return _("remove %(name)s's profile and everything in it", name=name)
+        return notice(N_("remove %(name)s's profile and everything in it"), name=name)
     if REMOVE_ITEM in proposal.changes:
         item = details(proposal.changes, REMOVE_ITEM)
-        return _(
-            "remove “%(label)s” from the family's checklist, so no track needs it any more "
-            "(“%(reason)s”)",
+        return notice(
+            N_(
+                "remove “%(label)s” from the family's checklist, so no track needs it any more "
+                "(“%(reason)s”)"
+            ),
             label=item["label"],
             reason=item["reason"],
         )
     if REMOVE_GUARDIAN in proposal.changes:
         name = details(proposal.changes, REMOVE_GUARDIAN)["name"]
-        return _(
-            "remove %(name)s as a guardian of the family, so they can no longer sign in to it",
+        return notice(
+            N_("remove %(name)s as a guardian of the family, so they can no longer sign in to it"),
             name=name,
         )
     if BIRTH_DATE in proposal.changes:
         new, was = details(proposal.changes, BIRTH_DATE), details(proposal.previous, BIRTH_DATE)
-        if age_now(int(new["year"]), int(new["month"])) >= ADULT:
-            text = _(
+        return notice(
+            N_(
                 "correct %(name)s's birth date from %(old)s to %(new)s, which ends supervision "
                 "at %(adult)s (“%(reason)s”)"
             )
-        else:
-            text = _(
+            if age_now(int(new["year"]), int(new["month"])) >= ADULT
+            else N_(
                 "correct %(name)s's birth date from %(old)s to %(new)s, which brings the end of "
                 "supervision at %(adult)s closer (“%(reason)s”)"
-            )
-        return text % {
-            "name": new["name"],
-            "old": month_year_of(was),
-            "new": month_year_of(new),
-            "adult": ADULT,
-            "reason": new["reason"],
-        }
-    return _("change %(what)s", what=describe(proposal.changes, proposal.previous))
+            ),
+            name=new["name"],
+            old=Month(int(was["year"]), int(was["month"])),
+            new=Month(int(new["year"]), int(new["month"])),
+            adult=ADULT,
+            reason=new["reason"],
+        )
+    return notice(N_("change %(what)s"), what=described(proposal.changes, proposal.previous))
 
 
-def waiting(guardian: Guardian, proposal: RuleChange) -> str:
+def waiting(guardian: Guardian, proposal: RuleChange) -> Notice:
     """What the family is told of a change held for a second key: who asks what, and that it
     waits."""
-    return _(
-        "%(name)s asks to %(what)s. That waits for another guardian to approve or refuse it in "
-        "Family settings; until then nothing of it happens.",
+    return notice(
+        N_(
+            "%(name)s asks to %(what)s. That waits for another guardian to approve or refuse it "
+            "in Family settings; until then nothing of it happens."
+        ),
         name=guardian.name,
-        what=asked(proposal),
+        what=asking(proposal),
     )
 
 
@@ -323,16 +338,18 @@ def hold_open_invites(family_id: int) -> list[RuleChange]:
     return held
 
 
-def held_invites_notice(held: list[RuleChange]) -> str:
-    """The sentence that tells the family its older invite links now wait."""
+def held_invites_notice(held: list[RuleChange]) -> Notice | None:
+    """The sentence that tells the family its older invite links now wait (none if none do)."""
     if not held:
-        return ""
-    return " " + ngettext(
-        "Because both guardians now sign off, the unused invite link made before work only "
-        "once another guardian approves them in Family settings.",
-        "Because both guardians now sign off, the unused invite %(num)d links made before "
-        "work only once another guardian approves them in Family settings.",
-        len(held),
+        return None
+    return plural_notice(
+        Nn_(
+            "Because both guardians now sign off, the unused invite link made before work only "
+            "once another guardian approves them in Family settings.",
+            "Because both guardians now sign off, the unused invite %(num)d links made before "
+            "work only once another guardian approves them in Family settings.",
+            len(held),
+        )
     )
 
 

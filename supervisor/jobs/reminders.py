@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from supervisor import clock
 from supervisor.db import rows_changed
 from supervisor.extensions import db
+from supervisor.mail import outbox
 from supervisor.mail.topics import Topic
 from supervisor.models import Family, Guardian, LoginSession, OneTimeLink, SentReminder, Track
 from supervisor.notices import mail_notice, wants
@@ -80,20 +82,21 @@ def _remind(
 ) -> None:
     topic = KINDS[kind]
     name = track_name(track)
-    attachments = None
-    if moment is not None:
-        ics = calendar.calendar_of(
-            _("Check-in"), [calendar.event(track, name, day, moment, minutes)]
-        )
-        attachments = [
-            {
-                "filename": "check-in.ics",
-                "content_type": "text/calendar",
-                "content": ics.decode(),
-            }
-        ]
     for guardian in guardians:
         if wants(guardian, topic):
+            attachments = None
+            if moment is not None:
+                with force_locale(outbox.language_of(guardian)):  # the file's words too
+                    ics = calendar.calendar_of(
+                        _("Check-in"), [calendar.event(track, name, day, moment, minutes)]
+                    )
+                attachments = [
+                    {
+                        "filename": "check-in.ics",
+                        "content_type": "text/calendar",
+                        "content": ics.decode(),
+                    }
+                ]
             mail_notice(
                 guardian,
                 topic,

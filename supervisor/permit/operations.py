@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from supervisor import clock, tokens
 from supervisor.content.walkthroughs import Walkthrough, for_platform
 from supervisor.errors import Refusal
 from supervisor.extensions import db
-from supervisor.local_time import when
 from supervisor.mail.topics import Topic
 from supervisor.models import (
     CheckIn,
@@ -28,7 +26,7 @@ from supervisor.models import (
     WalkthroughAnswer,
     WalkthroughRun,
 )
-from supervisor.notices import notify_guardians
+from supervisor.notices import N_, Moment, notice, notify_guardians
 from supervisor.permit.reads import schedule_terms
 from supervisor.stages import schedule
 
@@ -348,13 +346,15 @@ def write_note(child: Child, checkin: CheckIn, seen: int | None, text: str) -> C
             db.session.add(note)
     except sa.exc.IntegrityError:
         raise Changed from None
-    said = {"child": child.display_name, "day": when(checkin.due_on, "long-date"), "note": text}
     notify_guardians(
         checkin.family_id,
-        (
-            _("%(child)s changed their note on the check-in of %(day)s: “%(note)s”", **said)
+        notice(
+            N_("%(child)s changed their note on the check-in of %(day)s: “%(note)s”")
             if current
-            else _("%(child)s added a note on the check-in of %(day)s: “%(note)s”", **said)
+            else N_("%(child)s added a note on the check-in of %(day)s: “%(note)s”"),
+            child=child.display_name,
+            day=Moment(checkin.due_on, "long-date"),
+            note=text,
         ),
     )
     return note
@@ -397,7 +397,10 @@ def reflect(moment: LearningMoment, reflection: str) -> None:
     track = db.session.get_one(Track, moment.track_id)
     notify_guardians(
         track.family_id,
-        _("%(child)s wrote a reflection on a learning moment.", child=track.child.display_name),
+        notice(
+            N_("%(child)s wrote a reflection on a learning moment."),
+            child=track.child.display_name,
+        ),
         topic=Topic.REFLECTION,
     )
 

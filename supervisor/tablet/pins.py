@@ -20,7 +20,7 @@ from supervisor.extensions import db
 from supervisor.local_time import when
 from supervisor.mail.topics import Topic
 from supervisor.models import Child, Device, PinAttempts
-from supervisor.notices import notify_guardians
+from supervisor.notices import N_, notice, notify_guardians
 
 FIRST_DELAY_AT = 5
 DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
@@ -86,8 +86,14 @@ def check(child: Child, device: Device, pin: str) -> PinCheck:
         child.pin_locked_at = now
         notify_guardians(
             child.family_id,
-            f"{child.display_name}'s profile locked itself after {HARD_LOCK_AT} wrong PINs; "
-            "a guardian can open it again.",
+            notice(
+                N_(
+                    "%(child)s's profile locked itself after %(num)d wrong PINs; a guardian can "
+                    "open it again."
+                ),
+                child=child.display_name,
+                num=HARD_LOCK_AT,
+            ),
             topic=Topic.SECURITY,
         )
         return PinCheck(ok=False, locked=True)

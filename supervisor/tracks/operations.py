@@ -28,7 +28,7 @@ from supervisor.models import (
     Track,
     TrackEvent,
 )
-from supervisor.notices import notify_guardians
+from supervisor.notices import N_, Stage, notice, notify_guardians
 from supervisor.permit.operations import end_schedule
 from supervisor.stages import FIRST, engine
 from supervisor.stages.ages import ADULT, age_now
@@ -198,8 +198,8 @@ def request_sign_off(child: Child, track: Track, note: str) -> None:
     # guardians who want it hear of it by mail.
     notify_guardians(
         track.family_id,
-        _(
-            "%(child)s asks for sign-off on %(track)s.",
+        notice(
+            N_("%(child)s asks for sign-off on %(track)s."),
             child=child.display_name,
             track=track_name(track),
         ),
@@ -256,9 +256,11 @@ def sign_off(
             )
             notify_guardians(
                 track.family_id,
-                _(
-                    "%(guardian)s signed off %(child)s's %(track)s; a second guardian's "
-                    "signature is needed.",
+                notice(
+                    N_(
+                        "%(guardian)s signed off %(child)s's %(track)s; a second guardian's "
+                        "signature is needed."
+                    ),
                     guardian=guardian.name,
                     child=track.child.display_name,
                     track=track_name(track),
@@ -395,24 +397,26 @@ def _move(
     )
     child, name = track.child.display_name, track_name(track)
     if guardian is None:
-        text = _(
-            "%(child)s is %(age)d: supervision of %(track)s has ended, as the law and this app "
-            "expect.",
+        told = notice(
+            N_(
+                "%(child)s is %(age)d: supervision of %(track)s has ended, as the law and this "
+                "app expect."
+            ),
             child=child,
             age=ADULT,
             track=name,
         )
     else:
-        said = {
-            "guardian": guardian.name, "child": child, "track": name,
-            "stage": _(transition.to_stage.label),
-        }  # fmt: skip
-        text = (
-            _("%(guardian)s signed off %(child)s's %(track)s: now %(stage)s.", **said)
+        told = notice(
+            N_("%(guardian)s signed off %(child)s's %(track)s: now %(stage)s.")
             if transition.kind is EventKind.ADVANCE
-            else _("%(guardian)s stepped back %(child)s's %(track)s: now %(stage)s.", **said)
+            else N_("%(guardian)s stepped back %(child)s's %(track)s: now %(stage)s."),
+            guardian=guardian.name,
+            child=child,
+            track=name,
+            stage=Stage(transition.to_stage),
         )
-    notify_guardians(track.family_id, text, skip=guardian)
+    notify_guardians(track.family_id, told, skip=guardian)
 
 
 AUDIT_ACTIONS = {

@@ -19,6 +19,7 @@ from supervisor.accounts import operations as accounts
 from supervisor.family import invites, rules
 from supervisor.mail import outbox
 from supervisor.mail.topics import OPTIONAL, Topic
+from supervisor.notices import N_, Word, notice
 from supervisor.tablet import devices
 from supervisor.tracks import operations
 from supervisor.web import authority, stepup
@@ -78,8 +79,8 @@ def signup() -> str | Response | tuple[str, int]:
             audit.record("signup", audit.FAILURE, family_id=None, subject=email)
             form.email.errors = [*form.email.errors, str(EMAIL_TAKEN)]
         else:
-            addresses.send_confirmation(guardian)
             sessions.start(guardian)
+            addresses.send_confirmation(guardian)
             audit.record("signup", audit.SUCCESS, family_id=guardian.family_id, actor=guardian)
             flash(
                 _(
@@ -234,14 +235,18 @@ def join_family(token: str) -> str | Response | tuple[str, int]:
             return render_template("auth/join.html", form=form, invite=None), 409
         else:
             sessions.start(guardian)
-            inviter = found.created_by.name if found.created_by else "a guardian"
             held = rules.hold_open_invites(guardian.family_id)
+            joined = notice(
+                N_(
+                    "%(name)s (%(email)s) joined the family as a guardian, with an invite link "
+                    "made by %(inviter)s. They can see everything and sign off."
+                ),
+                name=guardian.name,
+                email=guardian.email,
+                inviter=found.created_by.name if found.created_by else Word(N_("a guardian")),
+            )
             authority.done(
-                f"invite:{found.id}",
-                f"{guardian.name} ({guardian.email}) joined the family as a guardian, with an "
-                f"invite link made by {inviter}. They can see everything and sign off."
-                + rules.held_invites_notice(held),
-                by=guardian,
+                f"invite:{found.id}", joined.then(rules.held_invites_notice(held)), by=guardian
             )
             flash(
                 _(
@@ -274,7 +279,10 @@ def account() -> str | Response | tuple[str, int]:
                 recovery.password_changed(guardian, when=clock.now())
             authority.done(
                 guardian.get_id(),
-                f"{guardian.name} changed their password; their other devices were signed out.",
+                notice(
+                    N_("%(name)s changed their password; their other devices were signed out."),
+                    name=guardian.name,
+                ),
                 by=guardian,
             )
             flash(_("Your password is changed. Other devices have been signed out."), "success")
@@ -315,17 +323,28 @@ def details() -> Response | tuple[str, int]:
                 _("Another account already signs in with this email. Use another address."),
             ]
         else:
-            changed = [
-                f"their name from {before[0]} to {guardian.name}" if renamed else "",
-                f"to move their sign-in email from {before[1]} to {email} (it changes once "
-                "that address confirms)"
-                if email != before[1]
-                else "",
-            ]
-            done = " and asked ".join(c for c in changed if c)
+            if not renamed:
+                told = N_(
+                    "%(old_name)s asked to move their sign-in email from %(old_email)s to "
+                    "%(new_email)s (it changes once that address confirms)."
+                )
+            elif email == before[1]:
+                told = N_("%(old_name)s changed their name from %(old_name)s to %(new_name)s.")
+            else:
+                told = N_(
+                    "%(old_name)s changed their name from %(old_name)s to %(new_name)s and asked "
+                    "to move their sign-in email from %(old_email)s to %(new_email)s (it changes "
+                    "once that address confirms)."
+                )
             authority.done(
                 guardian.get_id(),
-                f"{before[0]} {'changed' if renamed else 'asked'} {done}.",
+                notice(
+                    told,
+                    old_name=before[0],
+                    new_name=guardian.name,
+                    old_email=before[1],
+                    new_email=email,
+                ),
                 by=guardian,
             )
             parts = []

@@ -19,7 +19,7 @@ from flask_login import current_user
 from supervisor import audit
 from supervisor.mail.topics import Topic
 from supervisor.models import Guardian
-from supervisor.notices import notify_guardians
+from supervisor.notices import Notice, notify_guardians
 from supervisor.web import stepup
 
 
@@ -149,7 +149,7 @@ def enforce() -> tuple[str, int] | None:
     return None
 
 
-def done(subject: str | None = None, notice: str | None = None, *, by: Guardian) -> None:
+def done(subject: str | None = None, notice: Notice | None = None, *, by: Guardian) -> None:
     """Write what this route's rule declares: its audit row, and its notice to the others."""
     declared = rule()
     if declared.audit is None:

@@ -18,6 +18,7 @@ from werkzeug import wrappers
 from supervisor import links, tokens
 from supervisor.extensions import db
 from supervisor.models import Family, Track
+from supervisor.notices import N_, notice
 from supervisor.permit import calendar as permit_calendar
 from supervisor.permit import operations, reads
 from supervisor.stages.base import StageKey
@@ -68,8 +69,8 @@ def new_link() -> str:
     token = operations.new_calendar_link(family)
     authority.done(
         f"family:{family.id}",
-        _(
-            "%(name)s made a new calendar link for the check-ins; the old one stopped working.",
+        notice(
+            N_("%(name)s made a new calendar link for the check-ins; the old one stopped working."),
             name=guardian.name,
         ),
         by=guardian,
@@ -90,7 +91,7 @@ def revoke() -> wrappers.Response:
     operations.stop_calendar_link(family)
     authority.done(
         f"family:{family.id}",
-        _("%(name)s stopped the calendar link.", name=guardian.name),
+        notice(N_("%(name)s stopped the calendar link."), name=guardian.name),
         by=guardian,
     )
     flash(_("The calendar link no longer works."), "success")

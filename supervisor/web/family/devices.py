@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from supervisor.accounts import sessions
 from supervisor.models import Device
+from supervisor.notices import N_, notice
 from supervisor.tablet import devices
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
@@ -27,9 +28,11 @@ def index() -> str | Response:
         device, token = devices.enrol(guardian, required(form.name.data))
         authority.done(
             f"device:{device.id}",
-            _(
-                "%(name)s made a browser the family tablet “%(device)s”: children can open "
-                "their profiles there with their PINs.",
+            notice(
+                N_(
+                    "%(name)s made a browser the family tablet “%(device)s”: children can open "
+                    "their profiles there with their PINs."
+                ),
                 name=guardian.name,
                 device=device.name,
             ),
@@ -61,8 +64,8 @@ def revoke(device_id: int) -> Response:
     guardian = current_guardian()
     authority.done(
         f"device:{device.id}",
-        _(
-            "%(name)s revoked the family tablet “%(device)s”.",
+        notice(
+            N_("%(name)s revoked the family tablet “%(device)s”."),
             name=guardian.name,
             device=device.name,
         ),

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from supervisor import audit, clock, links
+from supervisor import audit, clock, links, notices
 from supervisor.content.places import countries_in
 from supervisor.content.platforms import PLATFORMS
 from supervisor.errors import Refusal
@@ -28,7 +28,7 @@ from supervisor.extensions import db
 from supervisor.family import approval, data, invites, rules
 from supervisor.family import operations as family_operations
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone, month_names, month_year, page_locale, when
+from supervisor.local_time import family_zone, month_names, month_year, page_locale
 from supervisor.models import (
     Child,
     Family,
@@ -37,6 +37,7 @@ from supervisor.models import (
     RuleChange,
     Track,
 )
+from supervisor.notices import N_, Moment, Month, notice
 from supervisor.permit import reads as permit_reads
 from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
@@ -67,15 +68,15 @@ bp.before_request(require_guardian)
 # A held change decided: what the other guardians are told, and what the one deciding reads.
 DECIDED = {
     "approved": (
-        _l("%(name)s approved the request to %(what)s."),
+        N_("%(name)s approved the request to %(what)s."),
         _l("You approved the request to %(what)s."),
     ),
     "refused": (
-        _l("%(name)s refused the request to %(what)s."),
+        N_("%(name)s refused the request to %(what)s."),
         _l("You refused the request to %(what)s."),
     ),
     "withdrawn": (
-        _l("%(name)s withdrew the request to %(what)s."),
+        N_("%(name)s withdrew the request to %(what)s."),
         _l("You withdrew the request to %(what)s."),
     ),
 }
@@ -145,7 +146,7 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
         progress={track_id: seen.progress for track_id, seen in overview.items()},
         overview=overview,
         track_name=operations.track_name,
-        notifications=notes,
+        notifications=[notices.Shown(note.created_at, notices.read(note)) for note in notes],
         changes_waiting=changes_waiting,
         invites=invites.pending(family.id),
         invite_form=invite_form or InviteForm(formdata=None),
@@ -203,10 +204,10 @@ def settings() -> str | Response:
         told = []
         if outcome.applied:
             told.append(
-                _(
-                    "%(name)s changed %(what)s.",
+                notice(
+                    N_("%(name)s changed %(what)s."),
                     name=guardian.name,
-                    what=rules.describe(outcome.applied, before),
+                    what=rules.described(outcome.applied, before),
                 )
             )
             flash(_("The family's settings are saved."), "success")
@@ -226,7 +227,7 @@ def settings() -> str | Response:
         invites_held = rules.hold_open_invites(family.id)
         authority.done(
             f"family:{family.id} {','.join([*outcome.applied, *held])}",
-            " ".join(told) + rules.held_invites_notice(invites_held),
+            told[0].then(*told[1:], rules.held_invites_notice(invites_held)),
             by=guardian,
         )
         return redirect(url_for("family.settings"))
@@ -248,8 +249,8 @@ def rename() -> Response | tuple[str, int]:
     family_operations.rename(family, required(name_form.name.data))
     authority.done(
         f"family:{family.id}",
-        _(
-            "%(name)s renamed the family from “%(old)s” to “%(new)s”.",
+        notice(
+            N_("%(name)s renamed the family from “%(old)s” to “%(new)s”."),
             name=guardian.name,
             old=old,
             new=family.name,
@@ -306,29 +307,31 @@ def _close(
 ) -> str | Response | tuple[str, int]:
     """Decide a held change once; a guardian who comes second is told it is decided."""
     guardian = current_guardian()
-    what = rules.asked(proposal)
+    what = rules.asking(proposal)
     try:
         decide()
     except rules.Outdated:
-        text = _(
-            "The request to %(what)s was made when things stood differently (what it is about "
-            "has changed since, or is gone), so it was not applied. Ask again if it is still "
-            "wanted.",
+        outdated = notice(
+            N_(
+                "The request to %(what)s was made when things stood differently (what it is "
+                "about has changed since, or is gone), so it was not applied. Ask again if it is "
+                "still wanted."
+            ),
             what=what,
         )
         authority.done(
             f"change:{proposal.id} outdated",
-            _("%(name)s: %(text)s", name=guardian.name, text=text),
+            notice(N_("%(name)s: %(text)s"), name=guardian.name, text=outdated),
             by=guardian,
         )
-        raise Refusal(text, recorded=True) from None
+        raise Refusal(str(outdated), recorded=True) from None
     told, yours = DECIDED[outcome]
     authority.done(
         f"family:{guardian.family_id} change:{proposal.id}",
-        told % {"name": guardian.name, "what": what},
+        notice(told, name=guardian.name, what=what),
         by=guardian,
     )
-    flash(yours % {"what": what}, "success")
+    flash(yours % {"what": str(what)}, "success")
     return redirect(url_for("family.settings"))
 
 
@@ -355,11 +358,11 @@ def add_child() -> str | Response:
         )
         authority.done(
             child.get_id(),
-            _(
-                "%(name)s added %(child)s's profile (born %(date)s).",
+            notice(
+                N_("%(name)s added %(child)s's profile (born %(date)s)."),
                 name=guardian.name,
                 child=child.display_name,
-                date=month_year(child.birth_year, child.birth_month),
+                date=Month(child.birth_year, child.birth_month),
             ),
             by=guardian,
         )
@@ -413,6 +416,7 @@ def birth_date(child_id: int) -> str | Response:
     if form.validate_on_submit():
         guardian = current_guardian()
         year, month = required(form.birth_year.data), int(form.birth_month.data)
+        was = Month(child.birth_year, child.birth_month)
         old = month_year(child.birth_year, child.birth_month)
         new = month_year(year, month)
         if new == old:
@@ -443,16 +447,16 @@ def birth_date(child_id: int) -> str | Response:
             )
             return redirect(url_for("family.home"))
         family_operations.correct_birth_date(child, year, month)
-        because = _(
-            "%(name)s corrected %(child)s's birth date from %(old)s to %(new)s (“%(reason)s”).",
+        because = notice(
+            N_("%(name)s corrected %(child)s's birth date from %(old)s to %(new)s (“%(reason)s”)."),
             name=guardian.name,
             child=child.display_name,
-            old=old,
-            new=new,
-            reason=form.reason.data,
+            old=was,
+            new=Month(year, month),
+            reason=required(form.reason.data),
         )
         authority.done(f"{child.get_id()} {old} -> {new}", because, by=guardian)
-        operations.end_supervision_at_majority(child.family_id, because, child.id)
+        operations.end_supervision_at_majority(child.family_id, str(because), child.id)
         flash(
             _("%(name)s's birth date is now %(date)s.", name=child.display_name, date=new),
             "success",
@@ -500,8 +504,8 @@ def delete_child(child_id: int) -> str | Response:
                 return redirect(url_for("family.home"))
             authority.done(
                 child.get_id(),
-                _(
-                    "%(name)s removed %(child)s's profile and everything in it.",
+                notice(
+                    N_("%(name)s removed %(child)s's profile and everything in it."),
                     name=guardian.name,
                     child=child.display_name,
                 ),
@@ -531,7 +535,11 @@ def set_pin(child_id: int) -> str | Response:
             guardian = current_guardian()
             authority.done(
                 child.get_id(),
-                _("%(name)s set %(child)s's PIN.", name=guardian.name, child=child.display_name),
+                notice(
+                    N_("%(name)s set %(child)s's PIN."),
+                    name=guardian.name,
+                    child=child.display_name,
+                ),
                 by=guardian,
             )
             flash(_("%(name)s's PIN is set.", name=child.display_name), "success")
@@ -550,8 +558,8 @@ def unlock_profile(child_id: int) -> Response:
     guardian = current_guardian()
     authority.done(
         child.get_id(),
-        _(
-            "%(name)s opened %(child)s's profile again after wrong PINs.",
+        notice(
+            N_("%(name)s opened %(child)s's profile again after wrong PINs."),
             name=guardian.name,
             child=child.display_name,
         ),
@@ -567,8 +575,8 @@ def export_data() -> Response:
     guardian = current_guardian()
     authority.done(
         f"family:{guardian.family_id}",
-        _(
-            "%(name)s downloaded the family's data, guardians' private notes included.",
+        notice(
+            N_("%(name)s downloaded the family's data, guardians' private notes included."),
             name=guardian.name,
         ),
         by=guardian,
@@ -640,23 +648,25 @@ def create_invite() -> str | tuple[str, int]:
     held = rules.two_keys_guard(family)
     invite, token = invites.create(guardian, needs_approval=held, email=email)
     if email:
-        notice = _(
-            "%(name)s made an invite link for another guardian, and mailed it to %(email)s "
-            "(it works until %(until)s).",
+        told = notice(
+            N_(
+                "%(name)s made an invite link for another guardian, and mailed it to %(email)s "
+                "(it works until %(until)s)."
+            ),
             name=guardian.name,
             email=email,
-            until=when(invite.expires_at),
+            until=Moment(invite.expires_at),
         )
     else:
-        notice = _(
-            "%(name)s made an invite link for another guardian (it works until %(until)s).",
+        told = notice(
+            N_("%(name)s made an invite link for another guardian (it works until %(until)s)."),
             name=guardian.name,
-            until=when(invite.expires_at),
+            until=Moment(invite.expires_at),
         )
     if held:
         proposal = rules.hold(guardian, {rules.INVITE: invite.id}, {})
-        notice = rules.waiting(guardian, proposal)
-    authority.done(f"invite:{invite.id}", notice, by=guardian)
+        told = rules.waiting(guardian, proposal)
+    authority.done(f"invite:{invite.id}", told, by=guardian)
     link = links.absolute_url("auth.join_family", token=token)
     return render_template("family/invite_link.html", invite=invite, link=link)
 
@@ -673,7 +683,7 @@ def revoke_invite(invite_id: int) -> Response | tuple[str, int]:
     rules.withdraw_invite_changes(guardian.family_id, invite.id, guardian)
     authority.done(
         f"invite:{invite.id}",
-        _("%(name)s cancelled an unused invite link.", name=guardian.name),
+        notice(N_("%(name)s cancelled an unused invite link."), name=guardian.name),
         by=guardian,
     )
     invites.revoke(invite)

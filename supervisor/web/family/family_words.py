@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from supervisor.content.lessons import topics_for
 from supervisor.family import own_words, rules
 from supervisor.models import FamilyChecklistItem, FamilyPrompt, RuleChange
+from supervisor.notices import N_, Stage, notice
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.family import ItemWordingForm, PromptWordingForm, RemovalForm
@@ -55,11 +56,13 @@ def edit_item(item_id: int) -> str | Response:
         own_words.edit_item(guardian, item, required(form.label.data))
         authority.done(
             f"checklist_item:{item.id}",
-            _(
-                "%(name)s reworded the family's checklist item for every track at %(stage)s "
-                "from “%(old)s” to “%(new)s”. Ticks already given stay.",
+            notice(
+                N_(
+                    "%(name)s reworded the family's checklist item for every track at %(stage)s "
+                    "from “%(old)s” to “%(new)s”. Ticks already given stay."
+                ),
                 name=guardian.name,
-                stage=_(item.stage.label),
+                stage=Stage(item.stage),
                 old=old,
                 new=item.label,
             ),
@@ -101,12 +104,14 @@ def remove_item(item_id: int) -> str | Response | tuple[str, int]:
     own_words.remove_item(guardian.id, item, required(form.reason.data))
     authority.done(
         f"checklist_item:{item.id}",
-        _(
-            "%(name)s removed “%(label)s” from the family's checklist (“%(reason)s”): no track "
-            "needs it any more. Ticks already given stay in the history.",
+        notice(
+            N_(
+                "%(name)s removed “%(label)s” from the family's checklist (“%(reason)s”): no track "
+                "needs it any more. Ticks already given stay in the history."
+            ),
             name=guardian.name,
             label=item.label,
-            reason=form.reason.data,
+            reason=required(form.reason.data),
         ),
         by=guardian,
     )
@@ -127,8 +132,8 @@ def edit_prompt(prompt_id: int) -> str | Response:
         own_words.edit_prompt(guardian, prompt, required(form.text.data))
         authority.done(
             f"prompt:{prompt.id}",
-            _(
-                "%(name)s reworded the family's prompt “%(old)s” to “%(new)s”.",
+            notice(
+                N_("%(name)s reworded the family's prompt “%(old)s” to “%(new)s”."),
                 name=guardian.name,
                 old=old,
                 new=prompt.text,
@@ -151,11 +156,11 @@ def remove_prompt(prompt_id: int) -> str | Response | tuple[str, int]:
     own_words.remove_prompt(guardian, prompt, required(form.reason.data))
     authority.done(
         f"prompt:{prompt.id}",
-        _(
-            "%(name)s removed the family's prompt “%(text)s” (“%(reason)s”).",
+        notice(
+            N_("%(name)s removed the family's prompt “%(text)s” (“%(reason)s”)."),
             name=guardian.name,
             text=prompt.text,
-            reason=form.reason.data,
+            reason=required(form.reason.data),
         ),
         by=guardian,
     )

@@ -18,6 +18,7 @@ from supervisor.accounts import sessions
 from supervisor.extensions import db
 from supervisor.family import membership, rules
 from supervisor.models import Family, Guardian
+from supervisor.notices import N_, notice
 from supervisor.web import authority, stepup
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.forms.family import LeaveForm, RemoveGuardianForm
@@ -52,9 +53,11 @@ def leave() -> str | Response | tuple[str, int]:
         return _page(family, leave_form=form), 400
     authority.done(
         guardian.get_id(),
-        _(
-            "%(name)s left the family: they can no longer sign in to it. What they did stays in "
-            "the history under their name.",
+        notice(
+            N_(
+                "%(name)s left the family: they can no longer sign in to it. What they did stays "
+                "in the history under their name."
+            ),
             name=guardian.name,
         ),
         by=guardian,
@@ -111,9 +114,11 @@ def remove(guardian_id: int) -> str | Response | tuple[str, int]:
     membership.end(target, membership.REMOVED, by=guardian)
     authority.done(
         f"{target.get_id()} removed",
-        _(
-            "%(name)s removed %(target)s as a guardian: they can no longer sign in to the "
-            "family. What they did stays in the history under their name.",
+        notice(
+            N_(
+                "%(name)s removed %(target)s as a guardian: they can no longer sign in to the "
+                "family. What they did stays in the history under their name."
+            ),
             name=guardian.name,
             target=target.name,
         ),

@@ -16,8 +16,9 @@ from supervisor.content.monitoring import arrangements_for, hovering_for
 from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone, when
+from supervisor.local_time import family_zone
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
+from supervisor.notices import N_, Moment, notice
 from supervisor.permit import operations, reads, together, who
 from supervisor.stages import schedule
 from supervisor.stages.ages import age_now
@@ -377,14 +378,16 @@ def correct_checkin(track_id: int, checkin_id: int) -> str | Response | tuple[st
             return _correction_page(track, checkin, form, CORRECTED_MEANWHILE), 409
         authority.done(
             f"checkin:{checkin.id}",
-            _(
-                "%(guardian)s corrected the check-in of %(day)s for %(child)s · %(track)s: "
-                "%(reason)s",
+            notice(
+                N_(
+                    "%(guardian)s corrected the check-in of %(day)s for %(child)s · %(track)s: "
+                    "%(reason)s"
+                ),
                 guardian=guardian.name,
-                day=when(checkin.due_on, "long-date"),
+                day=Moment(checkin.due_on, "long-date"),
                 child=track.child.display_name,
                 track=track_name(track),
-                reason=form.reason.data,
+                reason=required(form.reason.data),
             ),
             by=guardian,
         )
@@ -477,14 +480,16 @@ def withdraw_moment(track_id: int, moment_id: int) -> str | Response | tuple[str
         else:
             authority.done(
                 f"moment:{moment.id}",
-                _(
-                    "%(guardian)s withdrew a learning moment of %(child)s · %(track)s "
-                    "(“%(moment)s”): %(reason)s",
+                notice(
+                    N_(
+                        "%(guardian)s withdrew a learning moment of %(child)s · %(track)s "
+                        "(“%(moment)s”): %(reason)s"
+                    ),
                     guardian=guardian.name,
                     child=track.child.display_name,
                     track=track_name(track),
                     moment=_short(moment.what_happened),
-                    reason=form.reason.data,
+                    reason=required(form.reason.data),
                 ),
                 by=guardian,
             )

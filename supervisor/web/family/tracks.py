@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from supervisor.content.licence_tips import connections_for
 from supervisor.family import own_words
 from supervisor.models import Child, Track
+from supervisor.notices import N_, notice
 from supervisor.permit.summary import permit_view
 from supervisor.tracks import age_gate, operations, reads
 from supervisor.tracks.next_step import age_missing, can_sign_off, next_step
@@ -89,13 +90,15 @@ def remove(track_id: int) -> str | Response | tuple[str, int]:
     name, child = operations.track_name(track), track.child.display_name
     authority.done(
         f"track:{track.id}",
-        _(
-            "%(guardian)s removed %(child)s's %(track)s track, started by mistake "
-            "(“%(reason)s”). Its history is kept.",
+        notice(
+            N_(
+                "%(guardian)s removed %(child)s's %(track)s track, started by mistake "
+                "(“%(reason)s”). Its history is kept."
+            ),
             guardian=guardian.name,
             child=child,
             track=name,
-            reason=form.reason.data,
+            reason=required(form.reason.data),
         ),
         by=guardian,
     )
