@@ -1,0 +1,165 @@
+"""What a page in the pseudo-language may show outside ``⟦…⟧``: the app's name, names the
+family typed, Babel's own words (months, days, countries), content (which has translated files
+of its own, and none for the pseudo-language, so it shows in English) and, for now, the words
+other changes are making translatable (``PENDING_ELSEWHERE``).
+
+``Allowance.unmarked`` is what is left: words no catalog holds and nothing allows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
+
+from supervisor.content.helplines import HELPLINES
+from supervisor.content.lessons import LESSONS, PROMPTS, TOPICS
+from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
+from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
+from supervisor.content.platforms import PLATFORMS
+from supervisor.content.walkthroughs import WALKTHROUGHS
+from supervisor.stages import STAGES
+from supervisor.stages.base import StageKey, TrackSnapshot
+from supervisor.stages.events import EventKind
+from supervisor.stages.kinds import evaluate
+from tests.pseudo_locale import EDGES, PSEUDO, WORDLESS, unwrapped_text
+
+APP_NAME = "Supervisor"
+# The world's guardians (tests/world.py), who appear in the stages' sentences of history.
+GUARDIAN_NAMES = ("Ada", "Bea")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string held in ``value``: a dataclass's fields, a mapping's values, a sequence's
+    items, all the way down."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _strings(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple | frozenset | set):
+        for item in value:
+            yield from _strings(item)
+
+
+# Content as loaded in English: lessons, prompts, topics, helplines, licence tips, monitoring
+# arrangements, walkthrough steps, platforms. A placeholder (``{child}``) is filled in on the
+# page, so each text is cut there.
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+CONTENT = tuple(
+    fragment
+    for text in _strings(
+        (
+            LESSONS,
+            PROMPTS,
+            TOPICS,
+            HELPLINES,
+            SELF_MONITORING_TIPS,
+            CONNECTIONS,
+            ARRANGEMENTS,
+            HOVERING,
+            WALKTHROUGHS,
+            PLATFORMS,
+        )
+    )
+    for part in PLACEHOLDER.split(text)
+    if (fragment := " ".join(part.split()))
+)
+
+
+def _babel_words(language: str) -> frozenset[str]:
+    """Babel's (CLDR's) own words in ``language``: months, days, countries, languages."""
+    words: set[str] = set()
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            words.update(get_month_names(width, context=context, locale=language).values())
+            words.update(get_day_names(width, context=context, locale=language).values())
+    words.update(Locale.parse(language).territories.values())
+    # The languages on offer, each in its own words, as the language menu names them.
+    for code in ("en", language):
+        name = Locale.parse(code).get_display_name(code) or code
+        words.add(name[:1].upper() + name[1:])
+    return frozenset(words)
+
+
+BABEL_WORDS = _babel_words(PSEUDO)
+
+
+def _stage_words() -> frozenset[str]:
+    """The stages' words as people read them: stage labels and meanings, requirement labels,
+    checklist items, what is missing while nothing is done yet, and the history's sentences
+    for the world's guardians."""
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    words = {key.label for key in StageKey}
+    for stage in STAGES.values():
+        words.add(stage.meaning)
+        for requirement in stage.requirements:
+            words.add(requirement.label)
+            words.update(label for _key, label in requirement.params.get("items", ()))
+            status = evaluate(requirement, TrackSnapshot(stage.key, entered_at=now, now=now))
+            if status.missing:
+                words.add(status.missing)
+    stages: list[StageKey | None] = [None, *StageKey]
+    for kind in EventKind:
+        for who in GUARDIAN_NAMES:
+            for before in stages:
+                for after in stages:
+                    words.add(kind.sentence(who, before, after, None).rstrip("."))
+    return frozenset(words)
+
+
+# Words other changes are making translatable: the stages' own (supervisor/stages/) and the
+# notices' texts as stored (supervisor/notices.py and the operations that write them; the
+# stored texts are added from each world's rows with ``with_notices``). Delete this set, and
+# what adds to it, once those changes land.
+PENDING_ELSEWHERE = _stage_words()
+
+
+def with_notices(texts: Iterable[str]) -> frozenset[str]:
+    """``PENDING_ELSEWHERE`` with the notices' stored ``texts``."""
+    return PENDING_ELSEWHERE | set(texts)
+
+
+URL = re.compile(r"\bhttps?://\S+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Allowance:
+    """What may stand outside the marks: whole ``words`` (names, Babel's, the stages'...),
+    anywhere in a piece, and any piece that is part of a content string."""
+
+    words: frozenset[str]
+
+    def __post_init__(self) -> None:
+        # As ``unwrapped_text`` gives a piece: one line, no punctuation at either end.
+        words = {EDGES.sub("", " ".join(word.split())) for word in self.words}
+        ordered = sorted((w for w in words if w), key=len, reverse=True)
+        pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)"
+        object.__setattr__(self, "_pattern", re.compile(pattern))
+
+    def accepts(self, piece: str) -> bool:
+        if _in_content(piece):
+            return True
+        rest = " ".join(self._pattern.sub(" ", URL.sub(" ", piece)).split())
+        return bool(WORDLESS.fullmatch(rest)) or _in_content(EDGES.sub("", rest))
+
+    def unmarked(self, html: str) -> list[str]:
+        """The pieces of ``html`` no mark holds and nothing here allows."""
+        return [piece for piece in unwrapped_text(html) if not self.accepts(piece)]
+
+
+def _in_content(piece: str) -> bool:
+    """Whether ``piece`` is a content string, or a part of one that starts and ends at word
+    boundaries (markup inside content, or a filled-in placeholder, cuts a text in pieces)."""
+    if not piece:
+        return False
+    found = re.compile(r"(?<!\w)" + re.escape(piece) + r"(?!\w)")
+    return any(piece in text and found.search(text) for text in CONTENT)
