@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -17,13 +18,13 @@ class DiscussedForm(FlaskForm):
 
 class FamilyPromptForm(FlaskForm):
     text = TextAreaField(
-        "Your prompt",
-        validators=[DataRequired("Write the question."), Length(max=500)],
+        _l("Your prompt"),
+        validators=[DataRequired(_l("Write the question.")), Length(max=500)],
         filters=[strip],
     )
     stage = SelectField(
-        "For which stage",
+        _l("For which stage"),
         choices=[SelectChoice(stage, stage.label) for stage in StageKey],
         coerce=StageKey,
     )
-    topic = SelectField("Topic", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
+    topic = SelectField(_l("Topic"), choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
