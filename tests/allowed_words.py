@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
+from flask import Flask
 
 from supervisor.content.helplines import HELPLINES
 from supervisor.content.lessons import LESSONS, PROMPTS, TOPICS
@@ -23,15 +25,17 @@ from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.content.platforms import PLATFORMS
 from supervisor.content.walkthroughs import WALKTHROUGHS
-from supervisor.stages import STAGES
+from supervisor.extensions import db
+from supervisor.models import CheckInSchedule, Notification, Track, TrackEvent
+from supervisor.permit import reads
+from supervisor.stages import STAGES, schedule
 from supervisor.stages.base import StageKey, TrackSnapshot
-from supervisor.stages.events import EventKind
+from supervisor.stages.engine import progress
 from supervisor.stages.kinds import evaluate
+from supervisor.tracks import facts
 from tests.pseudo_locale import EDGES, PSEUDO, WORDLESS, unwrapped_text
 
 APP_NAME = "Supervisor"
-# The world's guardians (tests/world.py), who appear in the stages' sentences of history.
-GUARDIAN_NAMES = ("Ada", "Bea")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -95,8 +99,7 @@ BABEL_WORDS = _babel_words(PSEUDO)
 
 def _stage_words() -> frozenset[str]:
     """The stages' words as people read them: stage labels and meanings, requirement labels,
-    checklist items, what is missing while nothing is done yet, and the history's sentences
-    for the world's guardians."""
+    checklist items, what is missing while nothing is done yet, the schedules' words."""
     now = datetime(2026, 3, 2, tzinfo=UTC)
     words = {key.label for key in StageKey}
     for stage in STAGES.values():
@@ -107,25 +110,33 @@ def _stage_words() -> frozenset[str]:
             status = evaluate(requirement, TrackSnapshot(stage.key, entered_at=now, now=now))
             if status.missing:
                 words.add(status.missing)
-    stages: list[StageKey | None] = [None, *StageKey]
-    for kind in EventKind:
-        for who in GUARDIAN_NAMES:
-            for before in stages:
-                for after in stages:
-                    words.add(kind.sentence(who, before, after, None).rstrip("."))
+    words.update(schedule.FREQUENCIES.values())
+    words.update(schedule.WEEKDAYS)
     return frozenset(words)
 
 
 # Words other changes are making translatable: the stages' own (supervisor/stages/) and the
-# notices' texts as stored (supervisor/notices.py and the operations that write them; the
-# stored texts are added from each world's rows with ``with_notices``). Delete this set, and
-# what adds to it, once those changes land.
+# notices' texts as stored (supervisor/notices.py and the operations that write them). What a
+# world adds to them (its notices, what its tracks miss, its history, its schedules) comes
+# from ``pending_elsewhere``. Delete both once those changes land.
 PENDING_ELSEWHERE = _stage_words()
 
 
-def with_notices(texts: Iterable[str]) -> frozenset[str]:
-    """``PENDING_ELSEWHERE`` with the notices' stored ``texts``."""
-    return PENDING_ELSEWHERE | set(texts)
+def pending_elsewhere(app: Flask) -> frozenset[str]:
+    """``PENDING_ELSEWHERE`` with what the database of ``app`` holds of those words: the
+    notices' stored texts, and the stages' words for its tracks (what each one misses, its
+    history's sentences, its schedules' rhythms)."""
+    with app.app_context():
+        session = db.session
+        words = set(session.scalars(sa.select(Notification.text)))
+        tracks = session.scalars(sa.select(Track)).all()
+        for snapshot in facts.snapshots(session, tracks).values():
+            words.update(r.status.missing for r in progress(snapshot).results if r.status.missing)
+        for event in session.scalars(sa.select(TrackEvent)):
+            words.add(event.sentence(event.guardian.name if event.guardian else event.actor))
+        for version in session.scalars(sa.select(CheckInSchedule)):
+            words.add(reads.rhythm(version).describe())
+    return PENDING_ELSEWHERE | words
 
 
 URL = re.compile(r"\bhttps?://\S+")

@@ -14,14 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, render_template_string
 
+from supervisor.db import metadata
 from supervisor.extensions import db
-from tests.allowed_words import APP_NAME, BABEL_WORDS, Allowance, with_notices
+from supervisor.models import CheckIn, LearningMoment
+from tests.allowed_words import APP_NAME, BABEL_WORDS, Allowance, pending_elsewhere
 from tests.conftest import Auth, Client, make_app, text
 from tests.pseudo_locale import EDGES, PSEUDO, build_catalog, unwrapped_text, wrap
+from tests.test_checkins import record
+from tests.test_permit import (  # noqa: F401 - a fixture used by name
+    MONDAY_EVENING,
+    agree_schedule,
+    move_to,
+    permit,
+)
 from tests.world import (  # noqa: F401 - fixtures used by name
     ACTORS,
+    COOKIES,
     ROUTES,
     build_world,
     frozen_world_time,
@@ -46,9 +57,10 @@ TYPED = {
 }
 
 
-def world_allowance(rows: dict[str, list[dict[str, object]]]) -> Allowance:
-    """What the world's pages may show unmarked: the app's name, Babel's words, what its
-    family typed, and the words still pending elsewhere (the stages', its stored notices)."""
+def world_allowance(app: Flask) -> Allowance:
+    """What the pages of the world in ``app``'s database may show unmarked: the app's name,
+    Babel's words, what its family typed, and the words still pending elsewhere."""
+    rows = _rows(app)
     typed = {
         EDGES.sub("", " ".join(value.split()))
         for table, columns in TYPED.items()
@@ -56,8 +68,7 @@ def world_allowance(rows: dict[str, list[dict[str, object]]]) -> Allowance:
         for column in columns
         if isinstance(value := row[column], str)
     }
-    notices = with_notices(str(row["text"]) for row in rows.get("notification", []))
-    return Allowance(frozenset({APP_NAME, *BABEL_WORDS, *typed, *notices}))
+    return Allowance(frozenset({APP_NAME, *BABEL_WORDS, *typed, *pending_elsewhere(app)}))
 
 
 # Every GET endpoint of the route table, read by the first actor who gets its page: a 200, or
@@ -148,7 +159,7 @@ def test_every_page_shows_nothing_unmarked(
     response = world.client.get(world.url(pseudo_app, endpoint))
     assert response.status_code == status
     assert response.mimetype == "text/html"
-    assert world_allowance(saved_world.rows).unmarked(text(response)) == []
+    assert world_allowance(pseudo_app).unmarked(text(response)) == []
 
 
 def test_the_language_setting_is_wrapped_but_the_names_of_languages(pseudo_client):
@@ -197,3 +208,85 @@ SAMPLES = [
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.html[:40] for s in SAMPLES])
 def test_unwrapped_text_finds_what_no_mark_holds(sample: Sample) -> None:
     assert unwrapped_text(sample.html) == sample.unwrapped
+
+
+def _rows(app: Flask) -> dict[str, list[dict[str, object]]]:
+    with app.app_context():
+        return {
+            table.name: [dict(row._mapping) for row in db.session.execute(sa.select(table))]
+            for table in metadata.sorted_tables
+        }
+
+
+def _as(pseudo_app: Flask, client: Client) -> Client:
+    """A browser of the pseudo app with ``client``'s cookies (the apps share a database and a
+    secret), asking for the pseudo-language."""
+    own = pseudo_app.test_client()
+    assert isinstance(own, Client)
+    for name in COOKIES:
+        if cookie := client.get_cookie(name):
+            own.set_cookie(name, cookie.value)
+    own.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    return own
+
+
+@pytest.fixture
+def at_permit(app, clock, permit) -> dict[str, object]:
+    """The permit fixture's track with a schedule both agreed, a check-in recorded, a
+    walkthrough begun and a learning moment; the ids its pages need."""
+    agree_schedule(permit)
+    move_to(permit, clock, MONDAY_EVENING)
+    guardian, track = permit["guardian"], permit["track"]
+    assert record(permit, "2026-03-09").status_code == 302
+    started = guardian.submit(f"/family/tracks/{track}/walkthrough")
+    run_id = int(started.headers["Location"].rstrip("/").split("/")[-2])
+    guardian.submit(
+        f"/family/tracks/{track}/moments/new",
+        data={"kind": "too_long", "what_happened": "Scrolled until midnight.", "lesson": ""},
+    )
+    with app.app_context():
+        checkin_id = db.session.scalars(sa.select(CheckIn.id)).one()
+        moment_id = db.session.scalars(sa.select(LearningMoment.id)).one()
+    guardian.get("/family/")  # the message after the last form, shown in English
+    ids = {
+        "track_id": track,
+        "child_id": permit["child"],
+        "run_id": run_id,
+        "step": 0,
+        "checkin_id": checkin_id,
+        "moment_id": moment_id,
+    }
+    return {**permit, "ids": ids}
+
+
+# The pages of a track at the permit, which the route tests' world (at instruction) shows
+# only as refusals: as the guardian ("guardian") or the child on the tablet ("tablet").
+PERMIT_PAGES = [
+    ("tracks.show", "guardian"),
+    ("family.home", "guardian"),
+    ("permit.walkthrough_step", "guardian"),
+    ("permit.monitoring", "guardian"),
+    ("permit.checkin_schedule", "guardian"),
+    ("permit.record_checkin", "guardian"),
+    ("permit.checkin_together", "guardian"),
+    ("permit.correct_checkin", "guardian"),
+    ("permit.add_moment", "guardian"),
+    ("permit.withdraw_moment", "guardian"),
+    ("permit.agreement", "guardian"),
+    ("tracks.card", "guardian"),
+    ("child.track", "tablet"),
+    ("child.home", "tablet"),
+    ("child.agreement", "tablet"),
+    ("child.card", "tablet"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "who"), PERMIT_PAGES, ids=[e for e, _w in PERMIT_PAGES])
+def test_every_permit_page_shows_nothing_unmarked(pseudo_app, at_permit, endpoint, who):
+    rule = next(r for r in pseudo_app.url_map.iter_rules() if r.endpoint == endpoint)
+    ids = at_permit["ids"]
+    url = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
+    response = _as(pseudo_app, at_permit[who]).get(url)
+    assert response.status_code == 200, text(response)[:500]
+    found = world_allowance(pseudo_app).unmarked(text(response))
+    assert found == []
