@@ -9,20 +9,28 @@ the calendar feed's titles and the messages after the main forms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 from flask import Flask, render_template_string
+from markupsafe import escape
 
+from supervisor import links
 from supervisor.db import metadata
 from supervisor.extensions import db
-from supervisor.models import CheckIn, LearningMoment
+from supervisor.mail import outbox, unsubscribe
+from supervisor.mail.topics import Topic
+from supervisor.models import CheckIn, Guardian, LearningMoment, OutboxMessage
+from supervisor.notices import headline, mail_notice
 from tests.allowed_words import APP_NAME, BABEL_WORDS, Allowance, pending_elsewhere
 from tests.conftest import Auth, Client, make_app, text
-from tests.pseudo_locale import EDGES, PSEUDO, build_catalog, unwrapped_text, wrap
+from tests.pseudo_locale import EDGES, PSEUDO, ROOT, build_catalog, unwrapped_text, wrap
 from tests.test_checkins import record
 from tests.test_permit import (  # noqa: F401 - a fixture used by name
     MONDAY_EVENING,
@@ -290,3 +298,125 @@ def test_every_permit_page_shows_nothing_unmarked(pseudo_app, at_permit, endpoin
     assert response.status_code == 200, text(response)[:500]
     found = world_allowance(pseudo_app).unmarked(text(response))
     assert found == []
+
+
+MAIL_KINDS = sorted(
+    path.stem
+    for path in (ROOT / "templates" / "mail").glob("*.txt")
+    if not path.stem.startswith("_")
+)
+NOTICE = "Bea changed their sign-in email."  # a notice's stored text: pending elsewhere
+AT = datetime(2026, 3, 9, 18, 0, tzinfo=UTC)
+
+
+def _send_every_mail(guardian: Guardian) -> None:
+    """Each kind of mail the app sends, as its senders call it (the sign-up sent the
+    confirmation already)."""
+    url = links.absolute_url("auth.login")
+    outbox.to_guardian(
+        "address_change_asked", guardian, new_email="ada@new.example.org", sign_in_url=url
+    )
+    outbox.to_guardian(
+        "address_changed", guardian, new_email="ada@new.example.org", old_email=guardian.email
+    )
+    outbox.to_guardian(
+        "confirm_new_address",
+        guardian,
+        new_email="ada@new.example.org",
+        old_email=guardian.email,
+        url=url,
+        lifetime_days=2,
+    )
+    outbox.to_guardian("password_changed", guardian, changed_at=AT, sign_in_url=url, forgot_url=url)
+    outbox.to_guardian("password_reset", guardian, url=url, minutes=30)
+    outbox.queue(
+        "invite",
+        "bea@example.org",
+        family_id=guardian.family_id,
+        inviter="Ada",
+        family_name="The Lovelaces",
+        url=url,
+        expires_at=AT,
+        needs_approval=True,
+    )
+    said = {"child": "Mo", "track": "Instagram"}
+    mail_notice(guardian, Topic.CHECKIN_TOMORROW, "checkin_tomorrow", at=AT, **said)
+    mail_notice(guardian, Topic.CHECKIN_OVERDUE, "checkin_overdue", day=AT.date(), **said)
+    for topic in (Topic.SECURITY, Topic.REFLECTION):  # a security notice has no unsubscribe
+        mail_notice(guardian, topic, "notice", headline=headline(topic, NOTICE), text=NOTICE)
+    db.session.flush()
+
+
+def test_every_mail_shows_nothing_unmarked(pseudo_app, pseudo_client):
+    """Every kind of mail, its subject and both parts, in the language of the request that
+    sends it; links, names and the notice's stored text may stand unmarked."""
+    Auth(pseudo_client).signup()
+    allowance = Allowance(
+        frozenset(
+            {
+                APP_NAME,
+                *BABEL_WORDS,
+                "Ada",
+                "Mo",
+                "Bea",
+                "The Lovelaces",
+                "ada@example.org",
+                "ada@new.example.org",
+                NOTICE,
+            }
+        )
+    )
+    with pseudo_app.test_request_context(headers={"Accept-Language": PSEUDO}):
+        guardian = db.session.scalars(sa.select(Guardian)).one()
+        _send_every_mail(guardian)
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        found = {
+            (message.kind, part): unmarked
+            for message in messages
+            for part, body in (
+                ("subject", message.subject),
+                ("text", message.text_body),
+                ("html", message.html_body),
+            )
+            if (unmarked := allowance.unmarked(escape(body) if part != "html" else body))
+        }
+        kinds = sorted({message.kind for message in messages})
+        db.session.rollback()
+    assert kinds == MAIL_KINDS
+    assert found == {}
+
+
+def test_the_unsubscribe_page_shows_nothing_unmarked(pseudo_app, pseudo_client):
+    """The page a mail's unsubscribe link opens (a real link: the route table's is made up)."""
+    Auth(pseudo_client).signup()
+    with pseudo_app.app_context():
+        guardian = db.session.scalars(sa.select(Guardian)).one()
+        token = unsubscribe.token(guardian.id, Topic.REFLECTION)
+    allowance = Allowance(frozenset({APP_NAME, "Ada", "The Lovelaces", "ada@example.org"}))
+    response = pseudo_client.get(f"/mail/unsubscribe/{token}")
+    assert response.status_code == 200
+    assert allowance.unmarked(text(response)) == []
+
+
+def test_the_calendar_feed_titles_show_nothing_unmarked(pseudo_app, at_permit):
+    """The calendar's name and each check-in's title, in the language the calendar app asks
+    for; the family's and the child's names and the platform stand as they are."""
+    page = text(at_permit["guardian"].submit("/family/calendar"))
+    feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
+    reader = pseudo_app.test_client()
+    reader.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    calendar = icalendar.Calendar.from_ical(reader.get(feed).data)
+    titles = [str(calendar["X-WR-CALNAME"])]
+    for event in calendar.walk("VEVENT"):
+        titles += [str(event["SUMMARY"]), *(str(a["DESCRIPTION"]) for a in event.walk("VALARM"))]
+    assert len(titles) > 1
+    allowance = world_allowance(pseudo_app)
+    assert {title: found for title in titles if (found := allowance.unmarked(escape(title)))} == {}
+
+
+def test_the_manifest_shows_nothing_unmarked(pseudo_client):
+    """What the tablet shows when the app is installed: its name and description."""
+    manifest = pseudo_client.get("/manifest.webmanifest").get_json()
+    words = [manifest["name"], manifest["short_name"], manifest["description"]]
+    allowance = Allowance(frozenset({APP_NAME}))
+    assert [word for word in words if allowance.unmarked(escape(word))] == []
