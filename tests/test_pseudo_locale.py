@@ -41,6 +41,7 @@ from tests.test_permit import (  # noqa: F401 - a fixture used by name
 from tests.world import (  # noqa: F401 - fixtures used by name
     ACTORS,
     COOKIES,
+    OWNER,
     ROUTES,
     build_world,
     frozen_world_time,
@@ -210,6 +211,8 @@ SAMPLES = [
     Sample("<button aria-label='Close'>&times;</button>", ["Close"]),
     Sample("<img alt='⟦A fox⟧'><input placeholder='you@example.org'>", ["you@example.org"]),
     Sample("<p>\n   Two\n   lines\n</p>", ["Two lines"]),
+    # What a script shows, from the page's data-text-* attributes; other data is not words.
+    Sample("<div data-text-copied='Copied.' data-zones='{}'></div>", ["Copied"]),
 ]
 
 
@@ -420,3 +423,42 @@ def test_the_manifest_shows_nothing_unmarked(pseudo_client):
     words = [manifest["name"], manifest["short_name"], manifest["description"]]
     allowance = Allowance(frozenset({APP_NAME}))
     assert [word for word in words if allowance.unmarked(escape(word))] == []
+
+
+# The main forms, as the guardian sends them: the page each leads to (with its message) shows
+# nothing unmarked either.
+CHILD_FORM = {"display_name": "Lu", "avatar": "fox", "colour": "sky", "birth_year": "2015",
+              "birth_month": "5"}  # fmt: skip
+FORMS = [
+    pytest.param("family.add_child", CHILD_FORM, id="add-child"),
+    pytest.param("family.set_pin", {"pin": "5937", "confirm": "5937"}, id="set-pin"),
+    pytest.param("devices.index", {"name": "Hall tablet"}, id="tablet"),
+    pytest.param("family.create_invite", {}, id="invite"),
+    pytest.param("calendar.new_link", {}, id="calendar-link"),
+    # The family settings page lists countries.
+    pytest.param("family.rename", {"name": "The Byrons"}, id="rename", marks=WAITING),
+    pytest.param(
+        "permit.add_moment",
+        {"kind": "too_long", "what_happened": "Played past bedtime.", "lesson": ""},
+        id="moment",
+    ),
+    pytest.param(
+        "family_lessons.prompt_bank",
+        {"text": "What made you laugh?", "stage": "instruction", "topic": "time"},
+        id="prompt",
+    ),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "data"), FORMS)
+def test_the_page_after_a_form_shows_nothing_unmarked(
+    pseudo_app, saved_world, frozen_world_time, endpoint, data
+):
+    world = build_world(pseudo_app, OWNER, saved_world)
+    world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    response = world.client.submit(
+        world.url(pseudo_app, endpoint), data=data, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert len(response.history) == (0 if endpoint.endswith(("invite", "new_link")) else 1)
+    assert world_allowance(pseudo_app).unmarked(text(response)) == []
