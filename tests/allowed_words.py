@@ -1,7 +1,7 @@
 """What a page in the pseudo-language may show outside ``⟦…⟧``: the app's name, names the
-family typed, Babel's own words (months, days, countries), content (which has translated files
-of its own, and none for the pseudo-language, so it shows in English) and, for now, the words
-other changes are making translatable (``PENDING_ELSEWHERE``).
+family typed, Babel's own words (months, days, countries) and WTForms' own messages, content
+(which has translated files of its own, and none for the pseudo-language, so it shows in
+English) and, for now, the words other changes are making translatable (``PENDING_ELSEWHERE``).
 
 ``Allowance.unmarked`` is what is left: words no catalog holds and nothing allows.
 """
@@ -12,11 +12,14 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import wtforms
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
+from babel.messages.pofile import read_po
 from flask import Flask
 
 from supervisor.content.helplines import HELPLINES
@@ -95,6 +98,21 @@ def _babel_words(language: str) -> frozenset[str]:
 
 
 BABEL_WORDS = _babel_words(PSEUDO)
+
+
+def _wtforms_words() -> frozenset[str]:
+    """WTForms' own messages (``Not a valid choice.``): WTForms translates them with catalogs
+    of its own, which have no pseudo-language; each is cut at its placeholders."""
+    with (Path(wtforms.__file__).parent / "locale" / "wtforms.pot").open("rb") as pot:
+        catalog = read_po(pot)
+    ids = (i for m in catalog if m.id for i in (m.id if isinstance(m.id, tuple) else (m.id,)))
+    return frozenset(
+        fragment for message in ids for part in re.split(r"%\(\w+\)[sd]|%s", message)
+        if not WORDLESS.fullmatch(fragment := part.strip())
+    )  # fmt: skip
+
+
+WTFORMS_WORDS = _wtforms_words()
 
 
 def _stage_words() -> frozenset[str]:
