@@ -502,3 +502,13 @@ def test_every_answer_to_an_empty_form_shows_nothing_unmarked(
     assert response.status_code == status
     assert response.mimetype == "text/html"
     assert world_allowance(pseudo_app).unmarked(text(response)) == []
+
+
+def test_a_character_that_cannot_be_saved_is_refused_in_marked_words(
+    pseudo_app, saved_world, frozen_world_time
+):
+    world = build_world(pseudo_app, OWNER, saved_world)
+    world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    response = world.client.submit("/family/devices/", data={"name": "Hall\x00tablet"})
+    assert response.status_code == 400
+    assert world_allowance(pseudo_app).unmarked(text(response)) == []
