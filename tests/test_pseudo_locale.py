@@ -46,7 +46,10 @@ from tests.test_permit import (  # noqa: F401 - a fixture used by name
 )
 from tests.world import (  # noqa: F401 - fixtures used by name
     ACTORS,
+    ANON,
+    CHILD,
     COOKIES,
+    OUTSIDER,
     OWNER,
     ROUTES,
     build_world,
@@ -511,4 +514,22 @@ def test_a_character_that_cannot_be_saved_is_refused_in_marked_words(
     world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
     response = world.client.submit("/family/devices/", data={"name": "Hall\x00tablet"})
     assert response.status_code == 400
+    assert world_allowance(pseudo_app).unmarked(text(response)) == []
+
+
+@pytest.mark.parametrize(
+    ("actor", "path", "status"),
+    [(ANON, "/no-such-page", 404), (CHILD, "/family/", 403), (OUTSIDER, "/family/tracks/1", 404)],
+    ids=["not-found", "not-for-this-profile", "another-familys"],
+)
+def test_the_error_pages_show_nothing_unmarked(
+    pseudo_app, saved_world, frozen_world_time, actor, path, status
+):
+    world = build_world(pseudo_app, actor, saved_world)
+    world.client.get(
+        "/", follow_redirects=True
+    )  # the sign-up's welcome, said in English when the world was built
+    world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    response = world.client.get(path)
+    assert response.status_code == status
     assert world_allowance(pseudo_app).unmarked(text(response)) == []
