@@ -526,9 +526,8 @@ def test_the_error_pages_show_nothing_unmarked(
     pseudo_app, saved_world, frozen_world_time, actor, path, status
 ):
     world = build_world(pseudo_app, actor, saved_world)
-    world.client.get(
-        "/", follow_redirects=True
-    )  # the sign-up's welcome, said in English when the world was built
+    # The sign-up's welcome waits in Eve's session, said in English when the world was built.
+    world.client.get("/", follow_redirects=True)
     world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
     response = world.client.get(path)
     assert response.status_code == status
