@@ -22,6 +22,7 @@ from flask import Flask, render_template_string
 from markupsafe import escape
 
 from supervisor import links
+from supervisor.content import places
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.mail import outbox, unsubscribe
@@ -532,3 +533,30 @@ def test_the_error_pages_show_nothing_unmarked(
     response = world.client.get(path)
     assert response.status_code == status
     assert world_allowance(pseudo_app).unmarked(text(response)) == []
+
+
+# The tz database's English names of countries and zones, on the pages WAITING marks. Until
+# those lists come from CLDR, the rest of each such page is held to the same rule here; delete
+# this test with the WAITING marks.
+TZDATA_NAMES = frozenset({*places.COUNTRIES.values(), *places.LABELS.values()})
+
+
+@pytest.mark.parametrize(
+    ("actor", "endpoint", "method"),
+    [
+        (ANON, "auth.signup", "GET"),
+        (OWNER, "family.settings", "GET"),
+        (OWNER, "family.rename", "POST"),
+    ],
+    ids=["sign-up", "settings", "rename-refused"],
+)
+def test_the_pages_listing_countries_show_nothing_else_unmarked(
+    pseudo_app, saved_world, frozen_world_time, actor, endpoint, method
+):
+    world = build_world(pseudo_app, actor, saved_world)
+    world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
+    url = world.url(pseudo_app, endpoint)
+    response = world.client.get(url) if method == "GET" else world.client.submit(url, data={})
+    assert TZDATA_NAMES & set(unwrapped_text(text(response)))  # the list is there, unmarked
+    allowance = Allowance(world_allowance(pseudo_app).words | TZDATA_NAMES)
+    assert allowance.unmarked(text(response)) == []
