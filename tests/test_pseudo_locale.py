@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from supervisor import links
 from supervisor.content import places
+from supervisor.content.lessons import LESSONS
 from supervisor.db import metadata
 from supervisor.extensions import db
 from supervisor.mail import outbox, unsubscribe
@@ -45,6 +46,7 @@ from tests.test_permit import (  # noqa: F401 - a fixture used by name
     move_to,
     permit,
 )
+from tests.test_tracks import Family, family, sign_off  # noqa: F401 - a fixture used by name
 from tests.world import (  # noqa: F401 - fixtures used by name
     ACTORS,
     ANON,
@@ -560,3 +562,58 @@ def test_the_pages_listing_countries_show_nothing_else_unmarked(
     assert TZDATA_NAMES & set(unwrapped_text(text(response)))  # the list is there, unmarked
     allowance = Allowance(world_allowance(pseudo_app).words | TZDATA_NAMES)
     assert allowance.unmarked(text(response)) == []
+
+
+LESSON = next(iter(LESSONS.values()))
+
+
+def _asked(app: Flask, family: Family) -> list[tuple[Client, str]]:
+    """Every lesson passed and the child's sign-off request waiting; a quiz answered."""
+    tablet = family.tablet
+    tablet.submit(f"/me/tracks/{family.track_id}/request", data={"note": "Please!"})
+    quiz = f"/me/lessons/{LESSON.key}/{len(LESSON.steps)}"
+    tablet.submit(quiz, data={"choice": "0"})
+    tablet.submit(quiz, data={"choice": "1"})
+    return [
+        (family.guardian, "/family/"),
+        (family.guardian, f"/family/tracks/{family.track_id}"),
+        (family.guardian, f"/family/children/{family.child_id}/lessons"),
+        (tablet, f"/me/tracks/{family.track_id}"),
+        (tablet, "/me/"),
+        (tablet, "/me/lessons/"),
+        (tablet, quiz),
+        (tablet, f"/me/lessons/{LESSON.key}/{LESSON.length}"),
+    ]
+
+
+def _at_licence(app: Flask, family: Family) -> list[tuple[Client, str]]:
+    """The track signed off to the licence, a connection chosen, a refresher asked for."""
+    for stage in ("instruction", "permit"):
+        sign_off(family.guardian, family.track_id, stage, override_reason="ready")
+    family.tablet.submit(
+        f"/me/tracks/{family.track_id}/connections", data={"connection": ["monthly_chat"]}
+    )
+    family.guardian.submit(f"/family/tracks/{family.track_id}/refresher", data={"on": "y"})
+    return [
+        (family.guardian, "/family/"),
+        (family.guardian, f"/family/tracks/{family.track_id}"),
+        (family.guardian, f"/family/children/{family.child_id}/card"),
+        (family.tablet, f"/me/tracks/{family.track_id}"),
+        (family.tablet, "/me/"),
+        (family.tablet, "/me/card"),
+    ]
+
+
+@pytest.mark.parametrize("story", [_asked, _at_licence], ids=["sign-off-asked", "licence"])
+def test_the_pages_of_later_states_show_nothing_unmarked(pseudo_app, app, family, story):
+    pages = story(app, family)
+    for client in (family.guardian, family.tablet):  # the last form's message, in English
+        client.get("/", follow_redirects=True)
+    allowance = world_allowance(pseudo_app)
+    found = {}
+    for client, path in pages:
+        response = _as(pseudo_app, client).get(path)
+        assert response.status_code == 200, path
+        if unmarked := allowance.unmarked(text(response)):
+            found[path] = unmarked
+    assert found == {}
