@@ -4,8 +4,12 @@ is left outside ``⟦…⟧`` is the family's own words, Babel's, content, or wo
 are making translatable (``tests/allowed_words.py`` says which).
 
 Every GET endpoint of the route table is read, in the world of the route tests
-(``tests/world.py``), as the first actor who gets a page; and so are the mails the app sends,
-the calendar feed's titles and the messages after the main forms."""
+(``tests/world.py``), as the first actor who gets a page, and every POST endpoint's answer to
+an empty form; so are the pages of later states (a track at the permit, a sign-off asked for,
+a quiz answered, the licence), the error pages, the page after each main form with its
+message, every mail the app sends, the unsubscribe page, the calendar feed's titles and the
+app's manifest. A GET endpoint that is neither read nor listed in ``NOT_READ`` with its
+reason fails ``test_every_get_endpoint_is_read``."""
 
 from __future__ import annotations
 
