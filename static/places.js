@@ -1,7 +1,8 @@
 // Offers the chosen country's own time zones as the country changes, and starts from this
 // device's zone where it belongs to the country. A file of this site, since the page's
 // Content-Security-Policy allows no inline script; without script the server does the same
-// when the form is sent (see supervisor/family/where.py).
+// when the form is sent (see supervisor/family/where.py). Its words come from the page's
+// data-text-* attributes, in the page's language.
 
 function deviceZone(aliases) {
   try {
@@ -27,7 +28,8 @@ function offerZones(places, zones, mine) {
   select.replaceChildren();
   select.required = list.length > 0;
   if (list.length !== 1) {
-    select.add(new Option(list.length ? "Choose a time zone" : "Choose your country first", ""));
+    const said = places.dataset;
+    select.add(new Option(list.length ? said.textChooseZone : said.textCountryFirst, ""));
   }
   for (const [zone, label] of list) select.add(new Option(label, zone));
   if (has(mine)) select.value = mine;
@@ -42,7 +44,8 @@ function present(places) {
   const only = select.options.length === 1 && select.value ? select.options[0].text : "";
   const name = country.options[country.selectedIndex].text;
   const note = places.querySelector("[data-only-zone]");
-  note.textContent = only ? `Time zone: ${only}, the only one in ${name}.` : "";
+  const sentence = places.dataset.textOnlyZone;
+  note.textContent = only ? sentence.replace("{zone}", only).replace("{country}", name) : "";
   note.hidden = !only;
   places.querySelector("[data-zone-field]").hidden = Boolean(only);
 }

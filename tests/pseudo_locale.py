@@ -22,8 +22,10 @@ from babel.messages.pofile import read_po
 PSEUDO = "eo"
 OPEN, CLOSE = "⟦", "⟧"
 ROOT = Path(__file__).resolve().parents[1]
-# What a person reads besides text nodes.
+# What a person reads besides text nodes; and what a script of the page says, which it takes
+# from the page's ``data-text-*`` attributes.
 READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+SCRIPT_TEXT = "data-text-"
 # A piece that is only digits, punctuation, symbols or spaces has nothing to translate; the
 # punctuation at either end of a piece is not part of its words.
 WORDLESS = re.compile(r"[\W\d_]*")
@@ -92,7 +94,7 @@ class _Reader(HTMLParser):
         if tag in {"script", "style", "template"}:
             self.hidden += 1
         for name, value in attrs:
-            if name in READ_ATTRIBUTES and value:
+            if (name in READ_ATTRIBUTES or name.startswith(SCRIPT_TEXT)) and value:
                 self._pieces(value, depth=0)
 
     def handle_endtag(self, tag: str) -> None:

@@ -40,7 +40,7 @@ from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 from supervisor.web.authority import RULES, Proof
 from tests.conftest import PASSWORD, FakeClock, pass_all_lessons, snapshot, text, weekly_schedule
-from tests.test_access import (
+from tests.world import (
     ANON,
     CHILD,
     CO_GUARDIAN,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from supervisor.extensions import db
 from supervisor.models import Child, Family, Track
 from tests.conftest import text
-from tests.test_access import (  # the route table and the saved family of the access tests
+from tests.world import (  # the route table and the saved family
     CHILD,
     OWNER,
     ROUTES,

@@ -2,7 +2,7 @@
 templates, the content and every page of the route table use the SVG files vendored in
 static/icons/, and those files are exactly the ones scripts/vendor_icons.py lists."""
 
-# ruff: noqa: F811 - the tests take the world fixtures imported from test_access
+# ruff: noqa: F811 - the tests take the world fixtures imported from tests/world.py
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask import render_template_string
 
 from supervisor.web.forms.family import AVATARS
 from tests.conftest import text
-from tests.test_access import (  # noqa: F401 - fixtures
+from tests.world import (  # noqa: F401 - fixtures
     ACTORS,
     ANON,
     CHILD,

@@ -5,7 +5,7 @@
 guardian page naming a child or a track that is neither there nor exempt with a reason.
 """
 
-# ruff: noqa: F811 - the tests take fixtures imported from test_access and test_permit
+# ruff: noqa: F811 - the tests take fixtures imported from tests/world.py and test_permit
 from __future__ import annotations
 
 import html
@@ -22,7 +22,8 @@ from supervisor.models import PageView, Track
 from supervisor.stages.base import StageKey
 from supervisor.web.who_looked import EXEMPT, VIEWS
 from tests.conftest import PASSWORD, Auth, Client, add_child, text
-from tests.test_access import (
+from tests.test_permit import PIN, permit  # noqa: F401 - a fixture
+from tests.world import (
     ACTORS,
     CHILD,
     CO_GUARDIAN,
@@ -35,7 +36,6 @@ from tests.test_access import (
     frozen_world_time,  # noqa: F401 - a fixture
     saved_world,  # noqa: F401 - a fixture
 )
-from tests.test_permit import PIN, permit  # noqa: F401 - a fixture
 
 NOBODY_THIS_WEEK = "None of your guardians opened your pages in this app this week."
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask_babel import gettext as _
 
 bp = Blueprint("installable", __name__)
 
@@ -30,7 +31,7 @@ def manifest() -> Response:
         {
             "name": "Supervisor",
             "short_name": "Supervisor",
-            "description": "Bringing a child onto social media, one step at a time.",
+            "description": _("Bringing a child onto social media, one step at a time."),
             "id": "/",
             "start_url": url_for("tablet.picker"),
             "scope": "/",

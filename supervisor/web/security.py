@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -44,8 +45,10 @@ def refuse_nul_characters() -> tuple[str, int] | None:
     if any("\x00" in value for value in values) or "\x00" in request.path:
         return render_error(
             400,
-            "Something you typed contains a character that can't be "
-            "saved. Remove it and try again.",
+            _(
+                "Something you typed contains a character that can't be saved. Remove it "
+                "and try again."
+            ),
         )
     return None
 

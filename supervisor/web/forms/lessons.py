@@ -24,13 +24,13 @@ def _topics() -> list[SelectChoice]:
 
 class FamilyPromptForm(FlaskForm):
     text = TextAreaField(
-        "Your prompt",
-        validators=[DataRequired("Write the question."), Length(max=500)],
+        _l("Your prompt"),
+        validators=[DataRequired(_l("Write the question.")), Length(max=500)],
         filters=[strip],
     )
     stage = SelectField(
-        "For which stage",
+        _l("For which stage"),
         choices=[SelectChoice(stage, _l(stage.label)) for stage in StageKey],
         coerce=StageKey,
     )
-    topic = SelectField("Topic", choices=_topics)
+    topic = SelectField(_l("Topic"), choices=_topics)
