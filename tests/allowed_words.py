@@ -1,7 +1,7 @@
 """What a page in the pseudo-language may show outside ``⟦…⟧``: the app's name, names the
 family typed, Babel's own words (months, days, countries) and WTForms' own messages, content
 (which has translated files of its own, and none for the pseudo-language, so it shows in
-English) and, for now, the words other changes are making translatable (``PENDING_ELSEWHERE``).
+English).
 
 ``Allowance.unmarked`` is what is left: words no catalog holds and nothing allows.
 """
@@ -11,31 +11,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import wtforms
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 from babel.messages.pofile import read_po
-from flask import Flask
 
+from supervisor.content import places
 from supervisor.content.helplines import HELPLINES
 from supervisor.content.lessons import LESSONS, PROMPTS, TOPICS
 from supervisor.content.licence_tips import CONNECTIONS, SELF_MONITORING_TIPS
 from supervisor.content.monitoring import ARRANGEMENTS, HOVERING
 from supervisor.content.platforms import PLATFORMS
 from supervisor.content.walkthroughs import WALKTHROUGHS
-from supervisor.extensions import db
-from supervisor.models import CheckInSchedule, Notification, Track, TrackEvent
-from supervisor.permit import reads
-from supervisor.stages import STAGES, schedule
-from supervisor.stages.base import StageKey, TrackSnapshot
-from supervisor.stages.engine import progress
-from supervisor.stages.kinds import evaluate
-from supervisor.tracks import facts
 from tests.pseudo_locale import EDGES, PSEUDO, WORDLESS, unwrapped_text
 
 APP_NAME = "Supervisor"
@@ -83,13 +73,20 @@ CONTENT = tuple(
 
 
 def _babel_words(language: str) -> frozenset[str]:
-    """Babel's (CLDR's) own words in ``language``: months, days, countries, languages."""
+    """Babel's (CLDR's) own words in ``language``: months, days, countries, time zones,
+    languages."""
     words: set[str] = set()
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
             words.update(get_month_names(width, context=context, locale=language).values())
             words.update(get_day_names(width, context=context, locale=language).values())
     words.update(Locale.parse(language).territories.values())
+    # The time zones, by CLDR's names of their cities and times, as the zone menus show them.
+    words.update(
+        EDGES.sub("", name)
+        for zones in places.zones_in(language).values()
+        for name in zones.values()
+    )
     # The languages on offer, each in its own words, as the language menu names them.
     for code in ("en", language):
         name = Locale.parse(code).get_display_name(code) or code
@@ -113,48 +110,6 @@ def _wtforms_words() -> frozenset[str]:
 
 
 WTFORMS_WORDS = _wtforms_words()
-
-
-def _stage_words() -> frozenset[str]:
-    """The stages' words as people read them: stage labels and meanings, requirement labels,
-    checklist items, what is missing while nothing is done yet, the schedules' words."""
-    now = datetime(2026, 3, 2, tzinfo=UTC)
-    words = {key.label for key in StageKey}
-    for stage in STAGES.values():
-        words.add(stage.meaning)
-        for requirement in stage.requirements:
-            words.add(requirement.label)
-            words.update(label for _key, label in requirement.params.get("items", ()))
-            status = evaluate(requirement, TrackSnapshot(stage.key, entered_at=now, now=now))
-            if status.missing:
-                words.add(status.missing)
-    words.update(schedule.FREQUENCIES.values())
-    words.update(schedule.WEEKDAYS)
-    return frozenset(words)
-
-
-# Words other changes are making translatable: the stages' own (supervisor/stages/) and the
-# notices' texts as stored (supervisor/notices.py and the operations that write them). What a
-# world adds to them (its notices, what its tracks miss, its history, its schedules) comes
-# from ``pending_elsewhere``. Delete both once those changes land.
-PENDING_ELSEWHERE = _stage_words()
-
-
-def pending_elsewhere(app: Flask) -> frozenset[str]:
-    """``PENDING_ELSEWHERE`` with what the database of ``app`` holds of those words: the
-    notices' stored texts, and the stages' words for its tracks (what each one misses, its
-    history's sentences, its schedules' rhythms)."""
-    with app.app_context():
-        session = db.session
-        words = set(session.scalars(sa.select(Notification.text)))
-        tracks = session.scalars(sa.select(Track)).all()
-        for snapshot in facts.snapshots(session, tracks).values():
-            words.update(r.status.missing for r in progress(snapshot).results if r.status.missing)
-        for event in session.scalars(sa.select(TrackEvent)):
-            words.add(event.sentence(event.guardian.name if event.guardian else event.actor))
-        for version in session.scalars(sa.select(CheckInSchedule)):
-            words.add(reads.rhythm(version).describe())
-    return PENDING_ELSEWHERE | words
 
 
 URL = re.compile(r"\bhttps?://\S+")

@@ -26,7 +26,6 @@ from flask import Flask, render_template_string
 from markupsafe import escape
 
 from supervisor import links
-from supervisor.content import places
 from supervisor.content.lessons import LESSONS
 from supervisor.db import metadata
 from supervisor.extensions import db
@@ -39,7 +38,6 @@ from tests.allowed_words import (
     BABEL_WORDS,
     WTFORMS_WORDS,
     Allowance,
-    pending_elsewhere,
 )
 from tests.conftest import Auth, Client, make_app, text
 from tests.pseudo_locale import EDGES, PSEUDO, ROOT, build_catalog, unwrapped_text, wrap
@@ -84,7 +82,7 @@ TYPED = {
 
 def world_allowance(app: Flask) -> Allowance:
     """What the pages of the world in ``app``'s database may show unmarked: the app's name,
-    Babel's words, what its family typed, and the words still pending elsewhere."""
+    Babel's words and what its family typed."""
     rows = _rows(app)
     typed = {
         EDGES.sub("", " ".join(value.split()))
@@ -93,7 +91,7 @@ def world_allowance(app: Flask) -> Allowance:
         for column in columns
         if isinstance(value := row[column], str)
     }
-    words = {APP_NAME, *BABEL_WORDS, *WTFORMS_WORDS, *typed, *pending_elsewhere(app)}
+    words = {APP_NAME, *BABEL_WORDS, *WTFORMS_WORDS, *typed}
     return Allowance(frozenset(words))
 
 
@@ -122,16 +120,11 @@ def _reader(
     return None
 
 
-# Pages that list countries (and their zones): the names come from tzdata, in English, until
-# the change that takes them from CLDR lands.
-WAITING = pytest.mark.xfail(strict=True, reason="country names come from tzdata, in English")
-COUNTRY_PAGES = {"auth.signup", "family.settings"}
 ROUTE_PAGES = [
     pytest.param(
         endpoint,
         *found,
         id=f"{endpoint}-{found[0]}",
-        marks=[WAITING] if endpoint in COUNTRY_PAGES else [],
     )
     for endpoint, methods in ROUTES.items()
     if "GET" in methods and endpoint not in NOT_READ and (found := _reader(methods["GET"]))
@@ -421,13 +414,13 @@ def test_the_unsubscribe_page_shows_nothing_unmarked(pseudo_app, pseudo_client):
 
 
 def test_the_calendar_feed_titles_show_nothing_unmarked(pseudo_app, at_permit):
-    """The calendar's name and each check-in's title, in the language the calendar app asks
-    for; the family's and the child's names and the platform stand as they are."""
+    """The calendar's name and each check-in's title, in the language its link names (that
+    of the page it was made on: tests/test_checkins.py); the family's and the child's names
+    and the platform stand as they are."""
     page = text(at_permit["guardian"].submit("/family/calendar"))
     feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', page).group(1)
     reader = pseudo_app.test_client()
-    reader.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
-    calendar = icalendar.Calendar.from_ical(reader.get(feed).data)
+    calendar = icalendar.Calendar.from_ical(reader.get(f"{feed}?lang={PSEUDO}").data)
     titles = [str(calendar["X-WR-CALNAME"])]
     for event in calendar.walk("VEVENT"):
         titles += [str(event["SUMMARY"]), *(str(a["DESCRIPTION"]) for a in event.walk("VALARM"))]
@@ -455,7 +448,7 @@ FORMS = [
     pytest.param("family.create_invite", {}, id="invite"),
     pytest.param("calendar.new_link", {}, id="calendar-link"),
     # The family settings page lists countries.
-    pytest.param("family.rename", {"name": "The Byrons"}, id="rename", marks=WAITING),
+    pytest.param("family.rename", {"name": "The Byrons"}, id="rename"),
     pytest.param(
         "permit.add_moment",
         {"kind": "too_long", "what_happened": "Played past bedtime.", "lesson": ""},
@@ -487,13 +480,11 @@ def test_the_page_after_a_form_shows_nothing_unmarked(
 # back (a form with its errors, a refusal, a link that no longer works); a redirect is read in
 # the tests of the main forms above. Country lists wait as on the pages above.
 NOT_A_PAGE = {"family.export_data": "the family's data, as JSON for the family to keep"}
-COUNTRY_ANSWERS = {"auth.signup", "family.rename"}
 ANSWERS = [
     pytest.param(
         endpoint,
         *found,
         id=f"{endpoint}-{found[0]}",
-        marks=[WAITING] if endpoint in COUNTRY_ANSWERS else [],
     )
     for endpoint, methods in ROUTES.items()
     if "POST" in methods
@@ -539,33 +530,6 @@ def test_the_error_pages_show_nothing_unmarked(
     response = world.client.get(path)
     assert response.status_code == status
     assert world_allowance(pseudo_app).unmarked(text(response)) == []
-
-
-# The tz database's English names of countries and zones, on the pages WAITING marks. Until
-# those lists come from CLDR, the rest of each such page is held to the same rule here; delete
-# this test with the WAITING marks.
-TZDATA_NAMES = frozenset({*places.COUNTRIES.values(), *places.LABELS.values()})
-
-
-@pytest.mark.parametrize(
-    ("actor", "endpoint", "method"),
-    [
-        (ANON, "auth.signup", "GET"),
-        (OWNER, "family.settings", "GET"),
-        (OWNER, "family.rename", "POST"),
-    ],
-    ids=["sign-up", "settings", "rename-refused"],
-)
-def test_the_pages_listing_countries_show_nothing_else_unmarked(
-    pseudo_app, saved_world, frozen_world_time, actor, endpoint, method
-):
-    world = build_world(pseudo_app, actor, saved_world)
-    world.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = PSEUDO
-    url = world.url(pseudo_app, endpoint)
-    response = world.client.get(url) if method == "GET" else world.client.submit(url, data={})
-    assert TZDATA_NAMES & set(unwrapped_text(text(response)))  # the list is there, unmarked
-    allowance = Allowance(world_allowance(pseudo_app).words | TZDATA_NAMES)
-    assert allowance.unmarked(text(response)) == []
 
 
 LESSON = next(iter(LESSONS.values()))
