@@ -25,8 +25,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from supervisor import clock, links
+from supervisor.content import places
 from supervisor.extensions import db
-from supervisor.local_time import month_year, when
+from supervisor.local_time import month_year, page_locale, when
 from supervisor.mail import outbox, unsubscribe
 from supervisor.mail.topics import LABELS, Topic
 from supervisor.models import Guardian, Notification
@@ -75,6 +76,20 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Country:
+    """A country, by its ISO code, named in the reader's language."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A time zone, by its tz database name, as the reader's language names it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Quoted:
     """Names the family typed, each in quotation marks, one after another: “A”, “B”."""
 
@@ -101,7 +116,7 @@ class Notice:
         return told
 
 
-Param = str | int | Word | Stage | Moment | Month | Quoted | Notice
+Param = str | int | Word | Stage | Moment | Month | Country | Zone | Quoted | Notice
 
 
 def notice(message: str, /, **params: Param) -> Notice:
@@ -126,7 +141,9 @@ def _param(value: object) -> Param:
         if value.count is not None:
             params["num"] = value.count
         return Notice(value.message, params, value.plural)
-    if isinstance(value, str | int | Word | Stage | Moment | Month | Quoted | Notice):
+    if isinstance(
+        value, str | int | Word | Stage | Moment | Month | Country | Zone | Quoted | Notice
+    ):
         return value
     raise TypeError(f"a notice cannot keep {value!r}")
 
@@ -152,6 +169,10 @@ def _value(value: Param, zone: str | None) -> str | int:
             return when(at, style, zone)
         case Month(year, month):
             return month_year(year, month)
+        case Country(code):
+            return places.country_name(code, page_locale()) or code
+        case Zone(name):
+            return places.zone_label(name, page_locale())
         case Quoted(names):
             return ", ".join(_("“%(name)s”", name=name) for name in names)
     return value
@@ -174,6 +195,10 @@ def _stored(value: Param) -> Any:
             return {"at": at.isoformat(), "style": style}
         case Month(year, month):
             return {"month": [year, month]}
+        case Country(code):
+            return {"country": code}
+        case Zone(name):
+            return {"zone": name}
         case Quoted(names):
             return {"quoted": list(names)}
     return value
@@ -198,6 +223,10 @@ def _loaded(value: Any) -> Param:
         return Moment(moment, value["style"])
     if "month" in value:
         return Month(*value["month"])
+    if "country" in value:
+        return Country(value["country"])
+    if "zone" in value:
+        return Zone(value["zone"])
     return Quoted(tuple(value["quoted"]))
 
 

@@ -16,9 +16,11 @@ from pathlib import Path
 import icalendar
 import pytest
 import sqlalchemy as sa
+from babel import Locale
 from flask import Flask
 
 from supervisor import clock as app_clock
+from supervisor.content.places import zone_label
 from supervisor.extensions import db
 from supervisor.jobs import tasks
 from supervisor.models import Family, Guardian, Notification
@@ -187,7 +189,7 @@ def test_a_notices_mail_speaks_each_recipients_language(
     to_grace, to_bo = mails[("grace@example.org",)], mails[("bo@example.org",)]
     told = (
         "Ada changed the country from United Kingdom to United States and the time zone from "
-        "Europe/London to America/New_York."
+        "London to New York — Eastern (most areas)."
     )
     assert to_bo.subject.startswith("Security notice: Ada changed the country")
     for part in ("plain", "html"):
@@ -197,10 +199,14 @@ def test_a_notices_mail_speaks_each_recipients_language(
     for part in ("plain", "html"):
         body = " ".join(html.unescape(to_grace.part(part)).split())
         assert "⟦Hello Grace,⟧" in body
+        # The countries and zones by their names in the reader's language (CLDR's).
+        gb, us = (Locale.parse(PSEUDO).territories[code] for code in ("GB", "US"))
+        london, new_york = (zone_label(z, PSEUDO) for z in ("Europe/London", "America/New_York"))
         assert (
-            "⟦Ada changed ⟦⟦⟦the country⟧ from United Kingdom to United States⟧ and "
-            "⟦⟦the time zone⟧ from Europe/London to America/New_York⟧⟧.⟧"
+            f"⟦Ada changed ⟦⟦⟦the country⟧ from {gb} to {us}⟧ and "
+            f"⟦⟦the time zone⟧ from {london} to {new_york}⟧⟧.⟧"
         ) in body
+        assert "United Kingdom" not in body
 
 
 def test_an_invite_mail_speaks_the_inviters_page_language(

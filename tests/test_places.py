@@ -206,7 +206,7 @@ def test_settings_change_the_country_and_zone_and_tell_the_other_guardian(app, c
         ]
     assert any(
         "changed the country from United Kingdom to United States and the time zone from "
-        "Europe/London to America/New_York" in notice
+        "London to New York — Eastern (most areas)" in notice
         for notice in told
     ), told
     assert "Time zone: New York — Eastern (most areas)" in text(grace.get("/family/"))

@@ -25,13 +25,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from supervisor import clock
-from supervisor.content.places import country_name
 from supervisor.db import rows_changed
 from supervisor.errors import Refusal
 from supervisor.extensions import db
-from supervisor.local_time import month_year, page_locale
+from supervisor.local_time import month_year
 from supervisor.models import Family, Guardian, Invite, RuleChange
-from supervisor.notices import N_, Month, Nn_, Notice, Param, Word, notice, plural_notice
+from supervisor.notices import (
+    N_,
+    Country,
+    Month,
+    Nn_,
+    Notice,
+    Param,
+    Word,
+    Zone,
+    notice,
+    plural_notice,
+)
 from supervisor.stages.ages import ADULT, age_now
 from supervisor.stages.permit import STAGE as PERMIT
 
@@ -82,7 +92,9 @@ def shown(setting: str, value: object) -> Param:
     if setting == "both_guardians_sign":
         return Word(N_("on") if value else N_("off"))
     if setting == "country":
-        return country_name(str(value), page_locale()) or str(value)
+        return Country(str(value))
+    if setting == "timezone" and value:
+        return Zone(str(value))
     if value is None and setting in APP_MINIMUM:
         return notice(N_("%(count)s (the app's minimum)"), count=APP_MINIMUM[setting])
     return str(value)
