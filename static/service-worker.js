@@ -2,8 +2,8 @@
 // browser's error. It keeps only the offline page and the app's static files. A page of the
 // app is never kept: every page says "Cache-Control: no-store" (a shared tablet must not show
 // one person's page to the next), and nothing with that header is stored.
-const CACHE = "supervisor-static-v1";
-const OFFLINE = "/static/offline.html";
+const CACHE = "supervisor-static-v2";
+const OFFLINE = "/offline"; // in the language the tablet's browser asks for
 const AT_INSTALL = [OFFLINE, "/static/style.css", "/static/favicon.svg"];
 
 self.addEventListener("install", (event) => {

@@ -38,3 +38,21 @@ def test_the_service_worker_is_served_from_the_root_and_every_page_registers_it(
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert 'data-worker="/service-worker.js"' in page
     assert '<meta name="theme-color" content="#1f5fbf"' in page
+
+
+def test_the_offline_page_speaks_the_browsers_language_and_may_be_kept(client, auth):
+    """The worker keeps it for whoever uses the tablet next: the browser's language, not the
+    signed-in guardian's own choice, and nothing that forbids storing it."""
+    auth.signup()
+    client.submit("/account/language", data={"language": "en"})
+    spanish = client.get("/offline", headers={"Accept-Language": "es-ES,es;q=0.9"})
+    assert spanish.status_code == 200
+    page = text(spanish)
+    assert '<html lang="es">' in page and "<h1>Sin conexión</h1>" in page
+    assert "Ada" not in page
+    assert "no-store" not in spanish.headers["Cache-Control"]
+    assert "Accept-Language" in spanish.headers["Vary"]
+    english = text(client.get("/offline", headers={"Accept-Language": "fr"}))
+    assert '<html lang="en">' in english and "<h1>No connection</h1>" in english
+    # Every other page of the app forbids keeping it.
+    assert client.get("/family/").headers["Cache-Control"] == "no-store"

@@ -202,6 +202,7 @@ ROUTES: dict[str, dict[str, tuple[int | str, ...]]] = {
     "health.health": {"GET": (200, 200, 200, 200, 200, 200)},
     "installable.manifest": {"GET": (200, 200, 200, 200, 200, 200)},
     "installable.service_worker": {"GET": (200, 200, 200, 200, 200, 200)},
+    "installable.offline": {"GET": (200, 200, 200, 200, 200, 200)},
     "auth.mail_choices": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
     "auth.language": {"POST": (SIGNIN, 302, 302, 302, 403, 403)},
     # A made-up token names no one: 404 for anyone but a child's session.

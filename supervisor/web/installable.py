@@ -1,15 +1,18 @@
 """What makes the app installable on the family tablet: its web app manifest and the service
 worker that shows a page of its own when the tablet is offline.
 
-Neither reads anything of a family or needs a session, so anyone may ask for them.
+None of them reads anything of a family or needs a session, so anyone may ask for them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
+
+from supervisor.web import language
 
 bp = Blueprint("installable", __name__)
 
@@ -45,6 +48,20 @@ def manifest() -> Response:
         }
     )
     response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/offline")
+def offline() -> Response:
+    """The page the worker keeps for when the tablet is offline. It is kept for whoever uses
+    the tablet next, so it speaks the browser's language, not that of whoever is signed in
+    when the worker fetches it; and, having nothing of anyone's, it may be stored."""
+    asked = request.accept_languages.best_match(language.offered()) or language.ENGLISH
+    with force_locale(asked):
+        page = render_template("offline.html", lang=asked)
+    response = Response(page, mimetype="text/html")
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "no-cache"  # kept, and asked again when online
     return response
 
 

@@ -24,6 +24,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# What a browser (and the tablet's service worker) may keep: nothing of anyone's.
+STORABLE = frozenset({"static", "installable.offline"})
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the security headers on every response."""
     headers = response.headers
@@ -33,7 +37,7 @@ def add_security_headers(response: Response) -> Response:
     headers["X-Frame-Options"] = "DENY"
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint != "static":
+    if request.endpoint not in STORABLE:
         # On a shared tablet the back button must not reopen the previous person's page.
         headers["Cache-Control"] = "no-store"
     return response

@@ -74,6 +74,6 @@ def test_the_main_pages_pass_axe_in_both_colour_schemes(
     look(page, scheme, "dashboard", found)
     page.goto(f"/family/tracks/{family.track_id}")
     look(page, scheme, "track", found)
-    page.goto("/static/offline.html")
+    page.goto("/offline")
     look(page, scheme, "offline", found)
     assert {name: problems for name, problems in found.items() if problems} == {}

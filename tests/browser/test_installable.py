@@ -87,8 +87,8 @@ def test_offline_the_tablet_shows_the_offline_page_and_no_private_page(
     # Only the offline page and static files were kept: no page of the app, though every
     # one of them went through the worker.
     kept = page.evaluate(KEPT_URLS_JS)
-    assert "/static/offline.html" in kept
-    assert all(path.startswith("/static/") for path in kept), kept
+    assert "/offline" in kept
+    assert all(path.startswith("/static/") for path in kept if path != "/offline"), kept
 
     context.set_offline(True)
     for private in ("/me/", track_page, "/who"):
