@@ -36,6 +36,7 @@ LOOKING_IN = (
 ADD_TRACK = '+ Add a track<span class="visually-hidden"> for %(name)s</span>'
 LESSONS_OF = 'Lessons<span class="visually-hidden"> of %(name)s</span>'
 SIGN_OFF = 'Sign off<span class="visually-hidden"> %(name)s\'s %(track)s</span>'
+SIGNED = "Signed off: %(child)s now has %(stage)s for %(track)s."
 CORRECTED = "Corrected on %(day)s because “%(reason)s”"
 CORRECTED_BY = "Corrected on %(day)s by %(guardian)s because “%(reason)s”"
 CHILD_NOTE = "<strong>Your note</strong>, %(day)s: “%(note)s”"
@@ -129,13 +130,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(
     sign_off = w(SIGN_OFF, name="Mo", track="Instagram")
     tablet.click(request.get_by_role("button", name=sign_off))
     permit, licence = w("Learner's permit"), w("Licence")
-    signed = w(
-        "Signed off: %(child)s now has %(stage)s for %(track)s.",
-        child="Mo",
-        stage=permit,
-        track="Instagram",
-    )
-    tablet.expect_status(signed)
+    tablet.expect_status(w(SIGNED, child="Mo", stage=permit, track="Instagram"))
 
     # Together: the privacy walkthrough, the monitoring arrangement, the check-in schedule.
     tablet.click(tablet.link(w("Go through it together")))
@@ -304,13 +299,7 @@ def test_a_family_from_sign_up_to_licence_and_goodbye(
     met = w("Requirements met for %(stage)s", stage=licence)
     expect(page.get_by_role("progressbar", name=met)).to_have_attribute("value", "4")
     tablet.click(tablet.button(w("Sign off: %(stage)s", stage=licence)))
-    signed = w(
-        "Signed off: %(child)s now has %(stage)s for %(track)s.",
-        child="Mo",
-        stage=licence,
-        track="Instagram",
-    )
-    tablet.expect_status(signed)
+    tablet.expect_status(w(SIGNED, child="Mo", stage=licence, track="Instagram"))
 
     # The family agreement prints.
     printable = w("Our family agreement (printable)")
