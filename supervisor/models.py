@@ -494,9 +494,9 @@ class TrackEvent(Model):
 
     guardian: Mapped[Guardian | None] = relationship()
 
-    def sentence(self, who: str) -> Words:
+    def sentence(self, who: str | None) -> Words:
         """This row as people read it, in ``EventKind``'s words (``say`` shows them in the
-        page's language); ``who`` names the actor."""
+        page's language); ``who`` names the actor, ``None`` for the child reading it."""
         return self.kind.sentence(who, self.from_stage, self.to_stage, self.reason, self.override)
 
 

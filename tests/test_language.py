@@ -14,6 +14,7 @@ from supervisor.extensions import db
 from supervisor.local_time import duration, when
 from supervisor.models import Child, Guardian
 from tests.conftest import add_child, text
+from tests.test_tracks import start_family, tick_everything
 
 PIN = "4826"
 
@@ -89,6 +90,7 @@ def test_a_guardian_chooses_their_own_language_without_a_password(two_languages,
     assert stored(app, Guardian, Guardian.name, "Ada") == "es"
     page = text(client.get("/account"))
     assert lang(page) == "es"
+    assert "Tu idioma está guardado." in page  # told in the language just chosen
     assert re.search(r'<option selected value="es">|<option value="es" selected>', page)
     # Their own choice wins over what the browser asks.
     assert lang(text(client.get("/family/", headers={"Accept-Language": "en"}))) == "es"
@@ -96,7 +98,8 @@ def test_a_guardian_chooses_their_own_language_without_a_password(two_languages,
     # Back to the browser's choice.
     client.submit("/account/language", data={"language": ""})
     assert stored(app, Guardian, Guardian.name, "Ada") is None
-    assert lang(text(client.get("/account"))) == "en"
+    english = text(client.get("/account"))
+    assert lang(english) == "en" and "Your language is saved." in english
     assert lang(text(client.get("/account", headers={"Accept-Language": "es-MX,es"}))) == "es"
 
 
@@ -185,3 +188,20 @@ def test_dates_follow_the_page_language(two_languages):
         assert when(date(2026, 3, 9), "weekday-day-month") == "lun, 9 de marzo"
         assert duration(timedelta(minutes=15)) == "15 minutos"
         assert duration(timedelta(hours=3)) == "3 horas"
+
+
+def test_the_child_reads_their_own_doings_as_you_in_their_language(two_languages):
+    """A history row of the child's own doing is said to the child ("Pediste la firma"),
+    not built from a name slot ("Tú pidió"), while the guardians read it with the name."""
+    family = start_family(two_languages)
+    tick_everything(family.guardian, family.track_id)
+    asked = family.tablet.submit(f"/me/tracks/{family.track_id}/request", data={"note": "Ya sé."})
+    assert asked.status_code == 302
+    with two_languages.app_context():
+        db.session.execute(sa.update(Child).values(language="es"))
+        db.session.commit()
+    own = text(family.tablet.get(f"/me/tracks/{family.track_id}"))
+    assert lang(own) == "es"
+    assert "Pediste la firma: «Ya sé.»" in own and "Tú pidió" not in own
+    theirs = text(family.guardian.get(f"/family/tracks/{family.track_id}"))
+    assert lang(theirs) == "en" and "Mo asked for sign-off: “Ya sé.”" in theirs

@@ -26,15 +26,19 @@ class EventKind(StrEnum):
 
     def sentence(
         self,
-        who: str,
+        who: str | None,
         from_stage: StageKey | None,
         to_stage: StageKey | None,
         reason: str | None,
         override: bool = False,
     ) -> Words:
-        """The row as people read it; ``who`` is the name of whoever did it. Each way a row
-        can read is one whole message, so each language can order its words."""
+        """The row as people read it; ``who`` is the name of whoever did it, or ``None`` for
+        the child reading their own history ("You asked for sign-off"). Each way a row can
+        read is one whole message, so each language can order its words (and a verb agree
+        with "you")."""
         stages = {"from_stage": _stage(from_stage), "to_stage": _stage(to_stage)}
+        if who is None:
+            return _yours(self, reason)
         match self:
             case EventKind.CREATED:
                 return Words.of(
@@ -87,6 +91,15 @@ class EventKind(StrEnum):
                     reason=reason,
                     **stages,
                 )
+
+
+def _yours(kind: EventKind, reason: str | None) -> Words:
+    """A row of the child's own doing, said to the child: only a child asks for sign-off."""
+    if kind is not EventKind.REQUEST:
+        raise ValueError(f"a child does not do {kind.value!r}")
+    if reason:
+        return Words.of(N_("You asked for sign-off: “%(reason)s”"), reason=reason)
+    return Words.of(N_("You asked for sign-off"))
 
 
 def _stage(stage: StageKey | None) -> StageKey | Words:

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -462,6 +462,7 @@ def language() -> Response:
         flash(_("That language could not be read. Try again."), "error")
         return redirect(url_for("auth.account"))
     accounts.set_language(current_guardian(), chosen(form, None))
+    refresh()  # told in the language just chosen, as the next page will be
     flash(_("Your language is saved."), "success")
     return redirect(url_for("auth.account"))
 

@@ -16,7 +16,7 @@ from supervisor.content.monitoring import arrangements_for, hovering_for
 from supervisor.content.walkthroughs import for_platform
 from supervisor.extensions import db
 from supervisor.lessons import prompts
-from supervisor.local_time import family_zone
+from supervisor.local_time import family_zone, when
 from supervisor.models import CheckIn, CheckInSchedule, LearningMoment, Track, WalkthroughRun
 from supervisor.notices import N_, Moment, notice
 from supervisor.permit import operations, reads, together, who
@@ -325,7 +325,7 @@ def checkin_together(track_id: int) -> str | Response | tuple[str, int]:
 
 def _due_day(day: date, state: reads.ScheduleState) -> str:
     """A check-in's day as the form offers it, marked when it is overdue."""
-    named = f"{day:%A %-d %B}"
+    named = when(day, "weekday-day-month")
     return _("%(day)s (overdue)", day=named) if day in state.overdue else named
 
 
@@ -443,7 +443,7 @@ def _nothing_to_record(state: reads.ScheduleState) -> str:
     """Why the check-in form offers no date, in words that are true now."""
     if not state.in_force:
         return _("There is no agreed check-in to record yet: agree a schedule first.")
-    next_on = f"{state.upcoming[0][0]:%A %-d %B}" if state.upcoming else None
+    next_on = when(state.upcoming[0][0], "weekday-day-month") if state.upcoming else None
     if state.covered:
         if next_on:
             return _(

@@ -11,12 +11,17 @@ from supervisor.content.platforms import PLATFORMS
 from supervisor.stages.base import StageKey
 from supervisor.web.forms.fields import ExtraValidators, SelectChoice, one_line, strip
 
+OTHER = "other"  # the network the family names itself; "Other" is a word, not a name
+
 
 class AddTrackForm(FlaskForm):
     platform = SelectField(
         _l("Social network"),
         choices=[SelectChoice("", _l("Choose a network"))]
-        + [SelectChoice(p.key, p.name) for p in PLATFORMS.values()],
+        + [
+            SelectChoice(p.key, _l("Other") if p.key == OTHER else p.name)
+            for p in PLATFORMS.values()
+        ],
         validators=[DataRequired(_l("Choose the social network."))],
     )
     other_name = StringField(
@@ -27,7 +32,7 @@ class AddTrackForm(FlaskForm):
 
     def validate(self, extra_validators: ExtraValidators = None) -> bool:
         valid = super().validate(extra_validators)
-        if self.platform.data == "other" and not self.other_name.data:
+        if self.platform.data == OTHER and not self.other_name.data:
             self.other_name.errors = [*self.other_name.errors, _l("Type the name of the network.")]
             return False
         return valid
