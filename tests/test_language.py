@@ -133,6 +133,12 @@ def test_a_child_reads_their_own_language_on_the_shared_tablet(two_languages, au
 
     client.submit("/family/devices/", data={"name": "Kitchen tablet"})
     assert lang(text(client.get("/who"))) == "en"  # nobody's profile is open yet
+    # The PIN page is said to the child: in the child's own language, wrong PIN and all.
+    unlock = text(client.get(f"/who/child/{child_id}"))
+    assert lang(unlock) == "es" and "Tu PIN" in unlock
+    wrong = client.submit(f"/who/child/{child_id}", data={"pin": "1111"})
+    assert lang(text(wrong)) == "es" and "PIN" in text(wrong)
+    assert lang(text(client.get("/who"))) == "en"
     assert client.submit(f"/who/child/{child_id}", data={"pin": PIN}).status_code == 302
     assert lang(text(client.get("/me/"))) == "es"
 
@@ -205,3 +211,14 @@ def test_the_child_reads_their_own_doings_as_you_in_their_language(two_languages
     assert "Pediste la firma: «Ya sé.»" in own and "Tú pidió" not in own
     theirs = text(family.guardian.get(f"/family/tracks/{family.track_id}"))
     assert lang(theirs) == "en" and "Mo asked for sign-off: “Ya sé.”" in theirs
+
+
+def test_a_guardians_unlock_page_on_the_tablet_speaks_their_own_language(two_languages, auth):
+    client = auth.client
+    auth.signup()
+    client.submit("/account/language", data={"language": "es"})
+    client.submit("/family/devices/", data={"name": "Kitchen tablet"})
+    with two_languages.app_context():
+        ada = db.session.scalars(sa.select(Guardian.id)).one()
+    unlock = text(client.get(f"/who/guardian/{ada}", headers={"Accept-Language": "en"}))
+    assert lang(unlock) == "es" and "Tu contraseña" in unlock

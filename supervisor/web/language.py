@@ -5,9 +5,11 @@ Outside a request (the mail worker, a command) there is nobody to ask: the first
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,6 +42,12 @@ def _own_name(code: str) -> str:
     """``English``, ``Español``: a language as its readers name it, as a menu starts it."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+def speaking(own: str | None) -> AbstractContextManager[None]:
+    """A page said to one person before they are signed in (their unlock page on the shared
+    tablet) speaks their own language, if they chose one the app offers."""
+    return force_locale(own) if own is not None and own in offered() else nullcontext()
 
 
 def select_locale() -> str:

@@ -16,6 +16,7 @@ from supervisor.extensions import db
 from supervisor.models import Child, Device, Family, Guardian
 from supervisor.tablet import devices, pins
 from supervisor.tracks import operations
+from supervisor.web import language
 from supervisor.web.errors import render_error
 from supervisor.web.forms.fields import required
 from supervisor.web.forms.tablet import PasswordUnlockForm, PinUnlockForm
@@ -49,6 +50,11 @@ def unlock_child(child_id: int) -> str | Response | tuple[str, int]:
             401, _("PINs only work on the family tablet. Guardians can sign in here.")
         )
     child = _member_or_404(Child, child_id, device)
+    with language.speaking(child.language):
+        return _unlock_child(child, device)
+
+
+def _unlock_child(child: Child, device: Device) -> str | Response | tuple[str, int]:
     form = PinUnlockForm()
     status = 200
     if child.pin_hash is None:
@@ -78,6 +84,11 @@ def unlock_guardian(guardian_id: int) -> str | Response | tuple[str, int]:
     if device is None:
         return redirect(url_for("auth.login"))
     guardian = _member_or_404(Guardian, guardian_id, device)
+    with language.speaking(guardian.language):
+        return _unlock_guardian(guardian, device)
+
+
+def _unlock_guardian(guardian: Guardian, device: Device) -> str | Response | tuple[str, int]:
     form = PasswordUnlockForm()
     status = 200
     if form.validate_on_submit():
