@@ -155,7 +155,7 @@ def test_the_guardian_page_shows_each_source_and_when_it_was_checked(app) -> Non
     guardian, _tablet = family_in(app, "US", "America/New_York")
     body = guardian.get("/family/help/").get_data(as_text=True)
     page = " ".join(text(guardian.get("/family/help/")).split())
-    assert "families in the United States" in page
+    assert "Helplines and reporting services for families in the United States" in page
     assert "Someone to talk to" in page and "Where to report something online" in page
     for service in HELPLINES.for_country("US"):
         assert f'href="{service.url}"' in body
@@ -213,3 +213,12 @@ def test_the_pages_load_nothing_from_other_sites(app) -> None:
         body = client.get(url).get_data(as_text=True)
         assert not re.search(r'<(?:img|script|iframe)[^>]+src="https?://', body)
         assert not re.search(r'<link[^>]+href="https?://', body)
+
+
+def test_the_guardian_page_promises_only_the_kinds_of_service_it_lists(app) -> None:
+    """Spain's list has someone to talk to and nowhere to report: the page says helplines."""
+    kinds = {service.kind for service in HELPLINES.for_country("ES")}
+    assert kinds == {"talk"}
+    guardian, _tablet = family_in(app, "ES", "Europe/Madrid")
+    page = " ".join(text(guardian.get("/family/help/")).split())
+    assert "Helplines for families in Spain" in page and "reporting services" not in page
