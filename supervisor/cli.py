@@ -12,12 +12,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from supervisor import db as database
-from supervisor.accounts import addresses, recovery, signup_throttle
+from supervisor.accounts import addresses, recovery
 from supervisor.accounts import operations as accounts
 from supervisor.extensions import db
+from supervisor.family import looked
 from supervisor.family import operations as family
-from supervisor.jobs import queue
-from supervisor.tracks import operations as tracks
+from supervisor.jobs import queue, tasks
 
 group = AppGroup("supervisor", help="Manage the supervisor app.")
 
@@ -55,12 +55,15 @@ def demo_command() -> None:
 
 @group.command("daily")
 def daily_command() -> None:
-    """Daily upkeep: end supervision for children who have turned 18; forget old sign-up counts."""
-    with db.session.begin():
-        moved = tracks.end_supervision_at_majority()
-        forgotten = signup_throttle.forget_expired()
-    click.echo(f"Supervision ended on {moved} track(s) at 18.")
-    click.echo(f"Forgot {forgotten} expired sign-up count(s).")
+    """Daily upkeep: end supervision for children who have turned 18; forget old sign-up
+    counts and looks. It waits for no one: while another machine runs it, it does nothing."""
+    done = queue.alone("daily", tasks.upkeep)
+    if done is None:
+        click.echo("Another worker is doing the daily upkeep now; nothing done here.")
+        return
+    click.echo(f"Supervision ended on {done['majority']} track(s) at 18.")
+    click.echo(f"Forgot {done['forgotten']} expired sign-up count(s).")
+    click.echo(f"Forgot {done['looks_forgotten']} look(s) older than {looked.KEPT_DAYS} days.")
 
 
 @group.command("reset-link")

@@ -1,14 +1,16 @@
 """The jobs the worker runs, registered on the app's queue in ``init_app``.
 
-Periodic jobs run every hour (mail: every minute) and do their work at most once per
-period (``queue.once``); a job that fails rolls its turn back with its work, so the next
-hour tries again.
+Periodic jobs are enqueued every hour or every minute by each worker's scheduler, and are
+declared with ``queue.periodic``: one run at a time does the period's work, whichever machine
+it is on, and the others return ``{}`` (a new periodic job needs only that decorator and its
+line in ``JOBS``). Their work is safe to repeat too: what it changes, it selects by what is
+still to change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -16,7 +18,6 @@ from huey import crontab
 
 from supervisor import clock
 from supervisor.accounts import signup_throttle
-from supervisor.extensions import db
 from supervisor.family import looked
 from supervisor.jobs import queue
 from supervisor.jobs import reminders as jobs_reminders
@@ -25,42 +26,36 @@ from supervisor.tracks import operations as tracks
 
 
 def send_mail() -> int:
-    """Send what the outbox holds that is due."""
+    """Send what the outbox holds that is due (each message is claimed before it is sent)."""
     return delivery.deliver_due()
 
 
+def upkeep() -> dict[str, int]:
+    """End supervision at 18, forget expired sign-up counts and guardians' looks older than
+    90 days (the work of ``daily``, and of ``flask supervisor daily``)."""
+    return {
+        "majority": tracks.end_supervision_at_majority(),
+        "forgotten": signup_throttle.forget_expired(),
+        "looks_forgotten": looked.prune(clock.now().date()),
+    }
+
+
+@queue.periodic("daily", queue.today)
 def daily() -> dict[str, int]:
-    """Once a day: end supervision at 18, forget expired sign-up counts and guardians' looks
-    older than 90 days (nothing, when another worker had today's turn)."""
-    with db.session.begin():
-        if not queue.once("daily", clock.now().date().isoformat()):
-            return {}
-        return {
-            "majority": tracks.end_supervision_at_majority(),
-            "forgotten": signup_throttle.forget_expired(),
-            "looks_forgotten": looked.prune(clock.now().date()),
-        }
+    """Once a day: the upkeep."""
+    return upkeep()
 
 
+@queue.periodic("reminders", queue.this_hour)
 def reminders() -> dict[str, int]:
     """Every hour: check-in reminders for tomorrow and overdue notices, each sent once."""
-    with db.session.begin():
-        if not queue.once("reminders", _hour()):
-            return {}
-        return jobs_reminders.send_reminders()
+    return jobs_reminders.send_reminders()
 
 
+@queue.periodic("expire_links", queue.this_hour)
 def expire_links() -> dict[str, int]:
     """Every hour: forget expired one-time links and sessions past their absolute limit."""
-    with db.session.begin():
-        if not queue.once("expire_links", _hour()):
-            return {}
-        return jobs_reminders.expire_links()
-
-
-def _hour() -> str:
-    """The current UTC hour as a period, such as 2026-12-02T11."""
-    return clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H")
+    return jobs_reminders.expire_links()
 
 
 # name -> (job, when huey's scheduler runs it; None: only when asked)
