@@ -11,12 +11,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from supervisor import clock
 from supervisor import db as database
 from supervisor.accounts import addresses, recovery, signup_throttle
 from supervisor.accounts import operations as accounts
 from supervisor.extensions import db
 from supervisor.family import operations as family
-from supervisor.jobs import queue
+from supervisor.jobs import queue, retention
 from supervisor.tracks import operations as tracks
 
 group = AppGroup("supervisor", help="Manage the supervisor app.")
@@ -61,6 +62,14 @@ def daily_command() -> None:
         forgotten = signup_throttle.forget_expired()
     click.echo(f"Supervision ended on {moved} track(s) at 18.")
     click.echo(f"Forgot {forgotten} expired sign-up count(s).")
+
+
+@group.command("prune")
+def prune_command() -> None:
+    """Delete what the retention policy no longer keeps (README, "How long records are
+    kept"), in batches; the worker does it once a day."""
+    for kind, count in retention.prune(clock.now()).items():
+        click.echo(f"{kind}: {count} deleted")
 
 
 @group.command("reset-link")

@@ -18,7 +18,7 @@ from supervisor import clock
 from supervisor.accounts import signup_throttle
 from supervisor.extensions import db
 from supervisor.family import looked
-from supervisor.jobs import queue
+from supervisor.jobs import queue, retention
 from supervisor.jobs import reminders as jobs_reminders
 from supervisor.mail import delivery
 from supervisor.tracks import operations as tracks
@@ -58,6 +58,20 @@ def expire_links() -> dict[str, int]:
         return jobs_reminders.expire_links()
 
 
+def prune() -> dict[str, int]:
+    """Once a day: delete what the retention policy no longer keeps (``jobs.retention``).
+
+    The turn is taken in a transaction of its own and the deletes follow in bounded batches,
+    each committed: a long first run holds no lock for long and keeps no other worker
+    waiting on the turn. A run that fails midway leaves its turn taken; what it deleted
+    stays deleted, and tomorrow's run deletes the rest.
+    """
+    with db.session.begin():
+        if not queue.once("prune", clock.now().date().isoformat()):
+            return {}
+    return retention.prune(clock.now())
+
+
 def _hour() -> str:
     """The current UTC hour as a period, such as 2026-12-02T11."""
     return clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H")
@@ -70,6 +84,7 @@ JOBS: dict[str, tuple[Callable[[], Any], Callable[[datetime], bool] | None]] = {
     "daily": (daily, crontab(minute="0")),
     "reminders": (reminders, crontab(minute="*")),
     "expire_links": (expire_links, crontab(minute="*")),
+    "prune": (prune, crontab(minute="30")),
 }
 
 
