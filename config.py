@@ -72,6 +72,28 @@ class Config:
     RESET_MAX_PER_CLIENT = 20
     RESET_CLIENT_WINDOW = timedelta(hours=1)
 
+    # How long records that are not the family's own history are kept (README, "How long
+    # records are kept"); the daily `prune` job deletes what is older, PRUNE_BATCH rows a
+    # statement. A family's sign-offs, track events, check-ins, corrections, learning
+    # moments and agreements are never pruned while the family exists.
+    # The security log: a year and a month, so a family or an operator can look back over a
+    # whole year (a yearly refresher, a sign-in from last summer) with a month to ask.
+    AUDIT_RETENTION = timedelta(days=396)
+    # A notification a guardian read is gone from the page already; unread ones wait longer.
+    READ_NOTIFICATION_RETENTION = timedelta(days=90)
+    UNREAD_NOTIFICATION_RETENTION = timedelta(days=396)
+    # After an invite link ends (used or not), so its page can still say "used" or "expired".
+    INVITE_RETENTION = timedelta(days=30)
+    # A sent mail keeps only its address and subject: kept to answer "did it go out?".
+    SENT_MAIL_RETENTION = timedelta(days=30)
+    # A mail that failed for good keeps the server's answer for the operator to look into.
+    FAILED_MAIL_RETENTION = timedelta(days=90)
+    # Which reminders went out; the reminders job reads back only its last 9 days.
+    SENT_REMINDER_RETENTION = timedelta(days=30)
+    # The periodic jobs' turns (one row a job and period).
+    JOB_RUN_RETENTION = timedelta(days=30)
+    PRUNE_BATCH = 5000
+
     # Mail goes out over SMTP from the worker (see supervisor/mail/). With no host, each
     # message is written to MAIL_FOLDER instead (relative paths live in the instance folder).
     SMTP_HOST: str | None = None

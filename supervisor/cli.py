@@ -11,13 +11,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from supervisor import clock
 from supervisor import db as database
 from supervisor.accounts import addresses, recovery
 from supervisor.accounts import operations as accounts
 from supervisor.extensions import db
 from supervisor.family import looked
 from supervisor.family import operations as family
-from supervisor.jobs import queue, tasks
+from supervisor.jobs import queue, retention, tasks
 
 group = AppGroup("supervisor", help="Manage the supervisor app.")
 
@@ -64,6 +65,14 @@ def daily_command() -> None:
     click.echo(f"Supervision ended on {done['majority']} track(s) at 18.")
     click.echo(f"Forgot {done['forgotten']} expired sign-up count(s).")
     click.echo(f"Forgot {done['looks_forgotten']} look(s) older than {looked.KEPT_DAYS} days.")
+
+
+@group.command("prune")
+def prune_command() -> None:
+    """Delete what the retention policy no longer keeps (README, "How long records are
+    kept"), in batches; the worker does it once a day."""
+    for kind, count in retention.prune(clock.now()).items():
+        click.echo(f"{kind}: {count} deleted")
 
 
 @group.command("reset-link")

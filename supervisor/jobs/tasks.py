@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -19,7 +20,7 @@ from huey import crontab
 from supervisor import clock
 from supervisor.accounts import signup_throttle
 from supervisor.family import looked
-from supervisor.jobs import queue
+from supervisor.jobs import queue, retention
 from supervisor.jobs import reminders as jobs_reminders
 from supervisor.mail import delivery
 from supervisor.tracks import operations as tracks
@@ -58,6 +59,20 @@ def expire_links() -> dict[str, int]:
     return jobs_reminders.expire_links()
 
 
+def prune() -> dict[str, int]:
+    """Once a day: delete what the retention policy no longer keeps (``jobs.retention``).
+
+    The day's turn is taken under the job's lock and committed first; the deletes follow in
+    bounded batches, each committed, so a long first run holds no lock for long and keeps no
+    other worker waiting. A run that fails midway leaves its turn taken: what it deleted
+    stays deleted, and tomorrow's run deletes the rest.
+    """
+    at = queue.today()
+    if not queue.alone("prune", partial(queue.once, "prune", at), label=f"prune {at}"):
+        return {}
+    return retention.prune(clock.now())
+
+
 # name -> (job, when huey's scheduler runs it; None: only when asked)
 JOBS: dict[str, tuple[Callable[[], Any], Callable[[datetime], bool] | None]] = {
     "send_mail": (send_mail, None),
@@ -65,6 +80,7 @@ JOBS: dict[str, tuple[Callable[[], Any], Callable[[datetime], bool] | None]] = {
     "daily": (daily, crontab(minute="0")),
     "reminders": (reminders, crontab(minute="*")),
     "expire_links": (expire_links, crontab(minute="*")),
+    "prune": (prune, crontab(minute="30")),
 }
 
 
