@@ -1,18 +1,25 @@
-"""gunicorn's settings, read from the working directory: request logs mask URL tokens."""
+"""gunicorn's settings, read from the working directory: its access log on standard output,
+its error log and the app's lines on standard error, all in the app's one format
+(``supervisor/logs.py``), each line with its request id and URL tokens masked."""
 
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from supervisor.web.request_log import MASK_TOKENS
+from supervisor import logs
 
 
-class TokenMaskingLogger(Logger):
-    """gunicorn's logger with invite and calendar tokens masked in the access and error logs."""
+class SupervisorLogger(Logger):
+    """gunicorn's logger writing through the app's formatter and filters: request ids, JSON
+    lines when asked for, and invite, calendar and reset tokens masked."""
 
     def setup(self, cfg: Config) -> None:
         super().setup(cfg)
-        self.access_log.addFilter(MASK_TOKENS)
-        self.error_log.addFilter(MASK_TOKENS)
+        logs.configure()
+        for log in (self.access_log, self.error_log):
+            for handler in log.handlers:
+                logs.adopt(handler)
 
 
-logger_class = TokenMaskingLogger
+logger_class = SupervisorLogger
+accesslog = "-"  # off in gunicorn unless named; "-" is standard output
+access_log_format = logs.ACCESS_FORMAT

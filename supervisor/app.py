@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, Config
-from supervisor import cli, links, passwords
+from supervisor import cli, links, logs, passwords
 from supervisor.accounts import sessions
 from supervisor.db import ROOT
 from supervisor.extensions import csrf, db, login_manager
@@ -51,7 +51,9 @@ from supervisor.web.me import child, child_help, lessons
 def create_app(
     config: type[Config] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Flask:
-    """Build the app: configuration first, then extensions, blueprints, error pages, commands."""
+    """Build the app: logging and configuration first, then extensions, blueprints, error
+    pages, commands."""
+    logs.configure()  # before Flask's logger is made, so it adds no handler of its own
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),

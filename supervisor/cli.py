@@ -5,13 +5,11 @@ They are not requests: each runs its writes in one ``session.begin()`` block of 
 
 from __future__ import annotations
 
-import logging
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from supervisor import clock
+from supervisor import clock, logs
 from supervisor import db as database
 from supervisor.accounts import addresses, recovery
 from supervisor.accounts import operations as accounts
@@ -94,7 +92,7 @@ def reset_link_command(email: str) -> None:
 def worker_command() -> None:
     """Run the job queue's worker: it sends mail and runs the periodic jobs (any number of
     workers may run, on any number of machines sharing the queue and the database)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure()  # as create_app does: huey's own lines in the same format
     huey = queue.of(current_app)
     consumer = huey.create_consumer(
         workers=current_app.config["WORKER_THREADS"],
