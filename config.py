@@ -18,9 +18,13 @@ class Config:
     # Where the site is served, such as https://supervisor.example.org: the links the app
     # sends out start with it. Required in production (see supervisor/links.py).
     BASE_URL: str | None = None
-    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto: the client's
-    # address (sign-up limits count per client) comes from them. 0 trusts no such header.
-    PROXY_HOPS = 0
+    # How many reverse proxies in front of the app set X-Forwarded-For, -Proto, -Host and
+    # -Port: the client's address (sign-up limits count per client), the scheme and the host
+    # come from the last that many of them. 0 trusts no such header (supervisor/web/security.py).
+    TRUSTED_PROXIES = 0
+    # The hosts the app answers for, besides BASE_URL's; from the environment a comma-separated
+    # list (or JSON). None: in production BASE_URL's host only, elsewhere any (supervisor/links.py).
+    TRUSTED_HOSTS: list[str] | None = None
     # The languages people may read the app in; a language joins once its catalog is complete
     # (supervisor/translations/, `make translations`).
     LANGUAGES = ("en", "es")

@@ -23,3 +23,13 @@ class SupervisorLogger(Logger):
 logger_class = SupervisorLogger
 accesslog = "-"  # off in gunicorn unless named; "-" is standard output
 access_log_format = logs.ACCESS_FORMAT
+
+# Forwarded headers are believed by the app alone, as many hops as SUPERVISOR_TRUSTED_PROXIES
+# says (supervisor/web/security.py). gunicorn would otherwise take X-Forwarded-Proto (and
+# SCRIPT_NAME headers) itself from any peer in forwarded_allow_ips (127.0.0.1 by default),
+# whatever the app's setting: the same request got https:// links from one address and
+# http:// from another. Its secure-scheme headers are emptied too, for peers on a UNIX
+# socket, which gunicorn trusts whatever forwarded_allow_ips lists.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""

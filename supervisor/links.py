@@ -1,8 +1,10 @@
 """Absolute links that leave the site (invite and calendar links), built from the configured
 ``BASE_URL`` rather than from the Host header a request claims.
 
-In production ``BASE_URL`` is required, and unless ``TRUSTED_HOSTS`` is set, only its host
-is served: a request naming another host gets 400 before any page is made.
+In production ``BASE_URL`` is required, and only its host is served, with those listed in
+``TRUSTED_HOSTS``: a request naming another host gets 400 before any page is made. Outside
+production every host is served unless ``TRUSTED_HOSTS`` is set. Behind reverse proxies the
+host checked is the one the trusted proxy names (``TRUSTED_PROXIES``, supervisor/web/security.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ DEVELOPMENT_BASE = "http://127.0.0.1:5000"
 
 
 def configure(app: Flask) -> None:
-    """Check ``BASE_URL`` and, in production, trust its host only (unless told otherwise)."""
+    """Check ``BASE_URL`` and ``TRUSTED_HOSTS``; in production, serve BASE_URL's host and the
+    ones listed only."""
+    hosts = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
+    app.config["TRUSTED_HOSTS"] = hosts
     base = app.config.get("BASE_URL")
     production = app.config["ENV_NAME"] == "production"
     if not base:
@@ -31,8 +36,26 @@ def configure(app: Flask) -> None:
     parts = urlsplit(base)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
         raise RuntimeError(f"SUPERVISOR_BASE_URL must be a site's address, such as {EXAMPLE}.")
-    if production and app.config.get("TRUSTED_HOSTS") is None:
-        app.config["TRUSTED_HOSTS"] = [parts.hostname]
+    if hosts is not None or production:
+        # BASE_URL's own host is always served: listing others cannot lock the site out.
+        own = [parts.hostname]
+        app.config["TRUSTED_HOSTS"] = own + [host for host in hosts or () if host not in own]
+
+
+def trusted_hosts(value: object) -> list[str] | None:
+    """``TRUSTED_HOSTS`` as a list: from the environment it is a comma-separated string (or a
+    JSON list); unset or empty, ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise RuntimeError(
+            "SUPERVISOR_TRUSTED_HOSTS must list host names, such as "
+            "'supervisor.example.org,10.0.0.5'."
+        )
+    hosts = [host.strip() for host in value if host.strip()]
+    return hosts or None
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:

@@ -123,14 +123,14 @@ def test_daily_upkeep_forgets_counts_whose_window_is_over(app, clock, auth):
 
 
 def test_behind_a_trusted_proxy_each_client_counts_apart(migrated_database, tmp_path):
-    """With PROXY_HOPS=1 the client is the proxy's X-Forwarded-For, not the proxy itself;
+    """With TRUSTED_PROXIES=1 the client is the proxy's X-Forwarded-For, not the proxy itself;
     with the default 0 the header is ignored and cannot be used to dodge the limit."""
     from tests.conftest import _fresh_database_url, make_app
 
     for hops, counted in ((1, "203.0.113.7"), (0, "127.0.0.1")):
         (tmp_path / str(hops)).mkdir()
         url = _fresh_database_url(migrated_database, tmp_path / str(hops))
-        app = make_app(url, PROXY_HOPS=hops)
+        app = make_app(url, TRUSTED_PROXIES=hops)
         client = app.test_client()
         client.submit(
             "/signup",

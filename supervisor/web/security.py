@@ -57,13 +57,36 @@ def refuse_nul_characters() -> tuple[str, int] | None:
     return None
 
 
+def proxy_hops(app: Flask) -> int:
+    """``TRUSTED_PROXIES``, checked: a whole number, 0 or more."""
+    if "PROXY_HOPS" in app.config:
+        raise RuntimeError(
+            "SUPERVISOR_PROXY_HOPS is now called SUPERVISOR_TRUSTED_PROXIES: set that instead."
+        )
+    hops = app.config["TRUSTED_PROXIES"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise RuntimeError(
+            "SUPERVISOR_TRUSTED_PROXIES must be how many reverse proxies stand in front of "
+            f"the app (0 or more), not {hops!r}."
+        )
+    return hops
+
+
 def trust_proxies(app: Flask) -> None:
-    """Behind ``PROXY_HOPS`` reverse proxies, the client is who they say it is (and the
-    scheme too); without it every visitor would count as the proxy's one address."""
-    hops = int(app.config["PROXY_HOPS"])
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client, the scheme, the host and the
+    port are what the last that many said (X-Forwarded-For, -Proto, -Host, -Port); without
+    it every visitor would count as the proxy's one address. X-Forwarded-Prefix is never
+    read: the app is served at the root of its host.
+
+    This is the only place forwarded headers are believed: ``gunicorn.conf.py`` tells
+    gunicorn to believe none itself, whichever address the request comes from.
+    """
+    hops = proxy_hops(app)
     if hops:
         # Flask documents wrapping ``wsgi_app`` in middleware, but types it as a method.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=0
+        )
 
 
 def init_app(app: Flask) -> None:
