@@ -396,10 +396,15 @@ def test_development_and_testing_keep_a_database_in_the_instance_folder(tmp_path
         assert url.database == str(tmp_path / "instance" / "supervisor.sqlite3")
 
 
-def test_every_connection_is_tried_before_use_and_prepares_unless_told_not_to(tmp_path):
+def test_every_connection_is_tried_before_use_and_prepares_unless_told_not_to(
+    tmp_path, monkeypatch
+):
     url = f"sqlite:///{tmp_path / 'options.sqlite3'}"
-    for settings, threshold in (({}, 5), ({"DATABASE_PREPARE": False}, None)):
-        app = make_app(PG_URL or url, **settings)
+    for setting, threshold in ((None, 5), ("0", None), ("false", None)):
+        if setting is not None:
+            monkeypatch.setenv("SUPERVISOR_DATABASE_PREPARE", setting)
+        app = make_app(PG_URL or url)
+        assert bool(app.config["DATABASE_PREPARE"]) is (threshold is not None)
         with app.app_context():
             assert db.engine.pool._pre_ping is True
             if PG_URL:
