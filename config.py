@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+DEFAULT_DATABASE_URL = "sqlite:///supervisor.sqlite3"  # in the instance folder
+
 
 class Config:
     """Safe defaults shared by every environment."""
@@ -30,8 +32,13 @@ class Config:
     LANGUAGES = ("en", "es")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = "translations"  # beside supervisor/app.py
-    # Relative SQLite paths live in Flask's instance folder.
-    DATABASE_URL = "sqlite:///supervisor.sqlite3"
+    # Any SQLAlchemy URL. Required in production, which never makes up a database of its own
+    # (SQLite only when named, such as sqlite:////srv/supervisor.sqlite3); development and
+    # testing default to DEFAULT_DATABASE_URL. Relative SQLite paths live in the instance folder.
+    DATABASE_URL: str | None = None
+    # psycopg prepares a statement the fifth time a connection runs it; false turns that off,
+    # for a PgBouncer in transaction mode older than 1.21 (see README, "Running in production").
+    DATABASE_PREPARE = True
 
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
@@ -129,6 +136,7 @@ class DevelopmentConfig(Config):
     """Plain HTTP on localhost: cookies cannot be Secure, so no ``__Host-`` prefix."""
 
     ENV_NAME = "development"
+    DATABASE_URL = DEFAULT_DATABASE_URL
     SESSION_COOKIE_NAME = "supervisor_session"
     DEVICE_COOKIE_NAME = "supervisor_device"
     SESSION_COOKIE_SECURE = False
@@ -142,6 +150,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    DATABASE_URL = DEFAULT_DATABASE_URL
     # Argon2id at its smallest cost: tests sign in thousands of times. The tests that hold
     # the shipped costs build their app with ``Config``'s.
     ARGON2_TIME_COST = 1

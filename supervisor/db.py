@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
+EXAMPLE_DATABASE_URL = "postgresql+psycopg://supervisor@db.internal/supervisor"
 READS = {"GET", "HEAD", "OPTIONS"}
 M = TypeVar("M", bound="Model")
 
@@ -133,11 +134,24 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every migration shipped with the code."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
 def schema_is_current(engine: sa.Engine) -> bool:
-    """True when the database has every migration applied."""
+    """True when the database has every migration this code ships: it is at their head, or at
+    a revision the code does not know, which only a newer release can have applied. During a
+    rolling deploy the previous release's processes go on serving on the new schema (its
+    migrations only add: README, "Rolling deploys"); a database behind the code serves nothing.
+    """
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    return current == head_revision()
+    if current is None:
+        return False
+    return current == head_revision() or current not in known_revisions()
 
 
 def schema_checked(app: Flask, engine: sa.Engine) -> bool:
@@ -169,7 +183,8 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """The engine, and the session closed after each request."""
-        engine = sa.create_engine(database_url(app), **self.engine_options)
+        url = database_url(app)
+        engine = sa.create_engine(url, **self.engine_options, **connection_options(app, url))
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
         app.extensions["database"] = orm.sessionmaker(engine)
@@ -256,9 +271,28 @@ class Database:
 
 
 def database_url(app: Flask) -> sa.URL:
-    """``DATABASE_URL``, a relative SQLite path taken inside Flask's instance folder."""
+    """``DATABASE_URL``, a relative SQLite path taken inside Flask's instance folder.
+
+    Production has no default: without the setting it would serve from a file nobody chose
+    and lose it with the machine.
+    """
+    if not app.config.get("DATABASE_URL"):
+        raise RuntimeError(
+            f"Set SUPERVISOR_DATABASE_URL (such as {EXAMPLE_DATABASE_URL}, or "
+            "sqlite:////srv/supervisor.sqlite3 for one machine): production never makes up "
+            "a database of its own."
+        )
     url = sa.make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_absolute():
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = url.set(database=str(Path(app.instance_path) / url.database))
     return url
+
+
+def connection_options(app: Flask, url: sa.URL) -> dict[str, Any]:
+    """The engine's options that depend on the settings: with ``DATABASE_PREPARE`` off, psycopg
+    prepares no statement (PgBouncer's transaction mode before 1.21 would hand a connection's
+    prepared statements to another client's session)."""
+    if url.get_backend_name() == "postgresql" and not app.config.get("DATABASE_PREPARE", True):
+        return {"connect_args": {"prepare_threshold": None}}
+    return {}

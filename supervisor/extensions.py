@@ -8,8 +8,10 @@ from flask_wtf import CSRFProtect
 
 from supervisor.db import Database
 
-# A statement that fails is logged without its parameters: they may be emails or notes.
-db = Database(hide_parameters=True)
+# A statement that fails is logged without its parameters: they may be emails or notes. Each
+# connection is tried before the pool hands it out (a cheap round trip), so one that a database
+# restart or failover closed is replaced instead of failing the request that draws it.
+db = Database(hide_parameters=True, pool_pre_ping=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

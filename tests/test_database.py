@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import redirect
+from flask import Flask, redirect
 from pytest_alembic.tests import (  # the plugin's built-in checks, run explicitly
     test_model_definitions_match_ddl,
     test_single_head_revision,
@@ -17,7 +17,9 @@ from pytest_alembic.tests import (  # the plugin's built-in checks, run explicit
 )
 from werkzeug.wrappers import Response
 
+from config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
 from supervisor import db as database
+from supervisor.app import create_app
 from supervisor.extensions import db
 from tests.conftest import PG_URL, WORKER, Auth, make_app, text, with_search_path
 
@@ -364,3 +366,115 @@ def test_a_read_whose_commit_fails_still_answers(app, monkeypatch, caplog):
     assert response.status_code == 200
     assert "Lovelace" in text(response)
     assert "COMMIT of a read failed" in caplog.text
+
+
+def _configured(config: type[Config], tmp_path: Path, **settings: object) -> Flask:
+    app = Flask("configured", instance_path=str(tmp_path / "instance"))
+    app.config.from_object(config)
+    app.config.update(settings)
+    return app
+
+
+def test_production_refuses_to_start_without_a_database_url(monkeypatch, tmp_path):
+    """No silent SQLite file in the instance folder: the message names the variable."""
+    monkeypatch.delenv("SUPERVISOR_DATABASE_URL", raising=False)
+    settings = {"SECRET_KEY": "k", "BASE_URL": "https://supervisor.example"}
+    with pytest.raises(RuntimeError, match="Set SUPERVISOR_DATABASE_URL"):
+        create_app(ProductionConfig, settings)
+    with pytest.raises(RuntimeError, match="Set SUPERVISOR_DATABASE_URL"):
+        database.database_url(_configured(ProductionConfig, tmp_path))
+    assert not (tmp_path / "instance").exists()
+    named = f"sqlite:///{tmp_path / 'srv' / 'supervisor.sqlite3'}"  # SQLite, named on purpose
+    app = create_app(ProductionConfig, {**settings, "DATABASE_URL": named})
+    with app.app_context():
+        assert db.engine.url.database == str(tmp_path / "srv" / "supervisor.sqlite3")
+
+
+def test_development_and_testing_keep_a_database_in_the_instance_folder(tmp_path):
+    for config in (DevelopmentConfig, TestingConfig):
+        url = database.database_url(_configured(config, tmp_path))
+        assert url.database == str(tmp_path / "instance" / "supervisor.sqlite3")
+
+
+def test_every_connection_is_tried_before_use_and_prepares_unless_told_not_to(
+    tmp_path, monkeypatch
+):
+    url = f"sqlite:///{tmp_path / 'options.sqlite3'}"
+    for setting, threshold in ((None, 5), ("0", None), ("false", None)):
+        if setting is not None:
+            monkeypatch.setenv("SUPERVISOR_DATABASE_PREPARE", setting)
+        app = make_app(PG_URL or url)
+        assert bool(app.config["DATABASE_PREPARE"]) is (threshold is not None)
+        with app.app_context():
+            assert db.engine.pool._pre_ping is True
+            if PG_URL:
+                with db.engine.connect() as connection:
+                    driver = connection.connection.driver_connection
+                    assert driver.prepare_threshold == threshold
+            db.engine.dispose()
+
+
+@pytest.mark.skipif(PG_URL is None, reason="a server that ends a connection is PostgreSQL")
+@pytest.mark.own_app  # it listens on the engine
+def test_a_connection_the_server_ended_does_not_fail_the_next_request(app):
+    """As after a database restart or failover: the pool's connections are gone; the next
+    request gets a new one instead of an error page."""
+    pids: list[int] = []
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "connect", lambda dbapi, _record: pids.append(dbapi.info.backend_pid))
+    client = Auth(app.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+    assert client.client.get("/family/").status_code == 200
+    pooled = list(pids)
+    assert pooled and engine.pool.checkedin() == len(pooled)
+    admin = sa.create_engine(PG_URL)
+    with admin.connect() as connection:
+        ended = connection.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"), {"pids": pooled}
+        ).scalars()
+        assert all(ended)
+    admin.dispose()
+    response = client.client.get("/family/")
+    assert response.status_code == 200
+    assert "Lovelace" in text(response)
+    assert len(pids) > len(pooled)  # a new connection replaced the ended one
+
+
+@pytest.mark.skipif(PG_URL is None, reason="prepared statements are PostgreSQL's")
+def test_postgresql_prepares_nothing_with_prepare_turned_off(app):
+    """``SUPERVISOR_DATABASE_PREPARE=0``, for PgBouncer's transaction mode before 1.21."""
+    own = make_app(app.config["DATABASE_URL"], DATABASE_PREPARE=False)
+    client = Auth(own.test_client())
+    client.signup(email="ada@example.org", name="Ada", family="Lovelace")
+    for _ in range(6):
+        assert client.client.get("/family/").status_code == 200
+    with own.app_context():
+        with db.engine.connect() as connection:
+            prepared = connection.execute(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+            assert prepared.scalar() == 0
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("revision", "serves"),
+    [(None, False), ("0012_stage_enums", False), ("head", True), ("9999_a_newer_release", True)],
+)
+def test_the_schema_check_refuses_a_database_behind_the_code_only(tmp_path, revision, serves):
+    """A database at a revision the code does not know was migrated by a newer release: during
+    a rolling deploy the previous release's processes keep serving on it."""
+    app = make_app(f"sqlite:///{tmp_path / 'revisions.sqlite3'}")
+    with app.app_context():
+        database.upgrade(db.engine)
+        with db.engine.begin() as connection:
+            if revision is None:
+                connection.exec_driver_sql("DELETE FROM alembic_version")
+            elif revision != "head":
+                connection.execute(
+                    sa.text("UPDATE alembic_version SET version_num = :revision"),
+                    {"revision": revision},
+                )
+        assert database.schema_is_current(db.engine) is serves
+    assert (app.test_client().get("/login").status_code == 200) is serves
+    with app.app_context():
+        db.engine.dispose()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import Browser, Response
+from supervisor.links import EXAMPLE
 from tests.conftest import PASSWORD, UK, _fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +83,15 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(migrated_database, tmp_p
     output, _ = process.communicate(timeout=30)
     assert process.returncode != 0
     assert "Set SUPERVISOR_SECRET_KEY" in output
+
+
+def test_gunicorn_refuses_to_start_without_a_database_url():
+    """Production never serves from an SQLite file it made up in the instance folder."""
+    env = {"SUPERVISOR_SECRET_KEY": "a-key-from-the-environment", "SUPERVISOR_BASE_URL": EXAMPLE}
+    process = gunicorn(env, free_port())
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Set SUPERVISOR_DATABASE_URL" in output
 
 
 def sign_up(guardian: Browser) -> Response:
