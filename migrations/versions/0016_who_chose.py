@@ -80,9 +80,7 @@ def upgrade() -> None:
         track.update()
         .where(track.c.monitoring_agreed_at.is_not(None))
         .values(
-            monitoring_chosen_by_id=_only_guardian(
-                track.c.family_id, track.c.monitoring_agreed_at
-            )
+            monitoring_chosen_by_id=_only_guardian(track.c.family_id, track.c.monitoring_agreed_at)
         )
     )
     op.execute(
