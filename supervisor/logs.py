@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from supervisor.web.request_log import MASK_TOKENS, mask_tokens, request_id
+from supervisor.web.request_log import MASK, MASK_TOKENS, mask_tokens, request_id
 
 LEVEL = "SUPERVISOR_LOG_LEVEL"
 FORMAT = "SUPERVISOR_LOG_FORMAT"
@@ -32,6 +33,14 @@ ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M
 ACCESS_LOGGER = "gunicorn.access"
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms")
 _MARK = "_supervisor"
+# PostgreSQL names the values of a broken constraint in its own message ("DETAIL: Key
+# (email)=(ada@example.org) already exists."): not a statement parameter, but as private.
+KEY_VALUES = re.compile(r"(Key \([^)]*\))=\(.*?\)(?=[ .,;]|$)", re.M)
+
+
+def masked(text: str) -> str:
+    """``text`` as a line may show it: URL tokens and a database error's values hidden."""
+    return KEY_VALUES.sub(rf"\1=({MASK})", mask_tokens(text))
 
 
 def level() -> int:
@@ -82,13 +91,14 @@ REQUEST_FIELDS = RequestFields()
 
 
 class TextFormatter(logging.Formatter):
-    """One line: time, level, logger, request id, message; tokens masked, tracebacks too."""
+    """One line: time, level, logger, request id, message; tokens and a database error's
+    values masked, in tracebacks too."""
 
     def __init__(self) -> None:
         super().__init__(TEXT, defaults={"request_id": NO_REQUEST})
 
     def format(self, record: logging.LogRecord) -> str:
-        return mask_tokens(super().format(record))
+        return masked(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -112,8 +122,8 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         # Masked field by field: masking the encoded line could eat a quote's escape.
-        masked = {k: mask_tokens(v) if isinstance(v, str) else v for k, v in entry.items()}
-        return json.dumps(masked, ensure_ascii=False)
+        shown = {k: masked(v) if isinstance(v, str) else v for k, v in entry.items()}
+        return json.dumps(shown, ensure_ascii=False)
 
 
 def formatter() -> logging.Formatter:

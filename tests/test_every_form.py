@@ -404,7 +404,16 @@ class Writes:
             return
         match = re.match(r"\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", statement, re.I)
         self.tables.add(match.group(1) if match else statement)
-        self.values.append(repr(parameters))
+        self.values.append(repr(_plain(parameters)))
+
+
+def _plain(value: Any) -> Any:
+    """Parameters as written: psycopg's JSON wrappers cut their own repr short."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return getattr(value, "obj", value)
 
 
 @dataclass
