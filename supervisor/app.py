@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from config import CONFIGS, Config
 from supervisor import cli, links, logs, passwords
 from supervisor.accounts import sessions
-from supervisor.db import ROOT
 from supervisor.extensions import csrf, db, login_manager
 from supervisor.jobs import tasks as jobs
+from supervisor.layout import ROOT, root_module
 from supervisor.tablet import devices
 from supervisor.web import (
     access,
@@ -46,6 +46,13 @@ from supervisor.web.family import (
 )
 from supervisor.web.family import devices as device_pages
 from supervisor.web.me import child, child_help, lessons
+
+if TYPE_CHECKING:
+    from config import Config
+
+# config.py's classes: the checkout's top-level `config`, or the installed wheel's
+# `supervisor.root.config` (supervisor/layout.py tells which).
+CONFIGS: dict[str, type[Config]] = import_module(root_module("config")).CONFIGS
 
 
 def create_app(

@@ -18,8 +18,9 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.wrappers import Response
 
-ROOT = Path(__file__).resolve().parent.parent
-UPGRADE_COMMAND = "flask --app wsgi supervisor upgrade"
+from supervisor.layout import ROOT, root_module
+
+UPGRADE_COMMAND = f"flask --app {root_module('wsgi')} supervisor upgrade"
 EXAMPLE_DATABASE_URL = "postgresql+psycopg://supervisor@db.internal/supervisor"
 READS = {"GET", "HEAD", "OPTIONS"}
 M = TypeVar("M", bound="Model")

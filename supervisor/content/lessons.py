@@ -17,11 +17,13 @@ from typing import Any
 from supervisor.content import FOLDER as CONTENT
 from supervisor.content import ContentError, Reader
 from supervisor.content.translations import ENGLISH, LANGUAGES, language_of, translated_reader
+from supervisor.layout import ROOT
 
 STAGE_TAGS = ("instruction", "permit", "licence")
-# Every lesson has a picture, served as a static file: the app's static folder is beside
-# this package, and a picture's path below it is what ``url_for("static", ...)`` takes.
-STATIC = CONTENT.parents[1] / "static"
+# Every lesson has a picture, served as a static file: the app's static folder (in a checkout
+# or an installed wheel, see supervisor/layout.py), and a picture's path below it is what
+# ``url_for("static", ...)`` takes.
+STATIC = ROOT / "static"
 PICTURES = STATIC / "lessons"
 # Over the whole bank: the most questions whose answer may sit in one place (A, B, C...), and
 # the most whose correct option may be the longest, so neither gives the answer away.
