@@ -21,9 +21,13 @@ def translations() -> support.NullTranslations:
     kept in the request's own Babel state beside the locale and domain it is for, so under
     ``force_locale`` (a locale object of its own, the page's restored after) a mail finds
     its own catalog; nothing outlives the request."""
-    state = getattr(g, "_flask_babel", None) if g else None
+    try:
+        namespace = g._get_current_object()  # one lookup through the proxy, not three
+    except RuntimeError:  # no app context: Flask-Babel says what then
+        return flask_babel.get_translations()
+    state = getattr(namespace, "_flask_babel", None)
     locale = getattr(state, "babel_locale", None)
-    if state is None or locale is None:  # no request, or nothing translated yet
+    if state is None or locale is None:  # nothing translated yet: Flask-Babel chooses
         return flask_babel.get_translations()
     domain = getattr(state, "babel_domain", None)
     kept = getattr(state, "page_translations", None)
