@@ -76,10 +76,13 @@ def zone_of(name: str) -> ZoneInfo:
 def family_zone() -> ZoneInfo:
     """The time zone of the family using the app now (UTC for strangers)."""
     name = "UTC"
-    if current_user.is_authenticated:
-        name = current_user.family.timezone
-    elif g.get("device") is not None:
-        name = g.device.family.timezone
+    user = current_user._get_current_object()  # one lookup: a page asks for every time it shows
+    if user.is_authenticated:
+        name = user.family.timezone
+    else:
+        device = g.get("device")
+        if device is not None:
+            name = device.family.timezone
     return zone_of(name)
 
 

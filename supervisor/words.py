@@ -6,9 +6,49 @@ call ``say`` directly.
 
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+import flask_babel
+from babel import support
+from flask import g
 
 from supervisor.stages.base import StageKey, Words
+
+
+def translations() -> support.NullTranslations:
+    """The catalog the page speaks, as Flask-Babel finds it, found once per request and locale.
+
+    Flask-Babel looks the locale and its catalog up afresh for every message (three reads of
+    ``g`` and the locale's name each time), and a page translates a hundred. The catalog is
+    kept in the request's own Babel state beside the locale and domain it is for, so under
+    ``force_locale`` (a locale object of its own, the page's restored after) a mail finds
+    its own catalog; nothing outlives the request."""
+    try:
+        namespace = g._get_current_object()  # one lookup through the proxy, not three
+    except RuntimeError:  # no app context: Flask-Babel says what then
+        return flask_babel.get_translations()
+    state = getattr(namespace, "_flask_babel", None)
+    locale = getattr(state, "babel_locale", None)
+    if state is None or locale is None:  # nothing translated yet: Flask-Babel chooses
+        return flask_babel.get_translations()
+    domain = getattr(state, "babel_domain", None)
+    kept = getattr(state, "page_translations", None)
+    if kept is None or kept[0] is not locale or kept[1] is not domain:
+        kept = (locale, domain, flask_babel.get_translations())
+        state.page_translations = kept
+    found: support.NullTranslations = kept[2]
+    return found
+
+
+def gettext(message: str, **values: object) -> str:
+    """Flask-Babel's ``gettext`` through the catalog ``translations`` keeps."""
+    text: str = translations().ugettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, num: int, **values: object) -> str:
+    """Flask-Babel's ``ngettext`` (``num`` a parameter too) through ``translations``."""
+    values.setdefault("num", num)
+    text: str = translations().ungettext(singular, plural, num)
+    return text % values
 
 
 def say(words: Words | str | None) -> str:

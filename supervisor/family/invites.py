@@ -121,17 +121,19 @@ def revoke(invite: Invite) -> None:
     db.session.delete(invite)
 
 
+# Built once, a request binds its family and the time (the dashboard asks on every visit).
+_PENDING = (
+    sa.select(Invite)
+    .options(joinedload(Invite.created_by))
+    .where(
+        Invite.family_id == sa.bindparam("family"),
+        Invite.accepted_at.is_(None),
+        Invite.expires_at > sa.bindparam("now", type_=Invite.expires_at.type),
+    )
+    .order_by(Invite.created_at.desc())
+)
+
+
 def pending(family_id: int) -> list[Invite]:
     """Invites of a family that can still be used, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Invite)
-            .options(joinedload(Invite.created_by))
-            .where(
-                Invite.family_id == family_id,
-                Invite.accepted_at.is_(None),
-                Invite.expires_at > clock.now(),
-            )
-            .order_by(Invite.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_PENDING, {"family": family_id, "now": clock.now()}))

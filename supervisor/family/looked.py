@@ -76,18 +76,25 @@ class Seen:
     last_at: datetime
 
 
+# Built once, a request binds its child and day (the child's home asks on every visit).
+_SINCE = (
+    sa.select(PageView, Guardian.name, Track)
+    .join(Guardian, Guardian.id == PageView.guardian_id)
+    .outerjoin(Track, Track.id == PageView.track_id)
+    .where(
+        PageView.child_id == sa.bindparam("child"),
+        PageView.day >= sa.bindparam("first_day", type_=PageView.day.type),
+    )
+    # a track removed as started by mistake is gone from the child's pages, looks included
+    .where(sa.or_(PageView.track_id == NO_TRACK, Track.removed_at.is_(None)))
+    .order_by(PageView.day.desc(), PageView.last_at.desc())
+)
+
+
 def since(child_id: int, first_day: date) -> list[Seen]:
     """The child's pages looked at from ``first_day`` on, latest first: one query, however
     many looks (guardians who left since are still named; a removed track's looks are not)."""
-    rows = db.session.execute(
-        sa.select(PageView, Guardian.name, Track)
-        .join(Guardian, Guardian.id == PageView.guardian_id)
-        .outerjoin(Track, Track.id == PageView.track_id)
-        .where(PageView.child_id == child_id, PageView.day >= first_day)
-        # a track removed as started by mistake is gone from the child's pages, looks included
-        .where(sa.or_(PageView.track_id == NO_TRACK, Track.removed_at.is_(None)))
-        .order_by(PageView.day.desc(), PageView.last_at.desc())
-    ).all()
+    rows = db.session.execute(_SINCE, {"child": child_id, "first_day": first_day}).all()
     return [
         Seen(name, view.page, track, view.day, view.times, view.first_at, view.last_at)
         for view, name, track in rows

@@ -12,17 +12,21 @@ from supervisor.extensions import db
 from supervisor.models import FamilyPrompt
 from supervisor.stages.base import StageKey
 
+# The family's own prompts: only the columns a prompt needs, the select built once (the
+# dashboard asks on every visit, and the rows need no ORM objects).
+_OWN = (
+    sa.select(FamilyPrompt.id, FamilyPrompt.text, FamilyPrompt.stage, FamilyPrompt.topic)
+    .where(FamilyPrompt.family_id == sa.bindparam("family"), FamilyPrompt.removed_at.is_(None))
+    .order_by(FamilyPrompt.id)
+)
+
 
 def for_family(family_id: int, language: str) -> list[Prompt]:
     """Every prompt this family can use, the family's own first (not those it removed), the
     bank's in ``language`` (the family's own as they wrote them)."""
-    own = db.session.scalars(
-        sa.select(FamilyPrompt)
-        .where(FamilyPrompt.family_id == family_id, FamilyPrompt.removed_at.is_(None))
-        .order_by(FamilyPrompt.id)
-    )
+    own = db.session.execute(_OWN, {"family": family_id})
     return [
-        *(Prompt(f"family-{p.id}", p.text, p.stage, p.topic) for p in own),
+        *(Prompt(f"family-{id_}", text, stage, topic) for id_, text, stage, topic in own),
         *prompts_for(language),
     ]
 

@@ -79,6 +79,28 @@ class Looking:
         return self.child_agreed_at is not None and self.ended_at is None
 
 
+# Both selects built once, a request binds its families (building them cost more than
+# running them).
+_OWN_ITEMS = sa.select(
+    FamilyChecklistItem.id,
+    FamilyChecklistItem.stage,
+    FamilyChecklistItem.label,
+    FamilyChecklistItem.removed_at,
+).where(FamilyChecklistItem.family_id.in_(sa.bindparam("families", expanding=True)))
+_TICKS = (
+    sa.select(
+        ChecklistTick.track_id,
+        ChecklistTick.item,
+        ChecklistTick.label,
+        ChecklistTick.ticked_at,
+        Guardian.name,
+    )
+    .outerjoin(Guardian, Guardian.id == ChecklistTick.ticked_by_id)
+    .where(ChecklistTick.family_id.in_(sa.bindparam("families", expanding=True)))
+    .order_by(ChecklistTick.ticked_at, ChecklistTick.item)
+)
+
+
 def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     """Every rule ticked on each track, in stage order, with two queries whatever the number
     of tracks (both by family, so the statement is the same for every family)."""
@@ -89,26 +111,10 @@ def rules_by_track(tracks: Sequence[Track]) -> dict[int, list[Rule]]:
     own = {
         FamilyChecklistItem.key_of(item_id): (stage, label, removed_at is not None)
         for item_id, stage, label, removed_at in db.session.execute(
-            sa.select(
-                FamilyChecklistItem.id,
-                FamilyChecklistItem.stage,
-                FamilyChecklistItem.label,
-                FamilyChecklistItem.removed_at,
-            ).where(FamilyChecklistItem.family_id.in_(families))
+            _OWN_ITEMS, {"families": families}
         )
     }
-    ticks = db.session.execute(
-        sa.select(
-            ChecklistTick.track_id,
-            ChecklistTick.item,
-            ChecklistTick.label,
-            ChecklistTick.ticked_at,
-            Guardian.name,
-        )
-        .outerjoin(Guardian, Guardian.id == ChecklistTick.ticked_by_id)
-        .where(ChecklistTick.family_id.in_(families))
-        .order_by(ChecklistTick.ticked_at, ChecklistTick.item)
-    )
+    ticks = db.session.execute(_TICKS, {"families": families})
     by_track: dict[int, list[Rule]] = defaultdict(list)
     for track_id, item, words, ticked_at, guardian in ticks:
         stage, label, removed = own.get(item) or (*BUILT_IN.get(item, (None, str(REMOVED))), False)

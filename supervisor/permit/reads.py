@@ -99,6 +99,28 @@ class ScheduleState:
         return active[-1] if active else (self.in_force[0] if self.in_force else None)
 
 
+def _mine(model: type[CheckIn | CheckInSchedule], one: bool) -> sa.ColumnElement[bool]:
+    if one:
+        return model.track_id == sa.bindparam("track")
+    return model.family_id.in_(sa.bindparam("families", expanding=True))
+
+
+# The two selects for one track (True) and for a family's tracks (False), built once: a
+# request binds its track or families (building a select cost more than running it).
+_SCHEDULES = {
+    one: sa.select(CheckInSchedule)
+    .where(_mine(CheckInSchedule, one), CheckInSchedule.ended_at.is_(None))
+    .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
+    for one in (True, False)
+}
+_CHECKINS = {
+    one: sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held, CheckIn.recorded_at).where(
+        _mine(CheckIn, one), CheckIn.replaced_at.is_(None)
+    )
+    for one in (True, False)
+}
+
+
 def schedule_state(track: Track, zone: ZoneInfo) -> ScheduleState:
     return schedule_states([track], zone)[track.id]
 
@@ -114,25 +136,16 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
     ids = [t.id for t in tracks]
     families = sorted({t.family_id for t in tracks})
 
-    def mine(model: type[CheckIn | CheckInSchedule]) -> sa.ColumnElement[bool]:
-        return model.track_id == ids[0] if len(ids) == 1 else model.family_id.in_(families)
-
+    one = len(ids) == 1
+    bound = {"track": ids[0]} if one else {"families": families}
     versions: dict[int, list[CheckInSchedule]] = {i: [] for i in ids}
-    for version in db.session.scalars(
-        sa.select(CheckInSchedule)
-        .where(mine(CheckInSchedule), CheckInSchedule.ended_at.is_(None))
-        .order_by(CheckInSchedule.plan, CheckInSchedule.effective_from)
-    ):
+    for version in db.session.scalars(_SCHEDULES[one], bound):
         if version.track_id in versions:
             versions[version.track_id].append(version)
     covered: dict[int, set[date]] = {i: set() for i in ids}
     held: dict[int, set[date]] = {i: set() for i in ids}
     today = clock.now().astimezone(zone).date()
-    for track_id, due_on, was_held, recorded_at in db.session.execute(
-        sa.select(CheckIn.track_id, CheckIn.due_on, CheckIn.held, CheckIn.recorded_at).where(
-            mine(CheckIn), CheckIn.replaced_at.is_(None)
-        )
-    ):
+    for track_id, due_on, was_held, recorded_at in db.session.execute(_CHECKINS[one], bound):
         if track_id in covered:
             covered[track_id].add(due_on)
             if was_held and counts(due_on, recorded_at, today, zone):

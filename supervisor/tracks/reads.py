@@ -127,33 +127,39 @@ NOTIFIED = (
 )
 
 
-def latest_for(guardian: Guardian, limit: int = 8) -> list[TrackEvent]:
+# The latest history's select, built once (a request binds its guardian and family):
+# building it and its cache key took longer than running it.
+_GUARDIAN: sa.BindParameter[int] = sa.bindparam("guardian")
+_UNREAD_SINCE = (
+    sa.select(sa.func.min(Notification.created_at))
+    .where(Notification.guardian_id == _GUARDIAN, Notification.read_at.is_(None))
+    .scalar_subquery()
+)
+_TOLD = sa.and_(
+    TrackEvent.kind.in_(NOTIFIED),
+    sa.or_(TrackEvent.guardian_id.is_(None), TrackEvent.guardian_id != _GUARDIAN),
+    _UNREAD_SINCE.is_not(None),  # none unread: nothing is shown elsewhere
+    TrackEvent.at >= _UNREAD_SINCE,
+)
+_OPEN_REQUEST = sa.and_(
+    TrackEvent.kind == EventKind.REQUEST,
+    Track.requested_at.is_not(None),
+    TrackEvent.at >= Track.requested_at,
+)
+LATEST_LIMIT = 8
+_LATEST = (
+    sa.select(TrackEvent)
+    .join(Track, Track.id == TrackEvent.track_id)
+    .options(joinedload(TrackEvent.guardian))
+    .where(TrackEvent.family_id == sa.bindparam("family"), ~_TOLD, ~_OPEN_REQUEST)
+    .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
+    .limit(LATEST_LIMIT)
+)
+
+
+def latest_for(guardian: Guardian) -> list[TrackEvent]:
     """The family's latest track history that no other card on ``guardian``'s dashboard shows:
     not what is still unread among their notifications, and not an open request (it has its
     own card). Once read, a notified sign-off is back in the history here."""
-    unread_since = (
-        sa.select(sa.func.min(Notification.created_at))
-        .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
-    told = sa.and_(
-        TrackEvent.kind.in_(NOTIFIED),
-        sa.or_(TrackEvent.guardian_id.is_(None), TrackEvent.guardian_id != guardian.id),
-        unread_since.is_not(None),  # none unread: nothing is shown elsewhere
-        TrackEvent.at >= unread_since,
-    )
-    open_request = sa.and_(
-        TrackEvent.kind == EventKind.REQUEST,
-        Track.requested_at.is_not(None),
-        TrackEvent.at >= Track.requested_at,
-    )
-    return list(
-        db.session.scalars(
-            sa.select(TrackEvent)
-            .join(Track, Track.id == TrackEvent.track_id)
-            .options(joinedload(TrackEvent.guardian))
-            .where(TrackEvent.family_id == guardian.family_id, ~told, ~open_request)
-            .order_by(TrackEvent.at.desc(), TrackEvent.id.desc())
-            .limit(limit)
-        )
-    )
+    bound = {"guardian": guardian.id, "family": guardian.family_id}
+    return list(db.session.scalars(_LATEST, bound))

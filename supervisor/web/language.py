@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from supervisor.content.translations import LANGUAGES as CONTENT_LANGUAGES
 from supervisor.extensions import babel
 from supervisor.web.forms.fields import SelectChoice
+from supervisor.words import translations
 
 ENGLISH = "en"
 
@@ -73,6 +74,14 @@ def content_language() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through ``words.translations``: Flask-Babel's catalog, found once.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     # {% trans %} blocks read as one line of text, however the template wraps them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # <html lang> follows the page's language.

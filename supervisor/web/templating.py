@@ -4,7 +4,6 @@ stages by name, the stages' words in the page's language, and inline icons."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import gettext
 
 from supervisor import clock
 from supervisor.content import places
@@ -12,7 +11,7 @@ from supervisor.local_time import duration, listed, page_locale, when, when_in
 from supervisor.stages import STAGES
 from supervisor.stages.base import StageKey
 from supervisor.web.icons import icon
-from supervisor.words import say
+from supervisor.words import gettext, say
 
 # The keys of the stages' own checklist items: their labels are message ids, while the items
 # a family added are its own words.

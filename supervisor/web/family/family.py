@@ -82,6 +82,30 @@ DECIDED = {
 }
 
 
+# The dashboard's own selects, built once: a request binds its family and guardian
+# (building a select and its cache key cost more than running it). One statement for the
+# family with its children and guardians (a family has a handful of each, so joining both
+# costs less than a round trip per collection) and how many loosened rules wait for a
+# second guardian.
+_WAITING = (
+    sa.select(sa.func.count(RuleChange.id))
+    .where(RuleChange.family_id == Family.id, RuleChange.decided_at.is_(None))
+    .scalar_subquery()
+)
+_FAMILY = (
+    sa.select(Family, _WAITING)
+    .options(sa.orm.joinedload(Family.children), sa.orm.joinedload(Family.guardians))
+    .where(Family.id == sa.bindparam("family"))
+)
+_TRACKS = sa.select(Track).where(Track.family_id == sa.bindparam("family")).order_by(Track.id)
+_UNREAD = (
+    sa.select(Notification)
+    .where(Notification.guardian_id == sa.bindparam("guardian"), Notification.read_at.is_(None))
+    .order_by(Notification.created_at.desc())
+    .limit(20)
+)
+
+
 @bp.get("/")
 def home() -> str:
     """The family's overview: who is in it and what to do next."""
@@ -90,38 +114,17 @@ def home() -> str:
 
 def _home_page(invite_form: InviteForm | None = None) -> str:
     guardian = current_guardian()
-    # One statement for the family with its children and guardians (a family has a handful
-    # of each, so joining both costs less than a round trip per collection) and how many
-    # loosened rules wait for a second guardian.
-    waiting = (
-        sa.select(sa.func.count(RuleChange.id))
-        .where(RuleChange.family_id == Family.id, RuleChange.decided_at.is_(None))
-        .scalar_subquery()
-    )
     family, changes_waiting = (
-        db.session.execute(
-            sa.select(Family, waiting)
-            .options(sa.orm.joinedload(Family.children), sa.orm.joinedload(Family.guardians))
-            .where(Family.id == guardian.family_id)
-        )
-        .unique()
-        .one()
+        db.session.execute(_FAMILY, {"family": guardian.family_id}).unique().one()
     )
-    every_track = list(
-        db.session.scalars(sa.select(Track).where(Track.family_id == family.id).order_by(Track.id))
-    )
+    every_track = list(db.session.scalars(_TRACKS, {"family": family.id}))
     tracks = [t for t in every_track if t.removed_at is None]
     tracks_by_child = {c.id: [t for t in tracks if t.child_id == c.id] for c in family.children}
     removed_by_child = {
         c.id: [t for t in every_track if t.child_id == c.id and t.removed_at is not None]
         for c in family.children
     }
-    notes = db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.guardian_id == guardian.id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc())
-        .limit(20)
-    ).all()
+    notes = db.session.scalars(_UNREAD, {"guardian": guardian.id}).all()
     language = content_language()
     bank = prompts.for_family(family.id, language)
     now = clock.now()

@@ -37,33 +37,36 @@ bp = Blueprint("child", __name__, url_prefix="/me")
 bp.before_request(require_child)
 
 
+# The home page's selects, built once: a request binds its family, child and tracks
+# (building a select and its cache key cost more than running it).
+_GUARDIANS = (
+    sa.select(Guardian.name, Guardian.created_at)
+    .where(Guardian.family_id == sa.bindparam("family"), Guardian.left_at.is_(None))
+    .order_by(Guardian.id)
+)
+_TRACKS = (
+    sa.select(Track)
+    .where(Track.child_id == sa.bindparam("child"), Track.removed_at.is_(None))
+    .order_by(Track.id)
+)
+_OPEN_MOMENTS = (
+    sa.select(LearningMoment.track_id, sa.func.count())
+    .where(
+        LearningMoment.track_id.in_(sa.bindparam("tracks", expanding=True)),
+        LearningMoment.talked_in_id.is_(None),
+        LearningMoment.withdrawn_at.is_(None),
+    )
+    .group_by(LearningMoment.track_id)
+)
+
+
 @bp.get("/")
 def home() -> str:
     """The child's start page, with the plain list of what their guardians can see."""
     child, language = current_child(), content_language()
-    guardians = db.session.execute(
-        sa.select(Guardian.name, Guardian.created_at)
-        .where(Guardian.family_id == child.family_id, Guardian.left_at.is_(None))
-        .order_by(Guardian.id)
-    ).all()
-    tracks = list(
-        db.session.scalars(
-            sa.select(Track)
-            .where(Track.child_id == child.id, Track.removed_at.is_(None))
-            .order_by(Track.id)
-        )
-    )
-    open_moments = dict(
-        db.session.execute(
-            sa.select(LearningMoment.track_id, sa.func.count())
-            .where(
-                LearningMoment.track_id.in_([t.id for t in tracks]),
-                LearningMoment.talked_in_id.is_(None),
-                LearningMoment.withdrawn_at.is_(None),
-            )
-            .group_by(LearningMoment.track_id)
-        ).all()
-    )
+    guardians = db.session.execute(_GUARDIANS, {"family": child.family_id}).all()
+    tracks = list(db.session.scalars(_TRACKS, {"child": child.id}))
+    open_moments = dict(db.session.execute(_OPEN_MOMENTS, {"tracks": [t.id for t in tracks]}).all())
     schedules = permit_reads.schedule_states(tracks, family_zone())
     progress = track_reads.progress_by_track(tracks, schedules)
     child_steps = {t.id: steps.child_steps(progress[t.id], schedules[t.id]) for t in tracks}
