@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from supervisor.extensions import db
-from supervisor.models import Guardian, OutboxMessage
+from supervisor.models import Guardian
 from tests.conftest import PASSWORD, Auth, Client, FakeClock, deliver, text
 from tests.mailbox import MailServer, Received
 
@@ -204,23 +204,3 @@ def test_a_resent_link_for_a_new_address_does_not_tell_the_old_one_again(
     told = [m for m in mail_server.received if m.rcpt_tos == ["ada@example.org"]]
     assert [m.subject for m in told] == ["Someone asked to change your sign-in address"]
     assert other in told[0].part("plain")
-
-
-def test_before_confirming_the_account_page_says_which_mails_come_and_they_do(app, auth, client):
-    """What the unconfirmed account page promises is what is sent: a password change is told
-    to the address at once, the other security notices wait for the confirmation."""
-    auth.signup()
-    page = " ".join(text(client.get("/account")).split())
-    assert "A change of your own password or address is told to you already." in page
-    assert "come once your address is confirmed: your password" not in page
-    response = client.submit(
-        "/account",
-        data={"current_password": PASSWORD, "password": "a brand new password",
-              "confirm": "a brand new password"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    with app.app_context():
-        kinds = db.session.scalars(
-            sa.select(OutboxMessage.kind).where(OutboxMessage.to_address == "ada@example.org")
-        ).all()
-    assert "password_changed" in kinds

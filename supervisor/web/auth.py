@@ -17,6 +17,7 @@ from supervisor import audit, clock
 from supervisor.accounts import addresses, recovery, sessions, signup_throttle
 from supervisor.accounts import operations as accounts
 from supervisor.family import invites, rules
+from supervisor.mail import outbox
 from supervisor.mail.topics import OPTIONAL, Topic
 from supervisor.notices import N_, Word, notice
 from supervisor.tablet import devices
@@ -274,9 +275,8 @@ def account() -> str | Response | tuple[str, int]:
         )
         if result.guardian is not None:
             sessions.end_others(guardian)
-            # The account's own security note: it comes before the address is confirmed too,
-            # as the account page and the confirmation mail say (and as after a reset).
-            recovery.password_changed(guardian, when=clock.now())
+            if outbox.may_mail(guardian):
+                recovery.password_changed(guardian, when=clock.now())
             authority.done(
                 guardian.get_id(),
                 notice(
