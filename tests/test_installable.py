@@ -50,6 +50,7 @@ def test_the_offline_page_speaks_the_browsers_language_and_may_be_kept(client, a
     page = text(spanish)
     assert '<html lang="es">' in page and "<h1>Sin conexión</h1>" in page
     assert "Ada" not in page
+    assert "Set-Cookie" not in spanish.headers  # nobody's session rides on what is kept
     assert "no-store" not in spanish.headers["Cache-Control"]
     assert "Accept-Language" in spanish.headers["Vary"]
     english = text(client.get("/offline", headers={"Accept-Language": "fr"}))

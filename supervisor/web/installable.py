@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -58,10 +58,12 @@ def offline() -> Response:
     when the worker fetches it; and, having nothing of anyone's, it may be stored."""
     asked = request.accept_languages.best_match(language.offered()) or language.ENGLISH
     with force_locale(asked):
-        page = render_template("offline.html", lang=asked)
+        # Without the context processors: they read who is signed in, which would touch
+        # (and send back) the visitor's session on an answer that may be stored.
+        page = current_app.jinja_env.get_template("offline.html").render(lang=asked)
     response = Response(page, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language"
-    response.headers["Cache-Control"] = "no-cache"  # kept, and asked again when online
+    response.headers["Cache-Control"] = "private, no-cache"  # kept by the tablet alone
     return response
 
 
