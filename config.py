@@ -58,6 +58,11 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # Sensitive guardian actions need the password typed this recently.
     STEP_UP_WINDOW = timedelta(minutes=5)
+    # Rendered page bodies each worker keeps while nothing they show has changed
+    # (``supervisor/web/kept_pages.py``); 0 keeps none. About 30 kB each.
+    KEPT_PAGES = 1000
+    # Render every kept body again when it is served and fail if it differs (the tests).
+    KEPT_PAGES_CHECK = False
 
     LOGIN_MAX_FAILURES = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
@@ -155,6 +160,7 @@ class TestingConfig(Config):
     # the shipped costs build their app with ``Config``'s.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
+    KEPT_PAGES_CHECK = True  # a write that leaves a kept page stale fails its test
 
 
 class ProductionConfig(Config):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from supervisor import cli, links, logs, passwords
+from supervisor import cli, links, logs, passwords, revisions
 from supervisor.accounts import sessions
 from supervisor.extensions import csrf, db, login_manager
 from supervisor.jobs import tasks as jobs
@@ -101,6 +101,7 @@ def _instance_secret_key(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     passwords.init_app(app)
     db.init_app(app)
+    revisions.watch(app.extensions["database"])
     jobs.init_app(app)
     # First of the hooks: the others read the database, and on SQLite a POST's session holds
     # the write lock that the schema check's own connection would then wait for.

@@ -54,6 +54,9 @@ class Family(Model):
     # Stricter numbers for leaving the permit than the stage declares (never looser).
     permit_min_checkins: Mapped[int | None]
     permit_min_weeks: Mapped[int | None]
+    # Moved on by every write to the family's rows, in the same transaction (``revisions``):
+    # a page kept from them is current while this is what it was made from.
+    revision: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default=sa.text("0"))
 
     # The guardians in the family now; one who left or was removed keeps their row (their
     # name stays on what they did) but is no longer one of these.

@@ -12,6 +12,9 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from supervisor.content.translations import LANGUAGES as CONTENT_LANGUAGES
@@ -72,6 +75,26 @@ def content_language() -> str:
     return language if language in CONTENT_LANGUAGES else ENGLISH
 
 
+# Jinja's own newstyle callables take the whole template context, and a call inside a loop
+# or a macro copies that context first (every global and every value the page was given):
+# on the dashboard that was a tenth of the request. These need only the evaluation context,
+# to know whether the output is escaped, and do what Jinja's do: the message is a format
+# string, its values escaped into it where the page escapes.
+@pass_eval_context
+def _template_gettext(context: EvalContext, message: str, **values: object) -> str:
+    text = translations().ugettext(message)
+    return (Markup(text) if context.autoescape else text) % values  # noqa: S704 - our own catalog, as Jinja trusts it
+
+
+@pass_eval_context
+def _template_ngettext(
+    context: EvalContext, singular: str, plural: str, num: int, **values: object
+) -> str:
+    values.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    return (Markup(text) if context.autoescape else text) % values  # noqa: S704 - our own catalog, as Jinja trusts it
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Templates translate through ``words.translations``: Flask-Babel's catalog, found once.
@@ -79,9 +102,9 @@ def init_app(app: Flask) -> None:
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+    app.jinja_env.globals.update(ngettext=_template_ngettext)
     # {% trans %} blocks read as one line of text, however the template wraps them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # <html lang> follows the page's language.

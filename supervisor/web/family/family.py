@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -43,7 +45,7 @@ from supervisor.stages.base import StageKey
 from supervisor.tablet import pins
 from supervisor.tracks import operations
 from supervisor.tracks import reads as track_reads
-from supervisor.web import authority, stepup
+from supervisor.web import authority, kept_pages, stepup
 from supervisor.web import who_looked as looked
 from supervisor.web.access import current_guardian, family_row_or_404, require_guardian
 from supervisor.web.errors import render_error
@@ -113,6 +115,27 @@ def home() -> str:
 
 
 def _home_page(invite_form: InviteForm | None = None) -> str:
+    """The page around its body; the body kept while nothing it shows changes, unless it
+    shows a form's errors (``invite_form`` from a POST) that only this answer has."""
+    guardian = current_guardian()
+    needs_password = not stepup.is_fresh()
+    if invite_form is None:
+        key = (
+            "family.home",
+            guardian.family_id,
+            guardian.family.revision,
+            guardian.id,
+            str(page_locale()),
+            needs_password,
+        )
+        body = kept_pages.kept(key, lambda: _home_body(InviteForm(formdata=None), needs_password))
+    else:
+        body = Markup(_home_body(invite_form, needs_password)[0])  # noqa: S704 - our template
+    return render_template("family/home.html", family_name=guardian.family.name, body=body)
+
+
+def _home_body(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime | None]:
+    """The family page's body, and when the first thing it lists runs out (an invite)."""
     guardian = current_guardian()
     family, changes_waiting = (
         db.session.execute(_FAMILY, {"family": guardian.family_id}).unique().one()
@@ -137,8 +160,9 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     latest = track_reads.latest_for(guardian)
     schedules = permit_reads.schedule_states(tracks, family_zone())
     overview = track_reads.overview(tracks, schedules, language)
-    return render_template(
-        "family/home.html",
+    pending = invites.pending(family.id)
+    html = render_template(
+        "family/_home.html",
         family=family,
         weekly=weekly,
         schedules=schedules,
@@ -151,12 +175,13 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
         track_name=operations.track_name,
         notifications=[notices.Shown(note.created_at, notices.read(note)) for note in notes],
         changes_waiting=changes_waiting,
-        invites=invites.pending(family.id),
-        invite_form=invite_form or InviteForm(formdata=None),
-        needs_password=not stepup.is_fresh(),
+        invites=pending,
+        invite_form=invite_form,
+        needs_password=needs_password,
         months=month_names(),
         countries=countries_in(page_locale()),
     )
+    return html, min((invite.expires_at for invite in pending), default=None)
 
 
 def _minimum_ages_moved(family_id: int, old: str, new: str) -> str:
