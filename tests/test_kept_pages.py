@@ -1,0 +1,218 @@
+"""The family page's kept body: served again only while nothing it shows can have changed.
+
+Every other test runs with ``KEPT_PAGES_CHECK`` on (a kept body served is rendered afresh too,
+and a difference fails the request). These turn it off where they prove what a real server
+does: a write shows on the next visit because the family's revision moved, not because the
+page was rendered again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from supervisor import revisions
+from supervisor.db import insert_if_missing, metadata
+from supervisor.extensions import db
+from supervisor.models import AuditEvent, Family, LessonProgress, Notification
+from supervisor.web import kept_pages
+from tests.conftest import PASSWORD, Auth, add_child, pass_all_lessons, text
+from tests.test_dashboard import page_statements
+from tests.test_family import invite_link, join
+
+TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def served(app):
+    """The app as production serves it: kept bodies are used, not checked."""
+    app.config["KEPT_PAGES_CHECK"] = False
+    return app
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'(name="csrf_token" value|name="csrf-token" content)="[^"]+"', "", page)
+
+
+def revision(app, family_id: int = 1) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(Family.revision).where(Family.id == family_id))
+
+
+def test_a_second_visit_is_one_statement_and_its_forms_carry_this_requests_token(served):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    add_child(guardian.client, "Mo")
+    guardian.client.get("/family/")  # shows what was flashed, once
+    first = text(guardian.client.get("/family/"))
+    assert len(page_statements(served, guardian.client, "/family/")) == 1  # the session's
+    other = Auth(served.test_client())  # the same guardian on another device
+    other.login()
+    page = text(other.client.get("/family/"))
+    assert without_tokens(page) == without_tokens(first) and "Mo" in page
+    tokens = set(TOKEN_FIELD.findall(page))
+    assert len(tokens) == 1  # every form of the page, and the sign-out's
+    assert tokens.isdisjoint(TOKEN_FIELD.findall(first))  # not the first device's token
+    answer = other.client.post("/family/notifications/read", data={"csrf_token": tokens.pop()})
+    assert answer.status_code == 302
+
+
+def test_each_kind_of_write_shows_on_the_next_visit(served, clock):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    client = guardian.client
+    client.get("/family/")
+    mo = add_child(client, "Mo", birth_year=2012)  # an insert through the unit of work
+    assert "Mo" in text(client.get("/family/"))
+
+    client.submit("/family/settings/name", data={"name": "The Byrons"})  # an update
+    assert "The Byrons" in text(client.get("/family/"))
+
+    link = invite_link(client)
+    assert "Invite links not used yet" in text(client.get("/family/"))
+    join(served.test_client(), link)  # another guardian: a claimed invite, a bulk UPDATE
+    page = text(client.get("/family/"))
+    assert "Invite links not used yet" not in page and "Grace" in page
+    assert "What&#39;s new" in page or "What's new" in page
+
+    client.submit("/family/notifications/read")  # a bulk UPDATE of another table
+    page = text(client.get("/family/"))
+    assert "What&#39;s new" not in page and "What's new" not in page
+
+    pass_all_lessons(served, mo)
+    new = client.submit(f"/family/children/{mo}/tracks/new", data={"platform": "instagram"})
+    track = int(new.headers["Location"].rsplit("/", 1)[1])
+    assert "Instagram" in text(client.get("/family/"))
+    client.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready", "reauth_password": PASSWORD},
+    )
+    page = text(client.get("/family/"))
+    assert "Learner&#39;s permit" in page or "Learner's permit" in page
+
+    link = invite_link(client)
+    invite = int(re.findall(r"/family/invites/(\d+)/revoke", text(client.get("/family/")))[0])
+    client.submit(f"/family/invites/{invite}/revoke")  # a delete through the unit of work
+    assert "Invite links not used yet" not in text(client.get("/family/"))
+
+
+def test_a_write_on_another_worker_shows_at_once(served, second_worker):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    guardian.client.get("/family/")  # kept by this worker
+    elsewhere = Auth(second_worker.test_client())
+    elsewhere.login()
+    add_child(elsewhere.client, "Zoe")
+    assert "Zoe" in text(guardian.client.get("/family/"))
+
+
+def test_a_write_that_does_not_move_the_revision_fails_the_check(app, caplog):
+    guardian = Auth(app.test_client())
+    guardian.signup()
+    guardian.client.get("/family/")
+    with app.app_context(), db.engine.begin() as connection:  # around the session's events
+        connection.execute(sa.update(Family).values(name="The Byrons"))
+    assert guardian.client.get("/family/").status_code == 500
+    assert "StalePage" in caplog.text and "+  <h1>The Byrons</h1>" in caplog.text
+
+
+def test_a_kept_body_lasts_within_its_minute_and_until_an_invite_runs_out(served, clock):
+    clock.current = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    client = guardian.client
+    client.get("/family/")
+    clock.advance(seconds=40)
+    assert len(page_statements(served, client, "/family/")) == 1
+    clock.advance(seconds=10)  # 09:01:00, a new minute
+    assert len(page_statements(served, client, "/family/")) > 1
+
+    invite_link(client)
+    with served.app_context():
+        expires = db.session.scalar(sa.text("SELECT expires_at FROM invite"))
+    expires = datetime.fromisoformat(str(expires)).replace(tzinfo=UTC)
+    clock.current = expires - timedelta(seconds=1)
+    if clock.current.second == 59:  # keep both moments in one minute
+        clock.current -= timedelta(seconds=1)
+    guardian.login()  # days later
+    assert "Invite links not used yet" in text(client.get("/family/"))
+    clock.current = expires + timedelta(microseconds=1)
+    assert "Invite links not used yet" not in text(client.get("/family/"))
+
+
+def test_a_fresh_password_and_a_stale_one_get_their_own_bodies(served, clock):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    zoe = add_child(guardian.client, "Zoe")
+    tablet = Auth(served.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
+    tablet.client.submit("/logout")
+    for _ in range(10):  # Zoe's profile locked: unlocking it needs a fresh password
+        tablet.client.submit(f"/who/child/{zoe}", data={"pin": "1111"})
+        clock.advance(hours=2)
+    clock.current = clock.current.replace(minute=0, second=10)
+    guardian.login()
+    clock.advance(minutes=5, seconds=-5)  # 4 min 55 s after typing it
+    fresh = text(guardian.client.get("/family/"))
+    assert "Zoe&#39;s profile is locked" in fresh or "Zoe's profile is locked" in fresh
+    clock.advance(seconds=10)  # the same minute, the password no longer fresh
+    stale = text(guardian.client.get("/family/"))
+    assert 'name="reauth_password"' not in fresh and 'name="reauth_password"' in stale
+
+
+def test_revisions_move_on_with_every_kind_of_write_to_shown_rows_only(app):
+    guardian = Auth(app.test_client())
+    guardian.signup()
+    child = add_child(guardian.client, "Mo")
+    before = revision(app)
+    moves = {
+        "added": lambda: db.session.add(
+            Notification(family_id=1, guardian_id=1, message="Hello", params={})
+        ),
+        "bulk update": lambda: db.session.execute(
+            sa.update(Notification).values(read_at=datetime.now(UTC))
+        ),
+        "bulk delete": lambda: db.session.execute(sa.delete(Notification)),
+        "insert if missing": lambda: insert_if_missing(
+            db.session, LessonProgress, family_id=1, child_id=child, lesson="public", position=0
+        ),
+    }
+    for name, write in moves.items():
+        with app.app_context():
+            write()
+            db.session.commit()
+        now = revision(app)
+        assert now != before, name
+        before = now
+    with app.app_context():
+        db.session.add(AuditEvent(family_id=1, action="looked", outcome="ok"))
+        db.session.add(Notification(family_id=1, guardian_id=1, message="Rolled", params={}))
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()
+    assert revision(app) == before  # an unshown row, and a write rolled back
+
+
+def test_every_table_says_its_family_or_is_named_unshown():
+    for table in metadata.sorted_tables:
+        if table.name not in revisions.UNSHOWN:
+            assert revisions.family_column(table) is not None
+    assert set(metadata.tables) >= revisions.UNSHOWN
+
+
+def test_a_store_keeps_its_size_dropping_the_least_recently_used():
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    body = kept_pages.Body("<p>", now, now + timedelta(minutes=1))
+    store = kept_pages.Store(2)
+    store.put("a", body)
+    store.put("b", body)
+    assert store.get("a", now) is body  # "a" used: "b" is now the oldest
+    store.put("c", body)
+    assert len(store) == 2 and store.get("b", now) is None and store.get("a", now) is body
+    assert store.get("a", now + timedelta(minutes=1)) is None  # run out, and dropped
+    assert store.get("a", now - timedelta(seconds=1)) is None  # from a later time
+    assert len(store) == 1
