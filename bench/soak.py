@@ -142,6 +142,7 @@ class Report:
     database: str
     families: int
     minutes: float
+    seconds: float  # from the first round's start to the last one's end
     sessions: int
     get_requests: int
     get_seconds: float
@@ -195,6 +196,7 @@ def soak(options: run.Options, minutes: float, every: float) -> Report:
         for thread in threads:
             thread.start()
         before = watch.snapshot()
+        started = time.monotonic()
         rounds = []
         deadline = time.monotonic() + minutes * 60
         try:
@@ -216,12 +218,14 @@ def soak(options: run.Options, minutes: float, every: float) -> Report:
             memory.stop.set()
             for thread in threads:
                 thread.join()
+        seconds = time.monotonic() - started
         share = cpu.between(before, watch.snapshot())
         memory.sample()
     return Report(
         database=options.database,
         families=options.families,
         minutes=minutes,
+        seconds=seconds,
         sessions=len(sessions),
         get_requests=sum(r.requests for r in rounds),
         get_seconds=sum(r.seconds for r in rounds),
@@ -269,6 +273,7 @@ def markdown(report: Report) -> str:
         "| what | measured |",
         "|---|---:|",
         f"| requests (GET pages and write POSTs) | {report.requests} |",
+        f"| requests/s, all | {report.requests / report.seconds if report.seconds else 0:.0f} |",
         f"| errors (not the expected status, socket errors) | {report.errors} |",
         f"| GET req/s ({report.rounds} rounds of wrk) | {rps:.0f} |",
         f"| GET p95 ms, median of the rounds | {report.get_p95_median:.1f} |",

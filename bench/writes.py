@@ -9,13 +9,12 @@ thread per user does it with the bench's own small HTTP client.
 
 from __future__ import annotations
 
-import queue
 import statistics
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -262,9 +261,7 @@ class Drive:
 def drive(work: list[Job], seconds: float, users: int, most: int = 0) -> Drive:
     """``users`` threads, each taking the next free job, doing it once, and handing it back;
     for ``seconds``, or until ``most`` writes are done."""
-    free: queue.SimpleQueue[Job] = queue.SimpleQueue()
-    for job in work:
-        free.put(job)
+    free = list(reversed(work))  # taken from the end, handed back at the start
     result, lock = Drive(), threading.Lock()
     live = [len(work)]
     deadline = time.monotonic() + seconds
@@ -273,23 +270,24 @@ def drive(work: list[Job], seconds: float, users: int, most: int = 0) -> Drive:
         while (
             time.monotonic() < deadline and live[0] and not (most and len(result.samples) >= most)
         ):
-            try:
-                job = free.get(timeout=0.05)
-            except queue.Empty:
+            with lock:
+                job = free.pop() if free else None
+            if job is None:  # every job is in another user's hands
+                time.sleep(0.01)
                 continue
             try:
                 sample = job.once()
             except OSError:
+                sample = Sample(0.0, False, 0)
                 with lock:
                     result.socket_errors += 1
-                free.put(job)
-                continue
             with lock:
                 if sample is None:
                     live[0] -= 1
                     continue
-                result.samples.append(sample)
-            free.put(job)
+                if sample.status:
+                    result.samples.append(sample)
+                free.insert(0, job)
 
     started = time.monotonic()
     threads = [threading.Thread(target=user) for _ in range(users)]
@@ -333,9 +331,10 @@ def percentile(values: list[float], share: float) -> float:
 def measure(
     base: str, url: str, secret_key: str, sessions: list[Session], seconds: float, users: int
 ) -> list[WriteRow]:
-    """Each write for ``seconds`` against the server, checked in the database, then a few
-    in-process to count their statements."""
+    """A few of each write in-process to count their statements (first: the check-ins due
+    may run out), then each for ``seconds`` against the server, checked in the database."""
     the_plan = plan(url, sessions)
+    counted = statements_in_process(url, secret_key, the_plan, sessions)
     served = jobs(the_plan, sessions, lambda cookies: Browser(base, dict(cookies)))
     rows = []
     for name, work in served.items():
@@ -356,7 +355,7 @@ def measure(
             p99=percentile(times, 0.99),
             unexpected=sum(statuses.values()),
             statuses=dict(statuses),
-            statements=None,
+            statements=counted.get(name),
             effect=effect,
             ran_out=done.ran_out,
         )
@@ -366,8 +365,7 @@ def measure(
             flush=True,
         )
         rows.append(row)
-    counted = statements_in_process(url, secret_key, the_plan, sessions)
-    return [replace(r, statements=counted.get(r.write)) for r in rows]
+    return rows
 
 
 def _high_water(url: str) -> dict[str, int]:
