@@ -186,7 +186,10 @@ def measure_database(
         loads = {page.name: _drive(options, server, watch, page, signed) for page in pages}
         # Health once more at the end: the ceiling is the mean of both, and a drift shows.
         loads[HEALTH_AGAIN] = _drive(options, server, watch, HEALTH, signed)
-        few = signed.fresh()[:INPROCESS_SESSIONS]
+        # The pages' own cost in-process (the server idle) before the writes add rows.
+        costs = _costs(
+            options, families, url, secret_key, pages, signed.fresh()[:INPROCESS_SESSIONS]
+        )
         written = []
         if options.write_seconds > 0:
             watch.wait_until_quiet()
@@ -199,7 +202,6 @@ def measure_database(
                 options.write_seconds,
                 options.connections,
             )
-    costs = _costs(options, families, url, secret_key, pages, few)
     costs[HEALTH_AGAIN] = costs[HEALTH.name]
     health = (loads[HEALTH.name][0].rps + loads[HEALTH_AGAIN][0].rps) / 2
     return [_row(name, loads[name], costs[name], health) for name in loads], written
