@@ -139,6 +139,7 @@ def main() -> None:
         sample=SESSIONS,
         seconds=0,
         warmup=0,
+        write_seconds=0,
         connections=0,
         pg_url=args.pg_url,
         rebuild=False,

@@ -96,7 +96,10 @@ def measure(app: Flask, page: Page, sessions: list[Session]) -> PageCost:
     """Ask for ``page`` once per session and count the statements and time each costs."""
     client = app.test_client(use_cookies=False)
     requests = page.requests(sessions)
-    counts, times, sql_times, example = [], [], [], []
+    counts: list[int] = []
+    times: list[float] = []
+    sql_times: list[float] = []
+    example: list[str] = []
     with metered(app) as meter:
         for path, cookie in requests:
             meter.reset()

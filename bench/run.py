@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench import cpu, dataset, inprocess, load
+from bench import cpu, dataset, inprocess, load, writes
 from bench.pages import (
     DASHBOARD,
     HEALTH,
@@ -59,6 +59,7 @@ class Options:
     sample: int
     seconds: float
     warmup: float
+    write_seconds: float
     connections: int
     pg_url: str
     rebuild: bool
@@ -101,7 +102,8 @@ def ensure_dataset(options: Options, families: int) -> str:
     wanted = {"families": families, "seed": options.seed, "version": DATASET_VERSION}
     if not options.rebuild and stamp.exists() and _has_families(url, families):
         built = json.loads(stamp.read_text())
-        if {k: built.get(k) for k in wanted} == wanted:
+        # Writes leave rows behind (check-ins recorded, stages moved): measure on a fresh build.
+        if {k: built.get(k) for k in wanted} == wanted and "written_at" not in built:
             print(
                 f"Reusing {options.database} database of {families} families ({built['built_at']})"
             )
@@ -124,11 +126,19 @@ def ensure_dataset(options: Options, families: int) -> str:
     return url
 
 
+def mark_written(options: Options, families: int) -> None:
+    """The writes changed this database; the next run builds it again."""
+    stamp = DATA / f"{options.database}-{families}.json"
+    built = json.loads(stamp.read_text())
+    built["written_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp.write_text(json.dumps(built, indent=2))
+
+
 def _has_families(url: str, families: int) -> bool:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(sa.text("SELECT count(*) FROM family")) == families
+            return bool(connection.scalar(sa.text("SELECT count(*) FROM family")) == families)
     except sa.exc.SQLAlchemyError:
         return False
     finally:
@@ -161,8 +171,10 @@ class SignedIn:
         return self.sessions
 
 
-def measure_database(options: Options, families: int, url: str) -> list[Row]:
-    """Serve one database, sign the sample in, and measure every page."""
+def measure_database(
+    options: Options, families: int, url: str
+) -> tuple[list[Row], list[writes.WriteRow]]:
+    """Serve one database, sign the sample in, measure every page, then the writes."""
     secret_key = "bench-" + secrets.token_hex(32)
     numbers = family_numbers(families, options.sample, SAME_FAMILIES, options.seed)
     pages = [*PAGES, SAME] if families > SAME_FAMILIES else PAGES
@@ -174,11 +186,25 @@ def measure_database(options: Options, families: int, url: str) -> list[Row]:
         loads = {page.name: _drive(options, server, watch, page, signed) for page in pages}
         # Health once more at the end: the ceiling is the mean of both, and a drift shows.
         loads[HEALTH_AGAIN] = _drive(options, server, watch, HEALTH, signed)
-        few = signed.fresh()[:INPROCESS_SESSIONS]
-    costs = _costs(options, families, url, secret_key, pages, few)
+        # The pages' own cost in-process (the server idle) before the writes add rows.
+        costs = _costs(
+            options, families, url, secret_key, pages, signed.fresh()[:INPROCESS_SESSIONS]
+        )
+        written = []
+        if options.write_seconds > 0:
+            watch.wait_until_quiet()
+            mark_written(options, families)
+            written = writes.measure(
+                server.base,
+                url,
+                secret_key,
+                signed.fresh(),
+                options.write_seconds,
+                options.connections,
+            )
     costs[HEALTH_AGAIN] = costs[HEALTH.name]
     health = (loads[HEALTH.name][0].rps + loads[HEALTH_AGAIN][0].rps) / 2
-    return [_row(name, loads[name], costs[name], health) for name in loads]
+    return [_row(name, loads[name], costs[name], health) for name in loads], written
 
 
 def _costs(
@@ -340,22 +366,31 @@ def main() -> None:
     options = parse()
     DATA.mkdir(exist_ok=True)
     results: dict[int, list[Row]] = {}
+    written: dict[int, list[writes.WriteRow]] = {}
     urls = {n: ensure_dataset(options, n) for n in sorted({options.small, options.families})}
     about = machine(urls[options.families])
     print(about)
     for families, url in urls.items():
         print(f"Measuring {options.database}, {families} families:")
-        results[families] = measure_database(options, families, url)
+        results[families], written[families] = measure_database(options, families, url)
     report = [f"## {options.database}", "", about]
     for families, rows in results.items():
         report += [f"\n{families} families:\n", table(rows)]
+        if written[families]:
+            report += [f"\nWrites, {families} families:\n", writes.table(written[families])]
     large = results[options.families]
     report += ["\nTargets:\n", targets(results[options.small], large, options.families, options)]
     text = "\n".join(report)
     print("\n" + text)
     out = DATA / f"results-{options.database}.json"
     out.write_text(
-        json.dumps({str(k): [asdict(r) for r in v] for k, v in results.items()}, indent=2)
+        json.dumps(
+            {
+                **{str(k): [asdict(r) for r in v] for k, v in results.items()},
+                "writes": {str(k): [asdict(w) for w in v] for k, v in written.items()},
+            },
+            indent=2,
+        )
     )
     (DATA / f"results-{options.database}.md").write_text(text + "\n")
 
@@ -368,6 +403,9 @@ def parse() -> Options:
     parser.add_argument("--sample", type=int, default=200, help="families signed in")
     parser.add_argument("--seconds", type=float, default=12, help="measured load per page")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured load per page first")
+    parser.add_argument(
+        "--write-seconds", type=float, default=5, help="measured time per write (0: no writes)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="concurrent users")
     parser.add_argument(
         "--pg-url",

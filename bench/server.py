@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,7 +68,7 @@ def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], timeout: flo
             with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:  # noqa: S310 - http://127.0.0.1 only
                 if answer.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or timed out while the workers start
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer /health within {timeout:.0f} s")
