@@ -59,10 +59,10 @@ class PageCost:
     example: list[str]  # the statements of one request, to read
 
 
-def make_app(url: str, secret_key: str) -> Flask:
-    """Production settings, serving the test client's own host (``localhost``)."""
+def make_app(url: str, secret_key: str, **overrides: Any) -> Flask:
+    """Production settings (and ``overrides``), serving the test client's own host."""
     settings = {"DATABASE_URL": url, "SECRET_KEY": secret_key, "BASE_URL": "http://localhost"}
-    return create_app(ProductionConfig, settings)
+    return create_app(ProductionConfig, {**settings, **overrides})
 
 
 @contextmanager

@@ -149,6 +149,7 @@ def _has_families(url: str, families: int) -> bool:
 
 
 SAME = Page(f"dashboard, families 1-{SAME_FAMILIES}", DASHBOARD.path, DASHBOARD.who)
+UNKEPT = Page("dashboard, nothing kept", DASHBOARD.path, DASHBOARD.who)
 HEALTH_AGAIN = "health, again at the end"
 Measured = tuple[load.LoadResult, cpu.Share]
 
@@ -187,12 +188,13 @@ def measure_database(
         database = sa.make_url(url).database if options.database == "postgresql" else None
         watch = cpu.Watch(server.pid, database)
         loads = {page.name: _drive(options, server, watch, page, signed) for page in pages}
+        loads[UNKEPT.name] = _unkept(options, url, secret_key, log, signed, database)
         # Health once more at the end: the ceiling is the mean of both, and a drift shows.
         loads[HEALTH_AGAIN] = _drive(options, server, watch, HEALTH, signed)
         # The pages' own cost in-process (the server idle) before the writes add rows.
-        costs = _costs(
-            options, families, url, secret_key, pages, signed.fresh()[:INPROCESS_SESSIONS]
-        )
+        few = signed.fresh()[:INPROCESS_SESSIONS]
+        costs = _costs(options, families, url, secret_key, pages, few)
+        costs[UNKEPT.name] = _unkept_cost(url, secret_key, few)
         written = []
         if options.write_seconds > 0:
             watch.wait_until_quiet()
@@ -208,6 +210,26 @@ def measure_database(
     costs[HEALTH_AGAIN] = costs[HEALTH.name]
     health = (loads[HEALTH.name][0].rps + loads[HEALTH_AGAIN][0].rps) / 2
     return [_row(name, loads[name], costs[name], health) for name in loads], written
+
+
+def _unkept(
+    options: Options, url: str, secret_key: str, log: Path, signed: SignedIn, database: str | None
+) -> Measured:
+    """The dashboard served by workers that keep no page: every visit renders it, as the
+    first visit after the family's page changed does (the sessions are rows: the same
+    cookies work on this server)."""
+    plain = log.with_name(log.stem + "-nothing-kept.log")
+    with gunicorn(url, secret_key, plain, settings={"SUPERVISOR_KEPT_PAGES": "0"}) as server:
+        watch = cpu.Watch(server.pid, database)
+        return _drive(options, server, watch, UNKEPT, signed)
+
+
+def _unkept_cost(url: str, secret_key: str, sessions: list[Session]) -> inprocess.PageCost:
+    app = inprocess.make_app(url, secret_key, KEPT_PAGES=0)
+    cost = inprocess.measure_all(app, [UNKEPT], sessions)[UNKEPT.name]
+    with app.app_context():
+        db.engine.dispose()
+    return cost
 
 
 def _costs(

@@ -42,11 +42,14 @@ class Server:
 
 
 @contextmanager
-def gunicorn(url: str, secret_key: str, log: Path, workers: int = 2) -> Iterator[Server]:
-    """``gunicorn -w 2 wsgi:app`` on a free local port, stopped again afterwards."""
+def gunicorn(
+    url: str, secret_key: str, log: Path, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``gunicorn -w 2 wsgi:app`` on a free local port, stopped again afterwards; ``settings``
+    are more ``SUPERVISOR_*`` variables."""
     base = f"http://127.0.0.1:{free_port()}"
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", base[7:], "wsgi:app"]
-    env = server_environment(url, secret_key, base)
+    env = {**server_environment(url, secret_key, base), **(settings or {})}
     with log.open("w") as output:
         server = subprocess.Popen(  # noqa: S603 - our own command line
             command, cwd=ROOT, env=env, stdout=output, stderr=output
