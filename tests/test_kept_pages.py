@@ -204,15 +204,18 @@ def test_every_table_says_its_family_or_is_named_unshown():
     assert set(metadata.tables) >= revisions.UNSHOWN
 
 
-def test_a_store_keeps_its_size_dropping_the_least_recently_used():
+def test_a_store_keeps_its_size_and_one_current_body_a_key():
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    body = kept_pages.Body("<p>", now, now + timedelta(minutes=1))
+    body = kept_pages.Body("<p>", 7, now, now + timedelta(minutes=1))
     store = kept_pages.Store(2)
     store.put("a", body)
     store.put("b", body)
-    assert store.get("a", now) is body  # "a" used: "b" is now the oldest
+    assert store.get("a", 7, now) is body  # "a" used: "b" is now the oldest
     store.put("c", body)
-    assert len(store) == 2 and store.get("b", now) is None and store.get("a", now) is body
-    assert store.get("a", now + timedelta(minutes=1)) is None  # run out, and dropped
-    assert store.get("a", now - timedelta(seconds=1)) is None  # from a later time
+    assert len(store) == 2 and store.get("b", 7, now) is None and store.get("a", 7, now) is body
+    assert store.get("a", 7, now + timedelta(minutes=1)) is None  # run out, and dropped
     assert len(store) == 1
+    store.put("a", body)
+    assert store.get("a", 7, now - timedelta(seconds=1)) is None  # from a later time
+    store.put("a", body)
+    assert store.get("a", 8, now) is None and len(store) == 1  # the family wrote since

@@ -120,15 +120,12 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     guardian = current_guardian()
     needs_password = not stepup.is_fresh()
     if invite_form is None:
-        key = (
-            "family.home",
-            guardian.family_id,
+        key = ("family.home", guardian.id, str(page_locale()), needs_password)
+        body = kept_pages.kept(
+            key,
             guardian.family.revision,
-            guardian.id,
-            str(page_locale()),
-            needs_password,
+            lambda: _home_body(InviteForm(formdata=None), needs_password),
         )
-        body = kept_pages.kept(key, lambda: _home_body(InviteForm(formdata=None), needs_password))
     else:
         body = Markup(_home_body(invite_form, needs_password)[0])  # noqa: S704 - our template
     return render_template("family/home.html", family_name=guardian.family.name, body=body)
