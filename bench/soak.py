@@ -246,7 +246,7 @@ def soak(options: run.Options, minutes: float, every: float) -> Report:
 def _summary(name: str, writer: Writer) -> WriteSummary:
     samples = writer.samples.get(name, [])
     times = [s.seconds * 1000 for s in samples if s.ok]
-    statuses = Counter(str(s.status) for s in samples if not s.ok)
+    statuses = Counter(s.answer for s in samples if not s.ok)
     return WriteSummary(
         write=name,
         posts=len(samples),

@@ -54,6 +54,12 @@ class Sample:
     ok: bool  # answered as a working write is
     status: int  # of the POST, or of the form's page when that failed
     statements: int | None = None  # counted in-process only
+    where: str = ""  # where an answer that was not the expected one redirected to
+
+    @property
+    def answer(self) -> str:
+        """``302 /login``, ``409``: what an unexpected answer was, to say in the report."""
+        return f"{self.status} {self.where}".strip()
 
 
 class Job(Protocol):
@@ -66,6 +72,10 @@ def _timed_post(browser: Browser, path: str, form: dict[str, str]) -> tuple[Resp
     started = time.perf_counter()
     answer = browser.post(path, form)
     return answer, time.perf_counter() - started
+
+
+def _where(answer: Response, ok: bool) -> str:
+    return "" if ok else answer.location.split("?", 1)[0]
 
 
 def _statements(browser: Browser) -> int | None:
@@ -92,7 +102,7 @@ class Unlock:
         ok = answer.status == 302 and answer.location.endswith("/me/")
         if ok:
             self.cookie = browser.cookie_header()
-        return Sample(took, ok, answer.status, _statements(browser))
+        return Sample(took, ok, answer.status, _statements(browser), _where(answer, ok))
 
 
 @dataclass
@@ -121,7 +131,7 @@ class CheckIns:
             data.update(shared_notes=NOTE, private_notes="")
             answer, took = _timed_post(self.browser, path, data)
             ok = answer.status == 302 and answer.location.endswith(f"/family/tracks/{track}")
-            return Sample(took, ok, answer.status, _statements(self.browser))
+            return Sample(took, ok, answer.status, _statements(self.browser), _where(answer, ok))
         return None
 
 
@@ -153,7 +163,7 @@ class SignOff:
         ok = answer.status == 302 and answer.location.endswith(path)
         if ok:
             self.moves["forward" if forward else "back"] += 1
-        return Sample(took, ok, answer.status, _statements(self.browser))
+        return Sample(took, ok, answer.status, _statements(self.browser), _where(answer, ok))
 
 
 # --- which families do what -----------------------------------------------------------
@@ -343,7 +353,7 @@ def measure(
         ok = sum(s.ok for s in done.samples)
         effect = _effect(name, url, before, work, ok, base)
         times = [s.seconds * 1000 for s in done.samples if s.ok]
-        statuses = Counter(str(s.status) for s in done.samples if not s.ok)
+        statuses = Counter(s.answer for s in done.samples if not s.ok)
         if done.socket_errors:
             statuses["socket error"] = done.socket_errors
         row = WriteRow(
