@@ -97,14 +97,12 @@ def _template_ngettext(
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    # Templates translate through ``words.translations``: Flask-Babel's catalog, found once.
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        newstyle=True,
+    # Templates translate through ``words.translations``: Flask-Babel's catalog, found once;
+    # ``{% trans %}`` blocks call the same functions, with their values as keywords.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
     )
-    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
-    app.jinja_env.globals.update(ngettext=_template_ngettext)
     # {% trans %} blocks read as one line of text, however the template wraps them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # <html lang> follows the page's language.
