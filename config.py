@@ -58,10 +58,10 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # Sensitive guardian actions need the password typed this recently.
     STEP_UP_WINDOW = timedelta(minutes=5)
-    # Rendered page bodies each worker keeps while nothing they show has changed
+    # Rendered pages each worker keeps while nothing they show has changed
     # (``supervisor/web/kept_pages.py``); 0 keeps none. About 30 kB each.
     KEPT_PAGES = 1000
-    # Render every kept body again when it is served and fail if it differs (the tests).
+    # Render every kept page again when it is served and fail if it differs (the tests).
     KEPT_PAGES_CHECK = False
 
     LOGIN_MAX_FAILURES = 10

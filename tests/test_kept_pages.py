@@ -28,7 +28,7 @@ TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture
 def served(app):
-    """The app as production serves it: kept bodies are used, not checked."""
+    """The app as production serves it: kept pages are used, not checked."""
     app.config["KEPT_PAGES_CHECK"] = False
     return app
 
@@ -112,19 +112,21 @@ def test_a_write_on_another_worker_shows_at_once(served, second_worker):
 def test_a_write_that_does_not_move_the_revision_fails_the_check(app, caplog):
     guardian = Auth(app.test_client())
     guardian.signup()
-    guardian.client.get("/family/")
+    guardian.client.get("/family/")  # shows what was flashed, once
+    guardian.client.get("/family/")  # kept
     with app.app_context(), db.engine.begin() as connection:  # around the session's events
         connection.execute(sa.update(Family).values(name="The Byrons"))
     assert guardian.client.get("/family/").status_code == 500
     assert "StalePage" in caplog.text and "+  <h1>The Byrons</h1>" in caplog.text
 
 
-def test_a_kept_body_lasts_within_its_minute_and_until_an_invite_runs_out(served, clock):
+def test_a_kept_page_lasts_within_its_minute_and_until_an_invite_runs_out(served, clock):
     clock.current = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
     guardian = Auth(served.test_client())
     guardian.signup()
     client = guardian.client
-    client.get("/family/")
+    client.get("/family/")  # shows what was flashed, once
+    client.get("/family/")  # kept
     clock.advance(seconds=40)
     assert len(page_statements(served, client, "/family/")) == 1
     clock.advance(seconds=10)  # 09:01:00, a new minute
@@ -143,7 +145,7 @@ def test_a_kept_body_lasts_within_its_minute_and_until_an_invite_runs_out(served
     assert "Invite links not used yet" not in text(client.get("/family/"))
 
 
-def test_a_fresh_password_and_a_stale_one_get_their_own_bodies(served, clock):
+def test_a_fresh_password_and_a_stale_one_get_their_own_pages(served, clock):
     guardian = Auth(served.test_client())
     guardian.signup()
     zoe = add_child(guardian.client, "Zoe")
@@ -162,6 +164,33 @@ def test_a_fresh_password_and_a_stale_one_get_their_own_bodies(served, clock):
     clock.advance(seconds=10)  # the same minute, the password no longer fresh
     stale = text(guardian.client.get("/family/"))
     assert 'name="reauth_password"' not in fresh and 'name="reauth_password"' in stale
+
+
+def test_a_flashed_message_shows_once_and_its_page_is_not_kept(served):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    client = guardian.client
+    client.get("/family/")  # shows what signing up flashed
+    client.get("/family/")  # kept
+    with client.session_transaction() as cookie:  # as a redirect after a refusal leaves it
+        cookie["_flashes"] = [("info", "Nothing changed.")]
+    assert "Nothing changed." in text(client.get("/family/"))
+    assert "Nothing changed." not in text(client.get("/family/"))
+
+
+def test_the_same_guardian_on_the_tablet_and_elsewhere_gets_each_their_own_page(served):
+    guardian = Auth(served.test_client())
+    guardian.signup()
+    tablet = Auth(served.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})  # ends its session
+    tablet.client.submit("/who/guardian/1", data={"password": PASSWORD})
+    for client in (guardian.client, tablet.client):
+        client.get("/family/")  # what was flashed, once
+    for _ in range(2):  # the second time from the store
+        assert "Sign out" in text(guardian.client.get("/family/"))
+        page = text(tablet.client.get("/family/"))
+        assert "Switch person" in page and "Sign out" not in page
 
 
 def test_revisions_move_on_with_every_kind_of_write_to_shown_rows_only(app):
@@ -204,18 +233,18 @@ def test_every_table_says_its_family_or_is_named_unshown():
     assert set(metadata.tables) >= revisions.UNSHOWN
 
 
-def test_a_store_keeps_its_size_and_one_current_body_a_key():
+def test_a_store_keeps_its_size_and_one_current_page_a_key():
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    body = kept_pages.Body("<p>", 7, now, now + timedelta(minutes=1))
+    page = kept_pages.Page("<p>", 7, now, now + timedelta(minutes=1))
     store = kept_pages.Store(2)
-    store.put("a", body)
-    store.put("b", body)
-    assert store.get("a", 7, now) is body  # "a" used: "b" is now the oldest
-    store.put("c", body)
-    assert len(store) == 2 and store.get("b", 7, now) is None and store.get("a", 7, now) is body
+    store.put("a", page)
+    store.put("b", page)
+    assert store.get("a", 7, now) is page  # "a" used: "b" is now the oldest
+    store.put("c", page)
+    assert len(store) == 2 and store.get("b", 7, now) is None and store.get("a", 7, now) is page
     assert store.get("a", 7, now + timedelta(minutes=1)) is None  # run out, and dropped
     assert len(store) == 1
-    store.put("a", body)
+    store.put("a", page)
     assert store.get("a", 7, now - timedelta(seconds=1)) is None  # from a later time
-    store.put("a", body)
+    store.put("a", page)
     assert store.get("a", 8, now) is None and len(store) == 1  # the family wrote since

@@ -1,18 +1,21 @@
-"""A page's body kept once rendered, and served again while nothing it shows can have changed.
+"""A page kept once rendered, and served again while nothing it shows can have changed.
 
-What a kept body depends on is in its key or in its lifetime, never assumed:
-- the family's rows, by the family's ``revision`` (kept with the body), which every write
+What a kept page depends on is in its key or in its lifetime, never assumed:
+- the family's rows, by the family's ``revision`` (kept with the page), which every write
   moves on in its own transaction (``supervisor.revisions``), so a write on any worker or
-  machine makes every worker's kept body of that family unusable the moment it commits;
-- the reader and how the page speaks to them (guardian, language, whether their password is
-  fresh), in the key;
-- the time: a body is used only within the minute it was made in (every threshold a page
+  machine makes every worker's kept page of that family unusable the moment it commits;
+- the reader and how the page speaks to them (who is signed in, the language, on the family
+  tablet or not, where the app is mounted; and what the page adds, such as whether their
+  password is fresh), in the key;
+- the time: a page is used only within the minute it was made in (every threshold a page
   shows, a day's end in any zone or a check-in's time, falls on a whole minute) and before
   anything it lists runs out (``until``);
-- the request's CSRF token, put back into the body each time it is served.
+- the request's CSRF token, put back into the page each time it is served;
+- messages flashed by the request before: a page that shows them is that answer's alone,
+  rendered and not kept.
 
-Each worker keeps its own, one body a key and at most ``KEPT_PAGES``, the least recently
-used dropped first. With ``KEPT_PAGES_CHECK`` (the tests) every body served from the store is
+Each worker keeps its own, one page a key and at most ``KEPT_PAGES``, the least recently
+used dropped first. With ``KEPT_PAGES_CHECK`` (the tests) every page served from the store is
 rendered again as well, and a difference is an error: a write that left a kept page stale
 fails the test that made it.
 """
@@ -26,21 +29,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
 
-from flask import current_app
+from flask import current_app, request, session
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from supervisor import clock
+from supervisor.local_time import page_locale
+from supervisor.tablet import devices
 
 CSRF_SLOT = "\x00csrf\x00"  # where the request's token goes; no page contains a NUL
 
 
 class StalePage(AssertionError):
-    """A kept body differs from the page rendered afresh: something wrote without telling."""
+    """A kept page differs from the page rendered afresh: something wrote without telling."""
 
 
 @dataclass(frozen=True)
-class Body:
+class Page:
     html: str  # with ``CSRF_SLOT`` for the CSRF token
     revision: int  # the family's, when it was made
     made: datetime
@@ -48,34 +53,34 @@ class Body:
 
 
 class Store:
-    """The bodies one worker keeps; its threads share it."""
+    """The pages one worker keeps; its threads share it."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._bodies: OrderedDict[Hashable, Body] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Page] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: Hashable, revision: int, now: datetime) -> Body | None:
-        """The body kept under ``key`` if it is still current; one that is not goes."""
+    def get(self, key: Hashable, revision: int, now: datetime) -> Page | None:
+        """The page kept under ``key`` if it is still current; one that is not goes."""
         with self._lock:
-            body = self._bodies.get(key)
-            if body is None:
+            page = self._pages.get(key)
+            if page is None:
                 return None
-            if body.revision != revision or not body.made <= now < body.until:
-                del self._bodies[key]
+            if page.revision != revision or not page.made <= now < page.until:
+                del self._pages[key]
                 return None
-            self._bodies.move_to_end(key)
-            return body
+            self._pages.move_to_end(key)
+            return page
 
-    def put(self, key: Hashable, body: Body) -> None:
+    def put(self, key: Hashable, page: Page) -> None:
         with self._lock:
-            self._bodies[key] = body
-            self._bodies.move_to_end(key)
-            while len(self._bodies) > self.size:
-                self._bodies.popitem(last=False)
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
 
     def __len__(self) -> int:
-        return len(self._bodies)
+        return len(self._pages)
 
 
 def store() -> Store:
@@ -89,26 +94,36 @@ def next_minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def kept(key: Hashable, revision: int, render: Callable[[], tuple[str, datetime | None]]) -> Markup:
-    """The body under ``key`` made at the family's ``revision``, rendered by ``render`` when
-    none is kept: its HTML and the first moment something it shows runs out (``None``: nothing
-    does). A key has one body at most, the latest: a write replaces it, not adds to it."""
+def kept(key: Hashable, revision: int, render: Callable[[], tuple[str, datetime | None]]) -> str:
+    """The page ``key`` names for this reader, made at the family's ``revision``, rendered by
+    ``render`` when none is kept: its HTML and the first moment something it shows runs out
+    (``None``: nothing does). A key has one page at most, the latest: a write replaces it,
+    not adds to it."""
+    if "_flashes" in session:  # Flask's own key: messages waiting for this page to show
+        return render()[0]
+    whose = (
+        key,
+        current_user.get_id(),
+        str(page_locale()),
+        devices.current() is not None,
+        request.script_root,
+    )
     now = clock.now()
     token = generate_csrf()
-    pages = store()
-    body = pages.get(key, revision, now)
-    if body is None:
-        body = _made(render, revision, now, token)
-        if pages.size:
-            pages.put(key, body)
+    kept_here = store()
+    page = kept_here.get(whose, revision, now)
+    if page is None:
+        page = _made(render, revision, now, token)
+        if kept_here.size:
+            kept_here.put(whose, page)
     elif current_app.config["KEPT_PAGES_CHECK"]:
         fresh = _made(render, revision, now, token)
-        if fresh.html != body.html:
-            raise StalePage(f"the kept page {key!r} is out of date:\n{_difference(body, fresh)}")
-    return Markup(body.html.replace(CSRF_SLOT, token))  # noqa: S704 - rendered by our templates
+        if fresh.html != page.html:
+            raise StalePage(f"the kept page {whose!r} is out of date:\n{_difference(page, fresh)}")
+    return page.html.replace(CSRF_SLOT, token)
 
 
-def _difference(kept: Body, fresh: Body) -> str:
+def _difference(kept: Page, fresh: Page) -> str:
     lines = difflib.unified_diff(
         kept.html.splitlines(), fresh.html.splitlines(), "kept", "fresh", lineterm="", n=1
     )
@@ -117,7 +132,7 @@ def _difference(kept: Body, fresh: Body) -> str:
 
 def _made(
     render: Callable[[], tuple[str, datetime | None]], revision: int, now: datetime, token: str
-) -> Body:
+) -> Page:
     html, runs_out = render()
     until = next_minute(now) if runs_out is None else min(next_minute(now), runs_out)
-    return Body(html.replace(token, CSRF_SLOT), revision, now, until)
+    return Page(html.replace(token, CSRF_SLOT), revision, now, until)

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -115,24 +114,21 @@ def home() -> str:
 
 
 def _home_page(invite_form: InviteForm | None = None) -> str:
-    """The page around its body; the body kept while nothing it shows changes, unless it
-    shows a form's errors (``invite_form`` from a POST) that only this answer has."""
-    guardian = current_guardian()
+    """The page, kept while nothing it shows changes, unless it shows a form's errors
+    (``invite_form`` from a POST) that only this answer has."""
     needs_password = not stepup.is_fresh()
-    if invite_form is None:
-        key = ("family.home", guardian.id, str(page_locale()), needs_password)
-        body = kept_pages.kept(
-            key,
-            guardian.family.revision,
-            lambda: _home_body(InviteForm(formdata=None), needs_password),
-        )
-    else:
-        body = Markup(_home_body(invite_form, needs_password)[0])  # noqa: S704 - our template
-    return render_template("family/home.html", family_name=guardian.family.name, body=body)
+
+    def render() -> tuple[str, datetime | None]:
+        return _home(invite_form or InviteForm(formdata=None), needs_password)
+
+    if invite_form is not None:
+        return render()[0]
+    revision = current_guardian().family.revision
+    return kept_pages.kept(("family.home", needs_password), revision, render)
 
 
-def _home_body(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime | None]:
-    """The family page's body, and when the first thing it lists runs out (an invite)."""
+def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime | None]:
+    """The family page, and when the first thing it lists runs out (an invite)."""
     guardian = current_guardian()
     family, changes_waiting = (
         db.session.execute(_FAMILY, {"family": guardian.family_id}).unique().one()
@@ -159,7 +155,7 @@ def _home_body(invite_form: InviteForm, needs_password: bool) -> tuple[str, date
     overview = track_reads.overview(tracks, schedules, language)
     pending = invites.pending(family.id)
     html = render_template(
-        "family/_home.html",
+        "family/home.html",
         family=family,
         weekly=weekly,
         schedules=schedules,
