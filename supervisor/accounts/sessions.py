@@ -91,25 +91,28 @@ def current() -> LoginSession | None:
     return row
 
 
-# The session with its person, their family and the tablet, built once (a request binds its
-# token's digest): building it and its cache key cost about as much as running it.
-_LIVE = (
-    sa.select(LoginSession)
-    .options(
-        joinedload(LoginSession.guardian).joinedload(Guardian.family),
-        joinedload(LoginSession.child).joinedload(Child.family),
-        joinedload(LoginSession.device),
-    )
+# The session with its person, their family and the tablet, built once for each kind of
+# person (a request binds its token's digest): building it and its cache key cost about as
+# much as running it, and a guardian's session needs no join to children, nor a child's to
+# guardians.
+_LIVE = {
+    kind: sa.select(LoginSession)
+    .options(joinedload(person).joinedload(family), joinedload(LoginSession.device))
     .where(LoginSession.token_hash == sa.bindparam("token_hash"))
-)
+    for kind, person, family in (
+        ("guardian", LoginSession.guardian, Guardian.family),
+        ("child", LoginSession.child, Child.family),
+    )
+}
 
 
 def load(user_id: str) -> Guardian | Child | None:
     """Flask-Login's user loader: the person of a live, unexpired session, else ``None``."""
     token = session.get(TOKEN_KEY)
-    if not token:
+    live = _LIVE.get(user_id.partition(":")[0])  # the kind ``get_id`` says
+    if not token or live is None:
         return None
-    row = db.session.scalar(_LIVE, {"token_hash": tokens.digest(token)})
+    row = db.session.scalar(live, {"token_hash": tokens.digest(token)})
     if row is None or row.person.get_id() != user_id or not _on_its_device(row):
         return None
     if not row.person.is_active:  # a guardian who left: their rows go too, this is the lock
