@@ -34,6 +34,7 @@ class Growth:
 
 
 def measure(
+    database: str,
     small_url: str,
     large_url: str,
     families: int,
@@ -49,7 +50,7 @@ def measure(
     with ExitStack() as stack:
         served = []
         for name, url in (("small", small_url), ("large", large_url)):
-            log = data / f"gunicorn-growth-{name}.log"
+            log = data / f"gunicorn-{database}-growth-{name}.log"
             server = stack.enter_context(gunicorn(url, "bench-" + secrets.token_hex(32), log))
             requests = DASHBOARD.requests(sign_in(server.base, members(url, numbers, seed)))
             load.run(server.base, requests, warmup, connections)  # every page kept once

@@ -434,6 +434,7 @@ def main() -> None:
             report += [f"\nWrites, {families} families:\n", writes.table(written[families])]
     same = min(SAME_FAMILIES, options.small)
     grown = growth.measure(
+        options.database,
         urls[options.small],
         urls[options.families],
         same,
