@@ -1,6 +1,6 @@
-"""The family page's kept body: served again only while nothing it shows can have changed.
+"""The kept family page: served again only while nothing it shows can have changed.
 
-Every other test runs with ``KEPT_PAGES_CHECK`` on (a kept body served is rendered afresh too,
+Every other test runs with ``KEPT_PAGES_CHECK`` on (a kept page served is rendered afresh too,
 and a difference fails the request). These turn it off where they prove what a real server
 does: a write shows on the next visit because the family's revision moved, not because the
 page was rendered again.
