@@ -54,13 +54,14 @@ def measure(
             server = stack.enter_context(gunicorn(url, "bench-" + secrets.token_hex(32), log))
             requests = DASHBOARD.requests(sign_in(server.base, members(url, numbers, seed)))
             load.run(server.base, requests, warmup, connections)  # every page kept once
-            served.append((server, requests, cpu.Watch(server.pid)))
+            served.append((server, requests))
+        watch = cpu.Watch(served[0][0].pid)  # the idle machine, seen from either server
         p50s: list[list[float]] = [[], []]
         for round_number in range(ROUNDS):
             order = (0, 1) if round_number % 2 == 0 else (1, 0)
-            served[0][2].wait_until_quiet()
+            watch.wait_until_quiet()
             for which in order:
-                server, requests, _watch = served[which]
+                server, requests = served[which]
                 result = load.run(server.base, requests, seconds, connections)
                 p50s[which].append(result.p50)
     ratios = [large / small for small, large in zip(*p50s, strict=True)]
