@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 
 def _system_now() -> datetime:
@@ -22,3 +22,10 @@ def set_source(source: Callable[[], datetime] | None) -> None:
     """Replace the time source (tests only); ``None`` restores the system clock."""
     global _source
     _source = source or _system_now
+
+
+def next_midnight(zone: tzinfo, after: datetime) -> datetime:
+    """When the date in ``zone`` next turns after ``after``, in UTC (where a zone skips its
+    midnight, the moment it would have been: a time in a gap reads with the offset before)."""
+    tomorrow = after.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(), tzinfo=zone).astimezone(UTC)

@@ -8,8 +8,10 @@ page was rendered again.
 
 from __future__ import annotations
 
+import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -19,9 +21,19 @@ from supervisor.db import insert_if_missing, metadata
 from supervisor.extensions import db
 from supervisor.models import AuditEvent, Family, LessonProgress, Notification
 from supervisor.web import kept_pages
-from tests.conftest import PASSWORD, Auth, add_child, pass_all_lessons, text
+from tests.conftest import (
+    PASSWORD,
+    Auth,
+    add_child,
+    pass_all_lessons,
+    tap_i_agree,
+    text,
+    weekly_schedule,
+)
+from tests.test_checkins import record
 from tests.test_dashboard import page_statements
 from tests.test_family import invite_link, join
+from tests.test_permit import PIN
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -120,16 +132,25 @@ def test_a_write_that_does_not_move_the_revision_fails_the_check(app, caplog):
     assert "StalePage" in caplog.text and "+  <h1>The Byrons</h1>" in caplog.text
 
 
-def test_a_kept_page_lasts_within_its_minute_and_until_an_invite_runs_out(served, clock):
-    clock.current = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
+def test_a_kept_page_lasts_five_minutes_at_most_until_a_day_or_an_invite_ends(served, clock):
+    clock.current = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)  # London is on UTC in March
     guardian = Auth(served.test_client())
     guardian.signup()
     client = guardian.client
     client.get("/family/")  # shows what was flashed, once
+    clock.advance(minutes=6)  # the password typed no longer fresh: that page from now on
     client.get("/family/")  # kept
-    clock.advance(seconds=40)
+    for step in (timedelta(seconds=50), timedelta(minutes=4, seconds=9, microseconds=999999)):
+        clock.current += step  # across a minute's turn, to a tick before five minutes
+        assert len(page_statements(served, client, "/family/")) == 1
+    clock.advance(microseconds=1)  # five minutes: a write made around the app shows now
+    assert len(page_statements(served, client, "/family/")) > 1
+    clock.current = datetime(2026, 3, 2, 23, 58, tzinfo=UTC)
+    guardian.login()  # the session ran out in the day
+    client.get("/family/")
+    clock.current = datetime(2026, 3, 2, 23, 59, 59, 999999, tzinfo=UTC)
     assert len(page_statements(served, client, "/family/")) == 1
-    clock.advance(seconds=10)  # 09:01:00, a new minute
+    clock.advance(microseconds=1)  # midnight: the prompt of the week, ages, "today"
     assert len(page_statements(served, client, "/family/")) > 1
 
     invite_link(client)
@@ -137,12 +158,95 @@ def test_a_kept_page_lasts_within_its_minute_and_until_an_invite_runs_out(served
         expires = db.session.scalar(sa.text("SELECT expires_at FROM invite"))
     expires = datetime.fromisoformat(str(expires)).replace(tzinfo=UTC)
     clock.current = expires - timedelta(seconds=1)
-    if clock.current.second == 59:  # keep both moments in one minute
-        clock.current -= timedelta(seconds=1)
     guardian.login()  # days later
     assert "Invite links not used yet" in text(client.get("/family/"))
-    clock.current = expires + timedelta(microseconds=1)
+    assert len(page_statements(served, client, "/family/")) == 1
+    clock.current = expires
     assert "Invite links not used yet" not in text(client.get("/family/"))
+
+
+ST_JOHNS = ZoneInfo("America/St_Johns")  # UTC-3:30, and summer time from 8 March 2026
+
+
+def _local(day: int, hour: int) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=ST_JOHNS).astimezone(UTC)
+
+
+def test_a_kept_page_is_never_served_after_it_would_read_differently(app, clock, monkeypatch):
+    """Six days walked a quarter of an hour at a time, and a tick either side of every moment
+    the page turns at, with every kept page served checked against a fresh one (a difference
+    fails the request): a family half an hour off UTC, across its change to summer time, with
+    check-ins every other day at 18:00 that come, fall due, are late, and one recorded."""
+    clock.current = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    guardian = Auth(app.test_client())
+    guardian.signup(country="CA", timezone="America/St_Johns")
+    client = guardian.client
+    child = add_child(client, "Mo", PIN, birth_year=2012)
+    pass_all_lessons(app, child)
+    created = client.submit(f"/family/children/{child}/tracks/new", data={"platform": "instagram"})
+    track = int(created.headers["Location"].rsplit("/", 1)[1])
+    client.submit(
+        f"/family/tracks/{track}/sign-off",
+        data={"from_stage": "instruction", "override_reason": "ready"},
+    )
+    tablet = Auth(app.test_client())
+    tablet.login()
+    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
+    tablet.client.submit(f"/who/child/{child}", data={"pin": PIN})
+    every_other_day = weekly_schedule(date(2026, 3, 7), frequency="days", every_days="2")
+    agreed = client.submit(f"/family/tracks/{track}/schedule", data=every_other_day)
+    assert agreed.status_code == 302
+    assert tap_i_agree(tablet.client, track).status_code == 302
+
+    served_kept = []
+    get = kept_pages.Store.get
+
+    def counted(store, *args):
+        page = get(store, *args)
+        served_kept.append(page is not None)
+        return page
+
+    monkeypatch.setattr(kept_pages.Store, "get", counted)
+    monkeypatch.setattr(kept_pages, "LONGEST", timedelta(days=30))  # only the page's turns
+    check_ins = [_local(day, 18) for day in (7, 9, 11)]
+    turns = [
+        *check_ins,
+        *(moment + timedelta(days=1) for moment in check_ins),  # a day's grace
+        *(_local(day, 0) for day in range(6, 12)),
+        *(datetime(2026, 3, day, tzinfo=UTC) for day in range(6, 12)),
+    ]
+    tick = timedelta(microseconds=1)
+    grid = [clock.current + timedelta(minutes=15 * step) for step in range(1, 6 * 24 * 4)]
+    times = sorted({*grid, *(t + d for t in turns for d in (-tick, timedelta(0), tick))})
+    seen = {}
+    for moment in times:
+        clock.current = moment
+        if moment == _local(9, 19):  # Mo and Ada talked at the check-in: recorded
+            assert record({"guardian": client, "track": track}, "2026-03-09").status_code == 302
+        page = client.get("/family/")
+        if page.status_code == 302:  # twelve hours after signing in: again
+            guardian.login()
+            page = client.get("/family/")
+        assert page.status_code == 200, moment  # a stale kept page would fail here
+        seen[moment] = html.unescape(text(page))
+    assert sum(served_kept) > 0.8 * len(served_kept) and len(times) > 600
+
+    def says(moment: datetime, words: str) -> bool:
+        return words in " ".join(re.sub("<[^>]+>", " ", seen[moment]).split())
+
+    assert says(_local(7, 18), "Next check-in: 7 Mar 2026, 18:00")  # at its minute, coming
+    assert says(_local(7, 18) + tick, "Check-in due today at 18:00, not recorded yet")
+    assert says(_local(8, 0) - tick, "Check-in due today at 18:00")
+    assert says(_local(8, 0), "Check-in due on 7 March at 18:00, not recorded yet")
+    late = check_ins[0] + timedelta(days=1)  # at 19:00: summer time began at 02:00
+    assert late == _local(8, 19) and not says(late, "overdue")
+    assert says(late + tick, "Check-in overdue since 7 March")
+    recorded = _local(9, 19)
+    assert says(recorded - timedelta(minutes=15), "6 more check-ins")
+    assert says(recorded, "5 more check-ins")
+    assert says(_local(10, 18) + tick, "Check-in overdue since 7 March")
+    assert says(_local(11, 18), "Next check-in: 11 Mar 2026, 18:00")
+    assert says(_local(11, 18) + tick, "Next check-in: 13 Mar 2026, 18:00")
 
 
 def test_a_fresh_password_and_a_stale_one_get_their_own_pages(served, clock):

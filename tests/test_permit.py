@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import escape
 
+from supervisor import clock
 from supervisor.content.walkthroughs import WALKTHROUGHS, for_platform
 from supervisor.db import metadata
 from supervisor.extensions import db
@@ -135,6 +136,44 @@ def test_overdue_needs_a_day_of_grace_and_a_record():
     late = monday + timedelta(days=1, minutes=1)
     assert schedule.overdue(weekly, LONDON, agreed, late, set()) == [date(2026, 3, 2)]
     assert schedule.overdue(weekly, LONDON, agreed, late, {date(2026, 3, 2)}) == []
+
+
+def test_a_schedule_turns_a_tick_after_each_moment_it_compares_and_at_midnight():
+    weekly = [rhythm("weekly", date(2026, 3, 1), weekday=0)]  # Mondays 18:00 London (UTC)
+    agreed = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    tick = schedule.TICK
+
+    def turns(now, covered=frozenset()):
+        coming = schedule.upcoming(weekly, LONDON, now, 1)
+        since = schedule.since(weekly, LONDON, agreed, now)
+        return schedule.turns(LONDON, now, coming, [s for s in since if s[0] not in covered])
+
+    monday = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    assert turns(monday - timedelta(hours=6)) == monday + tick
+    assert turns(monday) == monday + tick  # still "next" at its minute
+    assert turns(monday + tick) == datetime(2026, 3, 3, tzinfo=UTC)  # then a new day
+    tuesday = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    assert turns(tuesday) == monday + timedelta(days=1) + tick  # overdue after a day's grace
+    assert turns(monday + timedelta(days=1)) == monday + timedelta(days=1) + tick
+    assert turns(tuesday, {date(2026, 3, 2)}) == datetime(2026, 3, 4, tzinfo=UTC)  # recorded
+
+
+@pytest.mark.parametrize(
+    ("zone", "before", "turned"),
+    [
+        ("Europe/London", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), "2026-03-03T00:00:00+00:00"),
+        ("Asia/Kolkata", datetime(2026, 3, 2, 20, 0, tzinfo=UTC), "2026-03-04T00:00:00+05:30"),
+        # Havana skips its midnight in spring: the date turns at 01:00
+        ("America/Havana", datetime(2026, 3, 7, 17, 0, tzinfo=UTC), "2026-03-08T01:00:00-04:00"),
+        # Santiago goes back from midnight to 23:00: the date turns at the second midnight
+        ("America/Santiago", datetime(2026, 4, 4, 12, 0, tzinfo=UTC), "2026-04-05T00:00:00-04:00"),
+    ],
+)
+def test_the_next_midnight_is_when_the_date_in_the_zone_turns(zone, before, turned):
+    where = ZoneInfo(zone)
+    midnight = clock.next_midnight(where, before)
+    assert midnight.astimezone(where).isoformat() == turned
+    assert (midnight - schedule.TICK).astimezone(where).date() == before.astimezone(where).date()
 
 
 def test_a_schedule_starts_with_the_first_check_in_after_both_agreed():

@@ -76,6 +76,7 @@ class ScheduleState:
     unrecorded: list[date]  # due dates up to today with no record yet, overdue or not
     held: frozenset[date]  # the covered days whose check-in took place, as recorded after it
     due: list[tuple[date, datetime]] = field(default_factory=list)  # hour passed, not yet late
+    turns: datetime | None = None  # when the lists above next change by time alone
 
     @property
     def recent_step(self) -> CheckInSchedule | None:
@@ -144,13 +145,14 @@ def schedule_states(tracks: list[Track], zone: ZoneInfo) -> dict[int, ScheduleSt
             versions[version.track_id].append(version)
     covered: dict[int, set[date]] = {i: set() for i in ids}
     held: dict[int, set[date]] = {i: set() for i in ids}
-    today = clock.now().astimezone(zone).date()
+    now = clock.now()  # one reading for every list and for when they turn
+    today = now.astimezone(zone).date()
     for track_id, due_on, was_held, recorded_at in db.session.execute(_CHECKINS[one], bound):
         if track_id in covered:
             covered[track_id].add(due_on)
             if was_held and counts(due_on, recorded_at, today, zone):
                 held[track_id].add(due_on)
-    return {i: _state(versions[i], covered[i], frozenset(held[i]), zone) for i in ids}
+    return {i: _state(versions[i], covered[i], frozenset(held[i]), zone, now) for i in ids}
 
 
 def counts(due_on: date, recorded_at: datetime, today: date, zone: ZoneInfo) -> bool:
@@ -163,7 +165,11 @@ UPCOMING = 3  # how many coming check-ins pages and the calendar list
 
 
 def _state(
-    versions: list[CheckInSchedule], covered: set[date], held: frozenset[date], zone: ZoneInfo
+    versions: list[CheckInSchedule],
+    covered: set[date],
+    held: frozenset[date],
+    zone: ZoneInfo,
+    now: datetime,
 ) -> ScheduleState:
     # Each version both sides agreed to, with when the second of them did.
     agreed = {
@@ -179,24 +185,21 @@ def _state(
     agreed_on = max(agreed[v] for v in in_force)
     since = agreed_on.astimezone(zone).date()
     rhythms = [rhythm(v) for v in in_force]
-    now = clock.now()
     today = now.astimezone(zone).date()
     slots = schedule.since(rhythms, zone, agreed_on, now)
     unrecorded = [day for day, _ in slots if day not in covered]
     ahead = sum(1 for day in covered if day >= today)  # recorded already: not "next" any more
-    upcoming = [
-        item
-        for item in schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
-        if item[0] not in covered
-    ][:UPCOMING]
+    coming = schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
+    upcoming = [item for item in coming if item[0] not in covered][:UPCOMING]
     overdue = schedule.overdue(rhythms, zone, agreed_on, now, covered)
     due = [
         (day, moment)
         for day, moment in slots
         if day not in covered and day not in overdue and moment < now
     ]
+    turns = schedule.turns(zone, now, coming, (slot for slot in slots if slot[0] not in covered))
     return ScheduleState(
-        in_force, proposed, since, upcoming, overdue, covered, unrecorded, held, due
+        in_force, proposed, since, upcoming, overdue, covered, unrecorded, held, due, turns
     )
 
 

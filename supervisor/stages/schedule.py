@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from supervisor import clock
 from supervisor.stages.base import N_, Nn_, Words
 
 STEP_DAYS = {"weekly": 7, "fortnightly": 14}
@@ -45,6 +46,7 @@ EVERY_WEEKDAY = [
 GRACE = timedelta(days=1)  # a check-in counts as overdue a day after it was due
 # A plan names dates from a year back to a year ahead: further out is a typo, not a plan.
 WINDOW = timedelta(days=365)
+TICK = timedelta(microseconds=1)  # the least step of time: "after a moment" begins here
 
 
 @dataclass(frozen=True)
@@ -189,3 +191,20 @@ def overdue(
         for day, moment in since(versions, zone, start, now)
         if moment + GRACE < now and day not in covered
     ]
+
+
+def turns(
+    zone: ZoneInfo,
+    now: datetime,
+    coming: Sequence[tuple[date, datetime]],
+    unrecorded: Iterable[tuple[date, datetime]],
+) -> datetime:
+    """The first moment after ``now`` at which the functions above may answer differently by
+    time alone, given the check-ins ``coming`` (from ``upcoming``) and those since the start
+    with no record: a tick after the next one's moment (no longer coming, now due), a tick
+    after a day's grace on one not recorded (now overdue), and the family's midnight (a new
+    day's check-ins are counted)."""
+    moments = [clock.next_midnight(zone, now)]
+    moments += [moment + TICK for _, moment in coming[:1]]
+    moments += [moment + GRACE + TICK for _, moment in unrecorded if moment + GRACE >= now]
+    return min(moments)

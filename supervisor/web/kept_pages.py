@@ -7,9 +7,10 @@ What a kept page depends on is in its key or in its lifetime, never assumed:
 - the reader and how the page speaks to them (who is signed in, the language, on the family
   tablet or not, where the app is mounted; and what the page adds, such as whether their
   password is fresh), in the key;
-- the time: a page is used only within the minute it was made in (every threshold a page
-  shows, a day's end in any zone or a check-in's time, falls on a whole minute) and before
-  anything it lists runs out (``until``);
+- the time: a page is used from when it was made until the first moment it could read
+  differently by time alone (``until``, which the page itself reports: a check-in falling
+  due, a day beginning, an invite running out), and for ``LONGEST`` at most, so that a write
+  made around the app (by hand, or by a release before revisions) shows within that time;
 - the request's CSRF token, put back into the page each time it is served;
 - messages flashed by the request before: a page that shows them is that answer's alone,
   rendered and not kept.
@@ -38,6 +39,7 @@ from supervisor.local_time import page_locale
 from supervisor.tablet import devices
 
 CSRF_SLOT = "\x00csrf\x00"  # where the request's token goes; no page contains a NUL
+LONGEST = timedelta(minutes=5)
 
 
 class StalePage(AssertionError):
@@ -90,15 +92,10 @@ def store() -> Store:
     return kept
 
 
-def next_minute(now: datetime) -> datetime:
-    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-
-
-def kept(key: Hashable, revision: int, render: Callable[[], tuple[str, datetime | None]]) -> str:
+def kept(key: Hashable, revision: int, render: Callable[[], tuple[str, datetime]]) -> str:
     """The page ``key`` names for this reader, made at the family's ``revision``, rendered by
-    ``render`` when none is kept: its HTML and the first moment something it shows runs out
-    (``None``: nothing does). A key has one page at most, the latest: a write replaces it,
-    not adds to it."""
+    ``render`` when none is kept: its HTML and the first moment it may read differently by
+    time alone. A key has one page at most, the latest: a write replaces it, not adds to it."""
     if "_flashes" in session:  # Flask's own key: messages waiting for this page to show
         return render()[0]
     whose = (
@@ -131,8 +128,7 @@ def _difference(kept: Page, fresh: Page) -> str:
 
 
 def _made(
-    render: Callable[[], tuple[str, datetime | None]], revision: int, now: datetime, token: str
+    render: Callable[[], tuple[str, datetime]], revision: int, now: datetime, token: str
 ) -> Page:
-    html, runs_out = render()
-    until = next_minute(now) if runs_out is None else min(next_minute(now), runs_out)
-    return Page(html.replace(token, CSRF_SLOT), revision, now, until)
+    html, until = render()
+    return Page(html.replace(token, CSRF_SLOT), revision, now, min(until, now + LONGEST))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -118,7 +118,7 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     (``invite_form`` from a POST) that only this answer has."""
     needs_password = not stepup.is_fresh()
 
-    def render() -> tuple[str, datetime | None]:
+    def render() -> tuple[str, datetime]:
         return _home(invite_form or InviteForm(formdata=None), needs_password)
 
     if invite_form is not None:
@@ -127,8 +127,13 @@ def _home_page(invite_form: InviteForm | None = None) -> str:
     return kept_pages.kept(("family.home", needs_password), revision, render)
 
 
-def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime | None]:
-    """The family page, and when the first thing it lists runs out (an invite)."""
+def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime]:
+    """The family page, and the first moment it may read differently by time alone: an
+    invite runs out, a check-in comes, falls due or is late, or a day begins in the family's
+    zone (the age gate, "today") or in UTC (the prompt of the week, the spans of the
+    requirements). Each is found from a reading of the clock no later than the one its words
+    come from: the first reading, here, or the one the schedules were read with."""
+    now = clock.now()
     guardian = current_guardian()
     family, changes_waiting = (
         db.session.execute(_FAMILY, {"family": guardian.family_id}).unique().one()
@@ -143,7 +148,6 @@ def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime 
     notes = db.session.scalars(_UNREAD, {"guardian": guardian.id}).all()
     language = content_language()
     bank = prompts.for_family(family.id, language)
-    now = clock.now()
     weekly = {
         child.id: prompts.of_the_week(
             bank, _current_stage(tracks_by_child[child.id]), child.id, now
@@ -151,7 +155,8 @@ def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime 
         for child in family.children
     }
     latest = track_reads.latest_for(guardian)
-    schedules = permit_reads.schedule_states(tracks, family_zone())
+    zone = family_zone()
+    schedules = permit_reads.schedule_states(tracks, zone)
     overview = track_reads.overview(tracks, schedules, language)
     pending = invites.pending(family.id)
     html = render_template(
@@ -174,7 +179,10 @@ def _home(invite_form: InviteForm, needs_password: bool) -> tuple[str, datetime 
         months=month_names(),
         countries=countries_in(page_locale()),
     )
-    return html, min((invite.expires_at for invite in pending), default=None)
+    turns = [invite.expires_at for invite in pending]
+    turns += [state.turns for state in schedules.values() if state.turns is not None]
+    turns += [clock.next_midnight(zone, now), clock.next_midnight(UTC, now)]
+    return html, min(turns)
 
 
 def _minimum_ages_moved(family_id: int, old: str, new: str) -> str:
