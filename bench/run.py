@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import platform
 import secrets
@@ -52,9 +51,6 @@ TARGET_GROWTH = 1.3  # dashboard p50, large database over small
 INPROCESS_SESSIONS = 40  # sessions whose requests are counted and timed in-process
 ATTEMPTS = 3  # measurements of a page while other processes keep disturbing it
 FRESH_FOR = 15 * 60  # sign in again after this long: the app's idle timeout is 30 minutes
-# A kept page lasts until its minute ends, when every family's goes at once: a window that is
-# not whole minutes holds that turn once or not at all, and its p95 says which.
-KEPT_FOR = 60
 
 
 @dataclass(frozen=True)
@@ -291,7 +287,7 @@ def _drive(
         requests = page.requests(sessions[:SAME_FAMILIES] if page is SAME else sessions)
         load.run(server.base, requests, options.warmup, options.connections)
         before = watch.snapshot()
-        result = load.run(server.base, requests, _window(options, page), options.connections)
+        result = load.run(server.base, requests, options.seconds, options.connections)
         share = cpu.between(before, watch.snapshot())
         print(
             f"  {page.name:36} {result.rps:7.1f} req/s  p50 {result.p50:6.1f} ms  "
@@ -302,13 +298,6 @@ def _drive(
         if not share.disturbed:
             break
     return min(tries, key=lambda t: t[1].other + t[1].steal)
-
-
-def _window(options: Options, page: Page) -> float:
-    """How long ``page`` is measured: whole minutes for the kept dashboard (``KEPT_FOR``)."""
-    if page in (DASHBOARD, SAME):
-        return math.ceil(options.seconds / KEPT_FOR) * KEPT_FOR
-    return options.seconds
 
 
 def _row(
