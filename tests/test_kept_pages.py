@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,14 +26,12 @@ from tests.conftest import (
     Auth,
     add_child,
     pass_all_lessons,
-    tap_i_agree,
     text,
-    weekly_schedule,
 )
 from tests.test_checkins import record
 from tests.test_dashboard import page_statements
 from tests.test_family import invite_link, join
-from tests.test_permit import PIN
+from tests.test_permit import agree_schedule, on_a_permit
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -179,24 +177,10 @@ def test_a_kept_page_is_never_served_after_it_would_read_differently(app, clock,
     check-ins every other day at 18:00 that come, fall due, are late, and one recorded."""
     clock.current = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
     guardian = Auth(app.test_client())
-    guardian.signup(country="CA", timezone="America/St_Johns")
-    client = guardian.client
-    child = add_child(client, "Mo", PIN, birth_year=2012)
-    pass_all_lessons(app, child)
-    created = client.submit(f"/family/children/{child}/tracks/new", data={"platform": "instagram"})
-    track = int(created.headers["Location"].rsplit("/", 1)[1])
-    client.submit(
-        f"/family/tracks/{track}/sign-off",
-        data={"from_stage": "instruction", "override_reason": "ready"},
-    )
-    tablet = Auth(app.test_client())
-    tablet.login()
-    tablet.client.submit("/family/devices/", data={"name": "Tablet"})
-    tablet.client.submit(f"/who/child/{child}", data={"pin": PIN})
-    every_other_day = weekly_schedule(date(2026, 3, 7), frequency="days", every_days="2")
-    agreed = client.submit(f"/family/tracks/{track}/schedule", data=every_other_day)
-    assert agreed.status_code == 302
-    assert tap_i_agree(tablet.client, track).status_code == 302
+    permit = on_a_permit(app, guardian, country="CA", timezone="America/St_Johns")
+    client = permit["guardian"]
+    every_other_day = {"starts_on": "2026-03-07", "frequency": "days", "every_days": "2"}
+    assert agree_schedule(permit, **every_other_day).status_code == 302
 
     served_kept = []
     get = kept_pages.Store.get
@@ -222,7 +206,7 @@ def test_a_kept_page_is_never_served_after_it_would_read_differently(app, clock,
     for moment in times:
         clock.current = moment
         if moment == _local(9, 19):  # Mo and Ada talked at the check-in: recorded
-            assert record({"guardian": client, "track": track}, "2026-03-09").status_code == 302
+            assert record(permit, "2026-03-09").status_code == 302
         page = client.get("/family/")
         if page.status_code == 302:  # twelve hours after signing in: again
             guardian.login()

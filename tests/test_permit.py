@@ -206,11 +206,12 @@ def test_suggested_frequency_follows_age():
 # --- through the pages ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def permit(app, auth, client, clock):
+def on_a_permit(app, auth: Auth, **where: str) -> dict:
     """A child whose Instagram track is at the permit, a guardian client and a tablet client
-    (born May 2012: 13 in March 2026, old enough for Instagram's permit)."""
-    auth.signup()
+    (born May 2012: 13 in March 2026, old enough for Instagram's permit); the family lives
+    ``where`` (``signup``'s country and time zone)."""
+    auth.signup(**where)
+    client = auth.client
     child_id = add_child(client, "Mo", PIN, birth_year=2012)
     pass_all_lessons(app, child_id)
     response = client.submit(
@@ -226,6 +227,11 @@ def permit(app, auth, client, clock):
     tablet.client.submit("/family/devices/", data={"name": "Tablet"})
     tablet.client.submit(f"/who/child/{child_id}", data={"pin": PIN})
     return {"guardian": client, "tablet": tablet.client, "track": track_id, "child": child_id}
+
+
+@pytest.fixture
+def permit(app, auth, client, clock):
+    return on_a_permit(app, auth)
 
 
 def test_walkthrough_saved_step_by_step_and_resumed(app, permit):
