@@ -187,17 +187,14 @@ def _state(
     rhythms = [rhythm(v) for v in in_force]
     today = now.astimezone(zone).date()
     slots = schedule.since(rhythms, zone, agreed_on, now)
-    unrecorded = [day for day, _ in slots if day not in covered]
+    open_slots = [slot for slot in slots if slot[0] not in covered]
+    unrecorded = [day for day, _ in open_slots]
     ahead = sum(1 for day in covered if day >= today)  # recorded already: not "next" any more
     coming = schedule.upcoming(rhythms, zone, now, UPCOMING + ahead)
     upcoming = [item for item in coming if item[0] not in covered][:UPCOMING]
     overdue = schedule.overdue(rhythms, zone, agreed_on, now, covered)
-    due = [
-        (day, moment)
-        for day, moment in slots
-        if day not in covered and day not in overdue and moment < now
-    ]
-    turns = schedule.turns(zone, now, coming, (slot for slot in slots if slot[0] not in covered))
+    due = [(day, moment) for day, moment in open_slots if day not in overdue and moment < now]
+    turns = schedule.turns(zone, now, coming, open_slots)
     return ScheduleState(
         in_force, proposed, since, upcoming, overdue, covered, unrecorded, held, due, turns
     )
